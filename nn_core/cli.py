@@ -1,0 +1,190 @@
+"""The command-line trainer: ``python -m nn_core.train``.
+
+Every run ends with one line of JSON on stdout (test accuracy, test loss, seconds per
+epoch, the data source, ...) so scripts and benchmarks can read the result; the
+progress bar goes to stderr so it never gets in their way.
+
+    python -m nn_core.train --preset fast --out fast.npz
+    python -m nn_core.train --hidden 256 128 --optimizer adam --lr 0.001 --epochs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+import time
+
+from nn_core.metrics import evaluate
+from nn_core.optimizers import OPTIMIZERS, SCHEDULES
+from nn_core.presets import PRESETS
+from nn_core.train import StepMetrics, Trainer
+
+MODEL_FLAGS = ("activation", "init", "dropout", "seed")
+TRAIN_FLAGS = (
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "lr",
+    "momentum",
+    "weight_decay",
+    "schedule",
+    "time_budget",
+    "shift",
+    "distort",
+    "subset",
+    "seed",
+)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m nn_core.train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default="default",
+        help="starting recipe; any flag below overrides it (default: default)",
+    )
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
+    p.add_argument(
+        "--data-dir", help="folder with the IDX files (else NN_DATA_DIR, cache, download, sample)"
+    )
+    p.add_argument("--no-download", action="store_true", help="never try the internet")
+    p.add_argument(
+        "--hidden", type=int, nargs="*", help="hidden layer sizes, e.g. --hidden 256 128"
+    )
+    p.add_argument("--activation", choices=["relu", "leaky_relu", "sigmoid", "tanh"])
+    p.add_argument("--init", choices=["he", "xavier", "naive"])
+    p.add_argument("--dropout", type=float)
+    p.add_argument(
+        "--standardize",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="standardise inputs with the training set's mean and std",
+    )
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--lr", type=float, help="learning rate")
+    p.add_argument("--momentum", type=float)
+    p.add_argument("--weight-decay", type=float, help="L2 strength")
+    p.add_argument("--schedule", choices=SCHEDULES)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--time-budget", type=float, help="seconds; the schedule follows the clock")
+    p.add_argument("--shift", type=int, help="random shifts of up to N pixels")
+    p.add_argument("--distort", type=float, help="random affine/stroke distortion strength")
+    p.add_argument("--subset", type=int, help="train on this many examples only")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", help="save the trained model to this .npz file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p.parse_args(argv)
+
+
+def configs_from_args(args):
+    """The preset's configs with every flag the user gave laid on top."""
+    preset = PRESETS[args.preset]
+    given = {k: v for k, v in vars(args).items() if v is not None}
+    model = dataclasses.replace(preset.model, **{k: given[k] for k in MODEL_FLAGS if k in given})
+    if args.hidden is not None:
+        model = dataclasses.replace(model, sizes=(model.sizes[0], *args.hidden, model.sizes[-1]))
+    train = dataclasses.replace(preset.train, **{k: given[k] for k in TRAIN_FLAGS if k in given})
+    standardize = preset.standardize if args.standardize is None else args.standardize
+    return dataclasses.replace(preset, model=model, train=train, standardize=standardize)
+
+
+class ProgressBar:
+    """A one-line text bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream=sys.stderr, enabled=True):
+        self.stream, self.enabled, self._last = stream, enabled, 0.0
+
+    def update(self, trainer: Trainer, m: StepMetrics, force=False) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (now - self._last < 0.1 and not force):
+            return
+        self._last = now
+        p = trainer.progress
+        bar = "#" * int(30 * p) + "." * (30 - int(30 * p))
+        epoch = min(int(m.epoch) + 1, trainer.config.epochs)
+        self.stream.write(
+            f"\repoch {epoch}/{trainer.config.epochs} [{bar}] {100 * p:3.0f}% "
+            f"loss {m.loss:.3f} acc {100 * m.accuracy:5.1f}% {m.elapsed:6.1f}s "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def history_of(metrics: list[StepMetrics], max_points: int = 400) -> dict[str, list]:
+    """A thinned copy of the run's curves, small enough to keep inside the model file."""
+    every = max(1, len(metrics) // max_points)
+    kept = metrics[::every]
+    return {f: [getattr(m, f) for m in kept] for f in ("step", "epoch", "loss", "accuracy", "lr")}
+
+
+def main(argv=None) -> int:
+    t_start = time.perf_counter()
+    args = parse_args(argv)
+    from nn_core.data import load_dataset
+
+    try:
+        recipe = configs_from_args(args)
+        data = load_dataset(args.dataset, args.data_dir, download=not args.no_download)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    model = recipe.build(data.X_train)
+    trainer = Trainer(model, data.X_train, data.y_train, recipe.train)
+    bar = ProgressBar(enabled=not args.quiet)
+    metrics = []
+    for m in trainer.steps():
+        metrics.append(m)
+        bar.update(trainer, m)
+    if metrics:
+        bar.update(trainer, metrics[-1], force=True)
+    bar.close()
+    if trainer.status == "diverged":
+        print(trainer.message, file=sys.stderr)
+    result = evaluate(model, data.X_test, data.y_test)
+    epochs_done = trainer.step_count / trainer.steps_per_epoch
+    summary = {
+        "test_accuracy": round(result.accuracy, 5),
+        "test_loss": round(result.loss, 5),
+        "seconds_per_epoch": round(trainer.elapsed / max(epochs_done, 1e-9), 4),
+        "train_seconds": round(trainer.elapsed, 3),
+        "epochs": round(epochs_done, 3),
+        "steps": trainer.step_count,
+        "status": trainer.status,
+        "preset": args.preset,
+        "model": model.config.describe(),
+        "dataset": data.name,
+        "data_source": data.source,
+        "out": args.out,
+    }
+    if args.out:
+        model.save(
+            args.out,
+            meta={
+                "train_config": recipe.train.to_dict(),
+                "history": history_of(metrics),
+                "test_accuracy": result.accuracy,
+                "test_loss": result.loss,
+                "dataset": data.name,
+                "data_source": data.source,
+                "seed": recipe.train.seed,
+                "status": trainer.status,
+                "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "command": "python -m nn_core.train "
+                + " ".join(sys.argv[1:] if argv is None else argv),
+            },
+        )
+    summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
+    print(json.dumps(summary))
+    return 0 if trainer.status != "diverged" else 1

@@ -1,0 +1,285 @@
+"""The multi-layer perceptron: a stack of Dense layers with activations in between.
+
+    X (n, 784) -> [Standardize] -> Dense -> act -> [Dropout] -> ... -> Dense -> logits (n, 10)
+
+Layer sizes such as ``(784, 128, 10)`` give the depth: one Dense per consecutive pair.
+The model knows nothing of losses or optimisers; ``forward`` and ``backward`` are all a
+trainer needs, and ``predict_proba``, ``activations`` and friends are what a teacher
+wants to put on screen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn_core.activations import ACTIVATIONS, Activation, ReLU, get_activation
+from nn_core.layers import INITS, Dense, Dropout, Standardize
+from nn_core.losses import softmax
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to rebuild the architecture; saved inside every model file."""
+
+    sizes: tuple[int, ...] = (784, 128, 10)
+    activation: str = "relu"
+    init: str = "he"
+    dropout: float = 0.0
+    x_mean: float = 0.0  # inputs are standardised as (X - x_mean) / x_std
+    x_std: float = 1.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
+        if len(self.sizes) < 2 or min(self.sizes) < 1:
+            raise ValueError(f"sizes must list at least two positive layer sizes, got {self.sizes}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(
+                f"unknown activation {self.activation!r}; choose one of {sorted(ACTIVATIONS)}"
+            )
+        if self.init not in INITS:
+            raise ValueError(f"unknown initialisation {self.init!r}; choose one of {INITS}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if not (np.isfinite(self.x_mean) and np.isfinite(self.x_std) and self.x_std > 0):
+            raise ValueError("x_mean must be finite and x_std positive")
+
+    def to_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "sizes": list(self.sizes)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown model settings: {sorted(unknown)}")
+        return cls(**d)
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        return self.sizes[1:-1]
+
+    def describe(self) -> str:
+        """'784 -> 128 relu -> 10' style summary for the sidebar and the CLI."""
+        inner = " -> ".join(f"{h} {self.activation}" for h in self.hidden)
+        return " -> ".join(str(s) for s in (self.sizes[0], inner, self.sizes[-1]) if s != "")
+
+
+def as_batch(X, n_in: int = 784) -> np.ndarray:
+    """Accept (n, 784), (n, 28, 28), (784,) or (28, 28); uint8 pixels are scaled to [0, 1].
+
+    Returns a float32 (n, n_in) array: one example per row.
+    """
+    X = np.asarray(X)
+    if X.dtype == np.uint8:
+        X = X / np.float32(255)
+    X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # each row: one flattened image
+    return X
+
+
+class MLP:
+    """A feedforward network of any depth, float32 by default.
+
+    >>> model = MLP((784, 128, 10))              # He-initialised, ReLU
+    >>> P = model.predict_proba(X)                # (n, 10), rows sum to 1
+    """
+
+    def __init__(
+        self,
+        sizes=(784, 128, 10),
+        activation="relu",
+        init="he",
+        dropout=0.0,
+        *,
+        x_mean=0.0,
+        x_std=1.0,
+        seed=0,
+        config: ModelConfig | None = None,
+        dtype=np.float32,
+        rng: np.random.Generator | None = None,
+    ):
+        self.config = config or ModelConfig(
+            tuple(sizes), activation, init, dropout, x_mean, x_std, seed
+        )
+        self.dtype = np.dtype(dtype)
+        self.meta: dict = {}
+        self.layers = self._build(np.random.default_rng(self.config.seed) if rng is None else rng)
+
+    def _build(self, rng: np.random.Generator) -> list:
+        c = self.config
+        layers: list = []
+        if (c.x_mean, c.x_std) != (0.0, 1.0):
+            layers.append(Standardize(c.x_mean, c.x_std, self.dtype.type))
+        pairs = list(zip(c.sizes[:-1], c.sizes[1:], strict=True))
+        for i, (n_in, n_out) in enumerate(pairs):
+            layers.append(
+                Dense(n_in, n_out, init=c.init, rng=rng, dtype=self.dtype, needs_dX=i > 0)
+            )
+            if i < len(pairs) - 1:
+                layers.append(get_activation(c.activation))
+                if c.dropout > 0:
+                    layers.append(Dropout(c.dropout, rng))
+        return layers
+
+    @classmethod
+    def from_config(cls, config: ModelConfig, dtype=np.float32) -> MLP:
+        return cls(config=config, dtype=dtype)
+
+    @property
+    def dense(self) -> list[Dense]:
+        """The Dense layers, input side first: where all the weights live."""
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.size for layer in self.dense for p in layer.params.values())
+
+    def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(name, param, grad) triples such as ('W1', W, dW): what an optimiser updates."""
+        return [
+            (f"{k}{i}", layer.params[k], layer.grads[k])
+            for i, layer in enumerate(self.dense)
+            for k in ("W", "b")
+        ]
+
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """Logits (n, 10) for a float batch X (n, 784). ``training`` enables dropout and
+        scratch buffers; the returned array is then only valid until the next call."""
+        for layer in self.layers:
+            X = layer.forward(X, training)
+        return X
+
+    def backward(self, dZ: np.ndarray, to_input: bool = False) -> np.ndarray | None:
+        """Push the loss gradient dZ (n, 10) back through every layer, filling ``grads``.
+
+        With ``to_input`` the gradient is carried all the way to the pixels (used for
+        saliency maps); training never needs that, so by default we skip it.
+        """
+        first = self.dense[0]
+        first.needs_dX = to_input
+        try:
+            for layer in reversed(self.layers):
+                if dZ is None:
+                    break
+                dZ = layer.backward(dZ)
+        finally:
+            first.needs_dX = False
+        return dZ
+
+    def predict_proba(self, X, batch_size: int = 8192) -> np.ndarray:
+        """Class probabilities (n, 10) for images X (n, 784) float32 in [0, 1]."""
+        X = as_batch(X, self.config.sizes[0])
+        if len(X) <= batch_size:
+            return softmax(self.forward(X))
+        return np.concatenate(
+            [softmax(self.forward(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
+        )
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each row: (n,) int."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def activations(self, X) -> list[np.ndarray]:
+        """What every layer outputs for a batch: [input, hidden 1, ..., probabilities].
+
+        Hidden entries are post-activation (n, units); the last is softmax (n, 10).
+        """
+        A = as_batch(X, self.config.sizes[0])
+        outs = [A]
+        for layer in self.layers:
+            A = layer.forward(A)
+            if isinstance(layer, Activation):
+                outs.append(A)
+        outs.append(softmax(A))
+        return outs
+
+    def pre_activations(self, X) -> list[np.ndarray]:
+        """Z = X @ W + b of every Dense layer, before the non-linearity: [(n, units), ...]."""
+        A = as_batch(X, self.config.sizes[0])
+        Zs = []
+        for layer in self.layers:
+            A = layer.forward(A)
+            if isinstance(layer, Dense):
+                Zs.append(A.copy())
+        return Zs
+
+    def input_gradient(self, X, classes=None) -> np.ndarray:
+        """Saliency: d log P[class] / d pixel, (n, 784). Which pixels would change the
+        network's mind most? ``classes`` defaults to each row's predicted class."""
+        X = as_batch(X, self.config.sizes[0])
+        P = softmax(self.forward(X))
+        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))
+        dZ = -P
+        dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
+        return self.backward(dZ.astype(self.dtype), to_input=True)
+
+    def dead_units(self, X) -> list[int]:
+        """Per hidden layer, how many ReLU units output 0 for every example in X.
+
+        Such a unit passes no gradient, so it can never recover: a symptom of too high a
+        learning rate or a bad initialisation.
+        """
+        hidden = self.activations(X)[1:-1]
+        return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]
+
+    def layer_stats(self) -> list[dict]:
+        """Per Dense layer: weight mean/std/min/max and the norms of the last gradients."""
+        return [
+            {
+                "layer": i,
+                "shape": layer.W.shape,
+                "w_mean": float(layer.W.mean()),
+                "w_std": float(layer.W.std()),
+                "w_min": float(layer.W.min()),
+                "w_max": float(layer.W.max()),
+                "grad_norm_W": float(np.linalg.norm(layer.grads["W"])),
+                "grad_norm_b": float(np.linalg.norm(layer.grads["b"])),
+            }
+            for i, layer in enumerate(self.dense)
+        ]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of [W0, b0, W1, b1, ...]: a snapshot that later training cannot touch."""
+        return [p.copy() for _, p, _ in self.parameters()]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        """Copy [W0, b0, ...] into the model in place (optimiser state stays attached)."""
+        params = self.parameters()
+        if len(weights) != len(params):
+            raise ValueError(f"expected {len(params)} arrays, got {len(weights)}")
+        for (name, p, _), w in zip(params, weights, strict=True):
+            if w.shape != p.shape:
+                raise ValueError(f"{name}: expected shape {p.shape}, got {w.shape}")
+            np.copyto(p, w)
+
+    def astype(self, dtype) -> MLP:
+        """A copy of the model in another precision (the gradient check wants float64)."""
+        twin = MLP(config=self.config, dtype=dtype)
+        twin.set_weights([w.astype(dtype) for w in self.get_weights()])
+        twin.meta = dict(self.meta)
+        return twin
+
+    def save(self, path, meta: dict | None = None) -> None:
+        """Write weights, configuration and metadata to one ``.npz`` (path or file object)."""
+        from nn_core.modelfile import save_model
+
+        save_model(self, path, meta)
+
+    @classmethod
+    def load(cls, source) -> MLP:
+        """Read a model saved by ``save``: a path, a file object or raw bytes.
+
+        Raises ModelFileError with a plain-words reason for anything that is not one.
+        """
+        from nn_core.modelfile import load_model
+
+        return load_model(source)
+
+    def __repr__(self) -> str:
+        return f"MLP({self.config.describe()}, {self.n_params:,} parameters)"
+
+
+__all__ = ["MLP", "ModelConfig", "ReLU", "as_batch"]

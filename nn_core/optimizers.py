@@ -1,0 +1,134 @@
+"""Optimisers: how a gradient becomes a step, and learning-rate schedules.
+
+An optimiser holds references to the model's parameter and gradient arrays and updates
+the parameters *in place*, with preallocated scratch arrays, so a training step
+allocates nothing. ``lr`` is a plain attribute: change it between two steps and the next
+step uses the new value.
+
+Weight decay (L2) adds ``weight_decay * W`` to each weight gradient: the gradient of
+``weight_decay/2 * ||W||^2``, a pull towards small weights. Biases are not decayed;
+shrinking them buys no simplicity.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+SCHEDULES = ("constant", "step", "cosine", "linear")
+
+
+class Optimizer:
+    """Base: keeps (name, param, grad) triples, the learning rate and the decay."""
+
+    def __init__(self, parameters, lr: float, weight_decay: float = 0.0):
+        self.parameters = list(parameters)
+        self.lr = float(lr)
+        self.weight_decay = float(weight_decay)
+        self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]
+
+    def _decay(self, name: str, p: np.ndarray, g: np.ndarray, tmp: np.ndarray) -> None:
+        if self.weight_decay and name.startswith("W"):
+            np.multiply(p, self.weight_decay, out=tmp)
+            g += tmp
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Plain gradient descent, optionally with momentum.
+
+    v = momentum * v + g        a running direction: steady slopes build up speed,
+    W = W - lr * v              zig-zags across a narrow valley cancel out
+    """
+
+    def __init__(self, parameters, lr=0.1, momentum=0.0, weight_decay=0.0):
+        super().__init__(parameters, lr, weight_decay)
+        self.momentum = float(momentum)
+        self._v = [np.zeros_like(p) for _, p, _ in self.parameters] if momentum else None
+
+    def step(self) -> None:
+        for i, (name, p, g) in enumerate(self.parameters):
+            tmp = self._tmp[i]
+            self._decay(name, p, g, tmp)
+            direction = g
+            if self._v is not None:
+                direction = self._v[i]
+                direction *= self.momentum
+                direction += g
+            np.multiply(direction, self.lr, out=tmp)
+            p -= tmp
+
+
+class Adam(Optimizer):
+    """Adam: momentum plus a per-weight step size.
+
+        m = b1 * m + (1 - b1) * g            the average gradient (direction)
+        v = b2 * v + (1 - b2) * g^2          the average squared gradient (scale)
+        W = W - lr_t * m / (sqrt(v) + eps)   lr_t corrects the zero start of m and v
+
+    Weights with consistently large gradients take small steps and rare, small-gradient
+    weights take larger ones, so one learning rate (1e-3) suits most problems.
+    """
+
+    def __init__(self, parameters, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        super().__init__(parameters, lr, weight_decay)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.t = 0
+        self._m = [np.zeros_like(p) for _, p, _ in self.parameters]
+        self._v = [np.zeros_like(p) for _, p, _ in self.parameters]
+
+    def step(self) -> None:
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for i, (name, p, g) in enumerate(self.parameters):
+            m, v, tmp = self._m[i], self._v[i], self._tmp[i]
+            self._decay(name, p, g, tmp)
+            m *= b1
+            np.multiply(g, 1 - b1, out=tmp)
+            m += tmp
+            v *= b2
+            np.multiply(g, g, out=tmp)
+            tmp *= 1 - b2
+            v += tmp
+            np.sqrt(v, out=tmp)
+            tmp += self.eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= lr_t
+            p -= tmp
+
+
+def make_optimizer(name: str, parameters, lr: float, momentum=0.9, weight_decay=0.0) -> Optimizer:
+    """Build an optimiser by name: "sgd", "momentum" (SGD with momentum) or "adam"."""
+    if name == "sgd":
+        return SGD(parameters, lr, 0.0, weight_decay)
+    if name == "momentum":
+        return SGD(parameters, lr, momentum, weight_decay)
+    if name == "adam":
+        return Adam(parameters, lr, weight_decay=weight_decay)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}")
+
+
+def schedule_factor(name: str, progress: float) -> float:
+    """The multiplier of the base learning rate at ``progress`` in [0, 1] of the run.
+
+    constant  1 throughout
+    step      1, then 0.1 from half-way, then 0.01 from three quarters
+    cosine    a smooth fall from 1 to 0 along half a cosine wave
+    linear    a straight fall from 1 to 0
+    Large early steps cover ground; small late steps settle into a minimum.
+    """
+    p = min(max(progress, 0.0), 1.0)
+    if name == "constant":
+        return 1.0
+    if name == "step":
+        return 1.0 if p < 0.5 else 0.1 if p < 0.75 else 0.01
+    if name == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * p))
+    if name == "linear":
+        return 1.0 - p
+    raise ValueError(f"unknown schedule {name!r}; choose one of {SCHEDULES}")

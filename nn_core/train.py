@@ -1,0 +1,242 @@
+"""Training: a loop that yields one small metrics record per mini-batch.
+
+The loop never draws, prints or sleeps; whoever drives it decides what to show and when.
+Because all progress lives in the ``Trainer`` object (the step count, the position in
+the shuffled epoch, the optimiser's state), you can stop pulling steps at any moment and
+carry on later with nothing lost: that is pause and resume.
+
+    trainer = Trainer(model, X_train, y_train, TrainConfig(epochs=5))
+    for m in trainer.steps():          # or trainer.steps(max_seconds=0.2) for one UI tick
+        print(m.step, m.loss)
+
+Run ``python -m nn_core.train --help`` for the command-line trainer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn_core.augment import random_shift
+from nn_core.losses import SoftmaxCrossEntropy
+from nn_core.metrics import evaluate
+from nn_core.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, schedule_factor
+
+SNAPSHOT_EVERY = 50  # steps between copies of known-good weights (for divergence recovery)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train; saved inside the model file next to the architecture."""
+
+    epochs: int = 5
+    batch_size: int = 64
+    optimizer: str = "adam"  # "sgd" | "momentum" | "adam"
+    lr: float = 1e-3
+    momentum: float = 0.9
+    weight_decay: float = 0.0  # L2 strength
+    schedule: str = "constant"  # "constant" | "step" | "cosine" | "linear"
+    time_budget: float | None = None  # seconds: if set, the schedule follows the clock
+    shift: int = 0  # random shifts of up to this many pixels (augmentation)
+    distort: float = 0.0  # strength of random affine and stroke-width distortion
+    subset: int | None = None  # train on this many examples only (quick classroom runs)
+    eval_every: int = 100  # steps between held-out evaluations (when data is given)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.epochs >= 1, f"epochs must be at least 1, got {self.epochs}"),
+            (self.batch_size >= 1, f"batch_size must be at least 1, got {self.batch_size}"),
+            (
+                self.optimizer in OPTIMIZERS,
+                f"unknown optimizer {self.optimizer!r}; choose one of {OPTIMIZERS}",
+            ),
+            (
+                self.schedule in SCHEDULES,
+                f"unknown schedule {self.schedule!r}; choose one of {SCHEDULES}",
+            ),
+            (
+                math.isfinite(self.lr) and self.lr > 0,
+                f"learning rate must be positive, got {self.lr}",
+            ),
+            (self.weight_decay >= 0, "weight_decay must be >= 0"),
+            (self.time_budget is None or self.time_budget > 0, "time_budget must be positive"),
+            (0 <= self.shift <= 8, "shift must be between 0 and 8 pixels"),
+            (self.subset is None or self.subset >= 1, "subset must be at least 1"),
+            (self.eval_every >= 1, "eval_every must be at least 1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class StepMetrics:
+    """One mini-batch's worth of news. ``val_*`` are set only on evaluation steps."""
+
+    step: int  # 1-based count of updates so far
+    epoch: float  # fractional: 2.5 = half-way through the third epoch
+    loss: float  # mean cross-entropy of this batch (before the update)
+    accuracy: float  # fraction of this batch classified correctly
+    lr: float  # the learning rate used for this update
+    elapsed: float  # seconds spent training so far (pauses excluded)
+    val_loss: float | None = None
+    val_accuracy: float | None = None
+
+
+class Trainer:
+    """Mini-batch training of an MLP with softmax cross-entropy.
+
+    X: (n, 784) float32 in [0, 1]; y: (n,) int. Optional X_val, y_val are evaluated
+    every ``config.eval_every`` steps and at the end.
+
+    status: "ready" -> "running" -> "finished" | "stopped" | "diverged".
+    """
+
+    def __init__(self, model, X, y, config: TrainConfig | None = None, X_val=None, y_val=None):
+        self.model, self.config = model, config or TrainConfig()
+        c = self.config
+        self.rng = np.random.default_rng(c.seed)
+        if c.subset is not None and c.subset < len(X):
+            keep = np.sort(self.rng.choice(len(X), size=c.subset, replace=False))
+            X, y = X[keep], y[keep]
+        self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        self.X_val, self.y_val = X_val, y_val
+        self.loss_fn = SoftmaxCrossEntropy()
+        self.optimizer = make_optimizer(
+            c.optimizer, model.parameters(), c.lr, c.momentum, c.weight_decay
+        )
+        self.base_lr = c.lr
+        self.steps_per_epoch = math.ceil(len(self.X) / c.batch_size)
+        self.total_steps = self.steps_per_epoch * c.epochs
+        self.step_count, self.elapsed = 0, 0.0
+        self.status, self.message = "ready", ""
+        self._perm, self._pos = self.rng.permutation(len(self.X)), 0
+        self._Xb: np.ndarray | None = None
+        self._good_weights, self._good_step = model.get_weights(), 0
+        self.val_history: list[StepMetrics] = []
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("finished", "stopped", "diverged")
+
+    @property
+    def progress(self) -> float:
+        """How far through the run, in [0, 1]: by steps, or by the clock if that is sooner."""
+        p = self.step_count / self.total_steps
+        if self.config.time_budget:
+            p = max(p, self.elapsed / self.config.time_budget)
+        return min(p, 1.0)
+
+    def set_lr(self, lr: float) -> None:
+        """Change the base learning rate mid-run; the schedule keeps scaling it."""
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"learning rate must be positive, got {lr}")
+        self.base_lr = float(lr)
+
+    def stop(self, message: str = "Stopped.") -> None:
+        if not self.done:
+            self.status, self.message = "stopped", message
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next mini-batch of the shuffled epoch, gathered into a reused buffer."""
+        if self._pos >= len(self.X):
+            self._perm, self._pos = self.rng.permutation(len(self.X)), 0
+        idx = self._perm[self._pos : self._pos + self.config.batch_size]
+        self._pos += len(idx)
+        if self._Xb is None or len(self._Xb) != len(idx):
+            self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)
+        Xb = np.take(self.X, idx, axis=0, out=self._Xb)
+        if self.config.shift:
+            Xb = random_shift(Xb, self.rng, self.config.shift)
+        if self.config.distort:
+            from nn_core.distort import random_distort
+
+            Xb = random_distort(Xb, self.rng, self.config.distort)
+        return Xb, self.y[idx]
+
+    def step(self) -> StepMetrics | None:
+        """One update on one mini-batch; None once the run is over."""
+        if self.done:
+            return None
+        t0 = time.perf_counter()
+        self.status = "running"
+        lr = self.base_lr * schedule_factor(self.config.schedule, self.progress)
+        Xb, yb = self._next_batch()
+        Z = self.model.forward(Xb, training=True)
+        loss = self.loss_fn.forward(Z, yb)
+        if not math.isfinite(loss):
+            return self._diverged(lr)
+        if self.step_count % SNAPSHOT_EVERY == 0:
+            self._good_weights, self._good_step = self.model.get_weights(), self.step_count
+        acc = float(np.mean(Z.argmax(axis=1) == yb))
+        self.model.backward(self.loss_fn.backward())
+        self.optimizer.lr = lr
+        self.optimizer.step()
+        self.step_count += 1
+        self.elapsed += time.perf_counter() - t0
+        if self.step_count >= self.total_steps or self.progress >= 1.0:
+            self.status, self.message = "finished", "Training finished."
+        m = StepMetrics(
+            self.step_count, self.step_count / self.steps_per_epoch, loss, acc, lr, self.elapsed
+        )
+        return self._with_validation(m)
+
+    def _diverged(self, lr: float) -> None:
+        self.model.set_weights(self._good_weights)
+        self.status = "diverged"
+        self.message = (
+            f"The loss became infinite or NaN at step {self.step_count + 1} "
+            f"(learning rate {lr:.3g}): the steps were too large and the weights "
+            f"blew up. Training stopped and the weights from step {self._good_step}, "
+            "the last good ones, were kept. Try a smaller learning rate."
+        )
+        return None
+
+    def _with_validation(self, m: StepMetrics) -> StepMetrics:
+        if self.X_val is None or (m.step % self.config.eval_every and not self.done):
+            return m
+        r = evaluate(self.model, self.X_val, self.y_val)
+        m = dataclasses.replace(m, val_loss=r.loss, val_accuracy=r.accuracy)
+        self.val_history.append(m)
+        return m
+
+    def steps(self, max_steps: int | None = None, max_seconds: float | None = None):
+        """Yield StepMetrics until the run ends or a step/time limit is reached.
+
+        Stopping early loses nothing: call ``steps()`` again to carry on.
+        """
+        t_end = None if max_seconds is None else time.perf_counter() + max_seconds
+        n = 0
+        while not self.done and (max_steps is None or n < max_steps):
+            if t_end is not None and n and time.perf_counter() >= t_end:
+                return
+            m = self.step()
+            if m is None:
+                return
+            n += 1
+            yield m
+
+    def run(
+        self, max_steps: int | None = None, max_seconds: float | None = None
+    ) -> list[StepMetrics]:
+        """Take steps (see ``steps``) and return their metrics as a list."""
+        return list(self.steps(max_steps, max_seconds))
+
+
+if __name__ == "__main__":
+    from nn_core.cli import main
+
+    raise SystemExit(main())
