@@ -81,6 +81,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--subset", type=int, help="train on this many examples only")
     p.add_argument("--seed", type=int)
     p.add_argument("--out", help="save the trained model to this .npz file")
+    p.add_argument(
+        "--float16", action="store_true", help="store the saved weights as float16 (half the size)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
 
@@ -171,6 +174,7 @@ def main(argv=None) -> int:
     if args.out:
         model.save(
             args.out,
+            dtype="float16" if args.float16 else None,
             meta={
                 "train_config": recipe.train.to_dict(),
                 "history": history_of(metrics),

@@ -262,11 +262,14 @@ class MLP:
         twin.meta = dict(self.meta)
         return twin
 
-    def save(self, path, meta: dict | None = None) -> None:
-        """Write weights, configuration and metadata to one ``.npz`` (path or file object)."""
+    def save(self, path, meta: dict | None = None, dtype=None) -> None:
+        """Write weights, configuration and metadata to one ``.npz`` (path or file object).
+
+        ``dtype`` (e.g. np.float16) stores the weights in another precision.
+        """
         from nn_core.modelfile import save_model
 
-        save_model(self, path, meta)
+        save_model(self, path, meta, dtype)
 
     @classmethod
     def load(cls, source) -> MLP:
