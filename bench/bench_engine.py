@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nn_core import MLP, PRESETS, TrainConfig, Trainer, load_dataset  # noqa: E402
+from nn_core import MLP, TrainConfig, Trainer, load_dataset  # noqa: E402
 
 HIDDEN, BATCH = 256, 128
 
