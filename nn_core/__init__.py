@@ -25,7 +25,7 @@ _WHERE = {
     "DataUnavailableError": "errors",
     "MLP": "model",
     "ModelConfig": "model",
-    "ModelFileError": "modelfile",
+    "ModelFileError": "errors",
     "model_to_bytes": "modelfile",
     "Trainer": "train",
     "TrainConfig": "train",

@@ -32,3 +32,13 @@ class DataUnavailableError(DataError):
     environment variable ``NN_DATA_DIR``, holding one folder per data set
     (``mnist/``, ``fashion-mnist/``) or the four IDX files directly.
     """
+
+
+class ModelFileError(ValueError):
+    """A file that should hold a saved model does not; the message says why.
+
+    Raised by ``MLP.load`` for anything it cannot accept: not an .npz, a pickle,
+    missing or misshapen weights, a damaged archive. Students upload files to a shared
+    server, so a bad file must produce a sentence a person can act on, never a
+    traceback from deep inside NumPy.
+    """

@@ -24,14 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig
 
 FORMAT = "nn-classroom-mlp/1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-class ModelFileError(ValueError):
-    """The file is not a model this program can load; the message says why."""
 
 
 def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
