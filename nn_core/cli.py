@@ -14,6 +14,8 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import math
+import os
 import sys
 import time
 
@@ -127,8 +129,10 @@ class ProgressBar:
 
 def history_of(metrics: list[StepMetrics], max_points: int = 400) -> dict[str, list]:
     """A thinned copy of the run's curves, small enough to keep inside the model file."""
-    every = max(1, len(metrics) // max_points)
+    every = max(1, math.ceil(len(metrics) / max_points))
     kept = metrics[::every]
+    if metrics and kept[-1] is not metrics[-1]:
+        kept = kept[:-1] + [metrics[-1]]  # the final point matters most: keep it
     return {f: [getattr(m, f) for m in kept] for f in ("step", "epoch", "loss", "accuracy", "lr")}
 
 
@@ -138,6 +142,8 @@ def main(argv=None) -> int:
     from nn_core.data import load_dataset
 
     try:
+        if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+            raise ValueError(f"--out {args.out}: the folder does not exist")
         recipe = configs_from_args(args)
         data = load_dataset(args.dataset, args.data_dir, download=not args.no_download)
     except ValueError as e:

@@ -117,6 +117,7 @@ class Dropout:
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
         if not training or self.p == 0.0:
+            self._mask = None  # inference: every unit passes, and so does the gradient
             return X
         self._mask = scratch(self._mask, X.shape, X.dtype)
         self.rng.random(out=self._mask, dtype=X.dtype)
@@ -126,7 +127,7 @@ class Dropout:
         return np.multiply(X, self._mask, out=self._Y)
 
     def backward(self, dY: np.ndarray) -> np.ndarray:
-        if self.p == 0.0:
+        if self._mask is None:
             return dY
         return np.multiply(dY, self._mask, out=dY)
 
@@ -153,5 +154,6 @@ class Standardize:
         self._Y *= self.inv_std
         return self._Y
 
-    def backward(self, dY: np.ndarray) -> None:
-        return None  # nothing before it learns
+    def backward(self, dY: np.ndarray | None) -> np.ndarray | None:
+        """Only saliency maps ask for this (training stops at the first Dense layer)."""
+        return None if dY is None else np.multiply(dY, self.inv_std, out=dY)

@@ -28,6 +28,8 @@ def softmax(Z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     Dividing the logits by a temperature T > 1 flattens the distribution (the network
     sounds less sure); T < 1 sharpens it towards the arg-max.
     """
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
     Z = np.asarray(Z) / temperature
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)

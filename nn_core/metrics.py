@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn_core.losses import log_softmax
+from nn_core.model import as_batch
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -20,7 +21,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, k: int = 10) -> np.
     The diagonal holds the correct answers; a bright off-diagonal cell such as (4, 9)
     says "fours taken for nines", which tells a teacher more than any single number.
     """
-    idx = np.asarray(y_true, dtype=np.int64) * k + np.asarray(y_pred, dtype=np.int64)
+    y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.size and (y.min() < 0 or y.max() >= k):
+            raise ValueError(f"{name} holds labels outside 0..{k - 1}")
+    idx = y_true * k + y_pred
     return np.bincount(idx, minlength=k * k).reshape(k, k)  # flat cell index -> (true, predicted)
 
 
@@ -43,6 +48,7 @@ class EvalResult:
 def evaluate(model, X: np.ndarray, y: np.ndarray, batch_size: int = 8192) -> EvalResult:
     """Score ``model`` on held-out data X (n, 784), y (n,) in batches (bounded memory)."""
     k = model.config.sizes[-1]
+    X = as_batch(X, model.config.sizes[0])
     losses, preds = [], []
     for i in range(0, len(X), batch_size):
         Z = model.forward(X[i : i + batch_size])

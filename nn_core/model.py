@@ -11,6 +11,7 @@ wants to put on screen.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,15 @@ class ModelConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in self.sizes):
+            raise ValueError(f"layer sizes must be whole numbers, got {self.sizes}")
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int | np.integer)
+            or self.seed < 0
+        ):
+            raise ValueError(f"seed must be a whole number >= 0, got {self.seed!r}")
         if len(self.sizes) < 2 or min(self.sizes) < 1:
             raise ValueError(f"sizes must list at least two positive layer sizes, got {self.sizes}")
         if self.activation not in ACTIVATIONS:
@@ -69,12 +78,20 @@ class ModelConfig:
 
 
 def as_batch(X, n_in: int = 784) -> np.ndarray:
-    """Accept (n, 784), (n, 28, 28), (784,) or (28, 28); uint8 pixels are scaled to [0, 1].
+    """Accept (n, 784), (n, 28, 28), (784,) or (28, 28); integer pixels (0..255) are scaled
+    to [0, 1].
 
     Returns a float32 (n, n_in) array: one example per row.
     """
     X = np.asarray(X)
-    if X.dtype == np.uint8:
+    side = math.isqrt(n_in)
+    flat = X.ndim in (1, 2) and X.shape[-1] == n_in
+    square = X.ndim in (2, 3) and X.shape[-2:] == (side, side) and side * side == n_in
+    if not (flat or square):
+        raise ValueError(
+            f"expected images of {n_in} pixels, (n, {n_in}) or (n, {side}, {side}); got {X.shape}"
+        )
+    if X.dtype.kind in "iu":
         X = X / np.float32(255)
     X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # each row: one flattened image
     return X
@@ -208,7 +225,11 @@ class MLP:
 
     def input_gradient(self, X, classes=None) -> np.ndarray:
         """Saliency: d log P[class] / d pixel, (n, 784). Which pixels would change the
-        network's mind most? ``classes`` defaults to each row's predicted class."""
+        network's mind most? ``classes`` defaults to each row's predicted class.
+
+        Like any backward pass this overwrites the layers' ``grads``; call it between
+        training steps, not between a backward pass and its optimiser step.
+        """
         X = as_batch(X, self.config.sizes[0])
         P = softmax(self.forward(X))
         k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))
@@ -220,9 +241,12 @@ class MLP:
         """Per hidden layer, how many ReLU units output 0 for every example in X.
 
         Such a unit passes no gradient, so it can never recover: a symptom of too high a
-        learning rate or a bad initialisation.
+        learning rate or a bad initialisation. Leaky ReLU, tanh and sigmoid always keep a
+        non-zero slope, so their units cannot die: the count is 0 for them.
         """
         hidden = self.activations(X)[1:-1]
+        if self.config.activation != "relu":
+            return [0] * len(hidden)
         return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]
 
     def layer_stats(self) -> list[dict]:

@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,13 @@ def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
         "meta": np.array(json.dumps(meta, default=_jsonable)),
     }
     for i, layer in enumerate(model.dense):
-        arrays[f"W{i}"] = layer.W if dtype is None else layer.W.astype(dtype)
-        arrays[f"b{i}"] = layer.b if dtype is None else layer.b.astype(dtype)
+        for key, w in ((f"W{i}", layer.W), (f"b{i}", layer.b)):
+            stored = w if dtype is None else w.astype(dtype)
+            if not np.isfinite(stored).all():
+                raise ValueError(
+                    f"{key} does not fit in {np.dtype(dtype).name}; save without dtype"
+                )
+            arrays[key] = stored
     return arrays
 
 
@@ -61,14 +67,17 @@ def save_model(model: MLP, target, meta: dict | None = None, dtype=None) -> None
     Writing to a path goes through a temporary file and a rename, so a crash mid-way
     never leaves a half-written model where a good one used to be.
     """
-    if meta:
-        model.meta.update(meta)
-    arrays = _arrays(model, model.meta, dtype)
+    merged = {**model.meta, **(meta or {})}
+    arrays = _arrays(model, merged, dtype)  # fails here, before touching model or disk
     if hasattr(target, "write"):
         np.savez_compressed(target, **arrays)
-        return
-    path = Path(target)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".npz.part")
+    else:
+        _atomic_savez(Path(target), arrays)
+    model.meta = merged
+
+
+def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez_compressed(f, **arrays)
@@ -89,7 +98,10 @@ def _read_bytes(source) -> tuple[bytes, str]:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), "the uploaded data"
     if hasattr(source, "read"):
-        return source.read(), getattr(source, "name", "the uploaded file")
+        data, name = source.read(), getattr(source, "name", "the uploaded file")
+        if not isinstance(data, bytes | bytearray):
+            raise ModelFileError(f"{name}: open the file in binary mode ('rb') to load a model")
+        return bytes(data), name
     path = Path(source)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
@@ -100,7 +112,7 @@ def _text(npz, key: str, name: str) -> str:
     if key not in npz.files:
         raise ModelFileError(f"{name}: missing '{key}'; this .npz was not written by MLP.save")
     value = npz[key]
-    if value.dtype.kind != "U" or value.shape != ():
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "U" or value.shape != ():
         raise ModelFileError(f"{name}: '{key}' should be a text entry")
     return str(value)
 
@@ -114,6 +126,16 @@ def _config(npz, name: str) -> ModelConfig:
         raise ModelFileError(f"{name}: invalid model configuration ({e})") from None
 
 
+def _meta(npz, name: str) -> dict:
+    try:
+        meta = json.loads(_text(npz, "meta", name))
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"{name}: 'meta' is not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"{name}: 'meta' should be a JSON object")
+    return meta
+
+
 def _weights(npz, config: ModelConfig, name: str) -> list[np.ndarray]:
     weights = []
     for i, (n_in, n_out) in enumerate(zip(config.sizes[:-1], config.sizes[1:], strict=True)):
@@ -123,6 +145,8 @@ def _weights(npz, config: ModelConfig, name: str) -> list[np.ndarray]:
                     f"{name}: missing weights '{key}' for layer sizes {config.sizes}"
                 )
             w = npz[key]
+            if not isinstance(w, np.ndarray):
+                raise ModelFileError(f"{name}: '{key}' is not a NumPy array")
             if w.shape != shape:
                 raise ModelFileError(f"{name}: '{key}' has shape {w.shape}, expected {shape}")
             if w.dtype.kind != "f":
@@ -156,14 +180,14 @@ def load_model(source) -> MLP:
                 raise ModelFileError(f"{name}: unsupported model format {str(npz['format'])!r}")
             config = _config(npz, name)
             weights = _weights(npz, config, name)
-            meta = json.loads(_text(npz, "meta", name))
+            meta = _meta(npz, name)
+            model = MLP(config=config)
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as e:
         raise ModelFileError(f"{name}: the archive is damaged or truncated ({e})") from None
     except ValueError as e:  # NumPy refuses object (pickled) arrays under allow_pickle=False
         raise ModelFileError(f"{name}: contains data that cannot be loaded safely ({e})") from None
-    model = MLP(config=config)
     model.set_weights(weights)
-    model.meta = meta if isinstance(meta, dict) else {}
+    model.meta = meta
     return model

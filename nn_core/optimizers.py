@@ -28,11 +28,21 @@ class Optimizer:
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
         self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]
+        self._decayed = [np.empty_like(p) for _, p, _ in self.parameters] if weight_decay else None
 
-    def _decay(self, name: str, p: np.ndarray, g: np.ndarray, tmp: np.ndarray) -> None:
-        if self.weight_decay and name.startswith("W"):
-            np.multiply(p, self.weight_decay, out=tmp)
-            g += tmp
+    def _gradient(self, i: int) -> np.ndarray:
+        """The gradient to follow: g, plus weight_decay * W for weights when decay is on.
+
+        The sum goes to a separate buffer so that ``grads`` keep the loss's own gradient
+        (which is what the app plots as gradient norms).
+        """
+        name, p, g = self.parameters[i]
+        if not (self.weight_decay and name.startswith("W")):
+            return g
+        out = self._decayed[i]
+        np.multiply(p, self.weight_decay, out=out)
+        out += g
+        return out
 
     def step(self) -> None:
         raise NotImplementedError
@@ -51,9 +61,9 @@ class SGD(Optimizer):
         self._v = [np.zeros_like(p) for _, p, _ in self.parameters] if momentum else None
 
     def step(self) -> None:
-        for i, (name, p, g) in enumerate(self.parameters):
+        for i, (_, p, _) in enumerate(self.parameters):
             tmp = self._tmp[i]
-            self._decay(name, p, g, tmp)
+            g = self._gradient(i)
             direction = g
             if self._v is not None:
                 direction = self._v[i]
@@ -85,9 +95,9 @@ class Adam(Optimizer):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        for i, (name, p, g) in enumerate(self.parameters):
+        for i, (_, p, _) in enumerate(self.parameters):
             m, v, tmp = self._m[i], self._v[i], self._tmp[i]
-            self._decay(name, p, g, tmp)
+            g = self._gradient(i)
             m *= b1
             np.multiply(g, 1 - b1, out=tmp)
             m += tmp

@@ -27,6 +27,10 @@ from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, schedule_factor
 
 SNAPSHOT_EVERY = 50  # steps between copies of known-good weights (for divergence recovery)
+# A cross-entropy this large means the true class's logit trails the best one by ten
+# thousand: the weights have exploded. (The fused softmax keeps the loss finite, so
+# waiting for inf or NaN would miss most divergences; even N(0, 1) weights start near 100.)
+EXPLODED_LOSS = 1e4
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class TrainConfig:
                 f"learning rate must be positive, got {self.lr}",
             ),
             (self.weight_decay >= 0, "weight_decay must be >= 0"),
+            (0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}"),
+            (self.distort >= 0, f"distort must be >= 0, got {self.distort}"),
             (self.time_budget is None or self.time_budget > 0, "time_budget must be positive"),
             (0 <= self.shift <= 8, "shift must be between 0 and 8 pixels"),
             (self.subset is None or self.subset >= 1, "subset must be at least 1"),
@@ -177,8 +183,8 @@ class Trainer:
         Xb, yb = self._next_batch()
         Z = self.model.forward(Xb, training=True)
         loss = self.loss_fn.forward(Z, yb)
-        if not math.isfinite(loss):
-            return self._diverged(lr)
+        if not math.isfinite(loss) or loss > EXPLODED_LOSS:
+            return self._diverged(lr, loss)
         if self.step_count % SNAPSHOT_EVERY == 0:
             self._good_weights, self._good_step = self.model.get_weights(), self.step_count
         acc = float(np.mean(Z.argmax(axis=1) == yb))
@@ -194,11 +200,12 @@ class Trainer:
         )
         return self._with_validation(m)
 
-    def _diverged(self, lr: float) -> None:
+    def _diverged(self, lr: float, loss: float) -> None:
         self.model.set_weights(self._good_weights)
         self.status = "diverged"
+        what = "infinite or NaN" if not math.isfinite(loss) else f"{loss:.3g}"
         self.message = (
-            f"The loss became infinite or NaN at step {self.step_count + 1} "
+            f"The loss exploded to {what} at step {self.step_count + 1} "
             f"(learning rate {lr:.3g}): the steps were too large and the weights "
             f"blew up. Training stopped and the weights from step {self._good_step}, "
             "the last good ones, were kept. Try a smaller learning rate."

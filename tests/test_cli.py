@@ -1,0 +1,281 @@
+"""The command-line trainer: ``python -m nn_core.train``, its flags, presets and output."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn_core
+from nn_core import MLP, PRESETS, TrainConfig, evaluate
+from nn_core.cli import configs_from_args, history_of, main, parse_args
+from nn_core.presets import input_stats
+from nn_core.train import StepMetrics
+
+ROOT = Path(nn_core.__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def offline_env(tmp_path, monkeypatch) -> dict[str, str]:
+    """No data folder, an empty cache, and the project importable: the bundled sample it is."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "cache").mkdir()
+    env = {
+        **os.environ,
+        "NN_DATA_DIR": str(tmp_path / "data"),
+        "NN_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "OPENBLAS_NUM_THREADS": "1",  # a small job; do not fight the test process for cores
+    }
+    for key in ("NN_DATA_DIR", "NN_CACHE_DIR"):
+        monkeypatch.setenv(key, env[key])  # for the in-process runs too
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nn_core.train", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# --------------------------------------------------------------------------- subprocess
+
+
+def test_a_short_run_prints_one_json_line_and_saves_a_loadable_model(
+    tmp_path, offline_env, mnist_sample
+):
+    out = tmp_path / "model.npz"
+    args = ("--no-download", "--subset", "500", "--epochs", "1", "--seed", "3", "--out", str(out))
+    proc = run_cli(*args, env=offline_env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1, proc.stdout  # the progress bar went to stderr
+    assert "epoch 1/1" in proc.stderr
+    summary = json.loads(lines[-1])
+    assert isinstance(summary, dict)
+    assert {"test_accuracy", "test_loss", "seconds_per_epoch", "data_source"} <= set(summary)
+    assert summary["data_source"] == "bundled"
+    assert summary["dataset"] == "mnist" and summary["status"] == "finished"
+    assert summary["steps"] == 8  # ceil(500 / 64) steps of one epoch
+    assert 0.0 <= summary["test_accuracy"] <= 1.0 and summary["test_loss"] > 0
+    assert isinstance(summary["seconds_per_epoch"], float) and summary["seconds_per_epoch"] >= 0
+    assert summary["out"] == str(out)
+
+    model = MLP.load(out)
+    meta = model.meta
+    assert {"train_config", "history", "test_accuracy", "dataset", "seed", "date"} <= set(meta)
+    expected = dataclasses.replace(PRESETS["default"].train, subset=500, epochs=1, seed=3)
+    assert TrainConfig.from_dict(meta["train_config"]) == expected
+    assert meta["seed"] == 3 and meta["dataset"] == "mnist"
+    assert meta["history"]["step"] == list(range(1, 9))
+    assert len(meta["history"]["loss"]) == 8
+    assert dt.datetime.fromisoformat(meta["date"]).tzinfo is not None
+    assert model.config == dataclasses.replace(PRESETS["default"].model, seed=3)
+    # the saved model is the one that was scored
+    score = evaluate(model, mnist_sample.X_test, mnist_sample.y_test)
+    assert score.accuracy == pytest.approx(summary["test_accuracy"], abs=1e-5)
+    assert meta["test_accuracy"] == pytest.approx(score.accuracy)
+
+
+def test_a_bad_flag_value_exits_non_zero_with_a_message(offline_env):
+    proc = run_cli("--no-download", "--lr", "fast", env=offline_env)
+    assert proc.returncode != 0
+    assert "--lr" in proc.stderr and "invalid float value" in proc.stderr
+    assert proc.stdout == ""
+    proc = run_cli("--no-download", "--epochs", "0", env=offline_env)
+    assert proc.returncode != 0
+    assert "epochs must be at least 1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- in process
+
+
+def last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def test_float16_output_is_smaller_and_still_loads(tmp_path, offline_env, capsys):
+    small, half = tmp_path / "f32.npz", tmp_path / "f16.npz"
+    common = ["--no-download", "--quiet", "--subset", "200", "--epochs", "1"]
+    assert main([*common, "--out", str(small)]) == 0
+    assert main([*common, "--out", str(half), "--float16"]) == 0
+    a, b = MLP.load(small), MLP.load(half)
+    assert half.stat().st_size < 0.7 * small.stat().st_size
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        assert wb.dtype == np.float32
+        np.testing.assert_array_equal(wb, wa.astype(np.float16).astype(np.float32))
+    assert "--float16" in b.meta["command"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--lr", "-1"], "learning rate must be positive"),
+        (["--batch-size", "0"], "batch_size"),
+        (["--dropout", "1.5"], "dropout"),
+        (["--hidden", "128", "0"], "sizes"),
+        (["--shift", "9"], "shift"),
+        (["--subset", "0"], "subset"),
+    ],
+)
+def test_bad_values_exit_with_code_2_and_say_why(offline_env, capsys, argv, fragment):
+    assert main(["--no-download", "--quiet", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and fragment in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--optimizer", "rmsprop"],
+        ["--activation", "softsign"],
+        ["--epochs", "two"],
+        ["--preset", "x"],
+    ],
+)
+def test_bad_choices_are_argparse_errors(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        parse_args(argv)
+    assert info.value.code == 2
+    assert "invalid" in capsys.readouterr().err
+
+
+def test_missing_data_exits_with_code_2_and_explains(offline_env, capsys):
+    assert main(["--dataset", "fashion-mnist", "--no-download", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "Fashion-MNIST" in err and "NN_DATA_DIR" in err
+
+
+def test_a_diverging_run_exits_with_code_1_and_says_why(offline_env, capsys):
+    argv = ["--no-download", "--quiet", "--subset", "200", "--optimizer", "sgd", "--lr", "1e30"]
+    with np.errstate(all="ignore"):
+        code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "learning rate" in captured.err
+    assert last_json(captured.out)["status"] == "diverged"
+
+
+def test_help_exits_cleanly(capsys):
+    with pytest.raises(SystemExit) as info:
+        parse_args(["--help"])
+    assert info.value.code == 0
+    assert "--preset" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- presets and flags
+
+
+def recipe(*argv: str):
+    return configs_from_args(parse_args(list(argv)))
+
+
+def test_preset_original_is_the_notebook():
+    r = recipe("--preset", "original")
+    assert r.model.sizes == (784, 128, 10) and r.model.init == "naive"
+    assert r.model.activation == "relu"
+    assert r.train.batch_size == 1 and r.train.optimizer == "sgd" and r.train.lr == 0.001
+    assert r.train.schedule == "constant" and not r.standardize
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_a_preset_without_flags_is_the_preset(name):
+    assert recipe("--preset", name) == PRESETS[name]
+
+
+def test_default_preset_is_used_without_preset_flag():
+    assert recipe() == PRESETS["default"]
+
+
+def test_flags_override_the_preset_and_leave_the_rest():
+    r = recipe("--preset", "fast", "--lr", "0.05", "--seed", "3", "--hidden", "64", "32")
+    fast = PRESETS["fast"]
+    assert r.train.lr == 0.05
+    assert r.train.seed == 3 and r.model.seed == 3
+    assert r.model.sizes == (784, 64, 32, 10)
+    assert r.standardize is True
+    assert r.train.optimizer == fast.train.optimizer == "momentum"
+    assert r.train.schedule == "linear" and r.train.batch_size == 128 and r.train.epochs == 3
+
+
+def test_every_flag_reaches_its_config():
+    r = recipe(
+        "--preset", "best", "--activation", "tanh", "--init", "xavier", "--dropout", "0.1",
+        "--no-standardize", "--optimizer", "adam", "--lr", "0.002", "--momentum", "0.8",
+        "--weight-decay", "0.0001", "--schedule", "cosine", "--batch-size", "32",
+        "--epochs", "2", "--time-budget", "5", "--shift", "1", "--distort", "0.3",
+        "--subset", "1000", "--seed", "9",
+    )  # fmt: skip
+    assert (r.model.activation, r.model.init, r.model.dropout, r.model.seed) == (
+        "tanh", "xavier", 0.1, 9,
+    )  # fmt: skip
+    assert r.model.sizes == PRESETS["best"].model.sizes
+    assert r.standardize is False
+    assert r.train == TrainConfig(
+        epochs=2, batch_size=32, optimizer="adam", lr=0.002, momentum=0.8, weight_decay=0.0001,
+        schedule="cosine", time_budget=5.0, shift=1, distort=0.3, subset=1000,
+        eval_every=PRESETS["best"].train.eval_every, seed=9,
+    )  # fmt: skip
+
+
+def test_standardize_can_be_switched_on():
+    assert recipe("--preset", "default", "--standardize").standardize is True
+
+
+def test_hidden_without_sizes_gives_logistic_regression():
+    assert recipe("--hidden").model.sizes == (784, 10)
+
+
+def test_preset_build_measures_input_statistics():
+    X = np.random.default_rng(0).random((300, 784), dtype=np.float32) * 0.5
+    stats = input_stats(X)
+    assert stats["x_mean"] == pytest.approx(float(X.mean()), rel=1e-6)
+    assert stats["x_std"] == pytest.approx(float(X.std()), rel=1e-6)
+    model = PRESETS["fast"].build(X)
+    assert model.config.x_mean == stats["x_mean"] and model.config.x_std == stats["x_std"]
+    assert model.config.sizes == PRESETS["fast"].model.sizes
+    plain = PRESETS["default"].build(X)  # no standardisation in this recipe
+    assert (plain.config.x_mean, plain.config.x_std) == (0.0, 1.0)
+    assert input_stats(np.zeros((5, 784)))["x_std"] == 1.0  # blank images: no division by 0
+
+
+def test_presets_are_valid_and_described():
+    assert {"original", "default", "fast", "best"} <= set(PRESETS)
+    for name, preset in PRESETS.items():
+        assert preset.name == name and preset.title and preset.description
+        assert preset.model.sizes[0] == 784 and preset.model.sizes[-1] == 10
+
+
+# --------------------------------------------------------------------------- history
+
+
+def fake_metrics(n: int) -> list[StepMetrics]:
+    return [StepMetrics(i, i / 10, 1.0 / i, 0.5, 0.1, 0.0) for i in range(1, n + 1)]
+
+
+def test_history_keeps_short_runs_whole():
+    h = history_of(fake_metrics(30))
+    assert set(h) == {"step", "epoch", "loss", "accuracy", "lr"}
+    assert h["step"] == list(range(1, 31))
+    assert h["loss"][2] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("n", [799, 1000])
+def test_history_is_thinned_to_at_most_max_points(n):
+    h = history_of(fake_metrics(n), max_points=400)
+    assert len(h["step"]) <= 400, f"{len(h['step'])} points kept of {n}"
+    assert h["step"][0] == 1
