@@ -19,14 +19,14 @@ import streamlit as st  # noqa: E402
 from ui import state  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 
-st.set_page_config(page_title="Neural network classroom", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Neural network classroom", page_icon=":material/neurology:", layout="wide")
 state.ensure_state()
 
 PAGES = [
-    st.Page("pages/learn.py", title="Learn", icon="📘", default=True),
-    st.Page("pages/data.py", title="Data", icon="🔢"),
-    st.Page("pages/train.py", title="Train", icon="🏋️"),
-    st.Page("pages/draw.py", title="Draw", icon="✏️"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/grid_view:"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
 ]
 
 page = st.navigation(PAGES)

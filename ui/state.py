@@ -44,6 +44,42 @@ class K:
     TRAIN_SESSION = "train.session"  # ui.training.TrainingSession or None
     TRAIN_RUNS = "train.runs"  # list of finished/stopped runs (run history)
     TRAIN_NEXT_RUN_ID = "train.next_run_id"
+    TRAIN_SETTINGS = "train.settings"  # copy of the settings widgets' values (survives pages)
+    TRAIN_NOTES = "train.notes"  # sentences about server limits that cut the settings
+    TRAIN_START_MODEL = "train.start_model"  # (name, MLP) uploaded to continue, or None
+    TRAIN_MESSAGE = "train.message"  # (kind, text) from the last control action, or None
+    TRAIN_PRESET = "train.preset"
+    TRAIN_LAYERS = "train.layers"
+    TRAIN_UNITS = "train.units"  # prefix: one select slider per layer, "train.units.0", ...
+    TRAIN_ACTIVATION = "train.activation"
+    TRAIN_INIT = "train.init"
+    TRAIN_DROPOUT = "train.dropout"
+    TRAIN_STANDARDIZE = "train.standardize"
+    TRAIN_OPTIMIZER = "train.optimizer"
+    TRAIN_LR = "train.lr"
+    TRAIN_SCHEDULE = "train.schedule"
+    TRAIN_BATCH = "train.batch_size"
+    TRAIN_EPOCHS = "train.epochs"
+    TRAIN_L2 = "train.l2"
+    TRAIN_SHIFT = "train.shift"
+    TRAIN_TIME_BUDGET = "train.time_budget"
+    TRAIN_SUBSET = "train.subset"
+    TRAIN_SEED = "train.seed"
+    TRAIN_START = "train.start"  # buttons
+    TRAIN_PAUSE = "train.pause"
+    TRAIN_RESUME = "train.resume"
+    TRAIN_STEP = "train.step"
+    TRAIN_STOP = "train.stop"
+    TRAIN_RESET = "train.reset"
+    TRAIN_LIVE_LR = "train.live_lr"  # learning rate of the running network
+    TRAIN_COMPARE = "train.compare"  # ids of earlier runs overlaid on the charts
+    TRAIN_EXPORT_RUN = "train.export_run"  # id of the run to export
+    TRAIN_KEEP = "train.keep"  # keep the exported run's weights
+    TRAIN_DOWNLOAD_CSV = "train.download_csv"
+    TRAIN_DOWNLOAD_JSON = "train.download_json"
+    TRAIN_DOWNLOAD_MODEL = "train.download_model"
+    TRAIN_UPLOAD = "train.upload"  # file uploader for a saved model
+    TRAIN_FORGET_UPLOAD = "train.forget_upload"
 
     # --- draw (pages/draw.py) ---
     DRAW_MODEL_CHOICE = "draw.model_choice"  # "bundled" | "mine"
@@ -65,6 +101,10 @@ DEFAULTS: dict[str, Any] = {
     K.TRAIN_SESSION: None,
     K.TRAIN_RUNS: [],
     K.TRAIN_NEXT_RUN_ID: 1,
+    K.TRAIN_SETTINGS: None,  # a dict, created per session (never share a mutable default)
+    K.TRAIN_NOTES: [],
+    K.TRAIN_START_MODEL: None,
+    K.TRAIN_MESSAGE: None,
     K.DRAW_CANVAS_VERSION: 0,
     K.DRAW_RESULT: None,
     K.DRAW_CLASS_SET: [],

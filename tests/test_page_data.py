@@ -1,0 +1,152 @@
+"""The data explorer in AppTest: every control reachable by its key and wired to its chart."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from ui import data as ui_data
+from ui import dataview
+from ui.state import K
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+REAL_DATA = os.environ.get("NN_DATA_DIR")
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Run pages as a live server does once app.py has called st.navigation (see
+    test_app_shell.py): otherwise AppTest runs a switched-to page without app.py."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture()
+def sample_data(monkeypatch, tmp_path):
+    """Only the bundled MNIST sample (8,000 + 2,000 images): the same on every machine."""
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
+    ui_data.get_dataset.clear()
+    yield ui_data.get_dataset("mnist")
+    ui_data.get_dataset.clear()
+
+
+def _decode(value):
+    """Plotly sends NumPy arrays as base64 'typed arrays': turn them back into arrays."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return array.reshape([int(s) for s in str(shape).split(",")]) if shape else array
+    return value
+
+
+def charts(at: AppTest) -> dict[str, list[dict]]:
+    """The page's Plotly figures as plain dicts, grouped by their ``layout.meta.chart``."""
+    found: dict[str, list[dict]] = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        for trace in spec["data"]:
+            for key in ("x", "y", "z", "customdata"):
+                if key in trace:
+                    trace[key] = _decode(trace[key])
+        found.setdefault(spec["layout"]["meta"]["chart"], []).append(spec)
+    return found
+
+
+def grid_ids(at: AppTest) -> set[int]:
+    """The image numbers shown in the example grid (read from its hover data)."""
+    ids = np.asarray(charts(at)["examples"][0]["data"][0]["customdata"])
+    return set(ids[ids >= 0].tolist())
+
+
+def open_data_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_every_view(sample_data):
+    at = open_data_page()
+    found = charts(at)
+    for chart in ("examples", "class_counts", "pixel_histogram", "class_means", "pca"):
+        assert chart in found
+    assert {"class_variance", "pixel_grid", "flat_strip", "one_hot"} <= set(found)
+    counts = found["class_counts"][0]["data"]
+    assert list(counts[0]["y"]) == np.bincount(sample_data.y_train, minlength=10).tolist()
+    assert list(counts[1]["y"]) == np.bincount(sample_data.y_test, minlength=10).tolist()
+    assert len(grid_ids(at)) == 32
+    assert sum(len(t["x"]) for t in found["pca"][0]["data"]) == 3000
+
+
+def test_class_filter_shows_only_that_class(sample_data):
+    at = open_data_page()
+    assert at.selectbox(key=K.DATA_CLASS).value == "All"
+    at.selectbox(key=K.DATA_CLASS).set_value("3").run()
+    assert not at.exception, at.exception
+    ids = sorted(grid_ids(at))
+    assert len(ids) == 32 and set(sample_data.y_train[ids].tolist()) == {3}
+    captions = {a["text"] for a in charts(at)["examples"][0]["layout"]["annotations"]}
+    assert captions == {"<b>3</b>"}
+
+
+def test_new_draw_changes_the_images_reproducibly(sample_data):
+    at = open_data_page()
+    first = grid_ids(at)
+    at.button(key=K.DATA_NEW_DRAW).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[K.DATA_SEED] == 1
+    second = grid_ids(at)
+    assert second != first
+    expected = dataview.draw_examples(sample_data.y_train, None, 32, seed=1)
+    assert second == set(expected.tolist())
+
+
+def test_index_picks_the_image_followed_through_preprocessing(sample_data):
+    at = open_data_page()
+    at.number_input(key=K.DATA_INDEX).set_value(123).run()
+    assert not at.exception, at.exception
+    raw, scaled = charts(at)["pixel_grid"]
+    expected = np.rint(sample_data.X_train[123] * 255).reshape(28, 28)
+    assert np.array_equal(raw["data"][0]["z"], expected)
+    np.testing.assert_allclose(scaled["data"][0]["z"], expected / 255, rtol=1e-6)
+    strip = charts(at)["flat_strip"][0]["data"][0]["z"]
+    np.testing.assert_allclose(np.asarray(strip).reshape(-1), expected.reshape(-1) / 255, rtol=1e-6)
+    hot = np.asarray(charts(at)["one_hot"][0]["data"][0]["z"]).reshape(-1)
+    assert hot.argmax() == sample_data.y_train[123] and hot.sum() == 1
+
+
+@pytest.mark.skipif(not REAL_DATA, reason="set NN_DATA_DIR (e.g. /work/shared) for full data")
+def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
+    monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
+    ui_data.get_dataset.clear()
+    at = open_data_page()
+    at.number_input(key=K.DATA_INDEX).set_value(59_999).run()
+    at.selectbox(key=K.DATA_CLASS).set_value("7").run()
+    at.session_state[K.DATASET] = "fashion-mnist"
+    at.run()
+    assert not at.exception, at.exception
+    if at.info:  # this machine has no Fashion-MNIST: the page shows MNIST instead
+        pytest.skip("Fashion-MNIST not found in NN_DATA_DIR")
+    assert at.title[0].value == "Explore the data: Fashion-MNIST"
+    assert at.selectbox(key=K.DATA_CLASS).value == "All"  # "7" is not a clothing class
+    at.selectbox(key=K.DATA_CLASS).set_value("Bag").run()
+    assert not at.exception, at.exception
+    bags = ui_data.get_dataset("fashion-mnist").y_train[sorted(grid_ids(at))]
+    assert set(bags.tolist()) == {8}
+    assert at.number_input(key=K.DATA_INDEX).value == 59_999
+    ui_data.get_dataset.clear()

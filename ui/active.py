@@ -1,0 +1,94 @@
+"""Which data set the pages should show right now, and what to tell the class about it.
+
+The sidebar lets the user pick MNIST or Fashion-MNIST, but the choice cannot always be
+honoured: an offline laptop may only have the small bundled MNIST sample, and there is
+no bundled Fashion-MNIST at all. Rather than have every page handle those cases, every
+page asks :func:`active_dataset` and gets a usable :class:`ActiveData`: the data set to
+show, plus a short notice when it is not the one asked for (or not the full one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nn_core.data import DATASETS, Dataset
+from nn_core.errors import DataError
+from ui import data as ui_data
+from ui import state
+from ui.state import K
+
+FALLBACK = "mnist"  # the one data set with a bundled sample: always available
+
+SOURCE_LABELS = {  # Material icons ship with Streamlit: they show even without emoji fonts
+    "folder": ":material/folder: data folder",
+    "cache": ":material/save: download cache",
+    "download": ":material/download: just downloaded",
+    "bundled": ":material/inventory_2: bundled sample",
+}
+
+HOW_TO_PROVIDE = (
+    "To use the full data, point the app to a folder holding `mnist/` and "
+    "`fashion-mnist/` (the four IDX files each): set the environment variable "
+    "`NN_DATA_DIR` before starting the app, or pass `data_dir=` to `load_dataset`. "
+    "Or download it with the button below (needs internet)."
+)
+
+
+@dataclass(frozen=True)
+class ActiveData:
+    """The data set to show (``dataset``), the one the user asked for, and any notice."""
+
+    requested: str  # "mnist" | "fashion-mnist": what the sidebar says
+    dataset: Dataset  # what the pages actually show
+    notice: str | None = None  # plain words for the class, or None when all is well
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when we show another data set than the one asked for."""
+        return self.dataset.name != self.requested
+
+    @property
+    def needs_data(self) -> bool:
+        """True when the full requested data set is missing (offer to download it)."""
+        return self.is_fallback or not self.dataset.is_full
+
+    @property
+    def cache_key(self) -> tuple[str, str, int]:
+        """What identifies these arrays for ``st.cache_data``: name, source and size.
+
+        The source and size are part of the key so that statistics computed on the
+        bundled sample are not reused once the full data set has been downloaded.
+        """
+        return self.dataset.name, self.dataset.source, self.dataset.n_train
+
+
+def title(name: str) -> str:
+    """'MNIST' or 'Fashion-MNIST' for a data set name."""
+    return DATASETS[name].title if name in DATASETS else name
+
+
+def active_dataset(name: str | None = None) -> ActiveData:
+    """The data set the pages should use for ``name`` (default: the sidebar's choice).
+
+    Never raises for a missing data set: it falls back to MNIST (at worst its bundled
+    sample) and explains why in ``notice``.
+    """
+    requested = name or state.get(K.DATASET) or FALLBACK
+    try:
+        dataset = ui_data.get_dataset(requested)
+    except DataError:
+        dataset = ui_data.get_dataset(FALLBACK)
+        sample = "" if dataset.is_full else " (its small bundled sample)"
+        notice = (
+            f"{title(requested)} is not available on this computer, so the app shows "
+            f"{title(FALLBACK)}{sample} instead."
+        )
+        return ActiveData(requested, dataset, notice)
+    if not dataset.is_full:
+        notice = (
+            f"This is a small sample of {title(requested)} "
+            f"({dataset.n_train:,} training + {dataset.n_test:,} test images) "
+            "shipped with the app: everything works, just with less data."
+        )
+        return ActiveData(requested, dataset, notice)
+    return ActiveData(requested, dataset)

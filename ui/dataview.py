@@ -1,0 +1,188 @@
+"""The numbers behind the data explorer: draws, class statistics, PCA, preprocessing steps.
+
+Everything above the line marked *cached* is plain NumPy on arrays, so the tests can
+check it without Streamlit. Below it, thin ``st.cache_data`` wrappers compute each
+statistic once per server process for all users. They take the data set's *name* (plus
+its source and size, so the bundled sample and the full set never share an entry) and
+fetch the arrays themselves: hashing a 190 MB array on every call would cost more than
+the statistic.
+
+Shapes: ``X`` is ``(n, 784)`` float32 in [0, 1], ``y`` is ``(n,)`` int class numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from ui import data as ui_data
+
+N_CLASSES = 10
+SIDE = 28  # images are SIDE x SIDE pixels
+
+
+def draw_examples(y: np.ndarray, class_id: int | None, n: int, seed: int) -> np.ndarray:
+    """Indices of ``n`` random images (of class ``class_id``, or any class if None).
+
+    The same seed always gives the same draw, so the teacher can say "look at the third
+    one" and every student sees the same picture.
+    """
+    pool = np.arange(len(y)) if class_id is None else np.flatnonzero(y == class_id)
+    rng = np.random.default_rng(seed)
+    return rng.choice(pool, size=min(n, len(pool)), replace=False)
+
+
+def class_counts(y: np.ndarray, k: int = N_CLASSES) -> np.ndarray:
+    """How many examples of each class: ``(k,)`` int. A balanced data set has equal bars."""
+    return np.bincount(np.asarray(y), minlength=k)[:k]
+
+
+def class_means(X: np.ndarray, y: np.ndarray, k: int = N_CLASSES) -> np.ndarray:
+    """The average image of each class: ``(k, 784)``. Blurry, but already recognisable."""
+    return np.stack([_rows(X, y, c).mean(axis=0, dtype=np.float64) for c in range(k)])
+
+
+def class_variances(X: np.ndarray, y: np.ndarray, k: int = N_CLASSES) -> np.ndarray:
+    """Per-pixel variance within each class: ``(k, 784)``.
+
+    Bright where writers disagree (the strokes move around), dark where every example
+    agrees: the border is always empty, so it carries no information at all.
+    """
+    return np.stack([_rows(X, y, c).var(axis=0, dtype=np.float64) for c in range(k)])
+
+
+def _rows(X: np.ndarray, y: np.ndarray, c: int) -> np.ndarray:
+    rows = X[np.asarray(y) == c]
+    return rows if len(rows) else np.zeros((1, X.shape[1]), dtype=X.dtype)
+
+
+def pixel_histogram(
+    X: np.ndarray, bins: int = 32, max_rows: int = 10_000, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts and bin edges of pixel intensities in [0, 1] over up to ``max_rows`` images.
+
+    Most pixels are exactly 0 (background), a few are near 1 (ink): the histogram shows
+    how little of each image actually carries the digit.
+    """
+    if len(X) > max_rows:
+        X = X[np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))]
+    counts, edges = np.histogram(X, bins=bins, range=(0.0, 1.0))
+    return counts, edges
+
+
+@dataclass(frozen=True)
+class PCAResult:
+    """A 2-D view of the images: ``coords`` ``(n, 2)`` for the images ``indices`` ``(n,)``.
+
+    ``explained`` ``(k,)``: the share of the total pixel variance along each principal
+    direction, largest first; ``components`` ``(2, 784)`` are the first two directions.
+    """
+
+    coords: np.ndarray
+    indices: np.ndarray
+    labels: np.ndarray
+    explained: np.ndarray
+    components: np.ndarray
+    mean: np.ndarray
+
+
+def pca(X: np.ndarray, n_components: int = 2):
+    """Principal component analysis: the directions along which the images differ most.
+
+    They are the singular vectors of the centred data's ``d x d`` scatter matrix
+    ``Xc^T Xc``; its singular values are the variances along them (times n). Working on
+    that 784 x 784 matrix instead of the n x 784 data is several times faster and gives
+    the same directions. Returns ``(coords (n, n_components), components
+    (n_components, d), mean (d,), explained (d,))``. Signs are fixed (largest loading
+    positive) so the picture does not flip between runs.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    mean = X.mean(axis=0)
+    centred = X - mean
+    _, power, Vt = np.linalg.svd(centred.T @ centred, hermitian=True)
+    signs = np.sign(Vt[np.arange(len(Vt)), np.abs(Vt).argmax(axis=1)])
+    signs[signs == 0] = 1
+    components = Vt[:n_components] * signs[:n_components, None]
+    total = power.sum()
+    explained = power / total if total > 0 else power
+    return centred @ components.T, components, mean, explained
+
+
+def pca_projection(X: np.ndarray, y: np.ndarray, n: int = 3000, seed: int = 0) -> PCAResult:
+    """PCA of a random subset of ``n`` images: enough to see the clusters, quick to draw."""
+    indices = np.sort(np.random.default_rng(seed).choice(len(X), min(n, len(X)), replace=False))
+    coords, components, mean, explained = pca(X[indices])
+    return PCAResult(coords, indices, np.asarray(y)[indices], explained, components, mean)
+
+
+def selected_ids(event, n: int) -> list[int]:
+    """Image numbers of the dots selected in the PCA chart, in selection order.
+
+    ``event`` is what ``st.plotly_chart(..., on_select="rerun")`` returns; each selected
+    point carries its image number in ``customdata`` (a number, or a list holding it).
+    Numbers outside ``0 .. n-1`` (left over from another data set) are dropped.
+    """
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    ids = []
+    for point in points:
+        value = point.get("customdata")
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        if isinstance(value, int | float) and 0 <= int(value) < n and int(value) not in ids:
+            ids.append(int(value))
+    return ids
+
+
+@dataclass(frozen=True)
+class PreprocessSteps:
+    """One image on its way into the network."""
+
+    raw: np.ndarray  # (28, 28) uint8 0..255: what the file stores
+    scaled: np.ndarray  # (28, 28) float32 0..1: divided by 255
+    flat: np.ndarray  # (784,) float32: rows laid end to end, the network's input
+    one_hot: np.ndarray  # (10,) float32: the label as a target probability vector
+    label: int
+
+
+def preprocessing_steps(x: np.ndarray, label: int, k: int = N_CLASSES) -> PreprocessSteps:
+    """Follow one image ``x`` (784 floats in [0, 1]) back to its bytes and forward again.
+
+    The loader already divided by 255, so the raw bytes are recovered exactly by
+    multiplying back: (k / 255) * 255 rounds to k for every byte value k.
+    """
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
+    raw = np.rint(x * 255).astype(np.uint8).reshape(SIDE, SIDE)
+    scaled = raw.astype(np.float32) / np.float32(255)
+    one_hot = np.zeros(k, dtype=np.float32)
+    one_hot[int(label)] = 1
+    return PreprocessSteps(raw, scaled, scaled.reshape(-1), one_hot, int(label))
+
+
+# --- cached: computed once per server process, shared read-only by every user ---------
+
+
+@st.cache_data(show_spinner="Computing class statistics...", max_entries=8)
+def cached_class_stats(name: str, source: str, n_train: int) -> dict[str, np.ndarray]:
+    """Counts, means, variances and the pixel histogram of data set ``name``.
+
+    ``source`` and ``n_train`` only make the cache key precise (see the module docstring).
+    """
+    ds = ui_data.get_dataset(name)
+    counts, edges = pixel_histogram(ds.X_train)
+    return {
+        "train_counts": class_counts(ds.y_train),
+        "test_counts": class_counts(ds.y_test),
+        "means": class_means(ds.X_train, ds.y_train).astype(np.float32),
+        "variances": class_variances(ds.X_train, ds.y_train).astype(np.float32),
+        "hist_counts": counts,
+        "hist_edges": edges,
+    }
+
+
+@st.cache_data(show_spinner="Projecting the images to 2-D...", max_entries=8)
+def cached_pca(name: str, source: str, n_train: int, n: int = 3000) -> PCAResult:
+    """The PCA view of ``n`` training images of data set ``name`` (see ``pca_projection``)."""
+    ds = ui_data.get_dataset(name)
+    return pca_projection(ds.X_train, ds.y_train, n=n)

@@ -1,0 +1,133 @@
+"""The sidebar every page shares: which data, where it came from, and the user's model.
+
+A teacher projects this panel, so it answers three questions at first sight and no more:
+*what are we looking at* (the data set switch), *is it the real thing* (source and size,
+with a way to get the full data when only the sample is here) and *what has the network
+learned so far* (the current model and its test accuracy).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nn_core.errors import DataError
+from ui import data as ui_data
+from ui import state
+from ui.active import HOW_TO_PROVIDE, SOURCE_LABELS, ActiveData, active_dataset, title
+from ui.state import K
+
+DATASET_CHOICES = ("mnist", "fashion-mnist")
+
+
+def render_sidebar() -> ActiveData:
+    """Draw the sidebar; return the data set the pages will use (see ``ui.active``)."""
+    with st.sidebar:
+        st.radio(
+            "Data set",
+            DATASET_CHOICES,
+            format_func=title,
+            key=K.DATASET,
+            horizontal=True,
+            on_change=state.put,
+            args=(K.DOWNLOAD_ERROR, None),  # an old download error is about the other set
+            help="Every page follows this choice.",
+        )
+        active = active_dataset()
+        _data_source(active)
+        if active.needs_data:
+            _missing_data(active)
+        st.divider()
+        _model_panel(active.dataset.name)
+    return active
+
+
+def source_line(active: ActiveData) -> str:
+    """One line saying where the data came from and how big it is."""
+    ds = active.dataset
+    label = SOURCE_LABELS.get(ds.source, ds.source)
+    return f"**{title(ds.name)}** · {ds.n_train:,} train / {ds.n_test:,} test  \nSource: {label}"
+
+
+def _data_source(active: ActiveData) -> None:
+    st.markdown(source_line(active))
+    st.caption(f"`{active.dataset.location}`")
+
+
+def _missing_data(active: ActiveData) -> None:
+    """The notice shown when the full data set is not here, with the download button."""
+    st.warning(active.notice or "The full data set is not available.", icon=":material/info:")
+    with st.expander("How to get the full data"):
+        st.markdown(HOW_TO_PROVIDE)
+    label = f"Download full {title(active.requested)}"
+    if st.button(label, key=K.DOWNLOAD_BUTTON, icon=":material/download:", width="stretch"):
+        _download(active.requested)
+    error = state.get(K.DOWNLOAD_ERROR)
+    if error:
+        summary, _, details = error.partition("\n\n")
+        st.error(summary, icon=":material/wifi_off:")
+        with st.expander("What was tried"):
+            st.text(details)
+
+
+def _download(name: str) -> None:
+    """Fetch ``name`` with a progress bar; on failure keep working and say why."""
+    bar = st.progress(0.0, text="Starting the download...")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message[:80])
+
+    try:
+        ui_data.download_dataset(name, progress)
+    except (DataError, OSError) as exc:
+        state.put(K.DOWNLOAD_ERROR, download_error_message(name, str(exc)))
+        bar.empty()
+        return
+    state.put(K.DOWNLOAD_ERROR, None)
+    st.rerun()
+
+
+def download_error_message(name: str, details: str) -> str:
+    """A short, calm summary of a failed download, a blank line, then the full details.
+
+    The loader's message lists every source it tried; the line about the download is
+    the one that explains this failure, so it goes into the summary.
+    """
+    lines = [line.strip(" -") for line in details.splitlines() if line.strip()]
+    reason = next((line for line in lines if line.startswith("download failed")), None)
+    reason = reason or (lines[0] if lines else "unknown error")
+    return (
+        f"Could not download {title(name)} ({reason}). Is this computer offline? "
+        f"Nothing is lost: the app keeps working with the data it has.\n\n{details}"
+    )
+
+
+def model_lines(
+    model, status: str, accuracy: float | None, model_dataset: str | None, current: str
+) -> list[str]:
+    """What the sidebar says about the user's model, as short markdown lines."""
+    if model is None or status == "untrained":
+        return ["**Your model:** not trained yet", "Train one on the *Train* page."]
+    word = {"training": "training...", "trained": "trained"}.get(status, status)
+    lines = [f"**Your model:** {word}", f"`{model.config.describe()}`"]
+    if accuracy is not None:
+        lines.append(f"Test accuracy: **{accuracy:.1%}**")
+    if model_dataset and model_dataset != current:
+        lines.append(
+            f"⚠️ Trained on **{title(model_dataset)}**, not {title(current)}: "
+            f"switch back to {title(model_dataset)} to use it."
+        )
+    elif model_dataset:
+        lines.append(f"Trained on {title(model_dataset)}.")
+    return lines
+
+
+def _model_panel(shown: str) -> None:
+    """The user's model; ``shown`` is the data set the pages show (after any fallback)."""
+    lines = model_lines(
+        state.get(K.MODEL),
+        state.get(K.MODEL_STATUS) or "untrained",
+        state.get(K.MODEL_ACCURACY),
+        state.get(K.MODEL_DATASET),
+        shown,
+    )
+    st.markdown("  \n".join(lines))
