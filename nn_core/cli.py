@@ -103,27 +103,30 @@ def configs_from_args(args):
 
 
 class ProgressBar:
-    """A one-line text bar on stderr, redrawn at most ten times a second."""
+    """A text progress bar on stderr: one line redrawn ten times a second on a terminal,
+    a new line every five seconds when stderr goes to a log file."""
 
     def __init__(self, stream=sys.stderr, enabled=True):
         self.stream, self.enabled, self._last = stream, enabled, 0.0
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        self.every, self.start, self.end = (0.1, "\r", "") if tty else (5.0, "", "\n")
 
     def update(self, trainer: Trainer, m: StepMetrics, force=False) -> None:
         now = time.perf_counter()
-        if not self.enabled or (now - self._last < 0.1 and not force):
+        if not self.enabled or (now - self._last < self.every and not force):
             return
         self._last = now
         p = trainer.progress
         bar = "#" * int(30 * p) + "." * (30 - int(30 * p))
         epoch = min(int(m.epoch) + 1, trainer.config.epochs)
         self.stream.write(
-            f"\repoch {epoch}/{trainer.config.epochs} [{bar}] {100 * p:3.0f}% "
-            f"loss {m.loss:.3f} acc {100 * m.accuracy:5.1f}% {m.elapsed:6.1f}s "
+            f"{self.start}epoch {epoch}/{trainer.config.epochs} [{bar}] {100 * p:3.0f}% "
+            f"loss {m.loss:.3f} acc {100 * m.accuracy:5.1f}% {m.elapsed:6.1f}s {self.end}"
         )
         self.stream.flush()
 
     def close(self) -> None:
-        if self.enabled:
+        if self.enabled and self.start:
             self.stream.write("\n")
 
 
