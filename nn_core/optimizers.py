@@ -82,33 +82,39 @@ class Adam(Optimizer):
 
     Weights with consistently large gradients take small steps and rare, small-gradient
     weights take larger ones, so one learning rate (1e-3) suits most problems.
+
+    A speed detail: every line above is a full pass over the weights, and passes are what
+    an update costs. We store M = m / (1 - b1) and V = v / (1 - b2) instead, which turns
+    the averages into plain decaying sums (M = b1 * M + g) and moves the constant factors
+    into one scalar per step: the same update in ten passes instead of twelve.
     """
 
     def __init__(self, parameters, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(parameters, lr, weight_decay)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
-        self._m = [np.zeros_like(p) for _, p, _ in self.parameters]
-        self._v = [np.zeros_like(p) for _, p, _ in self.parameters]
+        self._M = [np.zeros_like(p) for _, p, _ in self.parameters]
+        self._V = [np.zeros_like(p) for _, p, _ in self.parameters]
 
     def step(self) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        # m / (sqrt(v) + eps) == scale * M / (sqrt(V) + eps_V)
+        scale = lr_t * (1 - b1) / math.sqrt(1 - b2)
+        eps_V = self.eps / math.sqrt(1 - b2)
         for i, (_, p, _) in enumerate(self.parameters):
-            m, v, tmp = self._m[i], self._v[i], self._tmp[i]
+            M, V, tmp = self._M[i], self._V[i], self._tmp[i]
             g = self._gradient(i)
-            m *= b1
-            np.multiply(g, 1 - b1, out=tmp)
-            m += tmp
-            v *= b2
+            M *= b1
+            M += g
+            V *= b2
             np.multiply(g, g, out=tmp)
-            tmp *= 1 - b2
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp += self.eps
-            np.divide(m, tmp, out=tmp)
-            tmp *= lr_t
+            V += tmp
+            np.sqrt(V, out=tmp)
+            tmp += eps_V
+            np.divide(M, tmp, out=tmp)
+            tmp *= scale
             p -= tmp
 
 
