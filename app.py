@@ -19,7 +19,9 @@ import streamlit as st  # noqa: E402
 from ui import state  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 
-st.set_page_config(page_title="Neural network classroom", page_icon=":material/neurology:", layout="wide")
+st.set_page_config(
+    page_title="Neural network classroom", page_icon=":material/neurology:", layout="wide"
+)
 state.ensure_state()
 
 PAGES = [

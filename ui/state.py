@@ -88,6 +88,12 @@ class K:
     DRAW_CANVAS_VERSION = "draw.canvas_version"
     DRAW_RESULT = "draw.result"  # injected RGBA canvas image (tests) or None
     DRAW_CLASS_SET = "draw.class_set"  # list of (28x28 image, label) the class collected
+    DRAW_CLEAR = "draw.clear"  # button: a fresh canvas
+    DRAW_LABEL = "draw.label"  # the true label of the drawing to add (pills)
+    DRAW_ADD = "draw.add"  # button: add the drawing to the class set
+    DRAW_EMPTY_SET = "draw.empty_set"  # button: forget the class set
+    DRAW_DOWNLOAD = "draw.download"  # download button: the class set as .npz
+    DRAW_MESSAGE = "draw.message"  # (kind, text) from the last class-set action, or None
 
 
 DEFAULTS: dict[str, Any] = {
@@ -108,6 +114,7 @@ DEFAULTS: dict[str, Any] = {
     K.DRAW_CANVAS_VERSION: 0,
     K.DRAW_RESULT: None,
     K.DRAW_CLASS_SET: [],
+    K.DRAW_MESSAGE: None,
 }
 
 
