@@ -47,7 +47,7 @@ class K:
     TRAIN_SETTINGS = "train.settings"  # copy of the settings widgets' values (survives pages)
     TRAIN_NOTES = "train.notes"  # sentences about server limits that cut the settings
     TRAIN_START_MODEL = "train.start_model"  # (name, MLP) uploaded to continue, or None
-    TRAIN_MESSAGE = "train.message"  # (kind, text) from the last control action, or None
+    TRAIN_MESSAGE = "train.message"  # (kind, text, where) from the last action, or None
     TRAIN_PRESET = "train.preset"
     TRAIN_LAYERS = "train.layers"
     TRAIN_UNITS = "train.units"  # prefix: one select slider per layer, "train.units.0", ...

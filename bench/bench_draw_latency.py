@@ -1,0 +1,219 @@
+"""How fast does the Draw page answer? From lifting the pen to the new prediction on screen.
+
+Two measurements:
+
+1. In the real app: ``streamlit run app.py`` headless on a free port, Debian's Chromium
+   driven by Playwright. For each of ``--strokes`` drawings the bench clears the canvas,
+   draws one single-stroke digit with the mouse and records, inside the page, the
+   ``performance.now()`` of the mouse-up and of the first animation frame on which the
+   "Prediction" metric shows a value (``page.wait_for_function`` polling every frame).
+   The difference is what a student feels: the component's own 200 ms debounce, the
+   PNG upload, the script run, and the browser drawing the answer.
+2. In-process: ``canvas_to_mnist`` + ``predict_proba`` on 280x280 canvases (real MNIST
+   digits redrawn like drawings), median over ``--repeats`` runs; plus the page's whole
+   reading (with the saliency map) and the figures it builds.
+
+Targets: (1) under 0.5 s, (2) canvas_to_mnist + prediction under 5 ms.
+
+    python -m bench.bench_draw_latency [--strokes 10] [--repeats 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as the app runs
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+METRIC = '[data-testid="stMetricValue"]'
+CANVAS = "canvas.upper-canvas"  # Fabric.js's input layer, inside the component's shadow root
+FRESH_CANVAS = f"{CANVAS}:not([data-old])"
+
+RECORD_MOUSE_UP = """() => {
+  window.__up = null;
+  document.addEventListener('mouseup', () => { window.__up = performance.now(); },
+                            {capture: true, once: true});
+}"""
+METRIC_SHOWN = """() => {
+  const el = document.querySelector('[data-testid="stMetricValue"]');
+  if (!el || !el.textContent.trim() || window.__up === null) return false;
+  window.__shown = performance.now();
+  return true;
+}"""
+
+
+def single_strokes(n: int) -> list[list[tuple[float, float]]]:
+    """``n`` one-stroke digits in canvas fractions (0..1): a 1, a 0 loop, an L-ish 7, a 2."""
+    loop = [
+        (0.5 + 0.25 * math.sin(t), 0.5 - 0.35 * math.cos(t))
+        for t in np.linspace(0, 2 * math.pi, 25)
+    ]
+    shapes = [
+        [(0.5, 0.15), (0.5, 0.85)],
+        loop,
+        [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)],
+        [(0.3, 0.3), (0.5, 0.15), (0.7, 0.3), (0.3, 0.85), (0.75, 0.85)],
+    ]
+    return [shapes[i % len(shapes)] for i in range(n)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int) -> subprocess.Popen:
+    """``streamlit run app.py`` on ``port``; returns once it answers its health check."""
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the app did not start")
+
+
+def draw(page, box: dict, points: list[tuple[float, float]], steps: int = 6) -> None:
+    """One stroke through ``points`` (fractions of the canvas), pen down to pen up."""
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
+def clear(page) -> None:
+    """Press Clear; wait for the empty-canvas hint and the fresh canvas (a new element)."""
+    page.locator(CANVAS).first.evaluate("el => { el.dataset.old = 'yes'; }")
+    page.get_by_role("button", name="Clear").click()
+    page.wait_for_function(f"() => !document.querySelector('{METRIC}')", timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.locator(FRESH_CANVAS).wait_for(timeout=30_000)
+
+
+def browser_latencies(strokes: int) -> list[float]:
+    """Seconds from mouse-up to the prediction on screen, one per drawing."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    proc = start_app(port)
+    url = f"http://127.0.0.1:{port}"
+    latencies = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)  # the home page first: it sets up the app's navigation
+            page.wait_for_selector('[data-testid="stSidebar"]')
+            page.goto(f"{url}/draw")
+            canvas = page.locator(CANVAS).first
+            canvas.wait_for(timeout=60_000)
+            page.wait_for_function(IDLE, timeout=60_000)
+            draw(page, canvas.bounding_box(), single_strokes(1)[0])  # warm-up
+            page.wait_for_selector(METRIC, timeout=60_000)
+            for points in single_strokes(strokes):
+                clear(page)
+                page.wait_for_timeout(700)  # a fresh canvas loads its empty drawing first
+                page.evaluate(RECORD_MOUSE_UP)
+                draw(page, page.locator(FRESH_CANVAS).bounding_box(), points)
+                page.wait_for_function(METRIC_SHOWN, polling="raf", timeout=30_000)
+                ms = page.evaluate("() => window.__shown - window.__up")
+                latencies.append(ms / 1000)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return latencies
+
+
+def in_process(repeats: int) -> dict[str, float]:
+    """Median milliseconds of the steps the page runs after each stroke."""
+    from bench.redrawn import redraw_digit
+    from nn_core import canvas_to_mnist, load_default_model
+    from nn_core.data import load_sample
+    from ui import charts_draw, draw
+
+    model = load_default_model()
+    sample = load_sample("mnist")
+    rng = np.random.default_rng(0)
+    digits = np.rint(sample.X_test[:50].reshape(-1, 28, 28) * 255).astype(np.uint8)
+    canvases = [redraw_digit(d, rng) for d in digits]
+
+    def median_ms(fn) -> float:
+        times = []
+        for i in range(repeats):
+            t = time.perf_counter()
+            fn(canvases[i % len(canvases)])
+            times.append(time.perf_counter() - t)
+        return 1000 * statistics.median(times)
+
+    def predict(canvas):
+        return model.predict_proba(canvas_to_mnist(canvas).reshape(1, 784))
+
+    def read(canvas):
+        return draw.read_drawing(model, canvas, draw.DIGITS)
+
+    reading = read(canvases[0])
+
+    def figures(_):
+        charts_draw.probability_figure(reading.probs, reading.class_names).to_json()
+        charts_draw.preprocess_figure(reading.steps).to_json()
+        charts_draw.saliency_figure(reading.steps.centred, reading.saliency, "7").to_json()
+
+    return {
+        "canvas_to_mnist + predict_proba": median_ms(predict),
+        "read_drawing (+ saliency)": median_ms(read),
+        "three figures built and serialised": median_ms(figures) if repeats else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strokes", type=int, default=10, help="drawings timed in the browser")
+    parser.add_argument("--repeats", type=int, default=500, help="in-process repetitions")
+    parser.add_argument("--no-browser", action="store_true", help="in-process timings only")
+    args = parser.parse_args(argv)
+
+    print(f"In-process (median of {args.repeats}, 280x280 canvases, one BLAS thread):")
+    for name, ms in in_process(args.repeats).items():
+        print(f"  {name:38s} {ms:7.2f} ms")
+    if args.no_browser:
+        return 0
+    if shutil.which("chromium") is None:
+        print("chromium not found: skipping the browser measurement")
+        return 1
+    latencies = browser_latencies(args.strokes)
+    print(f"Real browser, mouse-up -> prediction on screen ({len(latencies)} drawings):")
+    print("  each    " + " ".join(f"{s * 1000:.0f}" for s in latencies) + " ms")
+    print(f"  median  {1000 * statistics.median(latencies):.0f} ms")
+    print(f"  max     {1000 * max(latencies):.0f} ms  (target: under 500 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Draw: write a digit with the mouse (or a finger) and watch the network read it.
+
+The drawing goes through MNIST's own preparation (cut to the ink, scale to 20 pixels,
+centre by mass in 28x28), so a digit drawn small or in a corner is read as well as a
+big centred one. The page shows that preparation, the ten probabilities and which
+pixels swayed the network; a class can also collect its own handwriting as a test set.
+
+Test seam: if ``st.session_state[K.DRAW_RESULT]`` holds an RGBA array (h, w, 4) uint8,
+the page reads it instead of the canvas. AppTest cannot draw on the canvas, so the page
+tests put their drawing there; the Clear button empties it along with the canvas. (Under
+AppTest the component imports and returns an empty result; outside any Streamlit runtime
+its import raises, and the page says so and still reads an injected drawing.)
+"""
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from nn_core.errors import ModelFileError
+from ui import charts_draw, draw, state
+from ui import data as ui_data
+from ui.active import active_dataset
+from ui.state import K
+
+PLOT_CONFIG = {"displayModeBar": False}
+CANVAS_SIZE = 280  # pixels: ten canvas pixels per MNIST pixel
+
+
+def load_canvas():
+    """The canvas component, or None where it cannot run (it refuses outside a server)."""
+    try:
+        from streamlit_drawable_canvas import st_canvas
+    except (ImportError, StreamlitAPIException):
+        return None
+    return st_canvas
+
+
+def bundled_model():
+    """The shared pretrained model, or None if its file is missing or damaged."""
+    try:
+        return ui_data.get_default_model()
+    except ModelFileError:
+        return None
+
+
+def clear_canvas() -> None:
+    """A new key mounts a fresh, empty canvas; the injected test drawing goes too."""
+    state.put(K.DRAW_CANVAS_VERSION, state.get(K.DRAW_CANVAS_VERSION) + 1)
+    state.put(K.DRAW_RESULT, None)
+
+
+def canvas_image():
+    """Draw the pen controls and the canvas; return the drawing as RGBA (h, w, 4) or None."""
+    pen_col, clear_col = st.columns([3, 2], vertical_alignment="bottom")
+    pen = pen_col.slider("Pen width", 8, 40, 20, 2, key=K.DRAW_PEN)
+    clear_col.button(
+        "Clear", key=K.DRAW_CLEAR, icon=":material/delete:", on_click=clear_canvas, width="stretch"
+    )
+    st.space("medium")  # room for the canvas's own toolbar, which appears above it on hover
+    st_canvas = load_canvas()
+    image = None
+    if st_canvas is None:
+        st.caption("The drawing canvas appears when the app runs with `streamlit run app.py`.")
+    else:
+        result = st_canvas(
+            stroke_width=pen,
+            stroke_color="#ffffff",
+            background_color="#000000",
+            height=CANVAS_SIZE,
+            width=CANVAS_SIZE,
+            drawing_mode="freedraw",
+            update_streamlit=True,
+            return_image_data=True,
+            key=f"{K.DRAW_CANVAS}.{state.get(K.DRAW_CANVAS_VERSION)}",
+        )
+        image = result.image_data
+    injected = state.get(K.DRAW_RESULT)
+    return injected if injected is not None else image
+
+
+def show_prediction(reading: draw.Reading | None) -> None:
+    """The answer, how sure the network is, and all ten probabilities."""
+    if reading is None:
+        st.info(
+            "Draw one digit in the black square: big or small, anywhere. The network "
+            "reads it each time you lift the pen. **Clear** starts again.",
+            icon=":material/draw:",
+        )
+        return
+    st.metric(
+        "Prediction",
+        reading.label,
+        delta=f"{reading.confidence:.0%} sure",
+        delta_color="off",
+        delta_arrow="off",
+        help="The class with the highest probability, and that probability.",
+    )
+    if reading.not_sure:
+        st.warning(draw.not_sure_message(reading), icon=":material/help:")
+    fig = charts_draw.probability_figure(reading.probs, reading.class_names)
+    st.plotly_chart(fig, config=PLOT_CONFIG)
+
+
+def show_insides(reading: draw.Reading) -> None:
+    """The preprocessing strip and the saliency map, side by side."""
+    st.subheader("How the network sees your drawing")
+    steps_col, saliency_col = st.columns([3, 2], gap="large")
+    with steps_col:
+        st.plotly_chart(charts_draw.preprocess_figure(reading.steps), config=PLOT_CONFIG)
+        st.caption(
+            "MNIST's own recipe: cut out the ink (red box), shrink it so its longer side is "
+            "20 pixels, then place it in a 28 × 28 square with its centre of mass on the "
+            "centre (+). That is why a small digit in a corner is read as well as a big one."
+        )
+    with saliency_col:
+        fig = charts_draw.saliency_figure(reading.steps.centred, reading.saliency, reading.label)
+        st.plotly_chart(fig, config=PLOT_CONFIG)
+        st.caption(
+            f"Which pixels matter for **{reading.label}**: more ink on the red pixels would "
+            f"make the network surer of {reading.label}, ink on the blue ones speaks against "
+            f"it. (The gradient of log P({reading.label}) with respect to each input pixel.)"
+        )
+
+
+def model_details(choice: draw.ModelChoice) -> None:
+    """One line about the network in use, and its recipe for those who ask."""
+    model = choice.model
+    accuracy = model.meta.get("test_accuracy")
+    line = f"`{model.config.describe()}` · {model.n_params:,} weights"
+    if accuracy is not None:
+        line += f" · test accuracy **{accuracy:.2%}**"
+    with st.expander(f"About this model: {line}"):
+        if choice.key == draw.BUNDLED:
+            st.markdown(
+                "Trained with this project's own trainer on the 60,000 MNIST training "
+                "digits, with random shifts, rotations and stroke widths so that it copes "
+                "with the way people draw. Rebuilt by `tools/build_default_model.py`:"
+            )
+            st.code(model.meta.get("command", "(recipe not recorded)"), language="bash")
+        else:
+            st.markdown("Your own model, from the Train page.")
+        settings = model.meta.get("train_config")
+        if settings:
+            st.json(settings, expanded=False)
+
+
+def choose_model(shown: str) -> draw.ModelChoice | None:
+    """The model selector; returns the network that will read the drawing."""
+    options = {
+        draw.BUNDLED: draw.bundled_choice(bundled_model(), shown),
+        draw.MINE: draw.my_choice(
+            state.get(K.MODEL),
+            state.get(K.MODEL_STATUS) or "untrained",
+            state.get(K.MODEL_ACCURACY),
+            state.get(K.MODEL_DATASET),
+        ),
+    }
+    wanted = st.radio(
+        "Which network reads your drawing?",
+        draw.CHOICES,
+        format_func=lambda key: options[key].title,
+        key=K.DRAW_MODEL_CHOICE,
+        horizontal=True,
+    )
+    choice = draw.pick(wanted, options)
+    if choice is None:
+        st.error(
+            "No network is available: the bundled model file is missing and you have not "
+            "trained one yet. Train one on the Train page, then come back."
+        )
+        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    elif choice.key != wanted:
+        st.info(
+            f"{options[wanted].name.capitalize()} is not available, so {choice.name} reads "
+            "your drawing instead.",
+            icon=":material/info:",
+        )
+        if wanted == draw.MINE:
+            st.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
+    return choice
+
+
+def add_to_class_set(image, class_names) -> None:
+    """Button callback: keep the current drawing with the label the user picked."""
+    label = state.get(K.DRAW_LABEL)
+    if image is None or label is None:  # the button is disabled then; be safe anyway
+        return
+    try:
+        items = draw.add_drawing(state.get(K.DRAW_CLASS_SET), image, label)
+    except ValueError as exc:
+        state.put(K.DRAW_MESSAGE, ("error", str(exc)))
+        return
+    state.put(K.DRAW_CLASS_SET, items)
+    text = f"Added a drawing of {class_names[label]}: {len(items)} in the set."
+    state.put(K.DRAW_MESSAGE, ("success", text))
+
+
+def empty_class_set() -> None:
+    state.put(K.DRAW_CLASS_SET, [])
+    state.put(K.DRAW_MESSAGE, ("success", "The class set is empty again."))
+
+
+def class_set_section(choice: draw.ModelChoice, reading: draw.Reading | None) -> None:
+    """Collect the class's drawings with their true labels, score the model, download them."""
+    st.divider()
+    st.subheader("Your class's own test set")
+    st.markdown(
+        "MNIST's digits were written by American high-school students and Census Bureau "
+        "employees around 1990. Does the network read *your* class's handwriting as well? "
+        "Say what you drew, add it, and watch the score."
+    )
+    names = choice.class_names
+    add_col, score_col = st.columns([3, 2], gap="large")
+    with add_col:
+        label = st.pills(
+            "What did you draw? (the true answer)",
+            list(range(len(names))),
+            format_func=lambda k: names[k],
+            key=K.DRAW_LABEL,
+        )
+        st.button(
+            "Add this drawing to the class set",
+            key=K.DRAW_ADD,
+            icon=":material/add:",
+            disabled=reading is None or label is None,
+            on_click=add_to_class_set,
+            args=(None if reading is None else reading.steps.centred, names),
+        )
+        message = state.get(K.DRAW_MESSAGE)
+        if message:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
+            state.put(K.DRAW_MESSAGE, None)
+    items = state.get(K.DRAW_CLASS_SET)
+    with score_col:
+        if not items:
+            st.caption(f"No drawings yet (room for {draw.CLASS_SET_LIMIT}).")
+            return
+        score = draw.score_class_set(choice.model, items)
+        st.metric(
+            "Read correctly by this model",
+            f"{score.correct} / {score.n}",
+            delta=f"{score.accuracy:.0%}",
+            delta_color="off",
+            delta_arrow="off",
+        )
+        st.download_button(
+            "Download the set (.npz)",
+            data=lambda: draw.class_set_npz(items, names),
+            file_name="class_drawings.npz",
+            mime="application/octet-stream",
+            key=K.DRAW_DOWNLOAD,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.button("Empty the set", key=K.DRAW_EMPTY_SET, on_click=empty_class_set)
+    images, _ = draw.class_set_arrays(items)
+    fig = charts_draw.class_set_figure(images, score.labels, score.predictions, names)
+    st.plotly_chart(fig, config=PLOT_CONFIG)
+    st.caption("The latest drawings: green when read right, red with the wrong answer after →.")
+
+
+st.title("Draw a digit")
+st.markdown(
+    "Write a digit with your mouse, finger or pen. The network reads it the moment you "
+    "lift the pen, exactly as it reads an MNIST image."
+)
+chosen = choose_model(active_dataset().dataset.name)
+if chosen is None:
+    st.stop()
+model_details(chosen)
+if chosen.note:
+    st.warning(chosen.note, icon=":material/warning:")
+
+
+@st.fragment
+def drawing_board(choice: draw.ModelChoice) -> None:
+    """Everything that follows the pen. A fragment: a stroke reruns only this part of the
+    page, not the sidebar and the rest of the app, so the answer comes back sooner."""
+    canvas_col, answer_col = st.columns([2, 3], gap="large")
+    with canvas_col:
+        drawing = canvas_image()
+    reading = draw.read_drawing(choice.model, drawing, choice.class_names)
+    with answer_col:
+        show_prediction(reading)
+    if reading is not None:
+        show_insides(reading)
+    class_set_section(choice, reading)
+
+
+drawing_board(chosen)

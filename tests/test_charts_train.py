@@ -1,0 +1,103 @@
+"""The training charts carry the runs' data: curves, held-out points, lr marks, colours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ui.charts_train import (
+    accuracy_figure,
+    ema,
+    loss_figure,
+    lr_figure,
+    run_color,
+    smoothing_span,
+    thin,
+)
+from ui.runs import Run
+
+
+def _run(run_id: int, n: int, lr: float = 0.1) -> Run:
+    run = Run(run_id, f"#{run_id} test run", "fast", "mnist", {}, {})
+    for s in range(1, n + 1):
+        run.log.append(s, s / 100, 2.0 / s**0.5, min(1.0, s / n), lr)
+    for s in range(25, n + 1, 25):
+        run.record_validation(s, s / 100, 1.0 / s**0.5, 0.8 + s / (10 * n))
+    return run
+
+
+def test_ema_follows_a_constant_and_smooths_noise():
+    np.testing.assert_allclose(ema(np.full(50, 3.0), 10), 3.0)
+    noisy = np.tile([0.0, 2.0], 200)
+    smooth = ema(noisy, 20)
+    assert smooth[0] == 0.0  # bias correction: the first value is the first point itself
+    assert np.all(np.abs(smooth[100:] - 1.0) < 0.15)
+    assert smoothing_span(100) == 10 and smoothing_span(10**6) == 200
+
+
+def test_thin_limits_points_and_keeps_the_ends():
+    idx = thin(10_000, 1500)
+    assert len(idx) <= 1500 and idx[0] == 0 and idx[-1] == 9999
+    assert np.all(np.diff(idx) > 0)
+    np.testing.assert_array_equal(thin(20, 1500), np.arange(20))
+
+
+def test_loss_figure_holds_raw_smoothed_and_held_out_curves():
+    run = _run(1, 200)
+    fig = loss_figure([run])
+    raw, smooth, held = fig.data
+    c = run.log.arrays()
+    np.testing.assert_allclose(raw.x, c["epoch"])
+    np.testing.assert_allclose(raw.y, c["loss"])
+    np.testing.assert_allclose(smooth.y, ema(c["loss"], smoothing_span(200)))
+    assert list(held.x) == run.val_epoch and list(held.y) == run.val_loss
+    assert smooth.name == run.name and smooth.line.color == run_color(run)
+    assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.title.text == "epoch"
+    assert fig.layout.showlegend is False  # one run: its name is above the chart
+
+
+def test_long_runs_are_thinned_for_display():
+    run = _run(1, 6000)
+    for fig in (loss_figure([run], max_points=500), lr_figure([run], max_points=500)):
+        assert all(len(t.x) <= 500 for t in fig.data)
+        assert fig.data[0].x[-1] == pytest.approx(run.log.arrays()["epoch"][-1])
+
+
+def test_several_runs_overlay_in_their_own_colours():
+    runs = [_run(1, 100), _run(2, 150, lr=0.01), _run(3, 50)]
+    fig = accuracy_figure(runs)
+    assert len(fig.data) == 2 * len(runs)
+    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert names == [r.name for r in runs]
+    assert len({t.line.color for t in fig.data}) == 3
+    assert fig.layout.showlegend is True
+    held = [t for t in fig.data if t.mode == "markers+lines"]
+    assert [list(t.y) for t in held] == [r.val_accuracy for r in runs]
+    lr = lr_figure(runs)
+    assert [t.y[0] for t in lr.data] == pytest.approx([0.1, 0.01, 0.1])
+
+
+def test_learning_rate_changes_are_marked():
+    run = _run(4, 100)
+    run.record_lr_change(40, 0.4, 0.3)
+    loss = loss_figure([run])
+    assert [s.x0 for s in loss.layout.shapes] == [0.4]
+    assert loss.layout.shapes[0].line.color == run_color(run)
+    assert [a.text for a in loss.layout.annotations] == ["lr → 0.3"]
+    assert [s.x0 for s in accuracy_figure([run]).layout.shapes] == [0.4]
+    assert [s.x0 for s in lr_figure([run]).layout.shapes] == [0.4]
+
+
+def test_empty_run_draws_empty_curves():
+    run = Run(9, "#9 empty", "fast", "mnist", {}, {})
+    for make in (loss_figure, accuracy_figure, lr_figure):
+        fig = make([run])
+        assert all(len(t.x) == 0 for t in fig.data)
+
+
+def test_accuracy_axis_zooms_on_the_held_out_points():
+    run = _run(5, 100)
+    low, high = accuracy_figure([run]).layout.yaxis.range
+    assert low < min(run.val_accuracy) and high >= 1.0
+    assert low > 0.5  # the 80-100% story fills the chart
+    assert accuracy_figure([Run(6, "#6", "fast", "mnist", {}, {})]).layout.yaxis.range is None

@@ -1,0 +1,248 @@
+"""The Draw page in AppTest: an injected drawing goes through the page as a drawn one would.
+
+AppTest cannot draw on the canvas, so the tests use the page's documented seam: an RGBA
+array in ``st.session_state[K.DRAW_RESULT]`` is read instead of the canvas's image.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from nn_core import canvas_to_mnist, load_default_model
+from nn_core.data import DATASETS, load_sample
+from nn_core.errors import ModelFileError
+from nn_core.model import MLP
+from ui import data as ui_data
+from ui import draw
+from ui.state import K
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/draw.py"
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Run pages as a live server does once app.py has called st.navigation (see
+    test_app_shell.py): otherwise AppTest runs a switched-to page without app.py."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def sample_data(monkeypatch, tmp_path):
+    """The bundled sample is enough for this page and the same on every machine."""
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
+    cached = ui_data.get_dataset  # kept: a test may monkeypatch the module attribute
+    cached.clear()
+    yield
+    cached.clear()
+
+
+def block(top: int = 40, left: int = 180, h: int = 180, w: int = 26) -> np.ndarray:
+    """A tall white bar on the transparent canvas, off-centre: a "1"."""
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[top : top + h, left : left + w] = 255
+    return rgba
+
+
+def fixed_model(winner: int | None = None) -> MLP:
+    """A network that says 10 % for everything, or always ``winner`` if given."""
+    net = MLP((784, 10))
+    bias = np.zeros(10, np.float32)
+    if winner is not None:
+        bias[winner] = 6.0
+    net.set_weights([np.zeros((784, 10), np.float32), bias])
+    return net
+
+
+def _decode(value):
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return array.reshape([int(s) for s in str(shape).split(",")]) if shape else array
+    return value
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """The page's Plotly figures as plain dicts, by their ``layout.meta.chart``."""
+    found = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        for trace in spec["data"]:
+            for key in ("x", "y", "z"):
+                if key in trace:
+                    trace[key] = _decode(trace[key])
+        found[spec["layout"]["meta"]["chart"]] = spec
+    return found
+
+
+def open_draw_page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def use_my_model(at: AppTest, model: MLP, dataset: str = "mnist") -> None:
+    at.session_state[K.MODEL] = model
+    at.session_state[K.MODEL_STATUS] = "trained"
+    at.session_state[K.MODEL_ACCURACY] = 0.5
+    at.session_state[K.MODEL_DATASET] = dataset
+    at.run()
+    at.radio(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
+    assert not at.exception, at.exception
+
+
+def test_empty_canvas_shows_a_hint_not_an_error():
+    at = open_draw_page()
+    assert at.title[0].value == "Draw a digit"
+    assert any("Draw one digit" in i.value for i in at.info)
+    assert len(at.metric) == 0 and len(at.error) == 0
+    assert at.radio(key=K.DRAW_MODEL_CHOICE).value == draw.BUNDLED
+    assert at.button(key=K.DRAW_ADD).disabled
+
+
+def test_an_injected_drawing_is_read_like_a_drawn_one():
+    at = open_draw_page()
+    image = block()
+    at.session_state[K.DRAW_RESULT] = image
+    at.run()
+    assert not at.exception, at.exception
+    model = load_default_model()
+    x = canvas_to_mnist(image).reshape(1, 784)
+    probs = model.predict_proba(x)[0]
+    metric = at.metric[0]
+    assert metric.label == "Prediction" and metric.value == "1" == str(int(np.argmax(probs)))
+    assert metric.delta == f"{probs.max():.0%} sure"
+    found = charts(at)
+    np.testing.assert_allclose(found["draw_probs"]["data"][0]["x"], probs, rtol=1e-5)
+    strip = [t for t in found["draw_steps"]["data"] if t["type"] == "heatmap"]
+    np.testing.assert_array_equal(np.asarray(strip[3]["z"]).reshape(1, 784), x)
+    overlay = found["draw_saliency"]["data"][1]["z"]
+    expected = model.input_gradient(x, classes=[1])[0].reshape(28, 28)
+    np.testing.assert_allclose(overlay, expected, rtol=1e-5, atol=1e-8)
+    assert not any(w.value.startswith("Not sure") for w in at.warning)  # sure of itself
+
+
+def test_clear_brings_back_an_empty_canvas():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    assert at.metric[0].value == "1"
+    version = at.session_state[K.DRAW_CANVAS_VERSION]
+    at.button(key=K.DRAW_CLEAR).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[K.DRAW_CANVAS_VERSION] == version + 1  # a fresh canvas key
+    assert at.session_state[K.DRAW_RESULT] is None
+    assert len(at.metric) == 0 and any("Draw one digit" in i.value for i in at.info)
+
+
+def test_a_hesitant_network_says_it_is_not_sure():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    use_my_model(at, fixed_model())
+    assert at.metric[0].delta == "10% sure"
+    assert any(w.value.startswith("Not sure") for w in at.warning)
+
+
+def test_my_fashion_model_answers_with_clothes():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    use_my_model(at, fixed_model(winner=8), dataset="fashion-mnist")
+    assert at.metric[0].value == "Bag"
+    assert any("clothing" in w.value for w in at.warning)
+    assert "<b>Bag</b>" in charts(at)["draw_probs"]["data"][0]["y"]
+
+
+def test_bundled_model_on_fashion_data_asks_for_digits(monkeypatch):
+    sample = load_sample("mnist")
+    fashion = type(sample)(
+        "fashion-mnist",
+        DATASETS["fashion-mnist"].class_names,
+        sample.X_train,
+        sample.y_train,
+        sample.X_test,
+        sample.y_test,
+        "folder",
+        "test",
+    )
+    real = ui_data.get_dataset
+    monkeypatch.setattr(
+        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
+    )
+    at = open_draw_page(**{K.DATASET: "fashion-mnist", K.DRAW_RESULT: block()})
+    assert any("trained on MNIST digits" in w.value for w in at.warning)
+    assert at.metric[0].value == "1"  # still a digit model, with digit labels
+
+
+def test_choosing_my_model_before_training_one_falls_back():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at.radio(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
+    assert not at.exception, at.exception
+    assert any("not available" in i.value for i in at.info)
+    assert "train" in {link.proto.page for link in at.get("page_link")}
+    assert at.metric[0].value == "1"
+
+
+def test_without_the_bundled_model_file(monkeypatch):
+    def missing():
+        raise ModelFileError("default_model.npz: no such model file")
+
+    monkeypatch.setattr(ui_data, "get_default_model", missing)
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    assert any("No network is available" in e.value for e in at.error)
+    assert len(at.metric) == 0
+    use_my_model(at, fixed_model(winner=3))
+    assert at.metric[0].value == "3" and len(at.error) == 0
+
+
+def test_page_still_reads_a_drawing_when_the_canvas_cannot_load(monkeypatch):
+    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", None)  # import fails
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    assert any("streamlit run app.py" in c.value for c in at.caption)
+    assert at.metric[0].value == "1"
+
+
+def test_class_set_add_score_and_empty():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    assert at.button(key=K.DRAW_ADD).disabled  # no true label chosen yet
+    at.button_group(key=K.DRAW_LABEL).set_value(7).run()  # say it was a 7: a wrong reading
+    at.button(key=K.DRAW_ADD).click().run()
+    assert not at.exception, at.exception
+    items = at.session_state[K.DRAW_CLASS_SET]
+    assert len(items) == 1 and items[0][1] == 7
+    np.testing.assert_array_equal(items[0][0], canvas_to_mnist(block()))
+    assert any("Added a drawing of 7" in s.value for s in at.success)
+    score = [m for m in at.metric if m.label == "Read correctly by this model"][0]
+    assert score.value == "0 / 1" and score.delta == "0%"
+    thumbnails = charts(at)["draw_class_set"]
+    assert [a["text"] for a in thumbnails["layout"]["annotations"]] == ["<b>7→1</b>"]
+    assert at.get("download_button")
+    at.button(key=K.DRAW_EMPTY_SET).click().run()
+    assert at.session_state[K.DRAW_CLASS_SET] == []
+    assert "draw_class_set" not in charts(at)
+
+
+def test_a_full_class_set_refuses_more():
+    full = [(np.zeros((28, 28), np.float32), 1)] * draw.CLASS_SET_LIMIT
+    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DRAW_CLASS_SET: full})
+    at.button_group(key=K.DRAW_LABEL).set_value(1).run()
+    at.button(key=K.DRAW_ADD).click().run()
+    assert not at.exception, at.exception
+    assert len(at.session_state[K.DRAW_CLASS_SET]) == draw.CLASS_SET_LIMIT
+    assert any("full" in e.value for e in at.error)

@@ -1,0 +1,135 @@
+"""The run record: compact curves, CSV and JSON export that read back, bounded history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nn_core.model import MLP
+from nn_core.modelfile import load_model, model_to_bytes
+from ui.runs import Run, StepLog, release_weights, trim_history
+
+
+def _run(run_id: int = 3, n: int = 50) -> Run:
+    run = Run(
+        id=run_id,
+        name=f"#{run_id} 128 relu, he init, adam lr 0.001",
+        preset="fast",
+        dataset="mnist",
+        model_config={"sizes": [784, 128, 10], "activation": "relu"},
+        train_config={"lr": 0.001, "batch_size": 64, "subset": None},
+        standardize=True,
+    )
+    rng = np.random.default_rng(0)
+    for step in range(1, n + 1):
+        run.log.append(step, step / 20, float(rng.uniform(0.1, 2.5)), float(rng.uniform()), 1e-3)
+        if step % 10 == 0:
+            run.record_validation(step, step / 20, float(rng.uniform(0.1, 1)), 0.9 + step / 1000)
+    run.record_lr_change(25, 1.25, 0.3)
+    run.status, run.message = "stopped", "Stopped by you after 50 steps."
+    run.test_accuracy, run.test_loss, run.steps, run.total_steps = 0.9312, 0.231, n, 100
+    run.train_seconds, run.wall_seconds = 1.25, 1.5
+    return run
+
+
+def test_steplog_keeps_every_step_while_there_is_room():
+    log = StepLog(capacity=16)
+    for s in range(1, 11):
+        log.append(s, s / 5, loss=float(s), accuracy=0.5, lr=0.1)
+    a = log.arrays()
+    assert len(log) == 10 and log.stride == 1
+    np.testing.assert_array_equal(a["step"], np.arange(1, 11))
+    np.testing.assert_allclose(a["loss"], np.arange(1, 11))
+
+
+def test_steplog_merges_neighbours_when_full_and_stays_bounded():
+    log = StepLog(capacity=8)
+    for s in range(1, 101):
+        log.append(s, s / 10, loss=float(s), accuracy=1.0 if s % 2 else 0.0, lr=s * 1e-3)
+    a = log.arrays()
+    assert len(log) <= 8 + 1  # the arrays plus one partial bucket
+    assert log.stride > 1
+    assert a["step"][-1] == 100  # the newest step is always there
+    assert np.all(np.diff(a["step"]) > 0)
+    # every full point is the mean loss of the steps it stands for
+    for i in range(log.n):
+        last = a["step"][i]
+        first = last - log.stride + 1
+        assert a["loss"][i] == pytest.approx(np.mean(np.arange(first, last + 1)))
+        assert a["lr"][i] == pytest.approx(last * 1e-3)
+
+
+def test_steplog_memory_does_not_grow_with_the_run():
+    log = StepLog(capacity=64)
+    before = log.loss.nbytes
+    for s in range(1, 20_001):
+        log.append(s, s, 1.0, 1.0, 1.0)
+    assert log.loss.nbytes == before and len(log) <= 65
+
+
+def test_json_round_trip():
+    run = _run()
+    back = Run.from_json(run.to_json())
+    assert back.summary() == run.summary()
+    for k, v in run.log.arrays().items():
+        np.testing.assert_array_equal(back.log.arrays()[k], v)
+    assert back.validation() == run.validation()
+    assert back.lr_changes == run.lr_changes
+
+
+def test_csv_round_trip():
+    run = _run()
+    text = run.to_csv()
+    assert text.startswith("# id: 3\n")
+    assert "kind,step,epoch,loss,accuracy,lr" in text
+    back = Run.from_csv(text)
+    assert back.summary() == run.summary()
+    for k, v in run.log.arrays().items():
+        np.testing.assert_array_equal(back.log.arrays()[k], v)
+    assert back.validation() == run.validation()
+    assert back.lr_changes == [(25, 1.25, 0.3)]
+
+
+def test_csv_has_one_row_per_point():
+    run = _run(n=30)
+    rows = [r for r in run.to_csv().splitlines() if not r.startswith("#")]
+    kinds = [r.split(",")[0] for r in rows[1:]]
+    assert kinds.count("train") == 30
+    assert kinds.count("validation") == 3
+    assert kinds.count("lr_change") == 1
+
+
+def test_export_of_a_long_run_keeps_the_compacted_curves():
+    run = _run(n=10_000)
+    back = Run.from_json(run.to_json())
+    assert len(back.log) == len(run.log) < 10_000
+    assert back.log.arrays()["step"][-1] == 10_000
+
+
+def test_trim_history_drops_the_oldest_but_never_the_current_or_kept():
+    runs = [_run(i, n=2) for i in range(1, 6)]
+    runs[0].keep = True
+    current = runs[-1]
+    kept = trim_history(runs, 3, current=current)
+    assert [r.id for r in kept] == [1, 4, 5]
+    assert trim_history(runs, 10, current) == runs
+
+
+def test_release_weights_keeps_current_and_marked_runs():
+    runs = [_run(i, n=2) for i in range(1, 4)]
+    for r in runs:
+        r.model = object()
+    runs[0].keep = True
+    release_weights(runs, current=runs[2])
+    assert [r.model is not None for r in runs] == [True, False, True]
+
+
+def test_model_meta_travels_inside_a_model_file():
+    run = _run(n=1000)
+    model = MLP((784, 8, 10))
+    model.meta.update(run.model_meta(max_points=100))
+    back = load_model(model_to_bytes(model)).meta
+    assert back["test_accuracy"] == run.test_accuracy and back["dataset"] == "mnist"
+    assert back["train_config"] == run.train_config
+    assert len(back["history"]["loss"]) <= 100 + 1
+    assert back["lr_changes"] == [[25, 1.25, 0.3]]

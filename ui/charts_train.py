@@ -1,0 +1,240 @@
+"""Figures of training runs: loss, held-out accuracy and learning rate against epochs.
+
+Pure functions: runs in, ``plotly.graph_objects.Figure`` out, no Streamlit. Each run
+keeps one colour on every chart, so several runs can be overlaid and compared at a
+glance. The x axis is the epoch (passes over the training data), which puts a run with
+batches of 1 and one with batches of 128 on the same footing.
+
+The charts are redrawn a couple of times a second while a run trains, so they are kept
+light: at most ``MAX_POINTS`` points per curve are sent to the browser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.runs import Run
+
+MAX_POINTS = 1000
+RUN_COLORS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+)  # fmt: skip
+HEIGHT = 320
+LOG_AXIS = {
+    "type": "log",
+    "tickvals": [v * 10.0**e for e in range(-6, 4) for v in (1, 3)],
+    "tickformat": "~g",
+}  # labels at 1 and 3 of each power of ten only: readable from the back of the room
+
+
+def run_color(run: Run) -> str:
+    """The colour of a run: fixed by its id, so it never changes between redraws."""
+    return RUN_COLORS[(run.id - 1) % len(RUN_COLORS)]
+
+
+def ema(values: np.ndarray, span: float) -> np.ndarray:
+    """Exponential moving average with start-up bias correction.
+
+    Each smoothed value is a weighted mean of all earlier ones, the weights halving
+    about every ``span / 3`` points, so the line follows the trend and not the noise of
+    single batches. Bias correction keeps the first points from hugging zero.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    alpha, acc, weight = 2.0 / (span + 1.0), 0.0, 0.0
+    for i, v in enumerate(values):
+        acc = (1 - alpha) * acc + alpha * v
+        weight = (1 - alpha) * weight + alpha
+        out[i] = acc / weight
+    return out
+
+
+def smoothing_span(n: int) -> float:
+    """How many points the smoothed line averages over: more for longer runs."""
+    return float(min(200, max(10, n // 30)))
+
+
+def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most ``max_points`` evenly spread points, always keeping the last."""
+    if n <= max_points:
+        return np.arange(n)
+    idx = np.linspace(0, n - 1, max_points).round().astype(np.int64)
+    return np.unique(idx)
+
+
+def _figure(traces: list, runs: list[Run], title: str, y_title: str, label_lr: bool, **yaxis):
+    """One figure in a single construction (updating a built figure is much slower)."""
+    shapes, notes = _lr_marks(runs, label_lr)
+    layout = {
+        "title": {"text": title, "font": {"size": 15}},
+        "height": HEIGHT,
+        "margin": {"l": 60, "r": 20, "t": 45, "b": 45},
+        "xaxis": {"title": {"text": "epoch"}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": y_title}, **yaxis},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "showlegend": len(runs) > 1,
+        "uirevision": "train",  # keep the user's zoom while new points arrive
+        "hovermode": "closest",
+        "shapes": shapes,
+        "annotations": notes,
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def _lr_marks(runs: list[Run], label: bool) -> tuple[list[dict], list[dict]]:
+    """A dashed vertical line wherever someone changed a run's learning rate by hand."""
+    shapes, notes = [], []
+    for run in runs:
+        color = run_color(run)
+        for _, epoch, lr in run.lr_changes:
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": epoch,
+                    "x1": epoch,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"color": color, "dash": "dash", "width": 1.5},
+                }
+            )
+            if label:
+                notes.append(
+                    {
+                        "x": epoch,
+                        "y": 1,
+                        "yref": "paper",
+                        "text": f"lr → {lr:g}",
+                        "showarrow": False,
+                        "xanchor": "left",
+                        "yanchor": "top",
+                        "font": {"color": color, "size": 12},
+                    }
+                )
+    return shapes, notes
+
+
+def loss_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
+    """Training loss per step (thin), smoothed (bold) and on held-out images (dots)."""
+    traces = []
+    for run in runs:
+        c, color = run.log.arrays(), run_color(run)
+        idx = thin(len(c["step"]), max_points)
+        x = c["epoch"][idx]
+        traces += [
+            go.Scatter(
+                x=x,
+                y=c["loss"][idx],
+                mode="lines",
+                line={"color": color, "width": 1},
+                opacity=0.3,
+                legendgroup=str(run.id),
+                showlegend=False,
+                name=f"{run.name}: each batch",
+                hovertemplate="epoch %{x:.2f}<br>batch loss %{y:.3f}<extra></extra>",
+            ),
+            go.Scatter(
+                x=x,
+                y=ema(c["loss"], smoothing_span(len(c["loss"])))[idx],
+                mode="lines",
+                line={"color": color, "width": 2.5},
+                legendgroup=str(run.id),
+                name=run.name,
+                hovertemplate="epoch %{x:.2f}<br>smoothed loss %{y:.3f}<extra></extra>",
+            ),
+            go.Scatter(
+                x=run.val_epoch,
+                y=run.val_loss,
+                mode="markers+lines",
+                marker={"color": color, "size": 7, "symbol": "circle-open", "line": {"width": 2}},
+                line={"color": color, "width": 1, "dash": "dot"},
+                legendgroup=str(run.id),
+                showlegend=False,
+                name=f"{run.name}: held-out",
+                hovertemplate="epoch %{x:.2f}<br>held-out loss %{y:.3f}<extra></extra>",
+            ),
+        ]
+    return _figure(
+        traces,
+        runs,
+        "Loss: batches (faint), smoothed (bold), held-out (○)",
+        "cross-entropy loss (log scale)",
+        label_lr=True,
+        **LOG_AXIS,
+    )
+
+
+def accuracy_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
+    """Accuracy on the held-out images (dots), with the smoothed training batches (dotted)."""
+    traces = []
+    for run in runs:
+        c, color = run.log.arrays(), run_color(run)
+        idx = thin(len(c["step"]), max_points)
+        traces += [
+            go.Scatter(
+                x=c["epoch"][idx],
+                y=ema(c["accuracy"], smoothing_span(len(c["accuracy"])))[idx],
+                mode="lines",
+                line={"color": color, "width": 1.5, "dash": "dot"},
+                legendgroup=str(run.id),
+                showlegend=False,
+                name=f"{run.name}: training batches",
+                hovertemplate="epoch %{x:.2f}<br>training batches %{y:.1%}<extra></extra>",
+            ),
+            go.Scatter(
+                x=run.val_epoch,
+                y=run.val_accuracy,
+                mode="markers+lines",
+                marker={"color": color, "size": 7},
+                line={"color": color, "width": 2.5},
+                legendgroup=str(run.id),
+                name=run.name,
+                hovertemplate="epoch %{x:.2f}<br>held-out accuracy %{y:.1%}<extra></extra>",
+            ),
+        ]
+    return _figure(
+        traces,
+        runs,
+        "Accuracy: held-out (●), training (dotted)",
+        "accuracy",
+        label_lr=False,
+        tickformat=".0%",
+        range=accuracy_range(runs),
+    )
+
+
+def accuracy_range(runs: list[Run]) -> list[float] | None:
+    """Zoom on the held-out points (where the story is: 90% or 98%?), up to 100%."""
+    held = [a for run in runs for a in run.val_accuracy]
+    if not held:
+        return None
+    low = min(held)
+    return [max(0.0, low - max(0.02, (1 - low) * 0.25)), 1.005]
+
+
+def lr_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
+    """The learning rate actually used at each step: schedule and hand changes."""
+    traces = []
+    for run in runs:
+        c = run.log.arrays()
+        idx = thin(len(c["step"]), max_points)
+        traces.append(
+            go.Scatter(
+                x=c["epoch"][idx],
+                y=c["lr"][idx],
+                mode="lines",
+                line={"color": run_color(run), "width": 2, "shape": "hv"},
+                name=run.name,
+                hovertemplate="epoch %{x:.2f}<br>learning rate %{y:.3g}<extra></extra>",
+            )
+        )
+    return _figure(
+        traces,
+        runs,
+        "Learning rate at each step",
+        "learning rate (log scale)",
+        label_lr=False,
+        **LOG_AXIS,
+    )

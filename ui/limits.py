@@ -1,0 +1,125 @@
+"""What one user may ask of the server: the one place where training is kept in bounds.
+
+Thirty students on one shared two-core demo each get their own network. Without limits a
+single click on "4 layers of 4096 units, 500 epochs" would take the machine away from
+everybody else, so the Train page clamps its controls to these numbers and says so when
+it does. A teacher running the app on their own laptop can raise them with environment
+variables, for example ``NN_MAX_HIDDEN_UNITS=2048 streamlit run app.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+
+from nn_core.model import ModelConfig
+from nn_core.train import TrainConfig
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """Upper bounds on one training run, and the rhythm of the live display.
+
+    The live panel's timer fires more often than a tick lasts. A timer tick that arrives
+    while the panel is still training is queued by Streamlit and runs as soon as the
+    current one ends, so ticks follow each other with no idle gap waiting for the
+    browser: about 0.35 s of training, then a redraw, a little more than twice a second.
+    """
+
+    max_hidden_units: int = 512  # units in one hidden layer
+    max_hidden_layers: int = 3
+    max_epochs: int = 30
+    max_train_seconds: float = 120.0  # training time of one run, pauses excluded
+    max_train_subset: int = 60_000  # training examples one run may use
+    max_batch_size: int = 512
+    max_runs: int = 10  # runs (settings and curves) kept in one browser tab's history
+    max_kept_models: int = 3  # finished runs whose weights are kept for download
+    tick_seconds: float = 0.35  # training time per live update (then the curves are redrawn)
+    tick_interval: float = 0.25  # the live panel's timer: shorter than a tick, on purpose
+    val_size: int = 1000  # test images in the fixed held-out check during training
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            if not getattr(self, field.name) > 0:
+                raise ValueError(f"{field.name} must be positive, got {getattr(self, field.name)}")
+
+
+ENV_VARS = {
+    "max_hidden_units": "NN_MAX_HIDDEN_UNITS",
+    "max_hidden_layers": "NN_MAX_HIDDEN_LAYERS",
+    "max_epochs": "NN_MAX_EPOCHS",
+    "max_train_seconds": "NN_MAX_TRAIN_SECONDS",
+    "max_train_subset": "NN_MAX_TRAIN_SUBSET",
+    "max_batch_size": "NN_MAX_BATCH_SIZE",
+    "max_runs": "NN_MAX_RUNS",
+    "max_kept_models": "NN_MAX_KEPT_MODELS",
+    "tick_seconds": "NN_TICK_SECONDS",
+    "tick_interval": "NN_TICK_INTERVAL",
+    "val_size": "NN_VAL_SIZE",
+}
+
+
+def limits_from_env(environ=None) -> ServerLimits:
+    """The defaults, with any ``NN_MAX_...`` environment variable laid on top.
+
+    A value that is not a positive number is ignored (with the default kept) rather
+    than stopping the app in front of a class.
+    """
+    environ = os.environ if environ is None else environ
+    defaults = ServerLimits()
+    values = {}
+    for name, var in ENV_VARS.items():
+        raw = environ.get(var)
+        if raw is None:
+            continue
+        kind = type(getattr(defaults, name))
+        try:
+            value = kind(float(raw)) if kind is int else float(raw)
+        except ValueError:
+            continue
+        if value > 0:
+            values[name] = value
+    return dataclasses.replace(defaults, **values)
+
+
+LIMITS = limits_from_env()
+"""The limits in force for this server process (read once, at import)."""
+
+
+def clamp_settings(
+    model: ModelConfig, train: TrainConfig, limits: ServerLimits, n_train: int
+) -> tuple[ModelConfig, TrainConfig, list[str]]:
+    """The settings cut down to what the server allows, and a sentence per cut."""
+    notes: list[str] = []
+    hidden = list(model.hidden)
+    if len(hidden) > limits.max_hidden_layers:
+        notes.append(
+            f"At most {limits.max_hidden_layers} hidden layers on this server "
+            f"(you asked for {len(hidden)})."
+        )
+        hidden = hidden[: limits.max_hidden_layers]
+    if any(h > limits.max_hidden_units for h in hidden):
+        notes.append(f"At most {limits.max_hidden_units} units per hidden layer on this server.")
+        hidden = [min(h, limits.max_hidden_units) for h in hidden]
+    model = dataclasses.replace(model, sizes=(model.sizes[0], *hidden, model.sizes[-1]))
+    changes: dict = {}
+    if train.epochs > limits.max_epochs:
+        notes.append(f"At most {limits.max_epochs} epochs on this server ({train.epochs} asked).")
+        changes["epochs"] = limits.max_epochs
+    if train.batch_size > limits.max_batch_size:
+        notes.append(f"Batches of at most {limits.max_batch_size} examples on this server.")
+        changes["batch_size"] = limits.max_batch_size
+    cap = min(limits.max_train_subset, n_train)
+    subset = train.subset
+    if subset is None or subset >= n_train:
+        subset = None if cap >= n_train else cap
+    elif subset > cap:
+        subset = cap
+    if subset is not None and subset != train.subset:
+        notes.append(f"At most {cap:,} training examples per run on this server.")
+    changes["subset"] = subset
+    if train.time_budget is not None and train.time_budget > limits.max_train_seconds:
+        notes.append(f"Time budgets of at most {limits.max_train_seconds:g} s on this server.")
+        changes["time_budget"] = limits.max_train_seconds
+    return model, dataclasses.replace(train, **changes), notes
