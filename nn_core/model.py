@@ -235,7 +235,8 @@ class MLP:
         k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))
         dZ = -P
         dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
-        return self.backward(dZ.astype(self.dtype), to_input=True)
+        dX = self.backward(dZ.astype(self.dtype), to_input=True)
+        return dX.copy()  # the layers reuse that buffer: hand out an array of its own
 
     def dead_units(self, X) -> list[int]:
         """Per hidden layer, how many ReLU units output 0 for every example in X.
