@@ -56,9 +56,10 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "default",
             "Sound default",
-            "784-128-10, He init, Adam at lr 0.001 with a cosine decay, batches of 64.",
-            ModelConfig((784, 128, 10)),
+            "784-256-10 on standardised inputs, He init, Adam at lr 0.001 with a cosine decay, batches of 64.",
+            ModelConfig((784, 256, 10)),
             TrainConfig(epochs=5, batch_size=64, optimizer="adam", lr=1e-3, schedule="cosine"),
+            standardize=True,
         ),
         Preset(
             "fast",

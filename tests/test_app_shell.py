@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
+from apptest_support import use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from nn_core.errors import DataUnavailableError
@@ -26,18 +26,7 @@ needs_real_data = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def navigation_mode(monkeypatch):
-    """Run pages the way a live server does once app.py has called st.navigation.
-
-    AppTest re-detects the legacy ``pages/`` folder mode before every run; it would then
-    run a switched-to page on its own, without app.py and its sidebar.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
+from apptest_support import plotly_charts as charts
+from apptest_support import use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from ui import data as ui_data
@@ -22,15 +21,7 @@ REAL_DATA = os.environ.get("NN_DATA_DIR")
 
 @pytest.fixture(autouse=True)
 def navigation_mode(monkeypatch):
-    """Run pages as a live server does once app.py has called st.navigation (see
-    test_app_shell.py): otherwise AppTest runs a switched-to page without app.py."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture()
@@ -42,28 +33,6 @@ def sample_data(monkeypatch, tmp_path):
     ui_data.get_dataset.clear()
     yield ui_data.get_dataset("mnist")
     ui_data.get_dataset.clear()
-
-
-def _decode(value):
-    """Plotly sends NumPy arrays as base64 'typed arrays': turn them back into arrays."""
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        return array.reshape([int(s) for s in str(shape).split(",")]) if shape else array
-    return value
-
-
-def charts(at: AppTest) -> dict[str, list[dict]]:
-    """The page's Plotly figures as plain dicts, grouped by their ``layout.meta.chart``."""
-    found: dict[str, list[dict]] = {}
-    for element in at.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        for trace in spec["data"]:
-            for key in ("x", "y", "z", "customdata"):
-                if key in trace:
-                    trace[key] = _decode(trace[key])
-        found.setdefault(spec["layout"]["meta"]["chart"], []).append(spec)
-    return found
 
 
 def grid_ids(at: AppTest) -> set[int]:

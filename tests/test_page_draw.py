@@ -6,14 +6,12 @@ array in ``st.session_state[K.DRAW_RESULT]`` is read instead of the canvas's ima
 
 from __future__ import annotations
 
-import base64
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
+from apptest_support import plotly_charts, use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
@@ -30,15 +28,7 @@ PAGE = "pages/draw.py"
 
 @pytest.fixture(autouse=True)
 def navigation_mode(monkeypatch):
-    """Run pages as a live server does once app.py has called st.navigation (see
-    test_app_shell.py): otherwise AppTest runs a switched-to page without app.py."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -70,25 +60,9 @@ def fixed_model(winner: int | None = None) -> MLP:
     return net
 
 
-def _decode(value):
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        return array.reshape([int(s) for s in str(shape).split(",")]) if shape else array
-    return value
-
-
 def charts(at: AppTest) -> dict[str, dict]:
-    """The page's Plotly figures as plain dicts, by their ``layout.meta.chart``."""
-    found = {}
-    for element in at.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        for trace in spec["data"]:
-            for key in ("x", "y", "z"):
-                if key in trace:
-                    trace[key] = _decode(trace[key])
-        found[spec["layout"]["meta"]["chart"]] = spec
-    return found
+    """The page's Plotly figures by their ``layout.meta.chart`` (the last of each)."""
+    return {name: specs[-1] for name, specs in plotly_charts(at).items()}
 
 
 def open_draw_page(**state) -> AppTest:
