@@ -82,7 +82,9 @@ def test_a_short_run_prints_one_json_line_and_saves_a_loadable_model(
     assert meta["history"]["step"] == list(range(1, 9))
     assert len(meta["history"]["loss"]) == 8
     assert dt.datetime.fromisoformat(meta["date"]).tzinfo is not None
-    assert model.config == dataclasses.replace(PRESETS["default"].model, seed=3)
+    standardized = {"x_mean": model.config.x_mean, "x_std": model.config.x_std}
+    assert PRESETS["default"].standardize and model.config.x_std != 1.0
+    assert model.config == dataclasses.replace(PRESETS["default"].model, seed=3, **standardized)
     # the saved model is the one that was scored
     score = evaluate(model, mnist_sample.X_test, mnist_sample.y_test)
     assert score.accuracy == pytest.approx(summary["test_accuracy"], abs=1e-5)
@@ -248,7 +250,7 @@ def test_preset_build_measures_input_statistics():
     model = PRESETS["fast"].build(X)
     assert model.config.x_mean == stats["x_mean"] and model.config.x_std == stats["x_std"]
     assert model.config.sizes == PRESETS["fast"].model.sizes
-    plain = PRESETS["default"].build(X)  # no standardisation in this recipe
+    plain = PRESETS["original"].build(X)  # no standardisation in this recipe
     assert (plain.config.x_mean, plain.config.x_std) == (0.0, 1.0)
     assert input_stats(np.zeros((5, 784)))["x_std"] == 1.0  # blank images: no division by 0
 
