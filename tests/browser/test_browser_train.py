@@ -50,7 +50,7 @@ def _loss_points(page) -> int:
 
 
 def test_train_live_pause_change_lr_resume_stop_download(page, snap, tmp_path):
-    page.get_by_role("link", name="Train").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Train", exact=True).click()
     _main(page).get_by_text("Train a network").first.wait_for()
     preset = _main(page).get_by_test_id("stSelectbox").first
     preset.click()
