@@ -27,12 +27,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +38,8 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.app_server import ROOT, free_port, start_app  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 STEP_RE = re.compile(r"step ([\d,]+) of ([\d,]+)")
 
@@ -57,28 +56,6 @@ def cli_steps_per_second(threads: str | None, epochs: int = 3) -> float:
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     return summary["steps"] / summary["train_seconds"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_app(port: int, extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", *extra]
-    cmd += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    cmd += ["--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the app did not start")
 
 
 def _read_step(page) -> tuple[int, str]:
@@ -118,8 +95,8 @@ def app_steps_per_second(
     """Steps per wall-clock second while the app trains in a real browser."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = _start_app(port, extra)
+    port = free_port()
+    proc = start_app(port, extra)
     try:
         with sync_playwright() as p:
             others = _chromium_pids()

@@ -24,20 +24,16 @@ import argparse
 import math
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as the app runs
 
 import numpy as np  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.app_server import free_port, start_app  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 METRIC = '[data-testid="stMetricValue"]'
@@ -72,29 +68,6 @@ def single_strokes(n: int) -> list[list[tuple[float, float]]]:
     return [shapes[i % len(shapes)] for i in range(n)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(port: int) -> subprocess.Popen:
-    """``streamlit run app.py`` on ``port``; returns once it answers its health check."""
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the app did not start")
-
-
 def draw(page, box: dict, points: list[tuple[float, float]], steps: int = 6) -> None:
     """One stroke through ``points`` (fractions of the canvas), pen down to pen up."""
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
@@ -118,7 +91,7 @@ def browser_latencies(strokes: int) -> list[float]:
     """Seconds from mouse-up to the prediction on screen, one per drawing."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     proc = start_app(port)
     url = f"http://127.0.0.1:{port}"
     latencies = []

@@ -15,23 +15,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import HEAT_SCALE, INK_SCALE, class_color
+from ui.palette import HEAT_SCALE, INK_SCALE, base_layout, class_color
 
 SIDE = 28
 GAP = 2  # empty pixels between tiles
 LABEL_BAND = 9  # pixel rows above each tile that hold its caption
-FONT = {"size": 15}
-
-
-def _base_layout(fig: go.Figure, chart: str, title: str | None, height: int) -> go.Figure:
-    fig.update_layout(
-        meta={"chart": chart},
-        title={"text": title} if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        font=FONT,
-    )
-    return fig
 
 
 def tile(images: np.ndarray, cols: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +90,7 @@ def tiled_figure(
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
-    return _base_layout(fig, chart, title, height)
+    return base_layout(fig, chart, title, height, title_space=40)
 
 
 def _frame(fig: go.Figure, x0: float, y0: float) -> None:
@@ -190,7 +178,7 @@ def class_counts_figure(
     )
     fig.update_xaxes(type="category")
     fig.update_yaxes(title="images")
-    return _base_layout(fig, "class_counts", "How many images of each class", 360)
+    return base_layout(fig, "class_counts", "How many images of each class", 360, title_space=40)
 
 
 def pixel_histogram_figure(counts: np.ndarray, edges: np.ndarray) -> go.Figure:
@@ -207,7 +195,7 @@ def pixel_histogram_figure(counts: np.ndarray, edges: np.ndarray) -> go.Figure:
     )
     fig.update_xaxes(title="pixel value (0 = background, 1 = full ink)", range=[0, 1])
     fig.update_yaxes(title="pixels (log scale)", type="log", dtick=1)
-    return _base_layout(fig, "pixel_histogram", "Pixel brightness", 360)
+    return base_layout(fig, "pixel_histogram", "Pixel brightness", 360, title_space=40)
 
 
 def pca_figure(
@@ -236,7 +224,7 @@ def pca_figure(
     fig.update_xaxes(title=f"direction 1 ({explained[0]:.1%} of the variance)")
     fig.update_yaxes(title=f"direction 2 ({explained[1]:.1%} of the variance)")
     fig.update_layout(legend={"title": "class", "itemsizing": "constant"}, dragmode="select")
-    return _base_layout(fig, "pca", None, 560)
+    return base_layout(fig, "pca", None, 560, title_space=40)
 
 
 def pixel_grid_figure(
@@ -270,7 +258,7 @@ def pixel_grid_figure(
     _frame(fig, -0.5, -0.5)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    return _base_layout(fig, "pixel_grid", title, height)
+    return base_layout(fig, "pixel_grid", title, height, title_space=40)
 
 
 def flat_strip_figure(
@@ -294,7 +282,7 @@ def flat_strip_figure(
         title="position in the input vector (0 … 783)", tickvals=list(range(0, 785, 112))
     )
     fig.update_yaxes(visible=False)
-    return _base_layout(fig, "flat_strip", title, height)
+    return base_layout(fig, "flat_strip", title, height, title_space=40)
 
 
 def one_hot_figure(
@@ -319,4 +307,4 @@ def one_hot_figure(
     )
     fig.update_xaxes(type="category", side="top")
     fig.update_yaxes(visible=False)
-    return _base_layout(fig, "one_hot", title, height + (40 if title else 0))
+    return base_layout(fig, "one_hot", title, height + (40 if title else 0), title_space=40)

@@ -16,9 +16,8 @@ import plotly.graph_objects as go
 
 from nn_core.preprocess import CENTRE, PreprocessSteps, resize
 from ui import charts_data
-from ui.palette import class_color
+from ui.palette import base_layout, class_color
 
-FONT = {"size": 15}
 FADED = 0.45  # opacity of the classes the network did not choose
 PREVIEW = 70  # largest side, in pixels, of the drawing and of the crop in the strip
 RIGHT, WRONG = "#2ca02c", "#d62728"
@@ -42,15 +41,7 @@ so only the pixels that matter are coloured and the drawing shows underneath."""
 
 
 def _layout(fig: go.Figure, chart: str, title: str | None, height: int) -> go.Figure:
-    fig.update_layout(
-        meta={"chart": chart},
-        title={"text": title} if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        font=FONT,
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+    return base_layout(fig, chart, title, height, plot_bgcolor="rgba(0,0,0,0)")
 
 
 def fade(hex_color: str, alpha: float) -> str:

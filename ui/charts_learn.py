@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.losses import softmax
+from ui.palette import base_layout as _layout
 from ui.palette import class_color
 
-FONT = {"size": 15}
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 ACTIVATION_TITLES = {
@@ -37,17 +37,6 @@ ACTIVATION_FORMULAS = {  # (f(z), f'(z)) in LaTeX
 }
 EXAMPLE_SCORES = (0.8, -0.4, 1.9, 0.3, -1.2, 0.1, -0.6, 3.2, 0.5, 1.1)
 """Scores (logits) a network might give one image of a 7: the softmax example."""
-
-
-def _layout(fig: go.Figure, chart: str, title: str | None, height: int) -> go.Figure:
-    fig.update_layout(
-        meta={"chart": chart},
-        title={"text": title} if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        font=FONT,
-    )
-    return fig
 
 
 def activation_figure(name: str, z_max: float = 5.0) -> go.Figure:
