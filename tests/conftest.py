@@ -23,3 +23,18 @@ def mnist_full() -> Dataset:
 def mnist_sample() -> Dataset:
     """The bundled sample (8,000 + 2,000 real MNIST digits), available everywhere."""
     return load_sample("mnist")
+
+
+@pytest.fixture
+def bundled_sample_only(monkeypatch, tmp_path):
+    """Point the app at an empty data folder and cache, so it serves the bundled sample:
+    page tests then see the same data on every machine. Yields ``ui.data.get_dataset``."""
+    from ui import data as ui_data
+
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
+    get_dataset = ui_data.get_dataset  # kept: a test may monkeypatch the module attribute
+    get_dataset.clear()
+    yield get_dataset
+    get_dataset.clear()

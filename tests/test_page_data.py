@@ -25,14 +25,9 @@ def navigation_mode(monkeypatch):
 
 
 @pytest.fixture()
-def sample_data(monkeypatch, tmp_path):
+def sample_data(bundled_sample_only):
     """Only the bundled MNIST sample (8,000 + 2,000 images): the same on every machine."""
-    (tmp_path / "data").mkdir()
-    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
-    ui_data.get_dataset.clear()
-    yield ui_data.get_dataset("mnist")
-    ui_data.get_dataset.clear()
+    return bundled_sample_only("mnist")
 
 
 def grid_ids(at: AppTest) -> set[int]:

@@ -32,15 +32,8 @@ def navigation_mode(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def sample_data(monkeypatch, tmp_path):
+def sample_data(bundled_sample_only):
     """The bundled sample is enough for this page and the same on every machine."""
-    (tmp_path / "data").mkdir()
-    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
-    cached = ui_data.get_dataset  # kept: a test may monkeypatch the module attribute
-    cached.clear()
-    yield
-    cached.clear()
 
 
 def block(top: int = 40, left: int = 180, h: int = 180, w: int = 26) -> np.ndarray:
