@@ -1,8 +1,13 @@
 """Entry point: ``streamlit run app.py``.
 
-Sets up the page, the navigation between the pages in ``pages/`` and the shared sidebar.
-Each page file is a short script; the work happens in ``nn_core`` (the network) and
-``ui`` (state, cached data, figures).
+Sets up the page, the navigation between the pages in ``app_pages/`` and the shared
+sidebar. Each page file is a short script; the work happens in ``nn_core`` (the
+network) and ``ui`` (state, cached data, figures, the training scheduler).
+
+The pages live in ``app_pages/``, not ``pages/``: Streamlit treats a folder named
+``pages/`` beside the entry point as its legacy page directory, and on a freshly
+started server the first visit through a deep link such as ``/train`` would then run
+that page on its own, without this file, its sidebar or its settings.
 """
 
 import os
@@ -10,7 +15,8 @@ import os
 # One BLAS thread per server process. Several users training at once on a small machine
 # would otherwise make BLAS threads fight over the same cores, and a multi-threaded
 # matrix product that has to wait for a busy core runs many times slower, not faster.
-# Must happen before NumPy is first imported; an explicit setting wins.
+# Must happen before NumPy is first imported; an explicit setting wins. (Training runs
+# in worker processes, which choose their own thread count: see ui/train/worker.py.)
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, os.environ.get("NN_BLAS_THREADS", "1"))
 
@@ -20,15 +26,18 @@ from ui import state  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 
 st.set_page_config(
-    page_title="Neural network classroom", page_icon=":material/neurology:", layout="wide"
+    page_title="Neural network classroom", page_icon="ui/assets/icon.png", layout="wide"
 )
 state.ensure_state()
 
 PAGES = [
-    st.Page("pages/learn.py", title="Learn", icon=":material/school:", default=True),
-    st.Page("pages/data.py", title="Data", icon=":material/grid_view:"),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
+    st.Page("app_pages/learn.py", title="Learn", icon=":material/school:", default=True),
+    st.Page("app_pages/data.py", title="Data", icon=":material/grid_view:"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("app_pages/inside.py", title="Inside", icon=":material/neurology:"),
+    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
+    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:"),
+    st.Page("app_pages/classroom.py", title="Class", icon=":material/groups:", url_path="class"),
 ]
 
 page = st.navigation(PAGES)

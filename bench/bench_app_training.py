@@ -148,9 +148,9 @@ def in_process_steps_per_second(seconds: float) -> float:
 
     from nn_core.data import load_dataset
     from nn_core.presets import PRESETS
-    from ui.charts_train import accuracy_figure, loss_figure, lr_figure
+    from ui.train.charts import accuracy_figure, loss_figure, lr_figure
     from ui.limits import LIMITS
-    from ui.training import TrainingSession
+    from ui.train.session import TrainingSession
 
     data = load_dataset("mnist", download=False)
     fast = PRESETS["fast"]

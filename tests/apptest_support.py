@@ -1,4 +1,4 @@
-"""Helpers shared by the AppTest page tests: navigation mode and reading Plotly figures."""
+"""Helpers shared by the AppTest page tests: reading Plotly figures."""
 
 from __future__ import annotations
 
@@ -6,23 +6,7 @@ import base64
 import json
 
 import numpy as np
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-
-
-def use_navigation_mode(monkeypatch) -> None:
-    """Run pages the way a live server does once app.py has called st.navigation.
-
-    AppTest re-detects the legacy ``pages/`` folder mode before every run; it would then
-    run a switched-to page on its own, without app.py and its sidebar.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def decode(value):

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from apptest_support import use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from nn_core.errors import DataUnavailableError
@@ -22,11 +21,6 @@ needs_real_data = pytest.mark.skipif(
     not (REAL_DATA and (Path(REAL_DATA) / "mnist").is_dir()),
     reason="set NN_DATA_DIR to a folder holding mnist/ and fashion-mnist/ (e.g. /work/shared)",
 )
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +66,7 @@ def test_bundled_sample_fallback(no_data):
     assert "small sample of MNIST" in text
     assert at.button(key=K.DOWNLOAD_BUTTON).label == "Download full MNIST"
     assert "NN_DATA_DIR" in " ".join(m.value for m in at.sidebar.expander[0].markdown)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Explore the data: MNIST"
 
@@ -84,7 +78,7 @@ def test_fashion_mnist_missing_falls_back_to_mnist(no_data):
     text = sidebar_text(at)
     assert "Fashion-MNIST is not available" in text and "shows MNIST" in text
     assert at.button(key=K.DOWNLOAD_BUTTON).label == "Download full Fashion-MNIST"
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Explore the data: MNIST"
     assert "Fashion-MNIST is not available" in at.info[0].value
@@ -156,7 +150,7 @@ def test_model_trained_on_the_other_data_set(monkeypatch):
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()
     assert not at.exception, at.exception
     assert "Trained on **MNIST**, not Fashion-MNIST" in sidebar_text(at)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
 
 

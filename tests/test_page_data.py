@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from apptest_support import plotly_charts as charts
-from apptest_support import use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from ui import data as ui_data
@@ -17,11 +16,6 @@ from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture()
@@ -39,7 +33,7 @@ def grid_ids(at: AppTest) -> set[int]:
 def open_data_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
     return at
 

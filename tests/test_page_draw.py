@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import plotly_charts, use_navigation_mode
+from apptest_support import plotly_charts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
@@ -23,12 +23,7 @@ from ui import draw
 from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/draw.py"
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    use_navigation_mode(monkeypatch)
+PAGE = "app_pages/draw.py"
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from apptest_support import plotly_charts as charts
-from apptest_support import use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from nn_core.losses import softmax
@@ -17,11 +16,6 @@ from ui import data as ui_data
 from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    use_navigation_mode(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ import ui.limits
 from nn_core.model import MLP
 from ui import data as ui_data
 from ui.state import K
-from ui.train_widgets import units_key, widget_keys
+from ui.train.widgets import units_key, widget_keys
 
 BUTTONS = (
     K.TRAIN_START,
@@ -44,7 +44,7 @@ def at(tmp_path, monkeypatch):
     ui_data.get_dataset.clear()
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
-    app.switch_page("pages/train.py").run()
+    app.switch_page("app_pages/train.py").run()
     assert not app.exception
     yield app
     ui_data.get_dataset.clear()
@@ -202,8 +202,8 @@ def test_switching_pages_keeps_the_run_the_model_and_the_settings(at):
     at.select_slider(key=K.TRAIN_SUBSET).set_value(2000)
     s = start_long_run(at)
     at.button(key=K.TRAIN_STOP).click().run()
-    at.switch_page("pages/draw.py").run()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/draw.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert not at.exception
     assert session(at) is s and at.session_state[K.MODEL] is s.model
     assert at.select_slider(key=K.TRAIN_SUBSET).value == 2000

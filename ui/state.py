@@ -21,27 +21,26 @@ class K:
 
     # --- shared (sidebar, every page) ---
     DATASET = "dataset"  # "mnist" | "fashion-mnist"
-    MODEL = "model"  # the user's current nn_core.MLP, or None
-    MODEL_STATUS = "model_status"  # "untrained" | "training" | "trained"
-    MODEL_ACCURACY = "model_accuracy"  # test accuracy of MODEL, or None
-    MODEL_DATASET = "model_dataset"  # the data set MODEL was trained on
+    WORKSPACE = "workspace"  # ui.train.workspace.TrainWorkspace: models, runs, messages
+    PRESENTATION = "presentation"  # toggle: short texts, large figures for projecting
+    CONFIDENCE = "confidence"  # "not sure" threshold shared by Evaluate and Draw (float)
     DOWNLOAD_ERROR = "download_error"  # last failed download message, or None
     DOWNLOAD_BUTTON = "sidebar.download"  # button: fetch the full data set
 
-    # --- data explorer (pages/data.py) ---
+    # --- data explorer (app_pages/data.py) ---
     DATA_CLASS = "data.class"  # class filter for the example grid
     DATA_SEED = "data.seed"  # seed of the current random draw
     DATA_NEW_DRAW = "data.new_draw"  # button
     DATA_INDEX = "data.index"  # which image to follow through preprocessing
     DATA_PCA = "data.pca"  # the PCA scatter (its point selection)
 
-    # --- learn (pages/learn.py) ---
+    # --- learn (app_pages/learn.py) ---
     LEARN_ACTIVATION = "learn.activation"
     LEARN_TEMPERATURE = "learn.temperature"
     LEARN_P_TRUE = "learn.p_true"
 
-    # --- train (pages/train.py, ui/training.py) ---
-    TRAIN_SESSION = "train.session"  # ui.training.TrainingSession or None
+    # --- train (app_pages/train.py, ui/train/) ---
+    TRAIN_SESSION = "train.session"  # ui.train.session.TrainingSession or None
     TRAIN_RUNS = "train.runs"  # list of finished/stopped runs (run history)
     TRAIN_NEXT_RUN_ID = "train.next_run_id"
     TRAIN_SETTINGS = "train.settings"  # copy of the settings widgets' values (survives pages)
@@ -81,7 +80,16 @@ class K:
     TRAIN_UPLOAD = "train.upload"  # file uploader for a saved model
     TRAIN_FORGET_UPLOAD = "train.forget_upload"
 
-    # --- draw (pages/draw.py) ---
+    # --- inside (app_pages/inside.py, ui/inside/) ---
+    INSIDE_DRAWING = "inside.drawing"  # (28, 28) float32 drawing sent by Draw's "Look inside"
+
+    # --- evaluate (app_pages/evaluate.py, ui/evaluate/) ---
+
+    # --- class board (app_pages/classroom.py, ui/classroom/) ---
+
+    # --- lesson links (ui/lesson.py) ---
+
+    # --- draw (app_pages/draw.py) ---
     DRAW_MODEL_CHOICE = "draw.model_choice"  # "bundled" | "mine"
     DRAW_PEN = "draw.pen_width"
     DRAW_CANVAS = "draw.canvas"  # the canvas component's key (changes to clear it)
@@ -98,10 +106,7 @@ class K:
 
 DEFAULTS: dict[str, Any] = {
     K.DATASET: "mnist",
-    K.MODEL: None,
-    K.MODEL_STATUS: "untrained",
-    K.MODEL_ACCURACY: None,
-    K.MODEL_DATASET: None,
+    K.PRESENTATION: False,
     K.DOWNLOAD_ERROR: None,
     K.DATA_SEED: 0,
     K.TRAIN_SESSION: None,

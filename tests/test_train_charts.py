@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.charts_train import (
+from ui.train.charts import (
     accuracy_figure,
     ema,
     loss_figure,
@@ -14,7 +14,7 @@ from ui.charts_train import (
     smoothing_span,
     thin,
 )
-from ui.runs import Run
+from ui.train.runs import Run
 
 
 def _run(run_id: int, n: int, lr: float = 0.1) -> Run:

@@ -24,7 +24,7 @@ from nn_core.model import MLP, ModelConfig
 from nn_core.presets import input_stats
 from nn_core.train import TrainConfig, Trainer
 from ui.limits import LIMITS, ServerLimits, clamp_settings
-from ui.runs import Run
+from ui.train.runs import Run
 
 LIVE = ("ready", "running", "paused")
 EVAL_EXAMPLES = 9600  # training examples between two held-out checks (about 3% extra work)

@@ -167,7 +167,7 @@ def choose_model(shown: str) -> draw.ModelChoice | None:
             "No network is available: the bundled model file is missing and you have not "
             "trained one yet. Train one on the Train page, then come back."
         )
-        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+        st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
     elif choice.key != wanted:
         st.info(
             f"{options[wanted].name.capitalize()} is not available, so {choice.name} reads "
@@ -175,7 +175,7 @@ def choose_model(shown: str) -> draw.ModelChoice | None:
             icon=":material/info:",
         )
         if wanted == draw.MINE:
-            st.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
+            st.page_link("app_pages/train.py", label="Train a model", icon=":material/model_training:")
     return choice
 
 

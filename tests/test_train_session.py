@@ -11,7 +11,7 @@ from nn_core.model import MLP, ModelConfig
 from nn_core.presets import PRESETS
 from nn_core.train import TrainConfig
 from ui.limits import ServerLimits, clamp_settings, limits_from_env
-from ui.training import TrainingSession, eval_interval, training_window
+from ui.train.session import TrainingSession, eval_interval, training_window
 
 SMALL = ModelConfig((784, 32, 10))
 

@@ -7,7 +7,7 @@ import pytest
 
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
-from ui.runs import Run, StepLog, release_weights, trim_history
+from ui.train.runs import Run, StepLog, release_weights, trim_history
 
 
 def _run(run_id: int = 3, n: int = 50) -> Run:

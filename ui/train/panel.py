@@ -1,11 +1,11 @@
 """The Train page's moving parts: the control buttons and the live panel.
 
-The training itself happens in ``ui.training.TrainingSession``; this module only wires
+The training itself happens in ``ui.train.session.TrainingSession``; this module only wires
 it to Streamlit. The live panel is a fragment with a timer (``run_every``) that exists
 only while a run is training: each tick trains for a fraction of a second and redraws
 the curves, so the rest of the page stays usable. Every button changes the session in a
 callback and then lets Streamlit rerun the whole page, which (re)creates the fragment
-with or without its timer. The run history lives in ``ui.train_history``.
+with or without its timer. The run history lives in ``ui.train.history``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import streamlit as st
 from ui import data as ui_data
 from ui import state
 from ui.active import active_dataset
-from ui.charts_train import accuracy_figure, loss_figure, lr_figure
+from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.limits import ServerLimits
-from ui.runs import release_weights, trim_history
+from ui.train.runs import release_weights, trim_history
 from ui.state import K
-from ui.train_widgets import LRS, Settings, current_settings, nearest
-from ui.training import TrainingSession
+from ui.train.widgets import LRS, Settings, current_settings, nearest
+from ui.train.session import TrainingSession
 
-DRAW_PAGE = "pages/draw.py"
+DRAW_PAGE = "app_pages/draw.py"
 
 
 def session() -> TrainingSession | None:

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import train_history
-from ui import train_panel as panel
+from ui.train import history as train_history
+from ui.train import panel
 from ui.active import active_dataset
 from ui.limits import LIMITS
 from ui.state import K
-from ui.train_widgets import limits_caption, render_settings
+from ui.train.widgets import limits_caption, render_settings
 
 st.title("Train a network")
 st.markdown(

@@ -36,11 +36,11 @@ st.markdown(
 def lesson_links() -> None:
     """The pages in the order of the lesson."""
     c1, c2, c3 = st.columns(3)
-    c1.page_link("pages/data.py", label="Step 2 · Explore the data", icon=":material/grid_view:")
+    c1.page_link("app_pages/data.py", label="Step 2 · Explore the data", icon=":material/grid_view:")
     c2.page_link(
-        "pages/train.py", label="Step 3 · Train a network", icon=":material/model_training:"
+        "app_pages/train.py", label="Step 3 · Train a network", icon=":material/model_training:"
     )
-    c3.page_link("pages/draw.py", label="Step 4 · Draw a digit", icon=":material/draw:")
+    c3.page_link("app_pages/draw.py", label="Step 4 · Draw a digit", icon=":material/draw:")
 
 
 lesson_links()

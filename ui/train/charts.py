@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.runs import Run
+from ui.train.runs import Run
 
 MAX_POINTS = 1000
 RUN_COLORS = (

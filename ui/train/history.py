@@ -15,7 +15,7 @@ from nn_core.modelfile import ModelFileError, load_model, model_to_bytes
 from ui import state
 from ui.limits import ServerLimits
 from ui.state import K
-from ui.train_panel import runs, say, show_message
+from ui.train.panel import runs, say, show_message
 
 
 def history(limits: ServerLimits, dataset) -> None:

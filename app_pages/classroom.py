@@ -1,0 +1,6 @@
+"""Placeholder: being built."""
+
+import streamlit as st
+
+st.title("classroom")
+st.info("Coming soon.")
