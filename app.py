@@ -22,13 +22,19 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import streamlit as st  # noqa: E402
 
-from ui import state  # noqa: E402
+from ui import lesson, state  # noqa: E402
+from ui.data import get_scheduler  # noqa: E402
+from ui.limits import LIMITS  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
+from ui.train.widgets import keep_alive  # noqa: E402
 
 st.set_page_config(
     page_title="Neural network classroom", page_icon="ui/assets/icon.png", layout="wide"
 )
 state.ensure_state()
+get_scheduler()  # start the training workers now, so the first Start is quick
+wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
+keep_alive(LIMITS)  # the Train settings survive visits to other pages
 
 PAGES = [
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:", default=True),
@@ -41,5 +47,8 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+by_name = {p.url_path or "learn": p for p in PAGES}
+if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
+    st.switch_page(by_name[wanted])
 render_sidebar()
 page.run()

@@ -22,15 +22,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn_core.augment import random_shift
+from nn_core.checks import check_training_data
 from nn_core.losses import SoftmaxCrossEntropy
 from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, schedule_factor
 
 SNAPSHOT_EVERY = 50  # steps between copies of known-good weights (for divergence recovery)
+EVAL_EXAMPLES = 9600  # training examples between two held-out checks (about 3% extra work)
 # A cross-entropy this large means the true class's logit trails the best one by ten
 # thousand: the weights have exploded. (The fused softmax keeps the loss finite, so
 # waiting for inf or NaN would miss most divergences; even N(0, 1) weights start near 100.)
 EXPLODED_LOSS = 1e4
+
+
+def eval_interval(batch_size: int, steps_per_epoch: int) -> int:
+    """Steps between two held-out checks: every ~9,600 examples, at least twice an epoch."""
+    return max(1, min(math.ceil(EVAL_EXAMPLES / batch_size), math.ceil(steps_per_epoch / 2)))
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,9 @@ class TrainConfig:
     shift: int = 0  # random shifts of up to this many pixels (augmentation)
     distort: float = 0.0  # strength of random affine and stroke-width distortion
     subset: int | None = None  # train on this many examples only (quick classroom runs)
-    eval_every: int = 100  # steps between held-out evaluations (when data is given)
+    eval_every: int | None = None  # steps between held-out checks; None: every ~9,600 images
+    max_seconds: float | None = None  # hard cap on training time (a shared server's limit)
+    target_accuracy: float | None = None  # stop once a held-out check reaches this
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -73,7 +82,12 @@ class TrainConfig:
             (self.time_budget is None or self.time_budget > 0, "time_budget must be positive"),
             (0 <= self.shift <= 8, "shift must be between 0 and 8 pixels"),
             (self.subset is None or self.subset >= 1, "subset must be at least 1"),
-            (self.eval_every >= 1, "eval_every must be at least 1"),
+            (self.eval_every is None or self.eval_every >= 1, "eval_every must be at least 1"),
+            (self.max_seconds is None or self.max_seconds > 0, "max_seconds must be positive"),
+            (
+                self.target_accuracy is None or 0 < self.target_accuracy <= 1,
+                "target_accuracy must be a fraction in (0, 1]",
+            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -108,28 +122,48 @@ class Trainer:
     X: (n, 784) float32 in [0, 1]; y: (n,) int. Optional X_val, y_val are evaluated
     every ``config.eval_every`` steps and at the end.
 
+    The trainer owns every rule about *what* a run trains on and *when* it ends, so the
+    command line and the app cannot disagree: the subset (``config.subset`` rows picked
+    at random with the run's seed, kept as an index array so no data is copied), the
+    held-out cadence, the hard time cap (``config.max_seconds``) and the target accuracy.
+
+    ``health`` (optional) is told about every step it asks for (``health.due(step)``):
+    ``before_update(model)`` sees the fresh gradients, ``after_update(model)`` the new
+    weights. That is how the app records gradient norms without slowing every step.
+
     status: "ready" -> "running" -> "finished" | "stopped" | "diverged".
     """
 
-    def __init__(self, model, X, y, config: TrainConfig | None = None, X_val=None, y_val=None):
-        self.model, self.config = model, config or TrainConfig()
+    def __init__(
+        self, model, X, y, config: TrainConfig | None = None, X_val=None, y_val=None, health=None
+    ):
+        self.model, self.config, self.health = model, config or TrainConfig(), health
         c = self.config
         self.rng = np.random.default_rng(c.seed)
-        if c.subset is not None and c.subset < len(X):
-            keep = np.sort(self.rng.choice(len(X), size=c.subset, replace=False))
-            X, y = X[keep], y[keep]
         self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        check_training_data(
+            self.X,
+            self.y,
+            n_classes=model.config.sizes[-1],
+            batch_size=c.batch_size,
+            n_inputs=model.config.sizes[0],
+        )
+        self.rows: np.ndarray | None = None  # (subset,) row numbers, or None for all rows
+        if c.subset is not None and c.subset < len(self.X):
+            self.rows = np.sort(self.rng.choice(len(self.X), size=c.subset, replace=False))
+        self.n = len(self.X) if self.rows is None else len(self.rows)
         self.X_val, self.y_val = X_val, y_val
         self.loss_fn = SoftmaxCrossEntropy()
         self.optimizer = make_optimizer(
             c.optimizer, model.parameters(), c.lr, c.momentum, c.weight_decay
         )
         self.base_lr = c.lr
-        self.steps_per_epoch = math.ceil(len(self.X) / c.batch_size)
+        self.steps_per_epoch = math.ceil(self.n / c.batch_size)
         self.total_steps = self.steps_per_epoch * c.epochs
+        self.eval_every = c.eval_every or eval_interval(c.batch_size, self.steps_per_epoch)
         self.step_count, self.elapsed = 0, 0.0
         self.status, self.message = "ready", ""
-        self._perm, self._pos = self.rng.permutation(len(self.X)), 0
+        self._perm, self._pos = self.rng.permutation(self.n), 0
         self._Xb: np.ndarray | None = None
         self._good_weights, self._good_step = model.get_weights(), 0
         self.val_history: list[StepMetrics] = []
@@ -153,15 +187,23 @@ class Trainer:
         self.base_lr = float(lr)
 
     def stop(self, message: str = "Stopped.") -> None:
+        """End the run now; the weights reached so far are kept."""
         if not self.done:
             self.status, self.message = "stopped", message
 
+    @property
+    def lr_now(self) -> float:
+        """The learning rate the next step will use: the base rate times the schedule."""
+        return self.base_lr * schedule_factor(self.config.schedule, self.progress)
+
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The next mini-batch of the shuffled epoch, gathered into a reused buffer."""
-        if self._pos >= len(self.X):
-            self._perm, self._pos = self.rng.permutation(len(self.X)), 0
+        if self._pos >= self.n:
+            self._perm, self._pos = self.rng.permutation(self.n), 0
         idx = self._perm[self._pos : self._pos + self.config.batch_size]
         self._pos += len(idx)
+        if self.rows is not None:
+            idx = self.rows[idx]  # positions in the subset -> rows of X
         if self._Xb is None or len(self._Xb) != len(idx):
             self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)
         Xb = np.take(self.X, idx, axis=0, out=self._Xb)
@@ -179,7 +221,7 @@ class Trainer:
             return None
         t0 = time.perf_counter()
         self.status = "running"
-        lr = self.base_lr * schedule_factor(self.config.schedule, self.progress)
+        lr = self.lr_now
         Xb, yb = self._next_batch()
         Z = self.model.forward(Xb, training=True)
         loss = self.loss_fn.forward(Z, yb)
@@ -189,16 +231,31 @@ class Trainer:
             self._good_weights, self._good_step = self.model.get_weights(), self.step_count
         acc = float(np.mean(Z.argmax(axis=1) == yb))
         self.model.backward(self.loss_fn.backward())
+        watch = self.health is not None and self.health.due(self.step_count + 1)
+        if watch:
+            self.health.before_update(self.model)
         self.optimizer.lr = lr
         self.optimizer.step()
+        if watch:
+            self.health.after_update(self.model)
         self.step_count += 1
         self.elapsed += time.perf_counter() - t0
-        if self.step_count >= self.total_steps or self.progress >= 1.0:
-            self.status, self.message = "finished", "Training finished."
+        self._check_end()
         m = StepMetrics(
             self.step_count, self.step_count / self.steps_per_epoch, loss, acc, lr, self.elapsed
         )
         return self._with_validation(m)
+
+    def _check_end(self) -> None:
+        """Finish at the last step or the end of the time budget; stop at the time cap."""
+        if self.step_count >= self.total_steps or self.progress >= 1.0:
+            self.status, self.message = "finished", "Training finished."
+        elif self.config.max_seconds is not None and self.elapsed >= self.config.max_seconds:
+            self.status = "stopped"
+            self.message = (
+                f"Stopped at the limit of {self.config.max_seconds:g} s of training per run "
+                "(so that everybody in the room gets a share of the machine)."
+            )
 
     def _diverged(self, lr: float, loss: float) -> None:
         self.model.set_weights(self._good_weights)
@@ -213,11 +270,18 @@ class Trainer:
         return None
 
     def _with_validation(self, m: StepMetrics) -> StepMetrics:
-        if self.X_val is None or (m.step % self.config.eval_every and not self.done):
+        if self.X_val is None or (m.step % self.eval_every and not self.done):
             return m
         r = evaluate(self.model, self.X_val, self.y_val)
         m = dataclasses.replace(m, val_loss=r.loss, val_accuracy=r.accuracy)
         self.val_history.append(m)
+        target = self.config.target_accuracy
+        if target is not None and r.accuracy >= target and not self.done:
+            self.status = "finished"
+            self.message = (
+                f"Reached the target of {target:.0%} on held-out images "
+                f"({r.accuracy:.1%}) after {m.step:,} steps."
+            )
         return m
 
     def steps(self, max_steps: int | None = None, max_seconds: float | None = None):

@@ -1,16 +1,22 @@
-"""Cached access to data sets and the bundled model, shared read-only by every user.
+"""Cached access to what every visitor shares: data sets, the bundled model, the scheduler.
 
 ``st.cache_resource`` keeps one copy per server process: thirty students on one hosted
-demo share one 190 MB MNIST array instead of holding thirty. Nothing returned from here
-may be modified in place.
+demo share one 190 MB MNIST array instead of holding thirty. The arrays are even shared
+with the training workers: they are memory-mapped from files the server writes once
+(``ui.train.shared_data``). Nothing returned from here may be modified in place.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import streamlit as st
 
 from nn_core.data import Dataset, load_dataset
+from ui.limits import LIMITS
+from ui.train.scheduler import Scheduler
+from ui.train.shared_data import SharedData, publish
 
 
 @st.cache_resource(show_spinner="Loading the data set...")
@@ -21,9 +27,28 @@ def get_dataset(name: str) -> Dataset:
     offline laptop starts instantly instead of waiting for mirrors to time out.
     """
     data = load_dataset(name, download=False)
-    for array in (data.X_train, data.y_train, data.X_test, data.y_test):
-        array.flags.writeable = False  # shared by every session: guard against accidents
-    return data
+    arrays = shared_data(data).open()  # read-only maps of the files the workers read too
+    return dataclasses.replace(data, **arrays)
+
+
+def shared_data(data: Dataset) -> SharedData:
+    """Where the training workers find ``data``: written once per content, then reused."""
+    return _published(data.name, data.source, data.n_train, _data=data)
+
+
+@st.cache_resource(show_spinner=False)
+def _published(name: str, source: str, n_train: int, _data: Dataset) -> SharedData:
+    return publish(_data)
+
+
+@st.cache_resource(show_spinner=False)
+def get_scheduler() -> Scheduler:
+    """The server's pool of training processes: created once, shared by every visitor."""
+    return Scheduler(
+        workers=LIMITS.workers,
+        max_active=LIMITS.max_active_runs,
+        idle_pause=LIMITS.idle_pause_seconds,
+    )
 
 
 def download_dataset(name: str, progress) -> Dataset:

@@ -19,12 +19,11 @@ from nn_core.train import TrainConfig
 
 @dataclass(frozen=True)
 class ServerLimits:
-    """Upper bounds on one training run, and the rhythm of the live display.
+    """Upper bounds on one training run, the training pool, and the rhythm of the display.
 
-    The live panel's timer fires more often than a tick lasts. A timer tick that arrives
-    while the panel is still training is queued by Streamlit and runs as soon as the
-    current one ends, so ticks follow each other with no idle gap waiting for the
-    browser: about 0.35 s of training, then a redraw, a little more than twice a second.
+    Runs train in ``workers`` processes (one per core by default); at most
+    ``max_active_runs`` train or sit paused at once, and later ones wait in a visible
+    queue. The page only redraws what the workers report, every ``refresh_seconds``.
     """
 
     max_hidden_units: int = 512  # units in one hidden layer
@@ -35,9 +34,15 @@ class ServerLimits:
     max_batch_size: int = 512
     max_runs: int = 10  # runs (settings and curves) kept in one browser tab's history
     max_kept_models: int = 3  # finished runs whose weights are kept for download
-    tick_seconds: float = 0.35  # training time per live update (then the curves are redrawn)
-    tick_interval: float = 0.25  # the live panel's timer: shorter than a tick, on purpose
+    max_upload_params: int = 2_000_000  # weights in an uploaded model file (read before data)
     val_size: int = 1000  # test images in the fixed held-out check during training
+    workers: int = os.cpu_count() or 1  # training processes (the scheduler's pool)
+    max_active_runs: int = 2 * (os.cpu_count() or 1)  # runs training at once; more wait
+    idle_pause_seconds: float = 60.0  # a run whose page stops looking is paused after this
+    refresh_seconds: float = 0.25  # how often the Train page redraws a run in progress
+    snapshot_seconds: float = 1.0  # how often a run's live weights travel to the page
+    health_every: int = 50  # steps between gradient-health records (about 1% of the time)
+    slow_motion: float = 20.0  # steps per second in "slow motion"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -54,9 +59,15 @@ ENV_VARS = {
     "max_batch_size": "NN_MAX_BATCH_SIZE",
     "max_runs": "NN_MAX_RUNS",
     "max_kept_models": "NN_MAX_KEPT_MODELS",
-    "tick_seconds": "NN_TICK_SECONDS",
-    "tick_interval": "NN_TICK_INTERVAL",
+    "max_upload_params": "NN_MAX_UPLOAD_PARAMS",
     "val_size": "NN_VAL_SIZE",
+    "workers": "NN_WORKERS",
+    "max_active_runs": "NN_MAX_ACTIVE_RUNS",
+    "idle_pause_seconds": "NN_IDLE_PAUSE_SECONDS",
+    "refresh_seconds": "NN_REFRESH_SECONDS",
+    "snapshot_seconds": "NN_SNAPSHOT_SECONDS",
+    "health_every": "NN_HEALTH_EVERY",
+    "slow_motion": "NN_SLOW_MOTION",
 }
 
 
@@ -119,7 +130,33 @@ def clamp_settings(
     if subset is not None and subset != train.subset:
         notes.append(f"At most {cap:,} training examples per run on this server.")
     changes["subset"] = subset
+    if train.max_seconds is None or train.max_seconds > limits.max_train_seconds:
+        changes["max_seconds"] = limits.max_train_seconds
     if train.time_budget is not None and train.time_budget > limits.max_train_seconds:
         notes.append(f"Time budgets of at most {limits.max_train_seconds:g} s on this server.")
         changes["time_budget"] = limits.max_train_seconds
     return model, dataclasses.replace(train, **changes), notes
+
+
+def model_violations(config: ModelConfig, limits: ServerLimits) -> list[str]:
+    """One plain sentence per server limit an uploaded model breaks; empty if it fits.
+
+    A trained model cannot be clamped like settings can (cutting a layer would destroy
+    what it learned), so the Train page refuses an upload that breaks a limit and shows
+    these sentences instead. Whether the input and output sizes fit the data set is not
+    a server limit and is checked elsewhere.
+    """
+    hidden = config.hidden
+    problems = []
+    if len(hidden) > limits.max_hidden_layers:
+        problems.append(
+            f"This model has {len(hidden)} hidden layers; this server allows at most "
+            f"{limits.max_hidden_layers}."
+        )
+    for number, units in enumerate(hidden, start=1):
+        if units > limits.max_hidden_units:
+            problems.append(
+                f"Hidden layer {number} has {units:,} units; this server allows at most "
+                f"{limits.max_hidden_units:,} per layer."
+            )
+    return problems

@@ -4,8 +4,8 @@ Pages and helpers never type a key as a string literal; they use the constants b
 (``K.MODEL``) or the small accessors. Widget keys live here too, grouped by page, so a
 test can find every control by the same name the page uses.
 
-What lives in session state is private to one browser tab: the user's model, trainer
-and run history. What every user shares (data sets, the bundled model) lives in
+What lives in session state is private to one browser tab: the visitor's workspace
+(their model and run history, ``ui.train.workspace``) and the widgets' values. What every user shares (data sets, the bundled model) lives in
 ``st.cache_resource`` instead, see ``ui/data.py``.
 """
 
@@ -40,13 +40,6 @@ class K:
     LEARN_P_TRUE = "learn.p_true"
 
     # --- train (app_pages/train.py, ui/train/) ---
-    TRAIN_SESSION = "train.session"  # ui.train.session.TrainingSession or None
-    TRAIN_RUNS = "train.runs"  # list of finished/stopped runs (run history)
-    TRAIN_NEXT_RUN_ID = "train.next_run_id"
-    TRAIN_SETTINGS = "train.settings"  # copy of the settings widgets' values (survives pages)
-    TRAIN_NOTES = "train.notes"  # sentences about server limits that cut the settings
-    TRAIN_START_MODEL = "train.start_model"  # (name, MLP) uploaded to continue, or None
-    TRAIN_MESSAGE = "train.message"  # (kind, text, where) from the last action, or None
     TRAIN_PRESET = "train.preset"
     TRAIN_LAYERS = "train.layers"
     TRAIN_UNITS = "train.units"  # prefix: one select slider per layer, "train.units.0", ...
@@ -56,6 +49,7 @@ class K:
     TRAIN_STANDARDIZE = "train.standardize"
     TRAIN_OPTIMIZER = "train.optimizer"
     TRAIN_LR = "train.lr"
+    TRAIN_MOMENTUM = "train.momentum"
     TRAIN_SCHEDULE = "train.schedule"
     TRAIN_BATCH = "train.batch_size"
     TRAIN_EPOCHS = "train.epochs"
@@ -64,6 +58,9 @@ class K:
     TRAIN_TIME_BUDGET = "train.time_budget"
     TRAIN_SUBSET = "train.subset"
     TRAIN_SEED = "train.seed"
+    TRAIN_UNTIL = "train.until"  # "epochs" | "accuracy": what ends the run
+    TRAIN_TARGET = "train.target"  # held-out accuracy that ends the run (with "accuracy")
+    TRAIN_SPEED = "train.speed"  # "full" | "slow": full speed or slow motion
     TRAIN_START = "train.start"  # buttons
     TRAIN_PAUSE = "train.pause"
     TRAIN_RESUME = "train.resume"
@@ -82,12 +79,100 @@ class K:
 
     # --- inside (app_pages/inside.py, ui/inside/) ---
     INSIDE_DRAWING = "inside.drawing"  # (28, 28) float32 drawing sent by Draw's "Look inside"
+    INSIDE_VIEW = "inside.view"  # tabs: which view computes (Weights, Activations, ...)
+    INSIDE_CACHE = "inside.cache"  # ui.inside.context.Memo: heavy results per model version
+    INSIDE_EXPERIMENT = "inside.experiment"  # ui.inside.experiments.Experiment or None
+    INSIDE_SORT = "inside.sort"  # weight grid order: unit number, weight norm, importance
+    INSIDE_GRID = "inside.grid"  # the weight grid chart (click a unit)
+    INSIDE_UNIT = "inside.unit"  # the first-layer unit shown large
+    INSIDE_LAYER = "inside.layer"  # which deeper weight matrix to show as a heatmap
+    INSIDE_SOURCE = "inside.source"  # image to look at: "test" | "drawing"
+    INSIDE_INDEX = "inside.index"  # test image number
+    INSIDE_RANDOM = "inside.random"  # button: a random test image
+    INSIDE_PCA = "inside.pca"  # the activation map (click a point)
+    INSIDE_RUN_A = "inside.run_a"  # health: the two runs side by side (run ids)
+    INSIDE_RUN_B = "inside.run_b"
+    INSIDE_EXP_LAYER = "inside.exp_layer"  # experiments: which hidden layer
+    INSIDE_OFF_UNITS = "inside.off_units"  # units to switch off (multiselect)
+    INSIDE_OFF_APPLY = "inside.off_apply"  # buttons
+    INSIDE_RANK_K = "inside.rank_k"
+    INSIDE_OFF_MOST = "inside.off_most"
+    INSIDE_OFF_LEAST = "inside.off_least"
+    INSIDE_SCALE_UNIT = "inside.scale_unit"
+    INSIDE_SCALE_FACTOR = "inside.scale_factor"
+    INSIDE_SCALE_APPLY = "inside.scale_apply"
+    INSIDE_NOISE_LAYER = "inside.noise_layer"  # which weight matrix gets the noise
+    INSIDE_NOISE_AMOUNT = "inside.noise_amount"
+    INSIDE_NOISE_APPLY = "inside.noise_apply"
+    INSIDE_PRUNE_SHARE = "inside.prune_share"
+    INSIDE_PRUNE_APPLY = "inside.prune_apply"
+    INSIDE_UNDO = "inside.undo"  # drop the last edit
+    INSIDE_UNDO_ALL = "inside.undo_all"  # back to the untouched network
+    INSIDE_SAVE = "inside.save"  # keep the edited network as a new model
+    INSIDE_TEACH_LABEL = "inside.teach_label"  # pills: the drawing's true label
+    INSIDE_TEACH_LR = "inside.teach_lr"
+    INSIDE_TEACH_APPLY = "inside.teach_apply"
+    INSIDE_BP_BATCH = "inside.bp_batch"  # backprop: batch size
+    INSIDE_BP_SEED = "inside.bp_seed"  # which batch (int, changed by the button)
+    INSIDE_BP_NEW = "inside.bp_new"  # button: another batch
+    INSIDE_BP_LR = "inside.bp_lr"
+    INSIDE_BP_STAGE = "inside.bp_stage"  # forward | loss | backward | update | check
 
     # --- evaluate (app_pages/evaluate.py, ui/evaluate/) ---
+    EVAL_MODEL = "evaluate.model"  # selectbox: title of the model to evaluate
+    EVAL_VIEW = "evaluate.view"  # segmented control: which section is shown (computed)
+    EVAL_NORMALISE = "evaluate.normalise"  # toggle: confusion matrix as row rates
+    EVAL_MATRIX = "evaluate.matrix"  # the confusion-matrix heatmap (its cell selection)
+    EVAL_LAST_CLICK = "evaluate.last_click"  # (true, predicted) of the last cell click applied
+    EVAL_CELL_TRUE = "evaluate.cell_true"  # selectbox: true class of the chosen cell
+    EVAL_CELL_PRED = "evaluate.cell_pred"  # selectbox: predicted class of the chosen cell
+    EVAL_CELL_PAGE = "evaluate.cell_page"  # prefix: pagination per cell, "evaluate.cell_page.4.9"
+    EVAL_MISTAKE_TRUE = "evaluate.mistake_true"  # selectbox filter: "Any" or a class name
+    EVAL_MISTAKE_PRED = "evaluate.mistake_pred"
+    EVAL_MISTAKE_PAGE = "evaluate.mistake_page"  # prefix: pagination per filter pair
+    EVAL_PERTURBATION = "evaluate.perturbation"  # radio: noise | shift | rotate | scale | ...
+    EVAL_STRENGTH = "evaluate.strength"  # prefix: one slider per perturbation, "...strength.noise"
+    EVAL_THRESHOLD = "evaluate.threshold"  # slider writing K.CONFIDENCE (ui/evaluate/threshold.py)
+    EVAL_COMPARE_A = "evaluate.compare_a"  # selectboxes: the two models compared
+    EVAL_COMPARE_B = "evaluate.compare_b"
+    EVAL_UPLOAD = "evaluate.upload"  # file uploader: a saved model to compare
+    EVAL_CACHE = "evaluate.cache"  # dict: this tab's predictions and curves per model version
 
     # --- class board (app_pages/classroom.py, ui/classroom/) ---
+    CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
+    CLASS_CODE = "class.code"  # sidebar text input: the code to join (?class= pre-fills it)
+    CLASS_NICKNAME = "class.nickname"
+    CLASS_JOIN = "class.join"  # buttons
+    CLASS_LEAVE = "class.leave"
+    CLASS_START = "class.start"
+    CLASS_RECLAIM_CODE = "class.reclaim_code"  # teacher: code + key to reclaim a board
+    CLASS_RECLAIM_KEY = "class.reclaim_key"
+    CLASS_RECLAIM = "class.reclaim"
+    CLASS_KEY_SEEN = "class.key_seen"  # button: hide the teacher key shown once
+    CLASS_COLOR_BY = "class.color_by"  # the setting that colours the board's curves
+    CLASS_SHARE_RUN = "class.share_run"  # prefix: one button per run, "class.share_run.3"
+    CLASS_QUESTION = "class.question"  # teacher: the question's text
+    CLASS_CHOICES = "class.choices"  # teacher: its answers, one per line
+    CLASS_POSE = "class.pose"  # button
+    CLASS_REVEAL = "class.reveal"  # toggle: show the answers on the board
+    CLASS_CLOSED = "class.closed"  # toggle: closed to new entries
+    CLASS_ANSWER = "class.answer"  # student: radio with the answers
+    CLASS_SEND_ANSWER = "class.send_answer"  # button
+    CLASS_ENTRY = "class.entry"  # select: the entry to hide, show again or remove
+    CLASS_HIDE = "class.hide"  # buttons
+    CLASS_SHOW = "class.show"
+    CLASS_REMOVE = "class.remove"
+    CLASS_EXPORT_CSV = "class.export_csv"  # download buttons
+    CLASS_EXPORT_JSON = "class.export_json"
+    CLASS_EXPORT_NPZ = "class.export_npz"
+    CLASS_CHART_LOSS = "class.chart_loss"  # the board's figures (stable ids: no flicker)
+    CLASS_CHART_ACCURACY = "class.chart_accuracy"
+    CLASS_CHART_RESULTS = "class.chart_results"
+    CLASS_CHART_ANSWERS = "class.chart_answers"
+    CLASS_CHART_DRAWINGS = "class.chart_drawings"
 
     # --- lesson links (ui/lesson.py) ---
+    LESSON = "lesson"  # ui.lesson.Lesson: the link applied to this tab (notes, locks)
 
     # --- draw (app_pages/draw.py) ---
     DRAW_MODEL_CHOICE = "draw.model_choice"  # "bundled" | "mine"
@@ -109,13 +194,6 @@ DEFAULTS: dict[str, Any] = {
     K.PRESENTATION: False,
     K.DOWNLOAD_ERROR: None,
     K.DATA_SEED: 0,
-    K.TRAIN_SESSION: None,
-    K.TRAIN_RUNS: [],
-    K.TRAIN_NEXT_RUN_ID: 1,
-    K.TRAIN_SETTINGS: None,  # a dict, created per session (never share a mutable default)
-    K.TRAIN_NOTES: [],
-    K.TRAIN_START_MODEL: None,
-    K.TRAIN_MESSAGE: None,
     K.DRAW_CANVAS_VERSION: 0,
     K.DRAW_RESULT: None,
     K.DRAW_CLASS_SET: [],
@@ -139,11 +217,21 @@ def put(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def set_model(
-    model, status: str, accuracy: float | None = None, dataset: str | None = None
-) -> None:
-    """Make ``model`` the user's current model (used by Train, Draw and the sidebar)."""
-    st.session_state[K.MODEL] = model
-    st.session_state[K.MODEL_STATUS] = status
-    st.session_state[K.MODEL_ACCURACY] = accuracy
-    st.session_state[K.MODEL_DATASET] = dataset or st.session_state.get(K.DATASET)
+def workspace():
+    """This tab's ``TrainWorkspace`` (created on first use), the owner of "your model"."""
+    from ui.data import get_scheduler
+    from ui.train.workspace import TrainWorkspace
+
+    ws = st.session_state.get(K.WORKSPACE)
+    if ws is None:
+        ws = st.session_state[K.WORKSPACE] = TrainWorkspace(get_scheduler)
+    _watch_disconnect(ws)
+    return ws
+
+
+@st.cache_resource(scope="session", on_release=lambda ws: ws.on_disconnect(), show_spinner=False)
+def _watch_disconnect(_ws):
+    """Streamlit releases session-scoped resources when a tab's connection closes: that is
+    our signal to pause its run. (The run is dropped when the session itself is released
+    and its workspace collected, see ``TrainWorkspace._remember``.)"""
+    return _ws

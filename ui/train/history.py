@@ -1,41 +1,43 @@
 """The Train page's run history: the table of runs, exports, and loading a saved model.
 
-Each browser tab keeps the settings and curves of its last few runs (``ServerLimits.max_runs``)
-but the weights only of the latest run and of up to ``max_kept_models`` runs the user
-marks with *Keep weights*: curves are small, networks are not, and thirty students
-share one machine.
+Each browser tab keeps the settings and curves of its last few runs (``max_runs``) but
+the weights only of "your model", of the newest run and of up to ``max_kept_models``
+runs marked *Keep weights*: curves are small, networks are not, and thirty students
+share one machine. Any run whose weights are still here can be exported.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.errors import ModelFileError
 from nn_core.metrics import evaluate
-from nn_core.modelfile import ModelFileError, load_model, model_to_bytes
-from ui import state
-from ui.limits import ServerLimits
-from ui.state import K
-from ui.train.panel import runs, say, show_message
+from nn_core.modelfile import load_model, model_to_bytes
+from ui.limits import ServerLimits, model_violations
+from ui.state import K, workspace
+from ui.train.panel import show_message
+from ui.train.runs import Run
 
 
 def history(limits: ServerLimits, dataset) -> None:
     """The table of runs, exports of one run, and loading a saved model."""
     st.subheader("Run history")
-    all_runs = runs()
-    if all_runs:
-        st.dataframe([_row(r) for r in reversed(all_runs)], hide_index=True, width="stretch")
+    runs = workspace().runs
+    if runs:
+        st.dataframe([row(r) for r in reversed(runs)], hide_index=True, width="stretch")
         st.caption(
-            f"This tab keeps the curves of the last {limits.max_runs} runs. A run's weights "
-            f"are kept while it is the latest one, and for up to {limits.max_kept_models} runs "
-            "you mark with *Keep weights*."
+            f"This tab keeps the curves of the last {limits.max_runs} runs, and the weights "
+            f"of your model, of the newest run and of up to {limits.max_kept_models} runs "
+            "marked *Keep weights*."
         )
-        _export(all_runs, limits)
+        _export(runs, limits)
     else:
         st.caption("Finished runs appear here, to compare and export.")
-    _upload(dataset)
+    _upload(dataset, limits)
 
 
-def _row(r) -> dict:
+def row(r: Run) -> dict:
+    """One line of the history table."""
     return {
         "run": r.name,
         "preset": r.preset,
@@ -43,21 +45,21 @@ def _row(r) -> dict:
         "status": r.status,
         "test accuracy": None if r.test_accuracy is None else f"{r.test_accuracy:.2%}",
         "steps": r.steps,
-        "time (s)": round(r.wall_seconds, 1),
-        "weights": "available" if r.model is not None else "released",
+        "training time (s)": round(r.train_seconds, 1),
+        "weights": "kept" if r.model is not None else "released",
+        "note": r.notice,
     }
 
 
-def _export(all_runs: list, limits: ServerLimits) -> None:
-    by_id = {r.id: r for r in all_runs}
-    if state.get(K.TRAIN_EXPORT_RUN) not in by_id:
-        st.session_state[K.TRAIN_EXPORT_RUN] = all_runs[-1].id
+def _export(runs: list[Run], limits: ServerLimits) -> None:
+    by_id = {r.id: r for r in runs}
+    newest = runs[-1].id
     cols = st.columns([3, 1.2, 1.2, 1.3, 1.6], vertical_alignment="bottom")
     run_id = cols[0].selectbox(
         "Run to export",
         list(reversed(by_id)),
         format_func=lambda i: by_id[i].name,
-        key=K.TRAIN_EXPORT_RUN,
+        key=f"{K.TRAIN_EXPORT_RUN}.{newest}",  # a new run: a new picker, on the newest
         help="Download its settings and curves, or its trained network.",
     )
     run = by_id[run_id]
@@ -81,7 +83,7 @@ def _export(all_runs: list, limits: ServerLimits) -> None:
         disabled=not has_model,
         help="The trained weights: load them again below, or with nn_core.MLP.load."
         if has_model
-        else "Weights are kept only for the latest run and runs marked 'Keep weights'.",
+        else "This run's weights were released (mark runs with 'Keep weights' to keep them).",
     )
     st.session_state[K.TRAIN_KEEP] = run.keep
     cols[4].toggle(
@@ -90,64 +92,79 @@ def _export(all_runs: list, limits: ServerLimits) -> None:
         on_change=_toggle_keep,
         args=(run, limits),
         disabled=run.model is None,
-        help="Keep this run's network after the next run starts, to download it later.",
+        help="Keep this run's network after the next run starts, to use or download it later.",
     )
 
 
-def _model_file(run) -> bytes:
+def _model_file(run: Run) -> bytes:
     """The run's network as a .npz, with its settings, curves and scores inside."""
-    run.model.meta.update(run.model_meta())
-    return model_to_bytes(run.model)
+    model = run.model.astype(run.model.dtype)  # a copy: other pages may be reading it
+    model.meta.update(run.model_meta())
+    return model_to_bytes(model)
 
 
-def _toggle_keep(run, limits: ServerLimits) -> None:
+def _toggle_keep(run: Run, limits: ServerLimits) -> None:
     want = st.session_state[K.TRAIN_KEEP]
-    kept = sum(r.keep for r in runs() if r is not run)
+    kept = sum(r.keep for r in workspace().runs if r is not run)
     if want and kept >= limits.max_kept_models:
-        say("warning", f"At most {limits.max_kept_models} runs can keep their weights.")
+        workspace().say("warning", f"At most {limits.max_kept_models} runs can keep their weights.")
         return
     run.keep = want
 
 
-def _upload(dataset) -> None:
+def _upload(dataset, limits: ServerLimits) -> None:
     with st.expander("Continue from a saved model (.npz)"):
         st.file_uploader(
             "Model file",
             type=["npz"],
             key=K.TRAIN_UPLOAD,
             on_change=_load_upload,
-            args=(dataset,),
+            args=(dataset, limits),
             help="A model saved by this app or by `python -m nn_core.train --out`.",
         )
         show_message("upload")
-        start = state.get(K.TRAIN_START_MODEL)
+        start = workspace().start_model
         if start:
             st.info(
                 f"**Start** will continue training `{start[0]}` "
                 f"({start[1].config.describe()}); the Network settings are not used."
             )
-            st.button("Forget this model", key=K.TRAIN_FORGET_UPLOAD, on_click=_forget_upload)
+            st.button(
+                "Forget this model",
+                key=K.TRAIN_FORGET_UPLOAD,
+                on_click=workspace().forget_start_model,
+            )
 
 
-def _load_upload(dataset) -> None:
+def check_upload(source, name: str, dataset, limits: ServerLimits):
+    """Read an uploaded model and check it against the data set and the server's limits.
+
+    Returns the model; raises ModelFileError with the sentences to show.
+    """
+    model = load_model(source, max_params=limits.max_upload_params)
+    sizes, n_classes = model.config.sizes, len(dataset.class_names)
+    if sizes[0] != dataset.X_test.shape[1] or sizes[-1] != n_classes:
+        raise ModelFileError(f"{name}: layer sizes {sizes} do not fit {dataset.name}.")
+    broken = model_violations(model.config, limits)
+    if broken:
+        raise ModelFileError(f"{name} is larger than this server allows: {' '.join(broken)}")
+    return model
+
+
+def _load_upload(dataset, limits: ServerLimits) -> None:
     """Read the uploaded file; a bad one gives a sentence, never a traceback."""
     f = st.session_state.get(K.TRAIN_UPLOAD)
+    ws = workspace()
     if f is None:
         return
     try:
         f.seek(0)
-        model = load_model(f)
-        sizes, n_classes = model.config.sizes, len(dataset.class_names)
-        if sizes[0] != dataset.X_test.shape[1] or sizes[-1] != n_classes:
-            raise ModelFileError(f"{f.name}: layer sizes {sizes} do not fit this data set.")
+        model = check_upload(f, f.name, dataset, limits)
     except ModelFileError as exc:
-        say("error", f"Could not use that file: {exc}", where="upload")
+        ws.say("error", f"Could not use that file: {exc}", where="upload")
         return
     accuracy = evaluate(model, dataset.X_test, dataset.y_test).accuracy
-    state.put(K.TRAIN_START_MODEL, (f.name, model))
-    state.set_model(model, "trained", accuracy, dataset.name)
-    say("success", f"Loaded `{f.name}`: {accuracy:.2%} on the {dataset.name} test set.", "upload")
-
-
-def _forget_upload() -> None:
-    state.put(K.TRAIN_START_MODEL, None)
+    ws.set_start_model(f.name, model, dataset.name, accuracy)
+    ws.say(
+        "success", f"Loaded `{f.name}`: {accuracy:.2%} on the {dataset.name} test set.", "upload"
+    )

@@ -1,11 +1,12 @@
 """The Train page's moving parts: the control buttons and the live panel.
 
-The training itself happens in ``ui.train.session.TrainingSession``; this module only wires
-it to Streamlit. The live panel is a fragment with a timer (``run_every``) that exists
-only while a run is training: each tick trains for a fraction of a second and redraws
-the curves, so the rest of the page stays usable. Every button changes the session in a
-callback and then lets Streamlit rerun the whole page, which (re)creates the fragment
-with or without its timer. The run history lives in ``ui.train.history``.
+The training itself happens in the server's worker processes; the visitor's
+``TrainWorkspace`` sends commands there. Each button is one line that calls the
+workspace. The live panel is a fragment with a timer that exists only while a run is
+queued or running: each tick copies the worker's news into the run (``ws.sync()``, a
+few milliseconds) and redraws the curves, so nothing on the page waits for training
+and nothing fades as stale. When the run ends, one full rerun refreshes the buttons,
+the history and the sidebar.
 """
 
 from __future__ import annotations
@@ -13,209 +14,109 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data as ui_data
-from ui import state
 from ui.active import active_dataset
-from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.limits import ServerLimits
-from ui.train.runs import release_weights, trim_history
-from ui.state import K
-from ui.train.widgets import LRS, Settings, current_settings, nearest
-from ui.train.session import TrainingSession
+from ui.state import K, workspace
+from ui.train.charts import accuracy_figure, loss_figure, lr_figure
+from ui.train.runs import Run
+from ui.train.settings import LRS, nearest
+from ui.train.status import result_line, short_status, status_line
+from ui.train.widgets import current_settings
+from ui.train.workspace import RunPlan
 
 DRAW_PAGE = "app_pages/draw.py"
+INSIDE_PAGE = "app_pages/inside.py"
+EVALUATE_PAGE = "app_pages/evaluate.py"
 
 
-def session() -> TrainingSession | None:
-    return state.get(K.TRAIN_SESSION)
-
-
-def runs() -> list:
-    return state.get(K.TRAIN_RUNS)
-
-
-def say(kind: str, text: str, where: str = "controls") -> None:
-    """Leave a message ("info", "success", "warning" or "error") for the next redraw."""
-    state.put(K.TRAIN_MESSAGE, (kind, text, where))
+def plan(limits: ServerLimits) -> RunPlan:
+    """The next run as the controls describe it, on the data set the sidebar shows."""
+    dataset = active_dataset().dataset
+    s = current_settings(limits, dataset.n_train)
+    val = ui_data.validation_indices(dataset.name, len(dataset.y_test), limits.val_size)
+    return RunPlan(
+        s.preset,
+        s.model,
+        s.train,
+        s.standardize,
+        dataset,
+        ui_data.shared_data(dataset),
+        val,
+        s.speed,
+    )
 
 
 def show_message(where: str) -> None:
-    message = state.get(K.TRAIN_MESSAGE)
-    if message and message[2] == where:
-        getattr(st, message[0])(message[1])
+    message = workspace().message
+    if message and message.where == where:
+        getattr(st, message.kind)(message.text)
 
 
-# --- actions (button callbacks) ----------------------------------------------------------
-
-
-def _new_session(dataset, settings: Settings, limits: ServerLimits) -> TrainingSession | None:
-    """Build the next run from the settings (or the uploaded model) and add it to history."""
-    start = state.get(K.TRAIN_START_MODEL)
-    run_id = state.get(K.TRAIN_NEXT_RUN_ID)
-    val = ui_data.validation_indices(dataset.name, len(dataset.y_test), limits.val_size)
-    try:
-        s = TrainingSession.create(
-            dataset,
-            settings.model,
-            settings.train,
-            settings.standardize,
-            run_id=run_id,
-            preset=settings.preset,
-            limits=limits,
-            model=start[1].astype(start[1].dtype) if start else None,  # keep the upload as is
-            started_from=start[0] if start else None,
-            val_index=val,
-        )
-    except ValueError as exc:
-        say("error", f"Cannot start: {exc}")
-        return None
-    s.previous_model = tuple(
-        state.get(k) for k in (K.MODEL, K.MODEL_STATUS, K.MODEL_ACCURACY, K.MODEL_DATASET)
-    )
-    state.put(K.TRAIN_START_MODEL, None)
-    state.put(K.TRAIN_NEXT_RUN_ID, run_id + 1)
-    state.put(K.TRAIN_SESSION, s)
-    history = trim_history([*runs(), s.run], limits.max_runs, current=s.run)
-    release_weights(history, current=s.run)
-    state.put(K.TRAIN_RUNS, history)
-    st.session_state.pop(K.TRAIN_LIVE_LR, None)  # the live control starts at the run's rate
-    state.set_model(s.model, "training", None, dataset.name)
-    state.put(K.TRAIN_MESSAGE, None)
-    return s
-
-
-def _dataset_and_settings(limits: ServerLimits) -> tuple:
-    dataset = active_dataset().dataset
-    return dataset, current_settings(limits, dataset.n_train)
-
-
-def start(limits: ServerLimits) -> None:
-    s = _new_session(*_dataset_and_settings(limits), limits)
-    if s is not None:
-        s.start()
-
-
-def pause() -> None:
-    if session() is not None:
-        session().pause()
-
-
-def resume() -> None:
-    if session() is not None:
-        session().resume()
-
-
-def step(limits: ServerLimits) -> None:
-    """One mini-batch; starts a new (paused) run first if none is under way."""
-    s = session()
-    if s is None or not s.live:
-        s = _new_session(*_dataset_and_settings(limits), limits)
-    if s is not None:
-        s.step()
-        hand_over(s)
-
-
-def stop() -> None:
-    s = session()
-    if s is not None and s.live:
-        s.stop()
-        hand_over(s)
-
-
-def reset() -> None:
-    """Clear the panel. An unfinished run is thrown away and the previous model comes back."""
-    s = session()
-    if s is not None and s.live:
-        state.put(K.TRAIN_RUNS, [r for r in runs() if r is not s.run])
-        if s.previous_model is not None:
-            model, status, accuracy, dataset = s.previous_model
-            state.set_model(model, status, accuracy, dataset)
-    state.put(K.TRAIN_SESSION, None)
-    state.put(K.TRAIN_MESSAGE, None)
-
-
-def change_lr() -> None:
-    s = session()
-    if s is not None:
-        s.set_lr(st.session_state[K.TRAIN_LIVE_LR])
-
-
-def hand_over(s: TrainingSession) -> None:
-    """Once a run has ended, make its network "your model" for the sidebar and Draw page."""
-    if s.done and not s.handed_over:
-        s.handed_over = True
-        state.set_model(s.model, "trained", s.run.test_accuracy, s.run.dataset)
-
-
-# --- what is drawn -------------------------------------------------------------------------
+def _change_lr() -> None:
+    workspace().set_lr(st.session_state[K.TRAIN_LIVE_LR])
 
 
 def controls(limits: ServerLimits) -> None:
     """The row of buttons; each one is enabled only when it makes sense."""
-    s = session()
-    live, running = s is not None and s.live, s is not None and s.running
+    ws = workspace()
+    run = ws.active_run()
+    live, running = run is not None, run is not None and run.status in ("queued", "running")
     row = st.container(horizontal=True, gap="small")
     buttons = [
-        ("Start", "play_arrow", K.TRAIN_START, start, (limits,), not live,
+        ("Start", "play_arrow", K.TRAIN_START, lambda: ws.start(plan(limits)), not live,
          "Build a new network with the settings on the left and train it."),
-        ("Pause", "pause", K.TRAIN_PAUSE, pause, (), running,
+        ("Pause", "pause", K.TRAIN_PAUSE, ws.pause, running,
          "Hold training; nothing is lost."),
-        ("Resume", "resume", K.TRAIN_RESUME, resume, (), live and not running,
+        ("Resume", "resume", K.TRAIN_RESUME, ws.resume, live and not running,
          "Carry on where the run paused."),
-        ("Step", "skip_next", K.TRAIN_STEP, step, (limits,), not running,
+        ("Step", "skip_next", K.TRAIN_STEP, lambda: ws.step(plan(limits)), not running,
          "Train on exactly one mini-batch, then pause: learning in slow motion."),
-        ("Stop", "stop", K.TRAIN_STOP, stop, (), live,
+        ("Stop", "stop", K.TRAIN_STOP, ws.stop, live,
          "End the run now and score it on the test set; the network keeps what it learned."),
-        ("Reset", "restart_alt", K.TRAIN_RESET, reset, (), s is not None,
-         "Clear the panel. An unfinished run is discarded."),
+        ("Reset", "restart_alt", K.TRAIN_RESET, ws.reset, ws.shown_run() is not None,
+         "Clear the panel. An unfinished run is discarded; your model stays."),
     ]  # fmt: skip
-    for label, icon, key, action, args, enabled, why in buttons:
+    for label, icon, key, action, enabled, why in buttons:
         row.button(
             label,
             key=key,
             icon=f":material/{icon}:",
             on_click=action,
-            args=args,
             disabled=not enabled,
             type="primary" if enabled and key in (K.TRAIN_START, K.TRAIN_RESUME) else "secondary",
             help=why,
         )
     show_message("controls")
     if running:
-        st.caption("Training pauses while you visit another page and carries on when you return.")
+        st.caption("The run keeps training while you visit other pages (try *Inside*).")
 
 
 def live_panel(limits: ServerLimits) -> None:
-    """Progress, the live learning-rate control and the curves, redrawn while training.
+    """Progress, the live learning-rate control and the curves, redrawn while training."""
+    ws = workspace()
+    ws.sync()
+    run = ws.active_run()
+    moving = run is not None and run.status in ("queued", "running")
 
-    The fragment's timer exists only while a run is training: ``run_every`` is computed
-    at each full rerun, and a full rerun with ``run_every=None`` makes the browser drop
-    the timer. So every change of state (a button, the end of a run) goes through a
-    full rerun; the timer's own ticks rerun just the fragment.
-    """
-    s = session()
-    every = limits.tick_interval if s is not None and s.running else None
-
-    @st.fragment(run_every=every)
+    @st.fragment(run_every=limits.refresh_seconds if moving else None)
     def _live() -> None:
-        s = session()
-        if s is not None and s.running:
-            s.tick()
-            if s.done:
-                hand_over(s)
-                st.rerun()  # a full rerun stops the timer and refreshes buttons and history
-        _draw(s)
+        ended = ws.sync()
+        if ended is not None and moving:
+            st.rerun()  # a full rerun stops the timer and refreshes buttons and history
+        _draw(ws.shown_run())
 
     _live()
 
 
-def _draw(s: TrainingSession | None) -> None:
-    compared = [r for r in runs() if r.id in (state.get(K.TRAIN_COMPARE) or [])]
-    if s is None:
+def _draw(run: Run | None) -> None:
+    ws = workspace()
+    compared = [r for r in ws.runs if r.id in (st.session_state.get(K.TRAIN_COMPARE) or [])]
+    if run is None:
         st.info("Press **Start** to train a network with the settings on the left.")
     else:
-        _progress(s)
-        compared = [r for r in compared if r is not s.run]
-    shown = ([s.run] if s is not None else []) + compared
+        _progress(run, ws.queue_position())
+        compared = [r for r in compared if r is not run]
+    shown = ([run] if run is not None else []) + compared
     if not shown:
         return
     st.plotly_chart(loss_figure(shown), key="train.chart.loss", width="stretch")
@@ -226,50 +127,57 @@ def _draw(s: TrainingSession | None) -> None:
         st.plotly_chart(lr_figure(shown), key="train.chart.lr", width="stretch")
 
 
-def _progress(s: TrainingSession) -> None:
-    run = s.run
+def _progress(run: Run, ahead: int) -> None:
     origin = f" · continued from `{run.started_from}`" if run.started_from else ""
     st.markdown(f"**{run.name}**{origin}")
-    st.progress(s.progress, text=s.status_line())
-    if s.live:
+    fraction = min(1.0, run.steps / run.total_steps) if run.total_steps else 0.0
+    st.progress(1.0 if run.done else fraction, text=status_line(run, ahead))
+    if run.live and run.status != "queued":
+        rate = run.lr_now or run.train_config["lr"]
         st.select_slider(
             "Learning rate now",
             LRS,
-            value=nearest(s.lr, LRS),  # also the browser's default: a reset there changes nothing
+            value=nearest(rate, LRS),  # the rate in force, schedule included
             format_func=lambda v: f"{v:g}",
             key=K.TRAIN_LIVE_LR,
-            on_change=change_lr,
-            help="Change the step size of the running network; the change is marked on the curves.",
+            on_change=_change_lr,
+            help="The step size in force right now (the schedule lowers it as the run goes "
+            "on). Pick another and the run continues from that rate.",
         )
     if run.lr_changes:
         step, _, lr = run.lr_changes[-1]
         st.caption(
             f"Learning rate changed to {lr:g} at step {step:,} (the dashed line on the charts)."
         )
-    if s.state == "diverged":
-        st.error(
-            f"**The run blew up.** {run.message} Lower the learning rate (or use Adam, or a "
-            "scaled initialisation) and start again.",
-            icon=":material/error:",
-        )
-    elif s.done:
-        st.success(s.result_line(), icon=":material/check_circle:")
-        if run.status == "stopped":
-            st.caption(run.message)
-        st.page_link(
-            DRAW_PAGE, label="Try this network on your handwriting", icon=":material/draw:"
-        )
+    if run.status == "diverged":
+        st.error(f"**The run blew up.** {run.message} {run.notice}", icon=":material/error:")
+    elif run.done:
+        _result(run)
 
 
-def compare_picker(limits: ServerLimits) -> None:
+def _result(run: Run) -> None:
+    st.success(result_line(run), icon=":material/check_circle:")
+    if run.notice:
+        st.warning(run.notice, icon=":material/casino:")
+    elif run.status == "stopped":
+        st.caption(run.message)
+    links = st.container(horizontal=True)
+    if run.dataset == "mnist":
+        links.page_link(DRAW_PAGE, label="Try it on your handwriting", icon=":material/draw:")
+    links.page_link(INSIDE_PAGE, label="Look inside it", icon=":material/neurology:")
+    links.page_link(EVALUATE_PAGE, label="See where it is wrong", icon=":material/fact_check:")
+
+
+def compare_picker() -> None:
     """Which earlier runs to overlay on the charts."""
-    s = session()
-    others = [r for r in runs() if s is None or r is not s.run]
+    ws = workspace()
+    active = ws.active_run()
+    others = [r for r in ws.runs if r is not active]
     if not others:
         return
     names = {r.id: r.name for r in others}
-    chosen = [i for i in (state.get(K.TRAIN_COMPARE) or []) if i in names]
-    if chosen != (state.get(K.TRAIN_COMPARE) or []):
+    chosen = [i for i in (st.session_state.get(K.TRAIN_COMPARE) or []) if i in names]
+    if chosen != (st.session_state.get(K.TRAIN_COMPARE) or []):
         st.session_state[K.TRAIN_COMPARE] = chosen
     st.multiselect(
         "Compare with earlier runs",
@@ -279,3 +187,25 @@ def compare_picker(limits: ServerLimits) -> None:
         max_selections=5,
         help="Overlay earlier runs on the charts, each in its own colour.",
     )
+
+
+def sidebar_progress() -> None:
+    """The visitor's run in a line on every page: it keeps training while they look around.
+
+    Its timer also tells the server that the tab is still open, so a run is paused as
+    idle only when nobody is looking at all.
+    """
+    ws = workspace()
+    run = ws.active_run()
+    if run is None:
+        return
+    moving = run.status in ("queued", "running")
+
+    @st.fragment(run_every=2.0 if moving else None)
+    def _line() -> None:
+        ended = ws.sync()
+        if ended is not None:
+            st.rerun()  # "your model" may have changed: every page should know
+        st.caption(f"Training {run.name}: {short_status(run)}")
+
+    _line()

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CURVE_FIELDS = ("step", "epoch", "loss", "accuracy", "lr")
+STATUSES = ("ready", "queued", "running", "paused", "finished", "stopped", "diverged")
+LIVE = ("ready", "queued", "running", "paused")
 DONE = ("finished", "stopped", "diverged")
 
 
@@ -122,10 +124,30 @@ class Run:
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
     keep: bool = False  # keep the weights after the next run starts
     model: object = field(default=None, repr=False, compare=False)
+    initial_weights: list | None = field(default=None, repr=False, compare=False)
+    health: dict | None = field(default=None, repr=False, compare=False)  # nn_core.health
+    lr_now: float | None = None  # the learning rate in force at the latest step
+    base_lr: float | None = None  # the rate the schedule scales (changed by hand mid-run)
+    steps_per_second: float = 0.0  # lately, as measured by the worker
+    notice: str = ""  # one sentence about the result worth flagging ("no better than guessing")
 
     @property
     def done(self) -> bool:
         return self.status in DONE
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
+    @property
+    def epoch(self) -> float:
+        """Epochs completed so far (fractional)."""
+        return self.steps / self.steps_per_epoch if self.steps_per_epoch else 0.0
+
+    @property
+    def steps_per_epoch(self) -> int:
+        epochs = self.train_config.get("epochs") or 1
+        return max(1, round(self.total_steps / epochs)) if self.total_steps else 0
 
     def record_validation(self, step: int, epoch: float, loss: float, accuracy: float) -> None:
         self.val_step.append(int(step))
@@ -261,7 +283,10 @@ class Run:
 
 _CURVE_ATTRS = ("log", "val_step", "val_epoch", "val_loss", "val_accuracy", "lr_changes")
 _SCALARS = tuple(
-    f.name for f in dataclasses.fields(Run) if f.name not in (*_CURVE_ATTRS, "keep", "model")
+    f.name
+    for f in dataclasses.fields(Run)
+    if f.name not in (*_CURVE_ATTRS, "keep", "model", "initial_weights", "health", "lr_now")
+    and f.name not in ("base_lr", "steps_per_second", "notice")
 )  # what summary() exports and from_json/from_csv read back
 
 

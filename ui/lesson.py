@@ -1,0 +1,232 @@
+"""Lesson links: a URL that opens the app on a page with the Train settings a teacher chose.
+
+    /train?init=naive&lr=0.3              naive initialisation, learning rate 0.3
+    /?page=train&hidden=256,128&lock=lr   two hidden layers; the learning rate is fixed
+
+The names are the command-line trainer's flags (``dataset``, ``preset``, ``hidden``,
+``activation``, ``init``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``,
+``schedule``, ``batch_size``, ``epochs``, ``dropout``, ``standardize``, ``subset``,
+``seed``), plus ``page``, ``class`` (read by the class board) and ``lock``. Values that
+fall between the choices a control offers snap to the nearest one; unknown names and
+values that cannot be read are ignored; both are named in one note, never an error, and
+nothing can end up outside the server's limits because every value passes through the
+same choices and clamping as the controls.
+
+``parse_lesson`` is plain Python (tested directly); the functions below it apply the
+result to one tab once, when the link is opened.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from nn_core.activations import ACTIVATIONS
+from nn_core.data import DATASETS
+from nn_core.layers import INITS
+from nn_core.optimizers import OPTIMIZERS, SCHEDULES
+from ui.limits import LIMITS, ServerLimits
+from ui.state import K
+from ui.train import settings as ts
+
+PAGES = ("learn", "data", "train", "inside", "evaluate", "draw", "class")
+NAMED = {  # query name -> (widget key, kind, offered values or None)
+    "activation": (K.TRAIN_ACTIVATION, "choice", tuple(ACTIVATIONS)),
+    "init": (K.TRAIN_INIT, "choice", INITS),
+    "optimizer": (K.TRAIN_OPTIMIZER, "choice", OPTIMIZERS),
+    "schedule": (K.TRAIN_SCHEDULE, "choice", SCHEDULES),
+    "lr": (K.TRAIN_LR, "number", ts.LRS),
+    "momentum": (K.TRAIN_MOMENTUM, "number", ts.MOMENTA),
+    "weight_decay": (K.TRAIN_L2, "number", ts.L2S),
+    "dropout": (K.TRAIN_DROPOUT, "number", ts.DROPOUTS),
+    "batch_size": (K.TRAIN_BATCH, "batch", None),
+    "epochs": (K.TRAIN_EPOCHS, "epochs", None),
+    "subset": (K.TRAIN_SUBSET, "subset", None),
+    "seed": (K.TRAIN_SEED, "seed", None),
+    "standardize": (K.TRAIN_STANDARDIZE, "flag", None),
+}
+OTHER = ("page", "dataset", "preset", "hidden", "class", "lock")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What a lesson link asks of this tab."""
+
+    query: tuple  # the query it came from: applied once per distinct link
+    values: dict = field(default_factory=dict)  # widget key -> value
+    locked: frozenset = frozenset()  # widget keys the visitor may not change
+    notes: tuple[str, ...] = ()  # snapped and ignored values, in plain words
+    page: str | None = None
+    dataset: str | None = None
+
+
+def _number(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+def _snap(name: str, raw: str, kind: str, offered, c: ts.Choices, snapped: list) -> object:
+    """One value as its control would hold it; raises ValueError if unreadable."""
+    if kind == "choice":
+        value = raw.strip().lower().replace("-", "_")
+        if value not in offered:
+            raise ValueError(f"{name}={raw} (choose one of {', '.join(offered)})")
+        return value
+    if kind == "flag":
+        if raw.lower() not in TRUE + FALSE:
+            raise ValueError(f"{name}={raw} (use true or false)")
+        return raw.lower() in TRUE
+    if kind == "seed":
+        value = int(_number(raw))
+        if not 0 <= value < 2**31:
+            raise ValueError(f"{name}={raw} (a whole number from 0)")
+        return value
+    if kind == "epochs":
+        value = int(round(_number(raw)))
+        offered = tuple(range(1, c.max_epochs + 1))
+    elif kind == "batch":
+        value, offered = _number(raw), c.batches
+    elif kind == "subset":
+        value, offered = _number(raw), c.subsets
+    else:
+        value = _number(raw)
+    result = ts.nearest(value, offered)
+    if not math.isclose(result, value):
+        snapped.append(f"{name} {raw} → {result:g}")
+    return result
+
+
+def _hidden(raw: str, c: ts.Choices, snapped: list) -> dict:
+    sizes = [int(_number(part)) for part in raw.split(",") if part.strip()]
+    if len(sizes) > c.max_layers:
+        snapped.append(f"hidden: at most {c.max_layers} layers on this server")
+        sizes = sizes[: c.max_layers]
+    values = {K.TRAIN_LAYERS: len(sizes)}
+    for i, size in enumerate(sizes):
+        values[ts.units_key(i)] = _snap("hidden", str(size), "number", c.units, c, snapped)
+    return values
+
+
+def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Lesson:
+    """Read a lesson link's query parameters (see the module docstring)."""
+    c = ts.Choices.for_limits(limits)
+    values: dict = {}
+    snapped: list[str] = []
+    ignored: list[str] = []
+    preset = params.get("preset")
+    if preset is not None:
+        if preset in ts.PRESET_CHOICES:
+            values.update(ts.preset_values(preset, limits))
+        else:
+            ignored.append(f"preset={preset} (choose one of {', '.join(ts.PRESET_CHOICES)})")
+    for name, raw in params.items():
+        try:
+            if name in NAMED:
+                key, kind, offered = NAMED[name]
+                values[key] = _snap(name, raw, kind, offered, c, snapped)
+            elif name == "hidden":
+                values.update(_hidden(raw, c, snapped))
+            elif name not in OTHER:
+                ignored.append(f"{name} (not a setting)")
+        except ValueError as exc:
+            text = str(exc)
+            ignored.append(text if text.startswith(name) else f"{name}={raw} (not a number)")
+    page, dataset = params.get("page"), params.get("dataset")
+    if page is not None and page not in PAGES:
+        ignored.append(f"page={page}")
+        page = None
+    if dataset is not None and dataset not in DATASETS:
+        ignored.append(f"dataset={dataset}")
+        dataset = None
+    locked, unknown = _locks(params.get("lock", ""))
+    ignored += [f"lock={name} (not a setting)" for name in unknown]
+    notes = []
+    if snapped:
+        notes.append("Snapped to the nearest offered value: " + "; ".join(snapped) + ".")
+    if ignored:
+        notes.append("Ignored: " + "; ".join(ignored) + ".")
+    query = tuple(sorted(params.items()))
+    return Lesson(query, values, locked, tuple(notes), page, dataset)
+
+
+def _locks(raw: str) -> tuple[frozenset, list[str]]:
+    keys, unknown = set(), []
+    for name in (n.strip() for n in raw.split(",") if n.strip()):
+        if name in NAMED:
+            keys.add(NAMED[name][0])
+        elif name == "hidden":
+            keys |= {K.TRAIN_LAYERS, K.TRAIN_UNITS}
+        else:
+            unknown.append(name)
+    return frozenset(keys), unknown
+
+
+def lesson_query(values: Mapping, limits: ServerLimits = LIMITS) -> dict[str, str]:
+    """The query parameters that reproduce these widget values (for "Share")."""
+    query = {"page": "train", "preset": values[K.TRAIN_PRESET]}
+    base = ts.preset_values(values[K.TRAIN_PRESET], limits)
+    for name, (key, _, _) in NAMED.items():
+        if values.get(key) != base.get(key):
+            value = values[key]
+            query[name] = (
+                str(value).lower()
+                if isinstance(value, bool)
+                else f"{value:g}"
+                if isinstance(value, float)
+                else str(value)
+            )
+    layers = int(values[K.TRAIN_LAYERS])
+    hidden = [int(values[ts.units_key(i)]) for i in range(layers)]
+    base_hidden = [int(base[ts.units_key(i)]) for i in range(int(base[K.TRAIN_LAYERS]))]
+    if hidden != base_hidden:
+        query["hidden"] = ",".join(str(h) for h in hidden)
+    return query
+
+
+# --- in the app -------------------------------------------------------------------------------
+
+
+def apply_query_params() -> str | None:
+    """Apply a newly opened lesson link to this tab; returns the page it asks for, if any."""
+    params = {k: st.query_params[k] for k in st.query_params}
+    relevant = {k: v for k, v in params.items() if k != "class"}
+    if not relevant:
+        return None
+    lesson = parse_lesson(relevant)
+    previous = st.session_state.get(K.LESSON)
+    if previous is not None and previous.query == lesson.query:
+        return None  # already applied: the visitor's own changes since then stand
+    st.session_state[K.LESSON] = lesson
+    for key, value in lesson.values.items():
+        st.session_state[key] = value
+    if lesson.dataset:
+        st.session_state[K.DATASET] = lesson.dataset
+    return lesson.page
+
+
+def locked_keys() -> frozenset:
+    lesson = st.session_state.get(K.LESSON)
+    return lesson.locked if lesson is not None else frozenset()
+
+
+def show_lesson_notes() -> None:
+    """One note about the link: which controls it fixed, and what it snapped or ignored."""
+    lesson = st.session_state.get(K.LESSON)
+    if lesson is None:
+        return
+    if lesson.locked:
+        st.info("This lesson fixed some settings for you (greyed out).", icon=":material/lock:")
+    for note in lesson.notes:
+        st.caption(note)
+
+
+def share_link(values: Mapping, base_url: str) -> str:
+    """The full link that opens the Train page with these settings."""
+    return f"{base_url.rstrip('/')}/?{urlencode(lesson_query(values))}"
