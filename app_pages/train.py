@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui.train import history as train_history
-from ui.train import panel
 from ui.active import active_dataset
+from ui.lesson import locked_keys, share_box, show_lesson_notes
 from ui.limits import LIMITS
-from ui.state import K
-from ui.train.widgets import limits_caption, render_settings
+from ui.train import panel
+from ui.train.history import history
+from ui.train.widgets import current_values, limits_caption, render_settings
 
 st.title("Train a network")
 st.markdown(
@@ -16,18 +16,19 @@ st.markdown(
     "The **held-out** points check it on test images it never trains on."
 )
 
-active = active_dataset()
-dataset = active.dataset
+dataset = active_dataset().dataset
 settings_col, live_col = st.columns([1, 2.2], gap="large")
 with settings_col:
-    settings = render_settings(LIMITS, dataset.n_train)
-    for note in (*st.session_state.get(K.TRAIN_NOTES, []), *settings.notes):
+    show_lesson_notes()
+    settings = render_settings(LIMITS, dataset.n_train, locked_keys())
+    for note in settings.notes:
         st.warning(note, icon=":material/speed:")
     st.caption(limits_caption(LIMITS) + " Settings apply when you press **Start**.")
+    share_box(current_values(LIMITS))
 with live_col:
     panel.controls(LIMITS)
     panel.live_panel(LIMITS)
-    panel.compare_picker(LIMITS)
+    panel.compare_picker()
 
 st.divider()
-train_history.history(LIMITS, dataset)
+history(LIMITS, dataset)

@@ -6,6 +6,10 @@ progress bar goes to stderr so it never gets in their way.
 
     python -m nn_core.train --preset fast --out fast.npz
     python -m nn_core.train --hidden 256 128 --optimizer adam --lr 0.001 --epochs 5
+
+Exit codes: 0 done; 1 the run diverged, or the model could not be saved at --out (the
+JSON's "out" says where it went instead, if anywhere); 2 bad flags, data or --out,
+found before any training.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
+from nn_core.checks import no_better_than_chance
 from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
@@ -55,7 +61,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     p.add_argument(
-        "--data-dir", help="folder with the IDX files (else NN_DATA_DIR, cache, download, sample)"
+        "--data-dir",
+        help="folder with the IDX files; an error if unusable (without it: NN_DATA_DIR, "
+        "then the cache, a download, the bundled sample)",
     )
     p.add_argument("--no-download", action="store_true", help="never try the internet")
     p.add_argument(
@@ -139,21 +147,81 @@ def history_of(metrics: list[StepMetrics], max_points: int = 400) -> dict[str, l
     return {f: [getattr(m, f) for m in kept] for f in ("step", "epoch", "loss", "accuracy", "lr")}
 
 
+def check_out(out: str | None) -> None:
+    """Refuse an --out we could not write, before minutes of training are spent.
+
+    Trying to create a file next to the target is the only honest test: permissions,
+    read-only disks and full quotas all show up there (``os.access`` misses most).
+    """
+    if out is None:
+        return
+    path = Path(out)
+    if path.is_dir():
+        raise ValueError(f"--out {out}: is a folder; name a file, e.g. {path / 'model.npz'}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ValueError(f"--out {out}: {path.parent} is a file, not a folder")
+    if not path.parent.is_dir():
+        raise ValueError(f"--out {out}: the folder {path.parent} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz.part"):
+            pass
+    except OSError as e:
+        raise ValueError(
+            f"--out {out}: cannot write in {path.parent} ({e.strerror or e})"
+        ) from None
+
+
+def save_somewhere(model, out: str, **save_args) -> tuple[str | None, str | None]:
+    """Save to ``out``; if that fails, to the current folder, then a new temporary folder.
+
+    Returns (where it went, why ``out`` failed). A trained model is never lost silently.
+    """
+    try:
+        model.save(out, **save_args)
+        return out, None
+    except OSError as e:
+        problem = f"could not save the model to {out} ({e.strerror or e})"
+    for target in _fallback_paths(Path(out)):
+        try:
+            model.save(target, **save_args)
+            return str(target), problem
+        except OSError:
+            continue
+    return None, problem
+
+
+def _fallback_paths(out: Path):
+    """Where else to save: the current folder (never over an existing file, never the
+    folder that just failed), then a fresh temporary folder."""
+    here = Path.cwd() / out.name
+    if here.parent.resolve() != out.parent.resolve() and not here.exists():
+        yield here
+    try:
+        yield Path(tempfile.mkdtemp(prefix="nn-classroom-")) / out.name
+    except OSError:
+        return
+
+
 def main(argv=None) -> int:
     t_start = time.perf_counter()
     args = parse_args(argv)
     from nn_core.data import load_dataset
 
     try:
-        if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
-            raise ValueError(f"--out {args.out}: the folder does not exist")
+        check_out(args.out)
         recipe = configs_from_args(args)
         data = load_dataset(args.dataset, args.data_dir, download=not args.no_download)
+        model = recipe.build(data.X_train)
+        trainer = Trainer(model, data.X_train, data.y_train, recipe.train)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    model = recipe.build(data.X_train)
-    trainer = Trainer(model, data.X_train, data.y_train, recipe.train)
+    if data.fallback_reason:
+        print(
+            f"note: NN_DATA_DIR not used ({data.fallback_reason}); "
+            f"training on the {data.source} data instead",
+            file=sys.stderr,
+        )
     bar = ProgressBar(enabled=not args.quiet)
     metrics = []
     for m in trainer.steps():
@@ -165,6 +233,25 @@ def main(argv=None) -> int:
     if trainer.status == "diverged":
         print(trainer.message, file=sys.stderr)
     result = evaluate(model, data.X_test, data.y_test)
+    summary = summarise(args, model, trainer, result, data)
+    out_problem = None
+    if args.out:
+        summary["out"], out_problem = save_somewhere(
+            model,
+            args.out,
+            dtype="float16" if args.float16 else None,
+            meta=run_meta(args, argv, recipe, metrics, result, data, trainer),
+        )
+        if out_problem:
+            where = f"saved it to {summary['out']} instead" if summary["out"] else "not saved"
+            print(f"error: {out_problem}; {where}", file=sys.stderr)
+    summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
+    print(json.dumps(summary))
+    return 1 if trainer.status == "diverged" or out_problem else 0
+
+
+def summarise(args, model, trainer, result, data) -> dict:
+    """The JSON summary; adds ``"warning"`` (and says why on stderr) if nothing was learned."""
     epochs_done = trainer.step_count / trainer.steps_per_epoch
     summary = {
         "test_accuracy": round(result.accuracy, 5),
@@ -180,24 +267,29 @@ def main(argv=None) -> int:
         "data_source": data.source,
         "out": args.out,
     }
-    if args.out:
-        model.save(
-            args.out,
-            dtype="float16" if args.float16 else None,
-            meta={
-                "train_config": recipe.train.to_dict(),
-                "history": history_of(metrics),
-                "test_accuracy": result.accuracy,
-                "test_loss": result.loss,
-                "dataset": data.name,
-                "data_source": data.source,
-                "seed": recipe.train.seed,
-                "status": trainer.status,
-                "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "command": "python -m nn_core.train "
-                + " ".join(sys.argv[1:] if argv is None else argv),
-            },
+    n_classes = len(data.class_names)
+    if no_better_than_chance(result.accuracy, n_classes):
+        summary["warning"] = "no better than guessing"
+        print(
+            f"warning: test accuracy {result.accuracy:.1%} is no better than guessing "
+            f"({1 / n_classes:.0%} for {n_classes} classes): the network learned nothing. "
+            "Check the learning rate (far too large or too small) and the data.",
+            file=sys.stderr,
         )
-    summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
-    print(json.dumps(summary))
-    return 0 if trainer.status != "diverged" else 1
+    return summary
+
+
+def run_meta(args, argv, recipe, metrics, result, data, trainer) -> dict:
+    """What the saved model remembers about how it was made."""
+    return {
+        "train_config": recipe.train.to_dict(),
+        "history": history_of(metrics),
+        "test_accuracy": result.accuracy,
+        "test_loss": result.loss,
+        "dataset": data.name,
+        "data_source": data.source,
+        "seed": recipe.train.seed,
+        "status": trainer.status,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": "python -m nn_core.train " + " ".join(sys.argv[1:] if argv is None else argv),
+    }

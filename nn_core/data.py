@@ -10,7 +10,13 @@ several sources in a fixed order and takes the first that works:
 4. a small sample of 10,000 real MNIST digits shipped inside the package.
 
 The result says which source was used and, in plain words, why the earlier ones
-failed, so the app can tell the class what it is looking at. Pixels are converted to
+failed, so the app can tell the class what it is looking at.
+
+A folder named in the call (``data_dir=``, the CLI's ``--data-dir``) is a promise: if it
+is missing, incomplete or corrupt, :class:`DataError` says which file and what is wrong,
+and nothing else is tried. Quietly training on the 8,000-digit sample instead would give
+a wrong answer that looks right. A folder from ``NN_DATA_DIR`` is a standing setting, so
+there the next source is tried, and ``Dataset.fallback_reason`` says why. Pixels are converted to
 ``float32`` in ``[0, 1]`` once, here, so nothing downstream ever divides by 255 again.
 """
 
@@ -121,6 +127,7 @@ class Dataset:
     source: str  # "folder" | "cache" | "download" | "bundled"
     location: str
     notes: tuple[str, ...] = ()
+    fallback_reason: str | None = None  # why the NN_DATA_DIR folder was not used, if it wasn't
 
     @property
     def n_train(self) -> int:
@@ -174,23 +181,28 @@ def load_dataset(
 
     ``download=False`` never touches the network; ``mirrors`` replaces the official
     mirror list; ``progress(fraction, message)`` follows a download; ``timeout`` is
-    in seconds per network operation. Raises :class:`DataUnavailableError` (whose
-    message explains how to provide the files) when every source fails.
+    in seconds per network operation. Raises :class:`DataError` naming the file when
+    the folder given as ``data_dir`` cannot be used (no other source is tried then), and
+    :class:`DataUnavailableError`, explaining how to provide the files, when every source
+    fails.
     """
     info = _info(name)
+    if data_dir:
+        return _from_named_folder(info, Path(data_dir).expanduser())
     notes: list[str] = []
-    if ds := _from_folder(info, data_dir, notes):
+    if ds := _from_env_folder(info, notes):
         return ds
+    reason = notes[-1] if os.environ.get("NN_DATA_DIR") else None
     cache = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-    if ds := _from_local(info, [cache / info.name], "cache", notes):
-        return ds
-    if not download:
+    ds = _from_local(info, [cache / info.name], "cache", notes)
+    if ds is None and not download:
         notes.append("download skipped (download=False)")
-    elif ds := _from_download(info, cache / info.name, mirrors, timeout, progress, notes):
-        return ds
-    if ds := _from_sample(info, allow_bundled, notes):
-        return ds
-    raise DataUnavailableError(_unavailable_message(info, notes))
+    elif ds is None:
+        ds = _from_download(info, cache / info.name, mirrors, timeout, progress, notes)
+    ds = ds or _from_sample(info, allow_bundled, notes)
+    if ds is None:
+        raise DataUnavailableError(_unavailable_message(info, notes))
+    return dataclasses.replace(ds, fallback_reason=reason)
 
 
 def load_sample(name: str = "mnist", notes: list[str] | tuple[str, ...] = ()) -> Dataset:
@@ -215,33 +227,52 @@ def _info(name: str) -> DatasetInfo:
     return DATASETS[key]
 
 
-def _from_folder(info: DatasetInfo, data_dir, notes: list[str]) -> Dataset | None:
-    """Source 1: the folder given as ``data_dir=``, else in ``NN_DATA_DIR``."""
-    origin = "data_dir=" if data_dir else "NN_DATA_DIR"
-    root = data_dir or os.environ.get("NN_DATA_DIR")
+def _from_named_folder(info: DatasetInfo, root: Path) -> Dataset:
+    """Source 1, strict: the folder passed as ``data_dir=``; DataError if it will not do."""
+    if not root.is_dir():
+        raise DataError(f"{root}: the data folder given as data_dir= does not exist")
+    notes: list[str] = []
+    if ds := _from_local(info, [root / info.name, root], "folder", notes, strict=True):
+        return ds
+    raise DataError(notes[-1])
+
+
+def _from_env_folder(info: DatasetInfo, notes: list[str]) -> Dataset | None:
+    """Source 1, lenient: the folder in ``NN_DATA_DIR``; a note and None if it will not do."""
+    root = os.environ.get("NN_DATA_DIR")
     if not root:
         notes.append("no folder given (pass data_dir= or set NN_DATA_DIR)")
         return None
     root = Path(root).expanduser()
     if not root.is_dir():
-        notes.append(f"folder {root} (from {origin}) does not exist")
+        notes.append(f"folder {root} (from NN_DATA_DIR) does not exist")
         return None
     return _from_local(info, [root / info.name, root], "folder", notes)
 
 
-def _from_local(info, folders: list[Path], source: str, notes: list[str]) -> Dataset | None:
-    """Load from the first of ``folders`` holding the files; else add a note, return None."""
+def _from_local(
+    info, folders: list[Path], source: str, notes: list[str], strict: bool = False
+) -> Dataset | None:
+    """Load from the first of ``folders`` holding the files; else add a note, return None.
+
+    ``strict``: a damaged or incomplete set of files raises DataError instead.
+    """
     for folder in folders:
         found = {stem: path for stem in info.files if (path := _find(folder, stem))}
         if len(found) == len(info.files):
             try:
                 return _build(info, _read_files(info, found), source, str(folder), notes)
             except DataError as exc:
+                if strict:
+                    raise
                 notes.append(f"{source} unusable: {exc}")
                 return None
         if found:
             missing = ", ".join(stem for stem in info.files if stem not in found)
-            notes.append(f"{source} {folder} is incomplete: {missing} missing")
+            problem = f"{source} {folder} is incomplete: {missing} missing"
+            if strict:
+                raise DataError(problem)
+            notes.append(problem)
             return None
     where = " or ".join(str(f) for f in folders)
     notes.append(f"{source}: no {info.title} files in {where}")

@@ -297,14 +297,16 @@ class MLP:
         save_model(self, path, meta, dtype)
 
     @classmethod
-    def load(cls, source) -> MLP:
+    def load(cls, source, **limits) -> MLP:
         """Read a model saved by ``save``: a path, a file object or raw bytes.
 
         Raises ModelFileError with a plain-words reason for anything that is not one.
+        ``max_params=`` caps the size of network the file may describe (a shared server
+        sets it from its limits; see ``nn_core.modelfile.load_model``).
         """
         from nn_core.modelfile import load_model
 
-        return load_model(source)
+        return load_model(source, **limits)
 
     def __repr__(self) -> str:
         return f"MLP({self.config.describe()}, {self.n_params:,} parameters)"

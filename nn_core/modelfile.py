@@ -7,29 +7,47 @@ A model file is a plain NumPy zip archive:
               accuracy, data set, seed, date
     W0, b0, W1, b1, ...   the weights, one pair per Dense layer
 
-It is loaded with ``allow_pickle=False``: a pickle can run arbitrary code, and students
-will upload files to a shared server. Anything that is not a valid model raises
-``ModelFileError`` with a sentence a person can act on, never a traceback from inside
-NumPy.
+Students upload files to a shared server, so loading trusts nothing in the file:
+
+* no pickle is ever unpickled (a pickle can run arbitrary code);
+* every member's ``.npy`` header is read and checked (float weights of exactly the shapes
+  the configuration needs, a model of at most ``max_params`` parameters) before a single
+  byte of data is decompressed, so a 3 MB "zip bomb" declaring 3 GB of weights costs
+  nothing;
+* the JSON entries are bounded in size and nesting depth before ``json.loads`` sees them.
+
+Anything that is not a valid model raises ``ModelFileError`` with a sentence a person can
+act on, never a traceback (or a MemoryError) from inside NumPy.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import os
+import re
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.lib import format as npformat
 
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig
 
 FORMAT = "nn-classroom-mlp/1"
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_PARAMS = 20_000_000
+"""Default cap on the parameters of a loaded model (80 MB of float32); the app sets its own."""
+MAX_TEXT_CHARS = 1_000_000
+"""Longest ``config`` or ``meta`` JSON accepted: a real one is a few kilobytes."""
+MAX_JSON_DEPTH = 20
+"""Deepest nesting of lists and objects accepted in the JSON (a real model file uses 3)."""
+TEXT_KEYS = ("format", "config", "meta")
 
 
 def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
@@ -109,66 +127,175 @@ def _read_bytes(source) -> tuple[bytes, str]:
     return path.read_bytes(), str(path)
 
 
-def _text(npz, key: str, name: str) -> str:
-    if key not in npz.files:
-        raise ModelFileError(f"{name}: missing '{key}'; this .npz was not written by MLP.save")
-    value = npz[key]
-    if not isinstance(value, np.ndarray) or value.dtype.kind != "U" or value.shape != ():
-        raise ModelFileError(f"{name}: '{key}' should be a text entry")
-    return str(value)
+@dataclass(frozen=True)
+class _Header:
+    """What a ``.npy`` member says about itself, read before any of its data."""
+
+    shape: tuple[int, ...]
+    fortran: bool
+    dtype: np.dtype
+    offset: int  # bytes of magic + header before the data
+
+    @property
+    def nbytes(self) -> int:
+        return math.prod(self.shape) * self.dtype.itemsize  # Python int: no overflow
 
 
-def _config(npz, name: str) -> ModelConfig:
+class _Archive:
+    """The members of a model file, read one header at a time.
+
+    ``np.load`` would allocate whatever a member's header declares before reading a
+    byte of it, so a 3 MB file declaring 784 x 1,000,000 floats asks for 3 GB. Here
+    every header is checked against what the model needs first, and only then is the
+    data read, exactly as many bytes as the header promises.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, name: str):
+        self.zf, self.name = zf, name
+        self.members = {info.filename.removesuffix(".npy"): info for info in zf.infolist()}
+
+    def fail(self, message: str) -> ModelFileError:
+        return ModelFileError(f"{self.name}: {message}")
+
+    def header(self, key: str) -> _Header:
+        with self.zf.open(self.members[key]) as f:
+            version = npformat.read_magic(f)
+            if version not in ((1, 0), (2, 0)):
+                raise self.fail(f"'{key}' uses .npy format version {version}, not 1.0 or 2.0")
+            read = (
+                npformat.read_array_header_1_0
+                if version == (1, 0)
+                else npformat.read_array_header_2_0
+            )
+            shape, fortran, dtype = read(f)
+            header = _Header(tuple(shape), bool(fortran), dtype, f.tell())
+        if dtype.hasobject:
+            raise self.fail(
+                f"'{key}' holds Python objects (a pickle), which cannot be loaded safely"
+            )
+        return header
+
+    def read(self, key: str, header: _Header) -> np.ndarray:
+        """The member's data; its size in the zip directory must match its header."""
+        info = self.members[key]
+        if info.file_size != header.offset + header.nbytes:
+            raise self.fail(
+                f"'{key}' holds {info.file_size:,} bytes but its header promises "
+                f"{header.offset + header.nbytes:,}; the file is damaged or forged"
+            )
+        with self.zf.open(info) as f:
+            f.read(header.offset)
+            data = f.read(header.nbytes)
+        if len(data) != header.nbytes:
+            raise self.fail(f"'{key}' is damaged or truncated")
+        flat = np.frombuffer(data, dtype=header.dtype)  # (n,) a view, no copy
+        return flat.reshape(header.shape, order="F" if header.fortran else "C")
+
+
+def n_params(sizes: tuple[int, ...]) -> int:
+    """Weights plus biases of a network with these layer sizes, e.g. 784*128 + 128 + ..."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False))
+
+
+def _text(archive: _Archive, key: str) -> str:
+    if key not in archive.members:
+        raise archive.fail(f"missing '{key}'; this .npz was not written by MLP.save")
+    header = archive.header(key)
+    if header.dtype.kind != "U" or header.shape != ():
+        raise archive.fail(f"'{key}' should be a text entry")
+    if header.dtype.itemsize > 4 * MAX_TEXT_CHARS:  # 4 bytes per character
+        raise archive.fail(
+            f"'{key}' is {header.dtype.itemsize // 4:,} characters long; "
+            f"the limit is {MAX_TEXT_CHARS:,}"
+        )
+    return str(archive.read(key, header)[()])
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def json_depth(text: str) -> int:
+    """How deeply lists and objects nest in ``text``, found without recursion.
+
+    ``json.loads`` recurses once per level, so ``[[[[...]]]]`` 200,000 deep would end in
+    a RecursionError. Instead we drop the strings (brackets inside them do not count),
+    then the depth at each character is a running sum: +1 for ``[`` or ``{``, -1 for
+    ``]`` or ``}``. Brackets are ASCII, so scanning the UTF-8 bytes is exact.
+    """
+    outside = np.frombuffer(_JSON_STRING.sub("", text).encode("utf-8", "replace"), np.uint8)
+    opens = (outside == ord("[")) | (outside == ord("{"))  # (n,) bool
+    closes = (outside == ord("]")) | (outside == ord("}"))  # (n,) bool
+    depth = np.cumsum(opens.astype(np.int64) - closes)  # (n,) nesting after each byte
+    return int(depth.max(initial=0))
+
+
+def _json(archive: _Archive, key: str):
+    text = _text(archive, key)
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise archive.fail(f"'{key}' nests lists or objects more than {MAX_JSON_DEPTH} levels deep")
+    return json.loads(text)
+
+
+def _config(archive: _Archive, max_params: int) -> ModelConfig:
     try:
-        return ModelConfig.from_dict(json.loads(_text(npz, "config", name)))
+        config = ModelConfig.from_dict(_json(archive, "config"))
     except (json.JSONDecodeError, TypeError, ValueError) as e:
         if isinstance(e, ModelFileError):
             raise
-        raise ModelFileError(f"{name}: invalid model configuration ({e})") from None
+        raise archive.fail(f"invalid model configuration ({e})") from None
+    if n_params(config.sizes) > max_params:
+        raise archive.fail(
+            f"a {config.describe()} network has {n_params(config.sizes):,} parameters; "
+            f"this server accepts at most {max_params:,}"
+        )
+    return config
 
 
-def _meta(npz, name: str) -> dict:
+def _meta(archive: _Archive) -> dict:
     try:
-        meta = json.loads(_text(npz, "meta", name))
+        meta = _json(archive, "meta")
     except json.JSONDecodeError as e:
-        raise ModelFileError(f"{name}: 'meta' is not valid JSON ({e})") from None
+        raise archive.fail(f"'meta' is not valid JSON ({e})") from None
     if not isinstance(meta, dict):
-        raise ModelFileError(f"{name}: 'meta' should be a JSON object")
+        raise archive.fail("'meta' should be a JSON object")
     return meta
 
 
-def _weights(npz, config: ModelConfig, name: str) -> list[np.ndarray]:
-    weights = []
+def _weight_headers(archive: _Archive, config: ModelConfig) -> dict[str, _Header]:
+    """Every weight's header, checked against the configuration before any data is read."""
+    headers = {}
     for i, (n_in, n_out) in enumerate(zip(config.sizes[:-1], config.sizes[1:], strict=True)):
         for key, shape in ((f"W{i}", (n_in, n_out)), (f"b{i}", (n_out,))):
-            if key not in npz.files:
-                raise ModelFileError(
-                    f"{name}: missing weights '{key}' for layer sizes {config.sizes}"
-                )
-            w = npz[key]
-            if not isinstance(w, np.ndarray):
-                raise ModelFileError(f"{name}: '{key}' is not a NumPy array")
-            if w.shape != shape:
-                raise ModelFileError(f"{name}: '{key}' has shape {w.shape}, expected {shape}")
-            if w.dtype.kind != "f":
-                raise ModelFileError(f"{name}: '{key}' holds {w.dtype} values, expected floats")
-            if not np.isfinite(w).all():
-                raise ModelFileError(f"{name}: '{key}' contains NaN or infinite values")
-            weights.append(w.astype(np.float32))
-    extra = {
-        k
-        for k in npz.files
-        if k[0] in "Wb" and k not in {f"{c}{i}" for c in "Wb" for i in range(len(config.sizes) - 1)}
-    }
+            if key not in archive.members:
+                raise archive.fail(f"missing weights '{key}' for layer sizes {config.sizes}")
+            h = archive.header(key)
+            if h.shape != shape:
+                raise archive.fail(f"'{key}' has shape {h.shape}, expected {shape}")
+            if h.dtype.kind != "f":
+                raise archive.fail(f"'{key}' holds {h.dtype} values, expected floats")
+            headers[key] = h
+    extra = {k for k in archive.members if k[:1] in ("W", "b") and k not in headers}
     if extra:
-        raise ModelFileError(
-            f"{name}: unexpected weights {sorted(extra)} for layer sizes {config.sizes}"
-        )
+        raise archive.fail(f"unexpected weights {sorted(extra)} for layer sizes {config.sizes}")
+    return headers
+
+
+def _weights(archive: _Archive, headers: dict[str, _Header]) -> list[np.ndarray]:
+    weights = []
+    for key, header in headers.items():
+        w = archive.read(key, header)
+        if not np.isfinite(w).all():
+            raise archive.fail(f"'{key}' contains NaN or infinite values")
+        weights.append(w.astype(np.float32))
     return weights
 
 
-def load_model(source) -> MLP:
-    """Load a model from a path, file object or bytes; ModelFileError if it is not one."""
+def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
+    """Load a model from a path, file object or bytes; ModelFileError if it is not one.
+
+    ``max_params`` caps the size of the network the file may describe: a shared server
+    sets it from its own limits, so an upload can never ask for more memory than that.
+    """
     data, name = _read_bytes(source)
     if not data.startswith(ZIP_MAGIC):
         kind = "a pickle" if data[:1] == b"\x80" else "empty" if not data else "not a .npz archive"
@@ -176,19 +303,20 @@ def load_model(source) -> MLP:
             f"{name}: not a model file ({kind}); expected a .npz saved by MLP.save"
         )
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            if _text(npz, "format", name) != FORMAT:
-                raise ModelFileError(f"{name}: unsupported model format {str(npz['format'])!r}")
-            config = _config(npz, name)
-            weights = _weights(npz, config, name)
-            meta = _meta(npz, name)
-            model = MLP(config=config)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            archive = _Archive(zf, name)
+            if (tag := _text(archive, "format")) != FORMAT:
+                raise archive.fail(f"unsupported model format {tag!r}")
+            config = _config(archive, max_params)
+            weights = _weights(archive, _weight_headers(archive, config))
+            meta = _meta(archive)
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as e:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as e:
         raise ModelFileError(f"{name}: the archive is damaged or truncated ({e})") from None
-    except ValueError as e:  # NumPy refuses object (pickled) arrays under allow_pickle=False
+    except ValueError as e:  # a .npy header NumPy cannot parse, a number too long, ...
         raise ModelFileError(f"{name}: contains data that cannot be loaded safely ({e})") from None
+    model = MLP(config=config)
     model.set_weights(weights)
     model.meta = meta
     return model

@@ -15,7 +15,7 @@ Measured on the 60,000 MNIST training digits, the centre of mass is at (14.0, 14
 average, spread evenly by +-0.5 px because MNIST shifted by whole pixels. We do the same:
 a whole-pixel shift that puts the centre of mass within half a pixel of (14, 14).
 
-Everything here is plain NumPy and takes well under 2 ms for a 280x280 canvas.
+Everything here is plain NumPy and takes well under 2 ms for a 280x280 canvas; canvases\nlarger than MAX_SIDE pixels a side are refused rather than slowly shrunk.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ NOISE_FLOOR = 0.1
 
 MIN_INK = 10.0
 """Default minimum total ink, in units of fully painted pixels, to count as a drawing."""
+
+MAX_SIDE = 2000
+"""Largest canvas side accepted, in pixels: a drawing canvas is a few hundred pixels wide,
+and a 4000 x 4000 photo would cost seconds and half a gigabyte to prepare on a shared server."""
 
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -70,27 +74,53 @@ class PreprocessSteps:
     shift: tuple[int, int]
 
 
+def check_canvas(image) -> np.ndarray:
+    """The canvas as an array, or a ValueError saying what is wrong with it.
+
+    Accepted: (h, w), (h, w, 3) or (h, w, 4), each side at most MAX_SIDE pixels, holding
+    real numbers (booleans, integers or floats), none of them NaN or infinite.
+    """
+    a = np.asarray(image)
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"the image must hold numbers (pixel values), not {a.dtype} values")
+    if a.ndim == 2:
+        a = a[..., None]  # (h, w, 1)
+    if a.ndim != 3 or a.shape[2] not in (1, 3, 4):
+        raise ValueError(f"expected (h, w), (h, w, 3) or (h, w, 4), got shape {a.shape}")
+    if max(a.shape[:2]) > MAX_SIDE:
+        raise ValueError(
+            f"the image is {a.shape[0]} x {a.shape[1]} pixels; at most {MAX_SIDE} x {MAX_SIDE} "
+            "is accepted (shrink it first)"
+        )
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError("the image contains NaN or infinite values")
+    return a
+
+
 def to_grey(image: np.ndarray) -> np.ndarray:
     """Any canvas image -> (h, w) float32 grey in [0, 1], ink bright.
 
-    image: (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA; uint8 0..255 or float in [0, 1].
+    image: (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA (see `check_canvas`).
+
+    Value range: integer pixels (any integer type) are read as 0..255, float pixels as
+    0..1, booleans as 0 or 1. Values outside the range are clipped, never wrapped: a
+    negative value counts as background (no ink) and anything above the top as full ink,
+    so -1 can never become 255 and turn a blank pixel into ink.
 
     Colour becomes brightness by the usual luminance weights. With an alpha channel we
     composite over black, grey = luminance * alpha: the drawing canvas leaves untouched
     pixels fully transparent (alpha 0), whatever their RGB says, so they are not ink.
     """
-    a = np.asarray(image)
-    if a.ndim == 2:
-        a = a[..., None]
-    if a.ndim != 3 or a.shape[2] not in (1, 3, 4):
-        raise ValueError(f"expected (h, w), (h, w, 3) or (h, w, 4), got shape {a.shape}")
-    scale = np.float32(1 / 255) if a.dtype == np.uint8 else np.float32(1)
-    pixels = a.reshape(-1, a.shape[2]).astype(np.float32)
+    a = check_canvas(image)  # (h, w, c)
+    top = np.float32(255) if a.dtype.kind in "iu" else np.float32(1)
+    pixels = a.reshape(-1, a.shape[2]).astype(np.float32)  # (h * w, c)
+    np.clip(pixels, 0, top, out=pixels)
+    pixels /= top  # (h * w, c) in [0, 1]
     weights = np.ones(1, np.float32) if a.shape[2] == 1 else _LUMA
-    grey = pixels[:, :3] @ (weights * scale)
+    grey = pixels[:, :3] @ weights  # (h * w,)
     if a.shape[2] == 4:
-        grey *= pixels[:, 3] * scale
-    grey = grey.reshape(a.shape[:2])
+        grey *= pixels[:, 3]
+    grey = grey.reshape(a.shape[:2])  # (h, w)
     return np.clip(grey, 0.0, 1.0, out=grey)
 
 
@@ -184,7 +214,9 @@ def centring_shift(com: float, start: int, length: int, target: float) -> int:
 def canvas_to_mnist_steps(image: np.ndarray, *, min_ink: float = MIN_INK) -> PreprocessSteps | None:
     """Run MNIST's preprocessing on a canvas image and keep every intermediate image.
 
-    image: (h, w), (h, w, 3) or (h, w, 4); uint8 or float in [0, 1]; white ink on black.
+    image: (h, w), (h, w, 3) or (h, w, 4), at most MAX_SIDE pixels a side; integers in
+    0..255 or floats in [0, 1] (out-of-range values are clipped, see `to_grey`); white ink
+    on black. Anything else (text, complex numbers, NaN, a huge photo) is a ValueError.
     Returns None when the canvas holds less than `min_ink` units of ink (one unit is one
     fully painted pixel): an empty canvas, or a stray click, is not a digit. Any larger
     mark, even a single brush-sized dot, is processed like a digit (a dot becomes a

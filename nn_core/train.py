@@ -140,14 +140,14 @@ class Trainer:
         self.model, self.config, self.health = model, config or TrainConfig(), health
         c = self.config
         self.rng = np.random.default_rng(c.seed)
-        self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
-        check_training_data(
-            self.X,
-            self.y,
+        check_training_data(  # on the raw arrays: a label of 2.5 must not become 2
+            X,
+            y,
             n_classes=model.config.sizes[-1],
             batch_size=c.batch_size,
             n_inputs=model.config.sizes[0],
         )
+        self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
         self.rows: np.ndarray | None = None  # (subset,) row numbers, or None for all rows
         if c.subset is not None and c.subset < len(self.X):
             self.rows = np.sort(self.rng.choice(len(self.X), size=c.subset, replace=False))

@@ -7,13 +7,16 @@ import os
 from pathlib import Path
 
 import pytest
+import tomllib
 from streamlit.testing.v1 import AppTest
 
 from nn_core.errors import DataUnavailableError
 from nn_core.model import MLP
 from ui import data as ui_data
+from ui.active import redact, show_paths
 from ui.sidebar import model_lines
 from ui.state import K
+from ui.train.workspace import TrainWorkspace
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
@@ -46,6 +49,20 @@ def run_app() -> AppTest:
     return at
 
 
+def sidebar_alone() -> None:
+    """The shared sidebar without any page: what a visitor sees beside every page."""
+    from ui.sidebar import render_sidebar
+
+    render_sidebar()
+
+
+def run_sidebar() -> AppTest:
+    at = AppTest.from_function(sidebar_alone, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def sidebar_text(at: AppTest) -> str:
     parts = [m.value for m in at.sidebar.markdown] + [w.value for w in at.sidebar.warning]
     return "\n".join(parts + [e.value for e in at.sidebar.error])
@@ -65,10 +82,63 @@ def test_bundled_sample_fallback(no_data):
     assert "bundled sample" in text and "8,000 train" in text
     assert "small sample of MNIST" in text
     assert at.button(key=K.DOWNLOAD_BUTTON).label == "Download full MNIST"
-    assert "NN_DATA_DIR" in " ".join(m.value for m in at.sidebar.expander[0].markdown)
+    how = next(e for e in at.sidebar.expander if e.label == "How to get the full data")
+    assert "NN_DATA_DIR" in " ".join(m.value for m in how.markdown)
     at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Explore the data: MNIST"
+
+
+def test_an_unusable_nn_data_dir_is_a_visible_warning_with_the_reason(no_data, tmp_path):
+    at = run_sidebar()
+    warnings = [w.value for w in at.sidebar.warning]
+    reason = next(w for w in warnings if "NN_DATA_DIR" in w)
+    assert "could not be used" in reason and "no MNIST files" in reason
+    assert str(tmp_path / "data") in reason  # run locally: the path helps the teacher
+    assert "the small bundled sample instead" in reason
+
+
+def test_a_hosted_app_shows_the_source_but_no_server_path(no_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("NN_HOSTED", "1")
+    at = run_sidebar()
+    text = sidebar_text(at) + "\n".join(c.value for c in at.sidebar.caption)
+    assert "bundled sample" in text and "8,000 train" in text
+    assert "Where the data is" not in [e.label for e in at.sidebar.expander]
+    assert str(tmp_path) not in text and "/nn_core/" not in text
+    assert "could not be used (folder: no MNIST files in the data folder (NN_DATA_DIR)" in text
+    monkeypatch.setenv("NN_SHOW_PATHS", "1")  # the teacher's own override wins
+    at = run_sidebar()
+    assert "Where the data is" in [e.label for e in at.sidebar.expander]
+
+
+@pytest.mark.parametrize(
+    ("env", "shown"),
+    [
+        ({}, True),
+        ({"NN_HOSTED": "1"}, False),
+        ({"NN_HOSTED": "0"}, True),
+        ({"NN_HOSTED": "1", "NN_SHOW_PATHS": "yes"}, True),
+        ({"NN_SHOW_PATHS": "0"}, False),
+        ({"NN_SHOW_PATHS": "False"}, False),
+        ({"NN_SHOW_PATHS": "maybe", "NN_HOSTED": "1"}, False),
+    ],
+)
+def test_show_paths(env, shown):
+    assert show_paths(env) is shown
+
+
+def test_redact_replaces_this_computers_folders_only_when_hosted():
+    env = {"NN_HOSTED": "1", "NN_DATA_DIR": "/srv/class/data"}
+    message = "/srv/class/data/mnist/train-images-idx3-ubyte.gz: truncated"
+    assert (
+        redact(message, env)
+        == "the data folder (NN_DATA_DIR)/mnist/train-images-idx3-ubyte.gz: truncated"
+    )
+    assert redact(message, {"NN_DATA_DIR": "/srv/class/data"}) == message
+    assert (
+        redact("https://example.org/mnist/ unreachable", env)
+        == "https://example.org/mnist/ unreachable"
+    )
 
 
 def test_fashion_mnist_missing_falls_back_to_mnist(no_data):
@@ -129,7 +199,8 @@ def test_real_data_comes_from_the_folder(monkeypatch):
     at = run_app()
     text = sidebar_text(at)
     assert "data folder" in text and "60,000 train / 10,000 test" in text
-    assert str(Path(REAL_DATA) / "mnist") in at.sidebar.caption[0].value
+    where = next(e for e in at.sidebar.expander if e.label == "Where the data is")
+    assert str(Path(REAL_DATA) / "mnist") in where.caption[0].value
     assert not at.sidebar.warning
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()
     assert not at.exception, at.exception
@@ -140,10 +211,9 @@ def test_real_data_comes_from_the_folder(monkeypatch):
 def test_model_trained_on_the_other_data_set(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[K.MODEL] = MLP((784, 32, 10))
-    at.session_state[K.MODEL_STATUS] = "trained"
-    at.session_state[K.MODEL_ACCURACY] = 0.9731
-    at.session_state[K.MODEL_DATASET] = "mnist"
+    workspace = TrainWorkspace(ui_data.get_scheduler)
+    workspace.adopt(MLP((784, 32, 10)), "mine", "mnist", 0.9731)
+    at.session_state[K.WORKSPACE] = workspace
     at.run()
     assert not at.exception, at.exception
     assert "97.3%" in sidebar_text(at) and "784 -> 32 relu -> 10" in sidebar_text(at)
@@ -161,3 +231,19 @@ def test_model_lines():
     assert lines[0] == "**Your model:** training..." and "784 -> 16 relu -> 10" in lines[1]
     lines = model_lines(model, "trained", 0.5, "fashion-mnist", "mnist")
     assert "Test accuracy: **50.0%**" in lines and "Trained on **Fashion-MNIST**" in lines[-1]
+
+
+def test_the_streamlit_config_keeps_hosting_safe_and_explains_every_setting():
+    path = Path(APP).parent / ".streamlit" / "config.toml"
+    config = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"  # no tracebacks for visitors
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["runner"]["fastReruns"] is True
+    assert config["server"]["maxUploadSize"] <= 20
+    section, previous = "", ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            section = line
+        elif "=" in line and not line.startswith("#") and section != "[theme]":
+            assert previous.startswith("#"), f"{section} {line!r} has no comment saying why"
+        previous = line if line.strip() else previous

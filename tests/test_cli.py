@@ -6,15 +6,17 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nn_core
-from nn_core import MLP, PRESETS, TrainConfig, evaluate
+from nn_core import MLP, PRESETS, TrainConfig, cli, evaluate
 from nn_core.cli import configs_from_args, history_of, main, parse_args
 from nn_core.presets import input_stats
 from nn_core.train import StepMetrics
@@ -170,6 +172,116 @@ def test_a_diverging_run_exits_with_code_1_and_says_why(offline_env, capsys):
     assert code == 1
     assert "learning rate" in captured.err
     assert last_json(captured.out)["status"] == "diverged"
+
+
+QUICK = ["--no-download", "--quiet", "--subset", "200", "--epochs", "1"]
+
+
+def test_a_named_data_folder_that_is_missing_or_spoiled_stops_before_training(
+    tmp_path, offline_env, capsys
+):
+    """It used to exit 0 after quietly training on the 8,000-digit bundled sample."""
+    assert main([*QUICK, "--data-dir", str(tmp_path / "nowhere")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "nowhere: the data folder given as data_dir=" in captured.err
+    (tmp_path / "half" / "mnist").mkdir(parents=True)
+    (tmp_path / "half" / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b junk")
+    assert main([*QUICK, "--data-dir", str(tmp_path / "half")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "incomplete" in captured.err and "t10k-labels" in captured.err
+
+
+def test_a_data_folder_from_the_environment_may_fall_back_but_says_so(offline_env, capsys):
+    assert main(QUICK) == 0
+    captured = capsys.readouterr()
+    assert last_json(captured.out)["data_source"] == "bundled"
+    assert "NN_DATA_DIR not used" in captured.err and offline_env["NN_DATA_DIR"] in captured.err
+
+
+@pytest.mark.parametrize(
+    ("out", "fragment"),
+    [
+        ("{tmp}", "is a folder; name a file"),
+        ("{tmp}/no-such-folder/m.npz", "no-such-folder does not exist"),
+        ("{tmp}/a-file.txt/m.npz", "a-file.txt is a file, not a folder"),
+    ],
+    ids=["a folder", "missing parent", "parent is a file"],
+)
+def test_an_unusable_out_is_refused_before_training(tmp_path, offline_env, capsys, out, fragment):
+    (tmp_path / "a-file.txt").write_text("not a folder")
+    assert main([*QUICK, "--out", out.format(tmp=tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: --out")
+    assert fragment in captured.err
+
+
+def test_an_out_that_cannot_be_written_is_refused_before_training(
+    tmp_path, offline_env, capsys, monkeypatch
+):
+    """Permissions cannot be tested as root, so the write probe meets a full disk."""
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", disk_full)
+    assert main([*QUICK, "--out", str(tmp_path / "m.npz")]) == 2
+    assert "cannot write in" in capsys.readouterr().err
+
+
+def test_a_model_that_cannot_be_saved_after_training_goes_elsewhere_and_says_where(
+    tmp_path, offline_env, capsys, monkeypatch
+):
+    """The USB stick is pulled out while training: the model lands in the current folder."""
+    (tmp_path / "usb").mkdir()
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    real_evaluate = cli.evaluate
+
+    def pull_the_stick(*args):
+        shutil.rmtree(tmp_path / "usb")
+        return real_evaluate(*args)
+
+    monkeypatch.setattr(cli, "evaluate", pull_the_stick)
+    code = main([*QUICK, "--out", str(tmp_path / "usb" / "m.npz")])
+    captured = capsys.readouterr()
+    summary = last_json(captured.out)
+    assert code == 1
+    assert summary["out"] == str(tmp_path / "here" / "m.npz")
+    assert MLP.load(summary["out"]).meta["test_accuracy"] == summary["test_accuracy"]
+    assert "could not save the model to" in captured.err and summary["out"] in captured.err
+
+
+def test_the_fallback_never_overwrites_a_file_in_the_current_folder(
+    tmp_path, offline_env, capsys, monkeypatch
+):
+    (tmp_path / "usb").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.npz").write_bytes(b"somebody's file")
+    real_evaluate = cli.evaluate
+    monkeypatch.setattr(
+        cli, "evaluate", lambda *a: (shutil.rmtree(tmp_path / "usb"), real_evaluate(*a))[1]
+    )
+    assert main([*QUICK, "--out", str(tmp_path / "usb" / "m.npz")]) == 1
+    out = last_json(capsys.readouterr().out)["out"]
+    assert (tmp_path / "m.npz").read_bytes() == b"somebody's file"
+    assert Path(out).parent.name.startswith("nn-classroom-") and MLP.load(out)
+    shutil.rmtree(Path(out).parent)
+
+
+def test_a_run_that_learned_nothing_warns_in_the_json_and_on_stderr(offline_env, capsys):
+    """lr 1e-9 leaves the random network as it was: about 10%, no divergence."""
+    assert main([*QUICK, "--optimizer", "sgd", "--lr", "1e-9", "--schedule", "constant"]) == 0
+    captured = capsys.readouterr()
+    summary = last_json(captured.out)
+    assert summary["status"] == "finished" and summary["test_accuracy"] < 0.15
+    assert summary["warning"] == "no better than guessing"
+    assert "no better than guessing" in captured.err
+
+
+def test_a_run_that_learned_has_no_warning(offline_env, capsys):
+    assert main([*QUICK, "--subset", "1000"]) == 0
+    summary = last_json(capsys.readouterr().out)
+    assert summary["test_accuracy"] > 0.5 and "warning" not in summary
 
 
 def test_help_exits_cleanly(capsys):

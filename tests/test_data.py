@@ -110,45 +110,79 @@ def test_data_dir_argument_wins_over_env(tmp_path, monkeypatch):
     assert_matches(ds, arrays)
 
 
-def test_missing_folder_is_noted_and_next_source_used(tmp_path):
-    ds = load_dataset("mnist", data_dir=tmp_path / "no-such-folder", download=False)
+def spoil(folder: Path, how: str) -> Path:
+    """Write a valid data set into ``folder``, then spoil one file; return that file."""
+    arrays = write_dataset(folder)
+    if how == "incomplete":
+        path = folder / "t10k-labels-idx1-ubyte.gz"
+        path.unlink()
+    elif how == "truncated":
+        path = folder / "train-images-idx3-ubyte.gz"
+        path.write_bytes(path.read_bytes()[:-40])
+    elif how == "count mismatch":
+        path = folder / "t10k-labels-idx1-ubyte.gz"
+        path.write_bytes(gzip.compress(idx_bytes(arrays["y_test"][:-1])))
+    else:  # "label out of range"
+        path = folder / "train-labels-idx1-ubyte.gz"
+        path.write_bytes(gzip.compress(idx_bytes(np.full_like(arrays["y_train"], 12))))
+    return path
+
+
+SPOILS = {  # how a folder is spoiled -> what the message must say
+    "incomplete": ("incomplete", "t10k-labels-idx1-ubyte missing"),
+    "truncated": ("train-images-idx3-ubyte.gz", "truncated"),
+    "count mismatch": ("labels",),
+    "label out of range": ("label 12",),
+}
+
+
+def test_a_named_folder_that_does_not_exist_is_an_error_not_a_fallback(tmp_path):
+    with pytest.raises(DataError, match="no-such-folder: the data folder given as data_dir="):
+        load_dataset("mnist", data_dir=tmp_path / "no-such-folder", download=False)
+
+
+def test_a_named_folder_without_the_files_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no MNIST files in") as info:
+        load_dataset("mnist", data_dir=tmp_path / "empty", download=False)
+    assert not isinstance(info.value, DataUnavailableError)  # the sample was not tried
+
+
+@pytest.mark.parametrize("how", list(SPOILS))
+def test_a_named_folder_that_is_spoiled_raises_data_error_naming_the_problem(tmp_path, how):
+    spoil(tmp_path / "mnist", how)
+    write_dataset(tmp_path / "cache" / "mnist")  # a usable cache is NOT a way out
+    with pytest.raises(DataError) as info:
+        load_dataset("mnist", data_dir=tmp_path, download=False)
+    for fragment in SPOILS[how]:
+        assert fragment in str(info.value)
+    assert str(tmp_path / "mnist") in str(info.value)
+
+
+def test_a_missing_env_folder_falls_back_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "no-such-folder"))
+    ds = load_dataset("mnist", download=False)
     assert ds.source == "bundled"
     assert any("no-such-folder" in n and "does not exist" in n for n in ds.notes)
+    assert "no-such-folder" in ds.fallback_reason and "does not exist" in ds.fallback_reason
 
 
-def test_incomplete_folder_names_missing_file(tmp_path):
-    write_dataset(tmp_path / "mnist")
-    (tmp_path / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
-    ds = load_dataset("mnist", data_dir=tmp_path, download=False)
+@pytest.mark.parametrize("how", list(SPOILS))
+def test_a_spoiled_env_folder_falls_back_with_the_reason(tmp_path, monkeypatch, how):
+    spoil(tmp_path / "data" / "mnist", how)
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
+    ds = load_dataset("mnist", download=False)
     assert ds.source == "bundled"
-    assert any("incomplete" in n and "t10k-labels-idx1-ubyte" in n for n in ds.notes)
+    for fragment in SPOILS[how]:
+        assert fragment in ds.fallback_reason
+    assert ds.fallback_reason in ds.notes
 
 
-def test_corrupt_file_in_folder_is_named_in_notes(tmp_path):
-    write_dataset(tmp_path / "mnist")
-    broken = tmp_path / "mnist" / "train-images-idx3-ubyte.gz"
-    broken.write_bytes(broken.read_bytes()[:-40])
-    ds = load_dataset("mnist", data_dir=tmp_path, download=False)
-    assert ds.source == "bundled"
-    assert any(str(broken) in n and "truncated" in n for n in ds.notes)
-
-
-@pytest.mark.parametrize(
-    ("mutate", "problem"),
-    [
-        (lambda a: a.update(y_test=a["y_test"][:-1]), "labels"),
-        (lambda a: a.update(y_train=np.full_like(a["y_train"], 12)), "label 12"),
-    ],
-    ids=["count mismatch", "label out of range"],
-)
-def test_inconsistent_files_are_rejected(tmp_path, mutate, problem):
-    arrays = write_dataset(tmp_path / "mnist")
-    mutate(arrays)
-    for key, name in zip(arrays, FILES, strict=True):
-        (tmp_path / "mnist" / f"{name}.gz").write_bytes(gzip.compress(idx_bytes(arrays[key])))
-    ds = load_dataset("mnist", data_dir=tmp_path, download=False)
-    assert ds.source == "bundled"
-    assert any(problem in n for n in ds.notes)
+def test_a_good_env_folder_or_none_has_no_fallback_reason(tmp_path, monkeypatch):
+    assert load_dataset("mnist", download=False).fallback_reason is None  # nothing set
+    write_dataset(tmp_path / "data" / "mnist")
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
+    assert load_dataset("mnist", download=False).fallback_reason is None
 
 
 def test_mnist_files_are_not_accepted_as_fashion_mnist(tmp_path, monkeypatch):
@@ -157,7 +191,7 @@ def test_mnist_files_are_not_accepted_as_fashion_mnist(tmp_path, monkeypatch):
     md5 = dict(DATASETS["mnist"].md5)
     md5[FILES[1]] = hashlib.md5(header + arrays["y_train"].tobytes()).hexdigest()
     monkeypatch.setitem(DATASETS, "mnist", dataclasses.replace(DATASETS["mnist"], md5=md5))
-    with pytest.raises(DataUnavailableError, match="these are the MNIST labels, not Fashion-MNIST"):
+    with pytest.raises(DataError, match="these are the MNIST labels, not Fashion-MNIST"):
         load_dataset("fashion-mnist", data_dir=tmp_path, download=False)
     assert load_dataset("mnist", data_dir=tmp_path, download=False).source == "folder"
 
@@ -339,7 +373,7 @@ def test_real_fashion_mnist():
 
 @needs_real
 def test_real_mnist_is_not_accepted_as_fashion(tmp_path):
-    with pytest.raises(DataUnavailableError, match="these are the MNIST labels"):
+    with pytest.raises(DataError, match="these are the MNIST labels"):
         load_dataset("fashion-mnist", data_dir=Path(REAL_DATA_DIR) / "mnist", download=False)
 
 

@@ -1,16 +1,17 @@
-"""The Train page through Streamlit's AppTest: controls, live ticks, history, upload.
+"""The Train page through Streamlit's AppTest: controls, live runs, history, upload, links.
 
-AppTest does not fire the live panel's timer, so each ``at.run()`` stands for one tick.
-The bundled sample is forced (an empty NN_DATA_DIR) so the runs are small and the test
-does not depend on where the full data lives.
+The runs train in the server's worker processes, as in the app. AppTest does not fire
+the live panel's timer, so a test reruns the page until the run shows what it waits
+for, with a generous deadline. The bundled sample is forced (an empty NN_DATA_DIR) so
+the runs are small and do not depend on where the full data lives.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import io
 import json
+import time
 
 import numpy as np
 import pytest
@@ -18,9 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.limits
 from nn_core.model import MLP
-from ui import data as ui_data
 from ui.state import K
-from ui.train.widgets import units_key, widget_keys
+from ui.train.settings import units_key, widget_keys
 
 BUTTONS = (
     K.TRAIN_START,
@@ -33,32 +33,36 @@ BUTTONS = (
 
 
 @pytest.fixture
-def at(tmp_path, monkeypatch):
-    """The app on the Train page, on the bundled sample, with short ticks."""
-    (tmp_path / "empty").mkdir()
-    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "empty"))
-    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(
-        ui.limits, "LIMITS", dataclasses.replace(ui.limits.LIMITS, tick_seconds=0.1)
-    )
-    ui_data.get_dataset.clear()
+def at(bundled_sample_only):
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
     app.switch_page("app_pages/train.py").run()
     assert not app.exception
-    yield app
-    ui_data.get_dataset.clear()
+    return app
 
 
-def session(at):
-    return at.session_state[K.TRAIN_SESSION]
+def ws(at):
+    return at.session_state[K.WORKSPACE]
+
+
+def rerun_until(at, predicate, timeout=60.0):
+    """Rerun the page (as the live panel's timer would) until ``predicate(run)`` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        at.run()
+        run = ws(at).shown_run()
+        if run is not None and predicate(run):
+            return run
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; last run: {ws(at).shown_run()}")
 
 
 def start_long_run(at):
-    """A run of many steps on the sample, so that it outlives a few ticks."""
+    """A run of many steps on the sample, in slow motion, so it outlives the test."""
     at.slider(key=K.TRAIN_EPOCHS).set_value(30)
+    at.segmented_control(key=K.TRAIN_SPEED).set_value("slow")
     at.button(key=K.TRAIN_START).click().run()
-    return session(at)
+    return rerun_until(at, lambda r: r.status == "running" and r.steps > 0)
 
 
 def chart_spec(at, index: int) -> dict:
@@ -72,150 +76,137 @@ def values(array) -> np.ndarray:
     return np.asarray(array)
 
 
-def test_every_control_is_reachable_by_key(at):
-    at.slider(key=K.TRAIN_LAYERS).set_value(ui.limits.LIMITS.max_hidden_layers).run()
-    keys = {getattr(w, "key", None) for w in _all_widgets(at)}
-    missing = set(widget_keys(ui.limits.LIMITS)) | set(BUTTONS) | {K.TRAIN_UPLOAD}
-    assert missing <= keys, missing - keys
-    start_long_run(at)
-    assert K.TRAIN_LIVE_LR in {getattr(w, "key", None) for w in _all_widgets(at)}
-    at.button(key=K.TRAIN_STOP).click().run()
-    keys = {getattr(w, "key", None) for w in _all_widgets(at)}
-    assert {K.TRAIN_EXPORT_RUN, K.TRAIN_KEEP} <= keys
-    assert {K.TRAIN_DOWNLOAD_CSV, K.TRAIN_DOWNLOAD_JSON, K.TRAIN_DOWNLOAD_MODEL} <= keys
-    at.button(key=K.TRAIN_RESET).click().run()
-    assert K.TRAIN_COMPARE in {getattr(w, "key", None) for w in _all_widgets(at)}
-    for w in _all_widgets(at):
-        if getattr(w, "key", None) in set(widget_keys(ui.limits.LIMITS)):
-            assert w.help, f"{w.key} has no explanation"
-
-
 def _all_widgets(at):
     kinds = (
-        "button",
-        "slider",
-        "select_slider",
-        "selectbox",
-        "multiselect",
-        "number_input",
-        "toggle",
-        "file_uploader",
-        "download_button",
-    )
+        "button", "slider", "select_slider", "selectbox", "multiselect", "number_input",
+        "toggle", "file_uploader", "download_button", "radio", "segmented_control",
+    )  # fmt: skip
     return [w for kind in kinds for w in getattr(at, kind)]
 
 
-def test_preset_fills_the_controls_and_limits_are_explained(at):
+def _keys(at) -> set:
+    return {getattr(w, "key", None) for w in _all_widgets(at)}
+
+
+def test_every_control_is_reachable_by_key(at):
+    at.slider(key=K.TRAIN_LAYERS).set_value(ui.limits.LIMITS.max_hidden_layers).run()
+    at.radio(key=K.TRAIN_UNTIL).set_value("accuracy").run()
+    missing = set(widget_keys(ui.limits.LIMITS)) | set(BUTTONS) | {K.TRAIN_UPLOAD}
+    assert missing <= _keys(at), missing - _keys(at)
+    for w in _all_widgets(at):
+        if getattr(w, "key", None) in set(widget_keys(ui.limits.LIMITS)):
+            assert w.help, f"{w.key} has no explanation"
+    at.radio(key=K.TRAIN_UNTIL).set_value("epochs").run()
+    start_long_run(at)
+    assert K.TRAIN_LIVE_LR in _keys(at)
+    at.button(key=K.TRAIN_STOP).click().run()
+    assert {K.TRAIN_KEEP, K.TRAIN_DOWNLOAD_CSV, K.TRAIN_DOWNLOAD_MODEL} <= _keys(at)
+    at.button(key=K.TRAIN_RESET).click().run()
+    assert K.TRAIN_COMPARE in _keys(at)
+
+
+def test_presets_fill_the_controls_without_blaming_the_visitor(at):
     at.selectbox(key=K.TRAIN_PRESET).select("best").run()
     assert at.slider(key=K.TRAIN_LAYERS).value == 2
     assert at.select_slider(key=units_key(1)).value == 512
     assert at.select_slider(key=K.TRAIN_DROPOUT).value == 0.2
-    assert at.select_slider(key=K.TRAIN_SHIFT).value == 2
     assert at.slider(key=K.TRAIN_EPOCHS).value == ui.limits.LIMITS.max_epochs
-    assert any("epochs" in w.value for w in at.warning)  # 200 epochs asked: say why not
+    assert not any("epochs" in w.value for w in at.warning)  # 200 asked by the recipe
+    assert any("On this server" in c.value for c in at.caption)  # said once, calmly
+    at.selectbox(key=K.TRAIN_PRESET).select("default").run()  # the CLI's default is here
+    assert at.selectbox(key=K.TRAIN_OPTIMIZER).value == "adam"
     at.selectbox(key=K.TRAIN_PRESET).select("original").run()
     assert at.selectbox(key=K.TRAIN_INIT).value == "naive"
     assert at.select_slider(key=K.TRAIN_BATCH).value == 1
-    assert not any("epochs" in w.value for w in at.warning)
 
 
-def test_start_pause_resume_step_stop_reset(at):
-    s = start_long_run(at)
-    assert s.running and s.step_count > 0
-    first = s.step_count
-    at.run()
-    assert s.step_count > first  # one more tick, more steps
+def test_start_pause_step_resume_stop_reset(at):
+    run = start_long_run(at)
     at.button(key=K.TRAIN_PAUSE).click().run()
-    paused = s.step_count
+    paused = run.steps
+    assert run.status == "paused"
     at.run().run()
-    assert s.state == "paused" and s.step_count == paused
+    assert run.steps == paused  # nothing moves while paused
     at.button(key=K.TRAIN_STEP).click().run()
-    assert s.step_count == paused + 1 and s.state == "paused"
+    assert run.steps == paused + 1 and run.status == "paused"
+    assert f"step {run.steps:,} of" in at.get("progress")[0].proto.text
     at.button(key=K.TRAIN_RESUME).click().run()
-    assert s.running and s.step_count > paused + 1, (s.state, s.run.message, s.step_count)
-    assert at.session_state[K.MODEL_STATUS] == "training"
+    rerun_until(at, lambda r: r.steps > paused + 1)
+    assert ws(at).current is None  # your model changes only when the run ends
     at.button(key=K.TRAIN_STOP).click().run()
-    assert s.state == "stopped"
-    assert at.session_state[K.MODEL] is s.model
-    assert at.session_state[K.MODEL_STATUS] == "trained"
-    assert at.session_state[K.MODEL_ACCURACY] == s.run.test_accuracy
+    assert run.status == "stopped" and ws(at).current.run_id == run.id
     assert any("Test accuracy" in m.value for m in at.success)
+    assert any(f"{run.steps:,} steps" in m.value for m in at.success)  # the same count
     assert at.get("page_link")
     at.button(key=K.TRAIN_RESET).click().run()
-    assert at.session_state[K.TRAIN_SESSION] is None
-    assert len(at.session_state[K.TRAIN_RUNS]) == 1  # the finished run stays in history
+    assert ws(at).shown_run() is None and len(ws(at).runs) == 1
     assert not at.exception
-
-
-def test_reset_discards_an_unfinished_run_and_restores_the_model(at):
-    start_long_run(at)
-    at.button(key=K.TRAIN_RESET).click().run()
-    assert at.session_state[K.TRAIN_RUNS] == []
-    assert at.session_state[K.MODEL] is None
-    assert at.session_state[K.MODEL_STATUS] == "untrained"
 
 
 def test_step_alone_starts_a_paused_run_of_one_step(at):
     at.button(key=K.TRAIN_STEP).click().run()
-    s = session(at)
-    assert s.step_count == 1 and s.state == "paused"
+    run = ws(at).shown_run()
+    assert run.steps == 1 and run.status == "paused"
     at.button(key=K.TRAIN_STEP).click().run()
-    assert s.step_count == 2
+    assert run.steps == 2
 
 
-def test_charts_carry_the_run_and_the_lr_change(at):
-    s = start_long_run(at)
-    at.run()
-    at.select_slider(key=K.TRAIN_LIVE_LR).set_value(0.01).run()
-    assert s.lr == 0.01 and len(s.run.lr_changes) == 1
+def test_the_live_rate_is_the_one_in_force_and_changes_it(at):
+    run = start_long_run(at)
     at.button(key=K.TRAIN_PAUSE).click().run()
-    loss, accuracy, lr = (chart_spec(at, i) for i in range(3))
-    c = s.run.log.arrays()
-    raw, smooth, held = loss["data"]
-    assert smooth["name"] == s.run.name
-    np.testing.assert_allclose(values(raw["y"]), c["loss"])
-    np.testing.assert_allclose(values(raw["x"]), c["epoch"])
-    assert len(values(held["y"])) == len(s.run.val_loss)
-    assert loss["layout"]["shapes"][0]["x0"] == pytest.approx(s.run.lr_changes[0][1])
-    np.testing.assert_allclose(values(lr["data"][0]["y"]), c["lr"])
-    assert values(lr["data"][0]["y"])[-1] == pytest.approx(0.01 * _linear_left(s))
-    assert len(accuracy["data"]) == 2
+    assert at.select_slider(key=K.TRAIN_LIVE_LR).value == 0.1  # fast: lr 0.1, barely decayed
+    at.select_slider(key=K.TRAIN_LIVE_LR).set_value(0.01).run()
+    assert run.lr_now == pytest.approx(0.01, rel=1e-3) and len(run.lr_changes) == 1
+    at.button(key=K.TRAIN_STEP).click().run()
+    loss, _, lr = (chart_spec(at, i) for i in range(3))
+    c = run.log.arrays()
+    np.testing.assert_allclose(values(loss["data"][0]["y"]), c["loss"])
+    assert loss["layout"]["shapes"][0]["x0"] == pytest.approx(run.lr_changes[0][1])
+    assert values(lr["data"][0]["y"])[-1] == pytest.approx(0.01, rel=1e-3)
 
 
-def _linear_left(s) -> float:
-    """The fast preset's linear schedule factor at the last recorded step."""
-    return 1.0 - (s.step_count - 1) / s.trainer.total_steps
-
-
-def test_earlier_runs_can_be_overlaid(at):
+def test_earlier_runs_can_be_overlaid_and_the_export_follows_the_newest(at):
     start_long_run(at)
     at.button(key=K.TRAIN_STOP).click().run()
+    first = ws(at).runs[0]
     at.select_slider(key=K.TRAIN_LR).set_value(0.01)
     at.button(key=K.TRAIN_START).click().run()
-    first = at.session_state[K.TRAIN_RUNS][0]
     at.multiselect(key=K.TRAIN_COMPARE).select(first.id).run()
+    second = ws(at).shown_run()
     names = [t.get("name") for t in chart_spec(at, 0)["data"]]
-    assert first.name in names and session(at).run.name in names
+    assert first.name in names and second.name in names
+    at.button(key=K.TRAIN_STOP).click().run()
+    picker = [s for s in at.selectbox if str(s.key).startswith(K.TRAIN_EXPORT_RUN)][0]
+    assert picker.value == second.id
 
 
 def test_switching_pages_keeps_the_run_the_model_and_the_settings(at):
     at.select_slider(key=K.TRAIN_SUBSET).set_value(2000)
-    s = start_long_run(at)
-    at.button(key=K.TRAIN_STOP).click().run()
-    at.switch_page("app_pages/draw.py").run()
+    run = start_long_run(at)
+    at.switch_page("app_pages/data.py").run()
     at.switch_page("app_pages/train.py").run()
     assert not at.exception
-    assert session(at) is s and at.session_state[K.MODEL] is s.model
+    assert ws(at).shown_run() is run and run.live  # it kept training meanwhile
     assert at.select_slider(key=K.TRAIN_SUBSET).value == 2000
     assert at.slider(key=K.TRAIN_EPOCHS).value == 30
+    at.button(key=K.TRAIN_STOP).click().run()
 
 
 def test_a_garbage_upload_shows_a_message_not_a_traceback(at):
     at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("junk.npz", b"garbage", "application/zip"))
     at.run()
     assert not at.exception
-    assert any("junk.npz" in e.value and "not a model file" in e.value for e in at.error)
-    assert at.session_state[K.TRAIN_START_MODEL] is None
+    assert any("junk.npz" in e.value for e in at.error)
+    assert ws(at).start_model is None
+
+
+def test_an_oversized_upload_is_refused_with_the_limit_it_breaks(at):
+    buf = io.BytesIO()
+    MLP((784, 16, 16, 16, 16, 10)).save(buf)  # four hidden layers: the limit is three
+    at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("deep.npz", buf.getvalue(), "application/zip"))
+    at.run()
+    assert any("deep.npz" in e.value and "hidden layers" in e.value for e in at.error)
+    assert ws(at).start_model is None and ws(at).current is None
 
 
 def test_an_uploaded_model_is_used_by_the_next_run(at):
@@ -224,22 +215,34 @@ def test_an_uploaded_model_is_used_by_the_next_run(at):
     at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
     at.run()
     assert any("mine.npz" in m.value for m in at.success)
-    assert at.session_state[K.MODEL_STATUS] == "trained"
+    assert ws(at).current.name == "uploaded mine.npz"
     at.button(key=K.TRAIN_START).click().run()
-    s = session(at)
-    assert s.run.started_from == "mine.npz" and s.model.config.sizes == (784, 24, 10)
-    assert at.session_state[K.TRAIN_START_MODEL] is None
+    run = ws(at).shown_run()
+    assert run.started_from == "mine.npz" and run.model_config["sizes"] == [784, 24, 10]
+    assert ws(at).start_model is None
+    at.button(key=K.TRAIN_STOP).click().run()
 
 
-def test_a_run_that_blows_up_stops_and_says_why(at):
+def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
     at.selectbox(key=K.TRAIN_PRESET).select("original").run()  # N(0, 1) weights, plain SGD
+    at.select_slider(key=K.TRAIN_BATCH).set_value(64)
     at.select_slider(key=K.TRAIN_LR).set_value(10.0)
     at.button(key=K.TRAIN_START).click().run()
-    for _ in range(20):
-        if not session(at).live:
-            break
-        at.run()
-    assert session(at).state == "diverged"
-    assert any("blew up" in e.value and "learning rate" in e.value for e in at.error)
-    assert at.session_state[K.MODEL_STATUS] == "trained"  # the last good weights
+    run = rerun_until(at, lambda r: r.done)
+    assert run.status == "diverged" and ws(at).current is None
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "blew up" in errors[0]
+    assert f"{run.steps:,}" in at.get("progress")[0].proto.text
     assert not at.exception
+
+
+def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.query_params.update({"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"})
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key=K.TRAIN_INIT).value == "naive"
+    lr = app.select_slider(key=K.TRAIN_LR)
+    assert lr.value == 0.3 and lr.disabled  # snapped to the nearest offered rate, locked
+    notes = " ".join(c.value for c in app.caption)
+    assert "lr 0.25 → 0.3" in notes and "x (not a setting)" in notes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from nn_core.distort import random_distort
 from nn_core.preprocess import (
     CENTRE,
+    MAX_SIDE,
     canvas_to_mnist,
     canvas_to_mnist_steps,
     centre_of_mass,
@@ -179,6 +181,57 @@ def test_alpha_composites_over_black():
 def test_rejects_bad_shapes():
     with pytest.raises(ValueError):
         canvas_to_mnist(np.zeros((10, 10, 2), np.uint8))
+
+
+def test_a_huge_canvas_is_refused_at_once_without_copying_it():
+    """4000 x 4000 RGBA used to take 3 s and 480 MB: now one clear sentence, no copy."""
+    huge = np.zeros((4000, 4000, 4), np.uint8)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="4000 x 4000 pixels; at most 2000 x 2000"):
+            canvas_to_mnist(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1e6, f"{peak / 1e6:.0f} MB allocated to refuse it"
+    big = np.zeros((MAX_SIDE, MAX_SIDE), np.uint8)
+    big[500:1500, 900:1100] = 255  # a tall bar: still accepted at the limit
+    check_mnist_like(canvas_to_mnist(big))
+
+
+@pytest.mark.parametrize(
+    ("image", "fragment"),
+    [
+        (np.full((28, 28), "ink"), "must hold numbers"),
+        (np.zeros((28, 28), np.complex64), "must hold numbers"),
+        (np.array([[object()]], dtype=object), "must hold numbers"),
+        (np.full((28, 28), np.nan, np.float32), "NaN or infinite"),
+        (np.full((28, 28), np.inf), "NaN or infinite"),
+    ],
+    ids=["text", "complex", "objects", "nan", "inf"],
+)
+def test_non_numbers_are_a_clear_value_error(image, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        canvas_to_mnist(image)
+
+
+def test_negative_values_are_background_never_ink():
+    """Clipped, not wrapped: -1 in int8 or int64 is no ink (as uint8 it would be 255)."""
+    for dtype in (np.int8, np.int16, np.int64, np.float32):
+        assert canvas_to_mnist(np.full((280, 280), -1, dtype)) is None, dtype
+        assert canvas_to_mnist(np.full((280, 280), -1000, np.int64)) is None
+
+
+def test_any_integer_type_means_0_to_255_and_floats_0_to_1():
+    """The same drawing as uint8, int64, uint16 (clipped at 255), float and float * 7
+    (clipped at 1) gives the same digit; out-of-range values only saturate."""
+    grey = stroke_digit(280, 280, 60, 80, 150, 14)
+    u8 = np.round(grey * 255).astype(np.uint8)
+    expected = canvas_to_mnist(u8)
+    np.testing.assert_array_equal(canvas_to_mnist(u8.astype(np.int64)), expected)
+    np.testing.assert_allclose(canvas_to_mnist(u8 / np.float32(255)), expected, atol=1e-5)
+    saturated = canvas_to_mnist((u8 > 0).astype(np.uint16) * 60_000)
+    np.testing.assert_array_equal(saturated, canvas_to_mnist((u8 > 0).astype(np.float64) * 7))
 
 
 def test_position_and_size_do_not_matter():

@@ -9,9 +9,12 @@ show, plus a short notice when it is not the one asked for (or not the full one)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from nn_core.data import DATASETS, Dataset
+import nn_core
+from nn_core.data import DATASETS, Dataset, default_cache_dir
 from nn_core.errors import DataError
 from ui import data as ui_data
 from ui import state
@@ -32,6 +35,45 @@ HOW_TO_PROVIDE = (
     "`NN_DATA_DIR` before starting the app, or pass `data_dir=` to `load_dataset`. "
     "Or download it with the button below (needs internet)."
 )
+
+
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def show_paths(environ=None) -> bool:
+    """Whether the sidebar may show where files live on this computer.
+
+    On a teacher's laptop the folder path helps ("is it reading my download?"); on a
+    hosted server it only tells strangers how the machine is laid out. ``NN_SHOW_PATHS``
+    decides (1/true/yes/on or 0/false/no/off); unset, paths are shown unless
+    ``NN_HOSTED=1`` says the app is hosted for others.
+    """
+    environ = os.environ if environ is None else environ
+    choice = environ.get("NN_SHOW_PATHS", "").strip().lower()
+    if choice in TRUE_WORDS or choice in FALSE_WORDS:
+        return choice in TRUE_WORDS
+    return environ.get("NN_HOSTED", "").strip() != "1"
+
+
+def redact(text: str, environ=None) -> str:
+    """``text`` with this computer's folders replaced by names, when paths are hidden.
+
+    Messages from the loader name files (that is what makes them useful to whoever runs
+    the app); a visitor of a hosted app gets the same sentence, with "the data folder"
+    where the server's path was.
+    """
+    environ = os.environ if environ is None else environ
+    if show_paths(environ):
+        return text
+    places = {
+        environ.get("NN_DATA_DIR", ""): "the data folder (NN_DATA_DIR)",
+        str(default_cache_dir()): "the download cache",
+        str(Path(nn_core.__file__).resolve().parent.parent): "the app folder",
+        str(Path.home()): "~",
+    }
+    for path in sorted((p for p in places if len(p) > 1), key=len, reverse=True):
+        text = text.replace(path, places[path])
+    return text
 
 
 @dataclass(frozen=True)

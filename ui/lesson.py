@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -230,3 +230,15 @@ def show_lesson_notes() -> None:
 def share_link(values: Mapping, base_url: str) -> str:
     """The full link that opens the Train page with these settings."""
     return f"{base_url.rstrip('/')}/?{urlencode(lesson_query(values))}"
+
+
+def share_box(values: Mapping) -> None:
+    """ "Share these settings": the link for the current controls, ready to copy."""
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
+    link = share_link(values, f"{parts.scheme}://{parts.netloc}")
+    with st.expander("Share these settings", icon=":material/link:"):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(
+            "Send this link to the class: it opens the Train page with these settings. "
+            "Add `&lock=lr,init` to fix controls, `&class=CODE` to join a class board."
+        )

@@ -4,6 +4,10 @@ A teacher projects this panel, so it answers three questions at first sight and 
 *what are we looking at* (the data set switch), *is it the real thing* (source and size,
 with a way to get the full data when only the sample is here) and *what has the network
 learned so far* (the current model and its test accuracy).
+
+Where the files live on the server is shown only when the app runs locally (see
+``ui.active.show_paths``): a hosted app tells visitors the source, not the layout of
+the machine.
 """
 
 from __future__ import annotations
@@ -12,11 +16,26 @@ import streamlit as st
 
 from nn_core.errors import DataError
 from ui import data as ui_data
-from ui import state
-from ui.active import HOW_TO_PROVIDE, SOURCE_LABELS, ActiveData, active_dataset, title
+from ui import presentation, state
+from ui.active import (
+    HOW_TO_PROVIDE,
+    SOURCE_LABELS,
+    ActiveData,
+    active_dataset,
+    redact,
+    show_paths,
+    title,
+)
+from ui.classroom.membership import class_sidebar
 from ui.state import K
+from ui.train.panel import sidebar_progress
 
 DATASET_CHOICES = ("mnist", "fashion-mnist")
+FALLBACK_WORDS = {  # what the app reads when the NN_DATA_DIR folder could not be used
+    "cache": "the download cache",
+    "download": "a fresh download",
+    "bundled": "the small bundled sample",
+}
 
 
 def render_sidebar() -> ActiveData:
@@ -38,6 +57,9 @@ def render_sidebar() -> ActiveData:
             _missing_data(active)
         st.divider()
         _model_panel(active.dataset.name)
+        sidebar_progress()
+        presentation.toggle()
+    class_sidebar()
     return active
 
 
@@ -50,7 +72,20 @@ def source_line(active: ActiveData) -> str:
 
 def _data_source(active: ActiveData) -> None:
     st.markdown(source_line(active))
-    st.caption(f"`{active.dataset.location}`")
+    if active.dataset.fallback_reason:
+        st.warning(fallback_warning(active.dataset), icon=":material/folder_off:")
+    if show_paths():
+        with st.expander("Where the data is"):
+            st.caption(f"`{active.dataset.location}`")
+
+
+def fallback_warning(dataset) -> str:
+    """Why the folder named by NN_DATA_DIR was not used, and what is shown instead."""
+    instead = FALLBACK_WORDS.get(dataset.source, dataset.source)
+    return (
+        f"The data folder set by `NN_DATA_DIR` could not be used "
+        f"({redact(dataset.fallback_reason)}), so the app reads {instead} instead."
+    )
 
 
 def _missing_data(active: ActiveData) -> None:
@@ -64,9 +99,9 @@ def _missing_data(active: ActiveData) -> None:
     error = state.get(K.DOWNLOAD_ERROR)
     if error:
         summary, _, details = error.partition("\n\n")
-        st.error(summary, icon=":material/wifi_off:")
+        st.error(redact(summary), icon=":material/wifi_off:")
         with st.expander("What was tried"):
-            st.text(details)
+            st.text(redact(details))
 
 
 def _download(name: str) -> None:
@@ -123,11 +158,9 @@ def model_lines(
 
 def _model_panel(shown: str) -> None:
     """The user's model; ``shown`` is the data set the pages show (after any fallback)."""
-    lines = model_lines(
-        state.get(K.MODEL),
-        state.get(K.MODEL_STATUS) or "untrained",
-        state.get(K.MODEL_ACCURACY),
-        state.get(K.MODEL_DATASET),
-        shown,
-    )
+    current = state.workspace().current  # ui.train.workspace.CurrentModel, or None
+    if current is None:
+        lines = model_lines(None, "untrained", None, None, shown)
+    else:
+        lines = model_lines(current.model, "trained", current.test_accuracy, current.dataset, shown)
     st.markdown("  \n".join(lines))

@@ -33,11 +33,17 @@ class K:
     DATA_NEW_DRAW = "data.new_draw"  # button
     DATA_INDEX = "data.index"  # which image to follow through preprocessing
     DATA_PCA = "data.pca"  # the PCA scatter (its point selection)
+    DATA_PCA_POINTS = "data.pca_points"  # how many dots the PCA map shows
+    DATA_PCA_OPEN = "data.pca_open"  # expander: the PCA section is drawn only when open
+    DATA_CLOSER_OPEN = "data.closer_open"  # expander: "one image up close"
 
     # --- learn (app_pages/learn.py) ---
     LEARN_ACTIVATION = "learn.activation"
     LEARN_TEMPERATURE = "learn.temperature"
     LEARN_P_TRUE = "learn.p_true"
+    LEARN_SOFTMAX_OPEN = "learn.softmax_open"  # expanders: sections drawn only when open
+    LEARN_LOSS_OPEN = "learn.loss_open"
+    LEARN_BACKPROP_OPEN = "learn.backprop_open"
 
     # --- train (app_pages/train.py, ui/train/) ---
     TRAIN_PRESET = "train.preset"
@@ -86,7 +92,8 @@ class K:
     INSIDE_GRID = "inside.grid"  # the weight grid chart (click a unit)
     INSIDE_UNIT = "inside.unit"  # the first-layer unit shown large
     INSIDE_LAYER = "inside.layer"  # which deeper weight matrix to show as a heatmap
-    INSIDE_SOURCE = "inside.source"  # image to look at: "test" | "drawing"
+    INSIDE_SOURCE = "inside.source"  # image to look at: "a test image" | "my drawing"
+    INSIDE_SEEN_DRAWING = "inside.seen_drawing"  # fingerprint of the last drawing shown
     INSIDE_INDEX = "inside.index"  # test image number
     INSIDE_RANDOM = "inside.random"  # button: a random test image
     INSIDE_PCA = "inside.pca"  # the activation map (click a point)
@@ -175,7 +182,8 @@ class K:
     LESSON = "lesson"  # ui.lesson.Lesson: the link applied to this tab (notes, locks)
 
     # --- draw (app_pages/draw.py) ---
-    DRAW_MODEL_CHOICE = "draw.model_choice"  # "bundled" | "mine"
+    DRAW_MODEL_CHOICE = "draw.model_choice"  # ModelInUse.key of the network that reads
+    DRAW_INSIDE = "draw.inside"  # button: look inside the network with this drawing
     DRAW_PEN = "draw.pen_width"
     DRAW_CANVAS = "draw.canvas"  # the canvas component's key (changes to clear it)
     DRAW_CANVAS_VERSION = "draw.canvas_version"

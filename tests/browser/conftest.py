@@ -51,13 +51,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start the app once per test session; yields its base URL."""
-    if shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
+def launch_app(log: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` headless on a free port; returns (process, base URL) once
+    it answers its health check. Its output goes to ``log``."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     cmd = [
         sys.executable,
         "-m",
@@ -81,18 +78,35 @@ def app_url(tmp_path_factory):
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
+    except RuntimeError:
+        stop_app(proc)
+        raise
+    return proc, url
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start the app once per test session; yields its base URL."""
+    if shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
+    proc, url = launch_app(tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui import data as ui_data
 from ui.active import active_dataset
+from ui.classroom.sharing import share_run_button
 from ui.limits import ServerLimits
 from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
@@ -157,6 +158,7 @@ def _progress(run: Run, ahead: int) -> None:
 
 def _result(run: Run) -> None:
     st.success(result_line(run), icon=":material/check_circle:")
+    share_run_button(run)
     if run.notice:
         st.warning(run.notice, icon=":material/casino:")
     elif run.status == "stopped":

@@ -59,11 +59,15 @@ def keep_alive(limits: ServerLimits) -> None:
         st.session_state[key] = st.session_state.get(key, defaults[key])
 
 
-def current_settings(limits: ServerLimits, n_train: int) -> Settings:
-    """The settings the controls hold right now (also inside a button's callback)."""
+def current_values(limits: ServerLimits) -> dict:
+    """The controls' values by key, right now (also inside a button's callback)."""
     defaults = preset_values(DEFAULT_PRESET, limits)
-    values = {k: st.session_state.get(k, defaults[k]) for k in widget_keys(limits)}
-    return settings_from_values(values, limits, n_train)
+    return {k: st.session_state.get(k, defaults[k]) for k in widget_keys(limits)}
+
+
+def current_settings(limits: ServerLimits, n_train: int) -> Settings:
+    """The settings the controls hold right now, as configs."""
+    return settings_from_values(current_values(limits), limits, n_train)
 
 
 def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> Settings:

@@ -1,0 +1,81 @@
+"""The board's figures stay readable with a whole class: 60 runs, one legend entry per
+setting, projector-sized text, and a ``uirevision`` so refreshes keep the teacher's zoom."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from test_classroom_support import make_run
+
+from ui.classroom import charts, tables
+from ui.classroom.sharing import entry_from_run
+from ui.classroom.store import ClassStore
+
+LRS = (0.001, 0.01, 0.1, 0.5, 1.0)
+
+
+@pytest.fixture(scope="module")
+def sixty_runs():
+    store = ClassStore(sa.create_engine("sqlite://"))
+    code, _ = store.create_class()
+    for i in range(60):
+        student = store.join(code, f"student {i}")
+        run = make_run(i, lr=LRS[i % 5], optimizer=("adam", "sgd")[i % 2], accuracy=0.8 + i / 400)
+        store.share_run(student, entry_from_run(run))
+    return store.board(code).runs
+
+
+def _readable(fig) -> None:
+    layout = fig.layout
+    assert layout.font.size >= 14 and layout.title.font.size >= 16
+    for axis in (layout.xaxis, layout.yaxis):
+        assert axis.tickfont.size is None or axis.tickfont.size >= 14
+        assert axis.title.font.size is None or axis.title.font.size >= 16
+
+
+def test_sixty_runs_make_one_legend_entry_per_setting(sixty_runs):
+    fig = charts.curves_figure(sixty_runs, "lr", "learning rate", "loss", uirevision="C:lr")
+    assert [t.name for t in fig.data] == [f"{lr:g} (12)" for lr in LRS]  # numeric order
+    assert fig.layout.uirevision == "C:lr" and fig.layout.meta["chart"] == "class_loss"
+    assert fig.layout.yaxis.type == "log"
+    first = fig.data[0]
+    gaps = sum(1 for y in first.y if y is None)
+    assert gaps == 12  # twelve runs in one trace, separated by gaps
+    assert fig.data[0].line.color != fig.data[-1].line.color
+    _readable(fig)
+
+
+def test_colour_by_a_named_setting_or_by_student(sixty_runs):
+    fig = charts.curves_figure(sixty_runs, "optimizer", "optimizer", "accuracy")
+    assert [t.name for t in fig.data] == ["adam (30)", "sgd (30)"]
+    assert max(y for y in fig.data[0].y if y is not None) <= 100
+    by_student = charts.curves_figure(sixty_runs, "nickname", "student")
+    assert len(by_student.data) == 60
+
+
+def test_results_figure_shows_every_run_at_its_setting(sixty_runs):
+    fig = charts.results_figure(sixty_runs, "lr", "learning rate")
+    assert len(fig.data) == 5 and all(len(t.y) == 12 for t in fig.data)
+    assert fig.layout.meta["chart"] == "class_results"
+    _readable(fig)
+
+
+def test_the_table_is_sorted_by_test_accuracy(sixty_runs):
+    rows = tables.board_rows(sixty_runs)
+    accuracies = [r["test accuracy %"] for r in rows]
+    assert accuracies == sorted(accuracies, reverse=True) and rows[0]["#"] == 1
+    assert rows[0]["student"] == "student 59" and rows[0]["hidden layers"] == "128"
+
+
+def test_answers_and_drawings_figures():
+    fig = charts.answers_figure(["0.01", "0.1", "1"], [3, 7, 1])
+    assert list(fig.data[0].x) == [3, 7, 1] and "11 answers" in fig.layout.title.text
+    _readable(fig)
+    images = np.random.default_rng(0).random((45, 28, 28)).astype(np.float32)
+    labels = np.arange(45) % 10
+    fig = charts.drawings_figure(images, labels, correct=labels % 2 == 0, columns=20)
+    assert fig.data[0].z.shape == (90, 600)  # 3 rows x 20 columns of 30 px tiles
+    assert len(fig.layout.annotations) == 45
+    colors = {a.font.color for a in fig.layout.annotations}
+    assert colors == {"#1a7f37", "#cf222e"}

@@ -1,0 +1,190 @@
+"""The Class page and the sharing widgets through Streamlit's AppTest.
+
+Each test gets its own SQLite state directory (``NN_STATE_DIR``), so the store the
+page uses is a fresh database; the test reads it back through ``ClassStore`` as a second
+replica would. AppTest does not fire the board's refresh timer: each ``run()`` is one
+refresh.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_support import plotly_charts
+from streamlit.testing.v1 import AppTest
+
+from ui.classroom import codes
+from ui.classroom.connection import get_store
+from ui.state import K
+
+PAGE = "../app_pages/classroom.py"
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("NN_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
+    return tmp_path / "state"
+
+
+def _store():
+    """The same store the app uses (one per database URL, shared by the process)."""
+    return get_store()
+
+
+def _start(at: AppTest) -> tuple[str, str]:
+    at.run()
+    at.button(key=K.CLASS_START).click().run()
+    assert not at.exception
+    m = at.session_state[K.CLASS].membership
+    return m.code, m.teacher_key
+
+
+def student_script():
+    """A page with the sidebar panel, a finished and a running run, and a drawing."""
+    import numpy as np
+    import streamlit as st
+    from test_classroom_support import make_run
+
+    from ui.classroom.membership import class_sidebar
+    from ui.classroom.sharing import share_drawing, share_run_button
+
+    class_sidebar()
+    share_run_button(make_run(1, lr=0.1, steps=200))
+    share_run_button(make_run(2, lr=1.0, steps=200, status="running"))
+    sentence = share_drawing(np.eye(28, dtype=np.float32), 7)
+    st.write(f"drawing: {sentence}")
+
+
+def _join(at: AppTest, code: str, nickname: str) -> None:
+    at.text_input(key=K.CLASS_CODE).input(code)
+    at.text_input(key=K.CLASS_NICKNAME).input(nickname)
+    at.button(key=K.CLASS_JOIN).click().run()
+    assert not at.exception
+
+
+def test_a_teacher_starts_a_class_and_sees_the_key_once():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    code, key = _start(at)
+    assert f"`{codes.show_code(code)}`" in at.markdown[0].value
+    assert codes.show_key(key) in at.warning[0].value
+    assert _store().is_teacher(code, key)
+    at.button(key=K.CLASS_KEY_SEEN).click().run()
+    assert not any(codes.show_key(key) in w.value for w in at.warning)
+    at.run()
+    assert not any(codes.show_key(key) in str(e.value) for e in at.markdown)
+
+
+def test_the_teacher_asks_reveals_and_closes():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    code, _ = _start(at)
+    at.text_input(key=K.CLASS_QUESTION).input("Which learning rate ends lowest?")
+    at.text_area(key=K.CLASS_CHOICES).input("0.01\n0.1\n\n1")
+    at.button(key=K.CLASS_POSE).click().run()
+    board = _store().board(code)
+    assert board.prompt == "Which learning rate ends lowest?"
+    assert board.choices == ("0.01", "0.1", "1")
+    assert "Question: Which learning rate ends lowest?" in [s.value for s in at.subheader]
+    at.toggle(key=K.CLASS_REVEAL).set_value(True).run()
+    at.toggle(key=K.CLASS_CLOSED).set_value(True).run()
+    board = _store().board(code)
+    assert board.revealed and board.closed
+    assert "class_answers" in plotly_charts(at)
+
+
+def test_students_join_from_the_sidebar_and_share_with_one_click():
+    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    code, key = _start(teacher)
+    student = AppTest.from_function(student_script, default_timeout=60)
+    student.run()
+    assert not student.exception
+    assert student.main.markdown[-1].value == "drawing: None"  # not in a class: nothing posted
+    assert [b.key for b in student.button] == [K.CLASS_JOIN]  # no share buttons yet
+    _join(student, codes.show_code(code).lower(), "Sam")
+    assert f"In class **{codes.show_code(code)}** as **Sam**" in student.sidebar.markdown[0].value
+    share = student.button(key=f"{K.CLASS_SHARE_RUN}.1")
+    with pytest.raises(KeyError):
+        student.button(key=f"{K.CLASS_SHARE_RUN}.2")  # still running: nothing to share
+    share.click().run()
+    assert "Shared with class" in student.toast[0].value
+    assert student.button(key=f"{K.CLASS_SHARE_RUN}.1").disabled  # once is enough
+    assert student.main.markdown[-1].value.startswith("drawing: Added to class")
+    board = _store().board(code)
+    assert [r.nickname for r in board.runs] == ["Sam"]
+    assert len(board.drawings) >= 1 and board.drawings[0].label == 7
+
+    teacher.run()  # one refresh of the board
+    charts = plotly_charts(teacher)
+    assert {"class_loss", "class_accuracy", "class_drawings"} <= set(charts)
+    assert charts["class_loss"][0]["data"][0]["name"] == "0.1 (1)"
+    table = teacher.dataframe[0].value
+    assert table["student"].tolist() == ["Sam"]
+    assert _store().export(code, key).runs[0].nickname == "Sam"
+
+
+def test_a_lesson_link_fills_in_the_class_code_and_bad_codes_are_explained():
+    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    code, _ = _start(teacher)
+    student = AppTest.from_function(student_script, default_timeout=60)
+    student.query_params["class"] = code
+    student.run()
+    assert student.text_input(key=K.CLASS_CODE).value == code
+    _join(student, "NOPE", "Sam")
+    assert "8 letters and digits" in student.sidebar.error[0].value
+    _join(student, "2222-2222", "Sam")
+    assert "no class with that code" in student.sidebar.error[0].value
+    _join(student, code, "Ana")
+    student.button(key=K.CLASS_LEAVE).click().run()
+    assert student.button(key=K.CLASS_JOIN)
+
+
+def test_a_student_answers_and_removes_only_their_own_entries():
+    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    code, key = _start(teacher)
+    store = _store()
+    store.set_question(code, key, "Adam or SGD?", ["Adam", "SGD"])
+    from test_classroom_support import make_run
+
+    from ui.classroom.sharing import entry_from_run
+
+    ana = store.join(code, "Ana")
+    store.share_run(ana, entry_from_run(make_run(1, steps=50)))
+    page = AppTest.from_file(PAGE, default_timeout=60)
+    page.run()
+    from ui.classroom.membership import Membership
+
+    sam = store.join(code, "Sam")
+    sam_run = store.share_run(sam, entry_from_run(make_run(2, steps=50)))
+    page.session_state[K.CLASS].membership = Membership(sam)
+    page.run()
+    page.radio(key=K.CLASS_ANSWER).set_value("SGD")
+    page.button(key=K.CLASS_SEND_ANSWER).click().run()
+    assert store.board(code).tally == (0, 1)
+    options = page.selectbox(key=K.CLASS_ENTRY).options
+    assert len(options) == 1 and "Sam" in options[0]  # Ana's run is not offered
+    with pytest.raises(KeyError):
+        page.button(key=K.CLASS_HIDE)  # hiding is the teacher's
+    page.button(key=K.CLASS_REMOVE).click().run()
+    assert [r.nickname for r in store.board(code, include_hidden=True).runs] == ["Ana"]
+    assert sam_run not in [r.id for r in store.board(code).runs]
+
+
+def test_the_teacher_hides_and_shows_any_entry():
+    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    code, _ = _start(teacher)
+    from test_classroom_support import make_run
+
+    from ui.classroom.sharing import entry_from_run
+
+    store = _store()
+    store.share_run(store.join(code, "Ana"), entry_from_run(make_run(1, steps=50)))
+    store.add_drawing(store.join(code, "Sam"), np.zeros((28, 28)), 2)
+    teacher.run()
+    entries = teacher.selectbox(key=K.CLASS_ENTRY)
+    assert len(entries.options) == 2
+    assert entries.options[0].startswith("run 1 by Ana")  # selected first
+    teacher.button(key=K.CLASS_HIDE).click().run()
+    assert store.board(code).runs == ()
+    assert "class_loss" not in plotly_charts(teacher)
+    teacher.button(key=K.CLASS_SHOW).click().run()
+    assert len(store.board(code).runs) == 1

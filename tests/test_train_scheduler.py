@@ -1,0 +1,165 @@
+"""The server-wide scheduler and its worker processes, without Streamlit.
+
+Runs use the bundled sample, so each takes a fraction of a second. Waiting is always
+"until this happens, with a generous deadline", never "sleep, then assert".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+
+from nn_core.data import load_sample
+from nn_core.model import MLP, ModelConfig
+from nn_core.train import TrainConfig, Trainer
+from ui.train.scheduler import Scheduler, new_job_id
+from ui.train.shared_data import publish
+from ui.train.worker import JobSpec
+
+LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05, seed=1)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample("mnist")
+
+
+@pytest.fixture(scope="module")
+def shared(sample, tmp_path_factory):
+    return publish(sample, tmp_path_factory.mktemp("state"))
+
+
+def spec(shared, train=LONG, hidden=16, **extra) -> JobSpec:
+    model = ModelConfig((784, hidden, 10), seed=train.seed)
+    return JobSpec(new_job_id(), model.to_dict(), train.to_dict(), shared, **extra)
+
+
+def wait_for(predicate, timeout=60.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def news(job, kind="progress"):
+    return [data for k, data in list(job.inbox) if k == kind]
+
+
+def last_step(job) -> int:
+    steps = [d["step"] for d in news(job)]
+    return max(steps) if steps else 0
+
+
+@pytest.fixture
+def one_worker():
+    s = Scheduler(workers=1, max_active=2, idle_pause=600, cores=1)
+    yield s
+    s.close()
+
+
+def test_queue_order_and_position(shared):
+    s = Scheduler(workers=1, max_active=1, idle_pause=600, cores=1)
+    try:
+        a, b, c = (s.submit(spec(shared)) for _ in range(3))
+        assert (a.state, b.state, c.state) == ("running", "queued", "queued")
+        assert (s.position(a), s.position(b), s.position(c)) == (0, 0, 1)  # runs ahead
+        assert s.load()["queued"] == 2
+        s.stop(a, "done with a")
+        wait_for(lambda: b.state == "running", what="b to start")
+        assert c.state == "queued" and s.position(c) == 0
+        s.stop(c, "cancelled")  # a queued run can be cancelled before it starts
+        assert c.state == "done" and news(c, "cancelled")
+    finally:
+        s.close()
+
+
+def test_two_runs_on_one_worker_take_turns(one_worker, shared):
+    a, b = one_worker.submit(spec(shared)), one_worker.submit(spec(shared))
+    wait_for(lambda: last_step(a) > 50 and last_step(b) > 50, what="both runs to move")
+    assert a.worker == b.worker == 0
+
+
+def test_pause_step_lr_and_stop_between_slices(one_worker, shared):
+    constant = dataclasses.replace(LONG, schedule="constant")
+    job = one_worker.submit(spec(shared, constant))
+    wait_for(lambda: last_step(job) > 5, what="training")
+    one_worker.pause(job)
+    paused = last_step(job)
+    assert job.state == "paused"
+    one_worker.step(job)  # exactly one more batch, reported before step() returns
+    assert last_step(job) == paused + 1
+    reply = one_worker.set_lr(job, 0.2)
+    assert reply["step"] == paused + 1 and reply["lr_now"] == pytest.approx(0.2)
+    one_worker.step(job)
+    assert news(job)[-1]["rows"][-1, 4] == pytest.approx(0.2)  # the lr column
+    one_worker.run(job)
+    wait_for(lambda: last_step(job) > paused + 10, what="resume")
+    one_worker.stop(job, "Stopped after {steps} steps.")
+    done = news(job, "done")[0]
+    assert done["status"] == "stopped" and done["step"] == last_step(job)
+    assert done["message"] == f"Stopped after {done['step']} steps."
+    assert 0 < done["test_accuracy"] <= 1 and len(done["weights"]) == 4
+
+
+def test_runs_are_isolated_and_match_a_plain_trainer(shared, sample):
+    """Two runs at once never touch each other: each ends exactly where a lone Trainer
+    with the same seed ends."""
+    s = Scheduler(workers=2, idle_pause=600, cores=1)
+    try:
+        short = [dataclasses.replace(LONG, epochs=1, seed=seed) for seed in (3, 4)]
+        jobs = [s.submit(spec(shared, t)) for t in short]
+        wait_for(lambda: all(news(j, "done") for j in jobs), what="both runs to finish")
+        for job, train in zip(jobs, short, strict=True):
+            model = MLP(config=ModelConfig((784, 16, 10), seed=train.seed))
+            with threadpool_limits(1):  # as in the worker: BLAS's summation order is fixed
+                Trainer(model, sample.X_train, sample.y_train, train).run()
+            for ours, theirs in zip(news(job, "done")[0]["weights"], model.get_weights(), strict=True):
+                np.testing.assert_array_equal(ours, theirs)
+    finally:
+        s.close()
+
+
+def test_idle_runs_are_paused(shared):
+    s = Scheduler(workers=1, idle_pause=0.5, cores=1)
+    try:
+        job = s.submit(spec(shared))
+        wait_for(lambda: job.state == "paused", what="the idle pause")
+        assert job.pause_reason == "idle"
+    finally:
+        s.close()
+
+
+def test_a_dropped_run_frees_its_place(one_worker, shared):
+    job = one_worker.submit(spec(shared))
+    wait_for(lambda: last_step(job) > 0, what="training")
+    one_worker.drop(job)
+    assert one_worker.load()["running"] == 0 and not job.inbox and job.latest == {}
+
+
+def test_a_dead_worker_is_replaced_and_its_runs_told(shared):
+    s = Scheduler(workers=1, idle_pause=600, cores=1)
+    try:
+        job = s.submit(spec(shared))
+        wait_for(lambda: last_step(job) > 0, what="training")
+        os.kill(s._procs[0].pid, signal.SIGKILL)
+        wait_for(lambda: news(job, "error"), what="the failure to be reported")
+        again = s.submit(spec(shared, dataclasses.replace(LONG, epochs=1)))
+        wait_for(lambda: news(again, "done"), what="the new worker to train")
+    finally:
+        s.close()
+
+
+def test_bad_settings_come_back_as_a_message(one_worker, shared):
+    broken = spec(shared, hidden=16)
+    broken = dataclasses.replace(broken, model_config={**broken.model_config, "sizes": [100, 16, 10]})
+    job = one_worker.submit(broken)
+    wait_for(lambda: news(job, "error"), what="the error")
+    assert "784" in news(job, "error")[0] or "input" in news(job, "error")[0].lower()

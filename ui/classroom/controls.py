@@ -1,0 +1,169 @@
+"""The Class page's controls: start or reclaim a board, the teacher's panel, answering.
+
+The teacher key is shown exactly once, when the class starts, with a button to put it
+away: it is what lets the teacher take the board back from another device, and it is
+never shown again (the database holds only its hash). Students answer the question
+*before* they run, which is the point of asking: a prediction made after seeing the
+curves teaches nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ui.classroom import codes, tables
+from ui.classroom.connection import database_url, describe, get_store
+from ui.classroom.membership import (
+    ClassSession,
+    Membership,
+    class_session,
+    reclaim,
+    show_message,
+    start_class,
+)
+from ui.classroom.records import Board
+from ui.classroom.store import ClassError, InvalidField
+from ui.state import K
+
+
+def _on_start() -> None:
+    start_class(class_session(), get_store())
+
+
+def _on_reclaim() -> None:
+    reclaim(
+        class_session(),
+        get_store(),
+        st.session_state.get(K.CLASS_RECLAIM_CODE, ""),
+        st.session_state.get(K.CLASS_RECLAIM_KEY, ""),
+    )
+
+
+def start_or_reclaim(session: ClassSession) -> None:
+    """For a visitor in no class: start one, or take back a board with its teacher key."""
+    st.button("Start a class", key=K.CLASS_START, type="primary", on_click=_on_start)
+    with st.expander("Reclaim a board from another device (teacher key)"):
+        st.text_input("Class code", key=K.CLASS_RECLAIM_CODE, placeholder="ABCD-2345")
+        st.text_input("Teacher key", key=K.CLASS_RECLAIM_KEY, type="password")
+        st.button("Reclaim the board", key=K.CLASS_RECLAIM, on_click=_on_reclaim)
+    show_message(session)
+    st.info("Students: type the class code and a nickname in the sidebar to join.")
+
+
+def _key_seen(session: ClassSession) -> None:
+    session.fresh_key = None
+
+
+def header(session: ClassSession, board: Board | None) -> None:
+    """The class code, large enough to read from the back, and the key shown once."""
+    m = session.membership
+    code = codes.show_code(m.code)
+    st.markdown(f"## Class code: `{code}`")
+    line = f"Join in the sidebar, or with a lesson link ending in `?class={m.code}`."
+    if board is not None:
+        expires = dt.datetime.fromtimestamp(board.expires).strftime("%d %b %Y %H:%M")
+        line += f" The class and everything in it is deleted on {expires}."
+    st.caption(line)
+    if session.fresh_key:
+        st.warning(
+            f"Teacher key: **`{codes.show_key(session.fresh_key)}`**. Write it down: it is "
+            "shown only now, and with the class code it lets you reclaim this board from "
+            "another device.",
+            icon=":material/key:",
+        )
+        st.button(
+            "I have written it down", key=K.CLASS_KEY_SEEN, on_click=_key_seen, args=(session,)
+        )
+    show_message(session)
+
+
+def _teacher_call(m: Membership, action, *args) -> None:
+    session = class_session()
+    try:
+        action(m.code, m.teacher_key, *args)
+    except (ClassError, InvalidField) as e:
+        session.say("error", str(e))
+
+
+def _on_pose(m: Membership) -> None:
+    prompt = st.session_state.get(K.CLASS_QUESTION, "")
+    lines = st.session_state.get(K.CLASS_CHOICES, "").splitlines()
+    _teacher_call(m, get_store().set_question, prompt, [c for c in lines if c.strip()])
+
+
+def _on_toggle(m: Membership, widget: str) -> None:
+    store = get_store()
+    action = store.reveal if widget == K.CLASS_REVEAL else store.set_closed
+    _teacher_call(m, action, bool(st.session_state[widget]))
+
+
+def teacher_panel(m: Membership, board: Board) -> None:
+    """Pose the question, reveal the answers, close the class, export everything."""
+    store = get_store()
+    st.session_state.setdefault(K.CLASS_REVEAL, board.revealed)
+    st.session_state.setdefault(K.CLASS_CLOSED, board.closed)
+    panel = st.expander("Teacher controls: question, reveal, close, export")
+    ask, manage = panel.columns([3, 2])
+    with ask:
+        st.markdown("**A question to predict before running**")
+        st.text_input(
+            "Question",
+            key=K.CLASS_QUESTION,
+            placeholder="Which learning rate ends with the lowest loss?",
+        )
+        st.text_area(
+            "Answers, one per line", key=K.CLASS_CHOICES, placeholder="0.001\n0.01\n0.1\n1"
+        )
+        st.button("Ask the class", key=K.CLASS_POSE, on_click=_on_pose, args=(m,))
+    with manage:
+        st.toggle(
+            "Reveal the answers", key=K.CLASS_REVEAL, on_change=_on_toggle, args=(m, K.CLASS_REVEAL)
+        )
+        st.toggle(
+            "Closed to new entries",
+            key=K.CLASS_CLOSED,
+            on_change=_on_toggle,
+            args=(m, K.CLASS_CLOSED),
+        )
+        a, b, c = st.columns(3)
+        code, key = m.code, m.teacher_key
+        stem = f"class-{code}"
+        a.download_button(
+            "Runs CSV", lambda: tables.runs_csv(store.export(code, key)), f"{stem}-runs.csv",
+            "text/csv", key=K.CLASS_EXPORT_CSV,
+        )  # fmt: skip
+        b.download_button(
+            "Runs JSON", lambda: tables.runs_json(store.export(code, key)), f"{stem}-runs.json",
+            "application/json", key=K.CLASS_EXPORT_JSON,
+        )  # fmt: skip
+        c.download_button(
+            "Drawings", lambda: tables.drawings_npz(store.export(code, key)),
+            f"{stem}-drawings.npz", "application/octet-stream", key=K.CLASS_EXPORT_NPZ,
+        )  # fmt: skip
+        st.caption(f"Stored in {describe(database_url())}.")
+
+
+def _on_answer(m: Membership) -> None:
+    session, choice = class_session(), st.session_state.get(K.CLASS_ANSWER)
+    board = get_store().board(m.code)
+    try:
+        get_store().answer(m.member, board.choices.index(choice))
+        session.say("success", f"Your prediction: {choice}. Now run it and see!")
+    except (ClassError, InvalidField, ValueError) as e:
+        session.say("error", str(e))
+
+
+def student_panel(m: Membership, board: Board) -> None:
+    """The teacher's question, to answer before running."""
+    if not board.prompt:
+        return
+    mine = get_store().my_answer(m.member)
+    st.markdown(f"**Predict before you run:** {board.prompt}")
+    if board.revealed:
+        picked = board.choices[mine] if mine is not None and mine < len(board.choices) else None
+        st.caption(f"The answers are revealed. You predicted: {picked or 'nothing'}.")
+        return
+    st.radio("Your prediction", board.choices, key=K.CLASS_ANSWER, horizontal=True, index=mine)
+    st.button("Send my prediction", key=K.CLASS_SEND_ANSWER, on_click=_on_answer, args=(m,))

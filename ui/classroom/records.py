@@ -1,0 +1,160 @@
+"""The records of a class board: who is in it and what they shared, as plain values.
+
+The store turns database rows into these frozen dataclasses before anything else sees
+them, so the board, the charts and the exports work on values that cannot change under
+them halfway through a refresh. ``run_row`` is the other direction: a shared run checked
+field by field (``fields``) before it becomes a row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ui.classroom import fields
+from ui.classroom.fields import InvalidField
+
+
+class ClassError(Exception):
+    """Something a visitor asked for that the class does not allow; the message says why."""
+
+
+class NotFound(ClassError):
+    pass
+
+
+class Forbidden(ClassError):
+    pass
+
+
+@dataclass(frozen=True)
+class Member:
+    """One student (or the teacher) in one class; ``token`` never leaves their session."""
+
+    code: str
+    id: int
+    nickname: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    """What a student shares about one run: settings, thinned curves and results."""
+
+    name: str
+    dataset: str
+    status: str
+    settings: dict
+    curves: dict
+    validation: dict
+    test_accuracy: float | None
+    test_loss: float | None
+    train_seconds: float
+    wall_seconds: float
+    steps: int
+    model: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class SharedRun:
+    id: int
+    member_id: int
+    nickname: str
+    name: str
+    dataset: str
+    status: str
+    settings: dict
+    curves: dict
+    validation: dict
+    test_accuracy: float | None
+    test_loss: float | None
+    train_seconds: float
+    wall_seconds: float
+    steps: int
+    has_model: bool
+    hidden: bool
+    created: float
+
+
+@dataclass(frozen=True)
+class Drawing:
+    id: int
+    member_id: int
+    nickname: str
+    label: int
+    image: np.ndarray = field(repr=False)  # (28, 28) float32 in [0, 1]
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Board:
+    """One snapshot of a class: what the board draws on one refresh."""
+
+    code: str
+    created: float
+    expires: float
+    closed: bool
+    members: int
+    prompt: str | None
+    choices: tuple[str, ...]
+    revealed: bool
+    tally: tuple[int, ...]  # answers per choice
+    runs: tuple[SharedRun, ...]
+    drawings: tuple[Drawing, ...]
+
+
+def run_row(entry: RunEntry) -> dict:
+    """The row for one shared run, every field checked and bounded."""
+    if entry.status not in fields.STATUSES:
+        raise InvalidField("only a finished or stopped run can be shared")
+    curves = {
+        "train": fields.curves(entry.curves),
+        "validation": fields.curves(
+            entry.validation, fields.VALIDATION_FIELDS, fields.VALIDATION_POINTS
+        ),
+    }
+    return {
+        "name": fields.text(entry.name, "The run's name", fields.RUN_NAME_MAX),
+        "dataset": fields.text(entry.dataset, "The data set", fields.TEXT_MAX),
+        "status": entry.status,
+        "settings": json.dumps(fields.settings(entry.settings)),
+        "curves": json.dumps(curves),
+        "test_accuracy": fields.optional_number(entry.test_accuracy, "Test accuracy", 0, 1),
+        "test_loss": fields.optional_number(entry.test_loss, "Test loss", 0, 1e6),
+        "train_seconds": fields.number(entry.train_seconds, "Training time", 0, 1e6),
+        "wall_seconds": fields.number(entry.wall_seconds, "Wall time", 0, 1e7),
+        "steps": int(fields.number(entry.steps, "Steps", 0, 1e9)),
+    }
+
+
+def shared_run(row, names: dict) -> SharedRun:
+    curves = json.loads(row.curves)
+    return SharedRun(
+        id=row.id,
+        member_id=row.member_id,
+        nickname=names.get(row.member_id, "?"),
+        name=row.name,
+        dataset=row.dataset,
+        status=row.status,
+        settings=json.loads(row.settings),
+        curves=curves["train"],
+        validation=curves["validation"],
+        test_accuracy=row.test_accuracy,
+        test_loss=row.test_loss,
+        train_seconds=row.train_seconds,
+        wall_seconds=row.wall_seconds,
+        steps=row.steps,
+        has_model=bool(row.has_model),
+        hidden=bool(row.hidden),
+        created=row.created,
+    )
+
+
+def drawing(row, names: dict) -> Drawing:
+    pixels = np.frombuffer(row.pixels, dtype=np.uint8).reshape(28, 28)  # (28, 28)
+    image = (pixels / 255).astype(np.float32)
+    return Drawing(
+        row.id, row.member_id, names.get(row.member_id, "?"), row.label, image, bool(row.hidden)
+    )

@@ -1,0 +1,141 @@
+"""The class board's tables, created on first use and versioned.
+
+One schema serves SQLite (the embedded default) and PostgreSQL (several replicas): plain
+SQLAlchemy Core types, times as Unix seconds, settings and curves as JSON text. The
+``nn_meta`` table records the schema version; an app that finds a newer version than it
+knows refuses to write rather than guess, and an older one is upgraded by the steps in
+``MIGRATIONS`` (none yet: this is version 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}  # from version n to n + 1
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "nn_meta",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(64), nullable=False),
+)
+
+classes = sa.Table(
+    "nn_classes",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("teacher_hash", sa.String(64), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("expires", sa.Float, nullable=False, index=True),
+    sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    sa.Column("question", sa.Text),  # JSON {"prompt": ..., "choices": [...]} or NULL
+    sa.Column("revealed", sa.Boolean, nullable=False, default=False),
+)
+
+members = sa.Table(
+    "nn_members",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("nickname", sa.String(64), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("joined", sa.Float, nullable=False),
+)
+
+runs = sa.Table(
+    "nn_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("member_id", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("dataset", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),  # JSON, see fields.settings
+    sa.Column("curves", sa.Text, nullable=False),  # JSON {"train": {...}, "validation": {...}}
+    sa.Column("test_accuracy", sa.Float),
+    sa.Column("test_loss", sa.Float),
+    sa.Column("train_seconds", sa.Float, nullable=False),
+    sa.Column("wall_seconds", sa.Float, nullable=False),
+    sa.Column("steps", sa.Integer, nullable=False),
+    sa.Column("has_model", sa.Boolean, nullable=False, default=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.Column("created", sa.Float, nullable=False),
+)
+
+models = sa.Table(
+    "nn_models",
+    metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # nn_core model file, float16
+)
+
+drawings = sa.Table(
+    "nn_drawings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("member_id", sa.Integer, nullable=False),
+    sa.Column("label", sa.Integer, nullable=False),
+    sa.Column("pixels", sa.LargeBinary, nullable=False),  # 784 bytes, ink 0..255
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.Column("created", sa.Float, nullable=False),
+)
+
+answers = sa.Table(
+    "nn_answers",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("member_id", sa.Integer, primary_key=True),
+    sa.Column("choice", sa.Integer, nullable=False),
+)
+
+
+class SchemaError(RuntimeError):
+    """The database holds a schema this version of the app cannot use."""
+
+
+def _version(conn: Connection) -> int | None:
+    row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return None if row is None else int(row.value)
+
+
+def ensure_schema(engine: Engine) -> int:
+    """Create the tables if missing and bring them to ``SCHEMA_VERSION``; return it.
+
+    Two replicas starting at once may both try to create the tables; the loser's error is
+    harmless (the winner made them), so it simply looks again.
+    """
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                metadata.create_all(conn, checkfirst=True)
+                version = _version(conn)
+                if version is None:
+                    conn.execute(meta.insert().values(key="schema_version", value="1"))
+                    version = 1
+                if version > SCHEMA_VERSION:
+                    raise SchemaError(
+                        f"the class database has schema version {version}; this app knows "
+                        f"only up to {SCHEMA_VERSION}: update the app"
+                    )
+                while version < SCHEMA_VERSION:
+                    MIGRATIONS[version](conn)
+                    version += 1
+                    conn.execute(
+                        meta.update()
+                        .where(meta.c.key == "schema_version")
+                        .values(value=str(version))
+                    )
+                return version
+        except DBAPIError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
