@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from test_classroom_support import make_run
+from classroom_support import make_run
 
 from ui.classroom import charts, tables
 from ui.classroom.sharing import entry_from_run

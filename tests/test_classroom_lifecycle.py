@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 import pytest
-from test_classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
+from classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 
 from nn_core.model import MLP
 from ui.classroom import codes, tables

@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from test_classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
+from classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 
 from ui.classroom import codes, membership
 from ui.classroom.membership import ClassSession, join, reclaim

@@ -44,7 +44,7 @@ def student_script():
     """A page with the sidebar panel, a finished and a running run, and a drawing."""
     import numpy as np
     import streamlit as st
-    from test_classroom_support import make_run
+    from classroom_support import make_run
 
     from ui.classroom.membership import class_sidebar
     from ui.classroom.sharing import share_drawing, share_run_button
@@ -143,7 +143,7 @@ def test_a_student_answers_and_removes_only_their_own_entries():
     code, key = _start(teacher)
     store = _store()
     store.set_question(code, key, "Adam or SGD?", ["Adam", "SGD"])
-    from test_classroom_support import make_run
+    from classroom_support import make_run
 
     from ui.classroom.sharing import entry_from_run
 
@@ -172,7 +172,7 @@ def test_a_student_answers_and_removes_only_their_own_entries():
 def test_the_teacher_hides_and_shows_any_entry():
     teacher = AppTest.from_file(PAGE, default_timeout=60)
     code, _ = _start(teacher)
-    from test_classroom_support import make_run
+    from classroom_support import make_run
 
     from ui.classroom.sharing import entry_from_run
 

@@ -18,7 +18,7 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from test_classroom_support import fresh_pg_database, make_run, pg_admin_url  # noqa: F401
+from classroom_support import fresh_pg_database, make_run, pg_admin_url  # noqa: F401
 
 from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, _wait_healthy
 from ui.classroom import codes

@@ -1,0 +1,50 @@
+"""The Evaluate page in Chromium: clicking a confusion-matrix cell shows its images."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+CELL_TITLE = re.compile(r"True (\d), answered (\d)")
+
+
+def cell_title(page) -> tuple[int, int]:
+    """(true, answered) from the title of the cell's image grid."""
+    text = page.locator(".js-plotly-plot .gtitle", has_text=CELL_TITLE).first.text_content()
+    t, a = CELL_TITLE.search(text).groups()
+    return int(t), int(a)
+
+
+def test_clicking_a_confusion_cell_lists_its_images(page, app_url, snap):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(app_url + "/evaluate")
+    page.wait_for_selector("h1:has-text('Evaluate')")
+    matrix = page.locator(".js-plotly-plot", has_text="Confusion matrix").first
+    matrix.wait_for()
+    wait_for_app_idle(page)
+    snap(page, "evaluate_first_view_1280")
+    matrix.scroll_into_view_if_needed()
+    before = cell_title(page)
+    for true, answered in ((2, 2), (7, 2)):  # a diagonal cell, then a mistake cell
+        box = matrix.locator(".nsewdrag").first.bounding_box()
+        page.mouse.click(
+            box["x"] + box["width"] * (answered + 0.5) / 10,
+            box["y"] + box["height"] * (true + 0.5) / 10,
+        )
+        page.wait_for_function(
+            "(want) => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+            ".some(t => t.textContent.startsWith(want))",
+            arg=f"True {true}, answered {answered}",
+        )
+        wait_for_app_idle(page)
+        assert cell_title(page) == (true, answered) != before
+        captions = page.locator(".js-plotly-plot", has_text=CELL_TITLE).first
+        assert captions.locator(".annotation").count() >= 1  # its images, each captioned
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    wait_for_app_idle(page)
+    snap(page, "evaluate_cell_1920")

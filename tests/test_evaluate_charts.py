@@ -1,0 +1,80 @@
+"""The Evaluate page's figure builders and control helpers, without Streamlit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nn_core.calibration import coverage_curve, reliability, selective
+from nn_core.robustness import PERTURBATIONS
+from ui.evaluate import charts_curves, charts_images, charts_scores, selection
+
+NAMES = [str(k) for k in range(10)]
+
+
+def labelled(fig) -> bool:
+    """A title and, for every visible axis with data, an axis title."""
+    layout = fig.layout
+    return bool(layout.title.text) and all(
+        axis.title.text for axis in (layout.xaxis, layout.yaxis) if axis.visible is not False
+    )
+
+
+def test_confusion_figure_keeps_counts_and_shows_the_mistakes():
+    cm = np.diag(np.full(10, 100)) + np.eye(10, k=1, dtype=int) * 3
+    fig = charts_scores.confusion_figure(cm, NAMES)
+    trace = fig.data[0]
+    assert np.asarray(trace.z).sum() == cm.sum() and fig.layout.meta["chart"] == "eval_confusion"
+    assert trace.zmax == 3  # the colour tops out at the largest mistake, not at the diagonal
+    assert np.asarray(trace.customdata)[4, 5].tolist() == [4, 5]
+    rates = charts_scores.confusion_figure(cm, NAMES, normalise=True).data[0]
+    np.testing.assert_allclose(np.asarray(rates.z).sum(axis=1), 1.0)
+    assert labelled(fig)
+
+
+def test_every_figure_is_titled_and_labelled():
+    rng = np.random.default_rng(0)
+    conf = rng.uniform(0.1, 1, 200)
+    correct = rng.uniform(size=200) < conf
+    spec = PERTURBATIONS["rotate"]
+    figs = [
+        charts_scores.per_class_figure(rng.uniform(0.9, 1, 10), NAMES, 0.95),
+        charts_scores.confusion_diff_figure(rng.integers(-3, 4, (10, 10)), NAMES, "A", "B"),
+        charts_curves.robustness_figure(spec, spec.strengths, np.linspace(0.2, 1, 19), 30.0),
+        charts_curves.coverage_figure(coverage_curve(conf, correct), selective(conf, correct, 0.6)),
+        charts_curves.reliability_figure(reliability(conf, correct)),
+    ]
+    for fig in figs:
+        assert labelled(fig), fig.layout.meta
+
+
+def test_mistakes_figure_pairs_each_image_with_ten_bars():
+    rng = np.random.default_rng(1)
+    proba = rng.dirichlet(np.ones(10), 5)
+    fig = charts_images.mistakes_figure(
+        rng.uniform(size=(5, 784)), proba, np.arange(5), np.array([7, 3, 9, 1, 4]), NAMES
+    )
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == 5 and all(len(b.x) == 10 for b in bars)
+    assert fig.layout.meta == {"chart": "eval_mistakes", "ids": [7, 3, 9, 1, 4]}
+    first = bars[0].marker.color
+    assert first[int(np.argmax(proba[0]))] == charts_images.WRONG
+
+
+def test_clicked_cell_reads_customdata_or_names():
+    event = {"selection": {"points": [{"customdata": [4, 9], "x": "9", "y": "4"}]}}
+    assert selection.clicked_cell(event, NAMES) == (4, 9)
+    event = {"selection": {"points": [{"x": "Bag", "y": "Coat"}]}}
+    assert selection.clicked_cell(event, ["Coat", "Bag"]) == (0, 1)
+    assert selection.clicked_cell({"selection": {"points": []}}, NAMES) is None
+    assert selection.clicked_cell(None, NAMES) is None
+    assert (
+        selection.clicked_cell({"selection": {"points": [{"customdata": [4, 12]}]}}, NAMES) is None
+    )
+
+
+def test_pages_and_filters():
+    assert selection.n_pages(0, 24) == 1 and selection.n_pages(48, 24) == 2
+    assert selection.n_pages(49, 24) == 3
+    assert selection.page_slice(2, 24) == slice(24, 48)
+    assert selection.class_filter(selection.ANY, NAMES) is None
+    assert selection.class_filter("7", NAMES) == 7

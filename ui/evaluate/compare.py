@@ -1,0 +1,120 @@
+"""Compare two models on the same test images.
+
+Two accuracies a few tenths apart look like "about the same". Side by side, the
+difference of their confusion matrices shows which mistakes one fixes and the other
+makes, and the images one gets right and the other wrong show what that means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from nn_core.errors import ModelFileError
+from nn_core.model import MLP
+from nn_core.predictions import compare
+from ui.evaluate import cache, charts_images, charts_scores
+from ui.evaluate.charts_images import WRONG
+from ui.state import K
+
+PLOT_CONFIG = {"displayModeBar": False}
+SHOW = 24  # images shown per disagreement list
+
+
+@dataclass(frozen=True)
+class UploadedModel:
+    """A model file the visitor uploaded here: shaped like ``ui.models.ModelInUse``."""
+
+    model: MLP
+    key: Any
+    title: str
+    sentence: str
+    is_bundled: bool = False
+
+
+def read_upload(file, n_classes: int) -> UploadedModel | None:
+    """The uploaded model if it can read these images, else None after saying why."""
+    data = file.getvalue()
+    try:
+        model = MLP.load(data)
+    except ModelFileError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+    sizes = model.config.sizes
+    if sizes[0] != 784 or sizes[-1] != n_classes:
+        st.error(
+            f"This model reads {sizes[0]} pixels and answers {sizes[-1]} classes; the test "
+            f"images here have 784 pixels and {n_classes} classes.",
+            icon=":material/error:",
+        )
+        return None
+    digest = hashlib.sha1(data).hexdigest()
+    title = f"uploaded file {file.name}"
+    return UploadedModel(model, ("upload", digest), title, f"the {title}")
+
+
+def _pick(label: str, key: str, titles: list[str], default: int) -> int:
+    if st.session_state.get(key) not in titles:
+        st.session_state[key] = titles[default]
+    return titles.index(st.selectbox(label, titles, key=key))
+
+
+def compare_view(options: list, active) -> None:
+    """Choose models A and B (or upload one), then show where they differ."""
+    ds = active.dataset
+    names = list(ds.class_names)
+    file = st.file_uploader("Add a saved model (.npz)", type=["npz"], key=K.EVAL_UPLOAD)
+    if file is not None:
+        uploaded = read_upload(file, len(names))
+        if uploaded is not None:
+            options = [*options, uploaded]
+    titles = [m.title for m in options]
+    left, right = st.columns(2)
+    a = options[_pick("Model A", K.EVAL_COMPARE_A, titles, 0)]
+    with left:
+        st.caption(a.sentence)
+    with right:
+        b = options[_pick("Model B", K.EVAL_COMPARE_B, titles, min(1, len(titles) - 1))]
+        st.caption(b.sentence)
+    result = compare(cache.predictions(a, active), cache.predictions(b, active))
+    cols = st.columns(3)
+    cols[0].metric("Accuracy of A", f"{result.accuracy_a:.2%}")
+    cols[1].metric("Accuracy of B", f"{result.accuracy_b:.2%}")
+    cols[2].metric(
+        "Images they disagree on",
+        f"{len(result.only_a_right) + len(result.only_b_right):,}",
+        help="Images one model gets right and the other wrong.",
+    )
+    st.plotly_chart(
+        charts_scores.confusion_diff_figure(result.confusion_diff, names, "A", "B"),
+        config=PLOT_CONFIG,
+    )
+    st.caption(
+        "B's counts minus A's. Off the diagonal, blue is a mistake B makes less often, red "
+        "one it makes more often. Notice that a better model still has red cells."
+    )
+    pb = cache.predictions(b, active)
+    pa = cache.predictions(a, active)
+    for ids, winner, loser, chart in (
+        (result.only_a_right, "A", "B", "eval_only_a"),
+        (result.only_b_right, "B", "A", "eval_only_b"),
+    ):
+        if len(ids) == 0:
+            st.info(f"No test image that {winner} gets right and {loser} wrong.")
+            continue
+        shown = ids[:SHOW]
+        wrong_answers = (pb if loser == "B" else pa).y_pred[shown]
+        fig = charts_images.image_grid_figure(
+            ds.X_test[shown],
+            shown,
+            [names[k] for k in wrong_answers],
+            [WRONG] * len(shown),
+            chart=chart,
+            title=f"{len(ids):,} images {winner} gets right and {loser} wrong "
+            f"(first {len(shown)}; caption: {loser}'s answer)",
+        )
+        st.plotly_chart(fig, config=PLOT_CONFIG)
+    st.caption("Notice whether the disagreements are hard images for a person too.")

@@ -1,0 +1,85 @@
+"""Robustness: how the network breaks when the test images are changed a little.
+
+The network only ever saw upright, centred, MNIST-sized digits. Each slider changes the
+test images in one way; the curve shows accuracy on a fixed set of test images at every
+strength, and the examples show what the chosen strength looks like.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core.robustness import PERTURBATIONS, perturb
+from ui.evaluate import cache, charts_curves, charts_images
+from ui.evaluate.charts_images import RIGHT, WRONG
+from ui.state import K
+
+PLOT_CONFIG = {"displayModeBar": False}
+EXAMPLES = 8  # images shown before and after
+START = {"noise": 0.4, "shift": 3.0, "rotate": 30.0, "scale": 0.7, "thickness": 1.0}
+NOTICE = {
+    "noise": "the network copes with a little noise, then fails abruptly as specks "
+    "start to look like strokes.",
+    "shift": "a digit moved by three or four pixels is still obvious to us, but the "
+    "network falls apart: it learned where the ink usually is, not what a digit is.",
+    "rotate": "a digit turned by 30 degrees is still read, by 90 rarely; sixes and nines "
+    "turn into each other.",
+    "scale": "shrinking hurts more than growing: small digits leave the pixels the "
+    "network learned to look at.",
+    "thickness": "thinning one pixel erases thin strokes; thickening is tolerated for "
+    "longer, but fat digits blur into each other.",
+}
+
+
+def robustness(mu, active) -> None:
+    """One perturbation at a time: its slider, its accuracy curve and examples."""
+    ds = active.dataset
+    names = list(ds.class_names)
+    kind = st.radio(
+        "Change the test images by",
+        list(PERTURBATIONS),
+        format_func=lambda k: PERTURBATIONS[k].label,
+        horizontal=True,
+        key=K.EVAL_PERTURBATION,
+    )
+    spec = PERTURBATIONS[kind]
+    strength = st.slider(
+        f"{spec.label} ({spec.unit})",
+        spec.lo,
+        spec.hi,
+        START[kind],
+        spec.step,
+        key=f"{K.EVAL_STRENGTH}.{kind}",
+    )
+    with st.spinner(f"Measuring accuracy at every {spec.label.lower()} strength..."):
+        strengths, acc = cache.robustness_curve(mu, active, kind)
+    idx = cache.robustness_subset(ds.n_test)
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(
+            charts_curves.robustness_figure(spec, strengths, acc, strength), config=PLOT_CONFIG
+        )
+        st.caption(
+            f"Accuracy on the same {len(idx):,} test images at every strength. "
+            f"Notice: {NOTICE[kind]}"
+        )
+    with right:
+        shown = idx[:EXAMPLES]
+        changed = perturb(ds.X_test[shown], kind, strength)  # (8, 784)
+        answers = mu.model.predict(changed)
+        right_now = answers == ds.y_test[shown]
+        fig = charts_images.image_grid_figure(
+            np.concatenate([ds.X_test[shown], changed]),
+            np.concatenate([shown, shown]),
+            [names[k] for k in ds.y_test[shown]] + [names[k] for k in answers],
+            ["#222"] * len(shown) + [RIGHT if ok else WRONG for ok in right_now],
+            chart="eval_perturbed",
+            title=f"Before, and after: {spec.label} {strength:g}",
+            cols=4,
+        )
+        st.plotly_chart(fig, config=PLOT_CONFIG)
+        st.caption(
+            "Top rows: the originals with their true class. Bottom rows: changed, with the "
+            "network's answer (green right, red wrong)."
+        )

@@ -1,0 +1,133 @@
+"""The first view: the scores, accuracy per class, and the confusion matrix with the
+images behind each cell.
+
+A single accuracy hides where the network goes wrong. Per class, precision and recall
+show which classes it confuses; the confusion matrix shows with what; and the images
+behind a cell show why, often at a glance (a four closed at the top looks like a nine).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core.predictions import Predictions, cell_members, precision_recall
+from ui.evaluate import charts_images, charts_scores
+from ui.evaluate.charts_images import RIGHT, WRONG
+from ui.evaluate.selection import CELL_PAGE, clicked_cell, n_pages, page_slice
+from ui.state import K
+
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+def headline(p: Predictions) -> None:
+    """Accuracy, loss, and how many images that is, in four large numbers."""
+    result = p.summary()
+    wrong = int(result.n - np.trace(result.confusion))
+    cols = st.columns(4)
+    cols[0].metric("Test accuracy", f"{result.accuracy:.2%}")
+    cols[1].metric("Test loss (cross-entropy)", f"{result.loss:.4f}")
+    cols[2].metric("Test images", f"{result.n:,}")
+    cols[3].metric("Mistakes", f"{wrong:,}")
+
+
+def per_class(p: Predictions, class_names) -> None:
+    """Accuracy per class as bars; precision and recall per class in a small table."""
+    result = p.summary()
+    precision, recall = precision_recall(result.confusion)
+    left, right = st.columns([3, 2])
+    with left:
+        fig = charts_scores.per_class_figure(result.per_class, class_names, result.accuracy)
+        st.plotly_chart(fig, config=PLOT_CONFIG)
+        st.caption(
+            "Notice how uneven it is: the weakest class sets how much a user can trust "
+            "any single answer, whatever the overall accuracy."
+        )
+    with right:
+        st.dataframe(
+            {
+                "class": list(class_names),
+                "precision": np.nan_to_num(precision),
+                "recall": np.nan_to_num(recall),
+                "test images": result.confusion.sum(axis=1),
+            },
+            column_config={
+                "precision": st.column_config.NumberColumn(format="percent"),
+                "recall": st.column_config.NumberColumn(format="percent"),
+            },
+            hide_index=True,
+        )
+        st.caption(
+            "**Precision**: of the images it called this class, the share that are. "
+            "**Recall**: of the images of this class, the share it found (the bar on the left)."
+        )
+
+
+def _default_cell(cm: np.ndarray) -> tuple[int, int]:
+    """The most frequent mistake: the first cell worth looking at."""
+    off = np.where(np.eye(len(cm), dtype=bool), -1, cm)
+    t, p = np.unravel_index(int(np.argmax(off)), off.shape)
+    return int(t), int(p)
+
+
+def confusion(p: Predictions, ds) -> None:
+    """The confusion matrix (click a cell, or choose one below) and that cell's images."""
+    names = list(ds.class_names)
+    cm = p.summary().confusion
+    normalise = st.toggle("Show each row as rates", key=K.EVAL_NORMALISE)
+    event = st.plotly_chart(
+        charts_scores.confusion_figure(cm, names, normalise),
+        config=PLOT_CONFIG,
+        on_select="rerun",
+        selection_mode="points",
+        key=K.EVAL_MATRIX,
+    )
+    st.caption(
+        "Rows are the true classes, columns the network's answers: the diagonal is right, "
+        "everything else is a mistake. Notice which pairs light up; they look alike. "
+        "Click a cell to see its images."
+    )
+    click = clicked_cell(event, names)
+    if click is not None and click != st.session_state.get(K.EVAL_LAST_CLICK):
+        st.session_state[K.EVAL_LAST_CLICK] = click  # apply a click once, then let go
+        st.session_state[K.EVAL_CELL_TRUE], st.session_state[K.EVAL_CELL_PRED] = (
+            names[click[0]],
+            names[click[1]],
+        )
+    t0, p0 = _default_cell(cm)
+    for key, default in ((K.EVAL_CELL_TRUE, t0), (K.EVAL_CELL_PRED, p0)):
+        if st.session_state.get(key) not in names:
+            st.session_state[key] = names[default]  # first visit, or the other data set
+    left, middle, _ = st.columns([2, 2, 3])
+    true_name = left.selectbox("True class", names, key=K.EVAL_CELL_TRUE)
+    pred_name = middle.selectbox("Answered", names, key=K.EVAL_CELL_PRED)
+    cell_images(p, ds, names.index(true_name), names.index(pred_name))
+
+
+def cell_images(p: Predictions, ds, t: int, a: int) -> None:
+    """The test images of one cell, most confident first, a page at a time."""
+    names = list(ds.class_names)
+    members = cell_members(p, t, a)
+    if len(members) == 0:
+        st.info(f"No test image of class {names[t]} was answered {names[a]}.")
+        return
+    pages = n_pages(len(members), CELL_PAGE)
+    page = st.pagination(pages, key=f"{K.EVAL_CELL_PAGE}.{t}.{a}") if pages > 1 else 1
+    shown = members[page_slice(page, CELL_PAGE)]
+    verdict = "right" if t == a else "wrong"
+    title = f"True {names[t]}, answered {names[a]} ({verdict}): {len(members):,} images" + (
+        f", page {page} of {pages}" if pages > 1 else ""
+    )
+    fig = charts_images.image_grid_figure(
+        ds.X_test[shown],
+        shown,
+        [f"{c:.0%}" for c in p.confidence[shown]],
+        [RIGHT if t == a else WRONG] * len(shown),
+        chart="eval_cell_images",
+        title=title,
+    )
+    st.plotly_chart(fig, config=PLOT_CONFIG)
+    st.caption(
+        f"Above each image: how sure the network was that it is a {names[a]}. "
+        "Notice the least sure ones: often the image is ambiguous to a person too."
+    )

@@ -1,0 +1,48 @@
+"""The "not sure" threshold, shared by the Evaluate page and the Draw page.
+
+Softmax always names a winner, even for a scribble. A network allowed to say "not
+sure" whenever its top probability is below a threshold makes fewer mistakes, at the
+price of answering less often. The Evaluate page shows that trade-off on the test set;
+the Draw page applies the same threshold to the visitor's drawing, so what the class
+learns on one page holds on the other.
+
+The value lives in ``K.CONFIDENCE`` (a plain session value, not a widget's): Streamlit
+forgets a widget's state on pages where the widget is not drawn, and the threshold must
+survive a visit to the Draw page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.state import K
+
+DEFAULT = 0.6
+LOW, HIGH, STEP = 0.0, 1.0, 0.01
+
+
+def get_threshold() -> float:
+    """The current threshold in [0, 1]: answer only when the top probability reaches it."""
+    value = st.session_state.get(K.CONFIDENCE)
+    return DEFAULT if value is None else float(value)
+
+
+def _store() -> None:
+    st.session_state[K.CONFIDENCE] = float(st.session_state[K.EVAL_THRESHOLD])
+
+
+def threshold_slider(label: str = "Say “not sure” below this confidence") -> float:
+    """A slider for the threshold; returns the value and writes it to ``K.CONFIDENCE``."""
+    if st.session_state.get(K.EVAL_THRESHOLD) is None:
+        st.session_state[K.EVAL_THRESHOLD] = get_threshold()
+    value = st.slider(
+        label,
+        LOW,
+        HIGH,
+        step=STEP,
+        key=K.EVAL_THRESHOLD,
+        on_change=_store,
+        help="The network answers only when its top probability is at least this high.",
+    )
+    st.session_state[K.CONFIDENCE] = float(value)
+    return float(value)
