@@ -1,6 +1,47 @@
-"""Placeholder: being built."""
+"""Inside: the weights, activations and gradients of the visitor's network, made visible.
+
+A network is not a black box, only a large one. This page opens the visitor's current
+model (or the bundled pretrained one when they have none for this data set, and says
+which) and shows what its units look for, how one image flows through it, how healthy
+its training was, what happens when parts are cut out, and one step of backpropagation
+in real numbers. Only the chosen tab computes.
+"""
 
 import streamlit as st
 
-st.title("inside")
-st.info("Coming soon.")
+from ui import state
+from ui.inside import activations, backprop, experiments, health, weights
+from ui.inside.context import current
+from ui.state import K
+
+TABS = ["Weights", "Activations", "Health", "Experiments", "Backprop"]
+
+st.title("Inside the network")
+ins = current()
+ws = state.workspace()
+if ins is None:
+    st.info(
+        "There is no model for this data set yet: train one on the **Train** page "
+        "(the bundled pretrained model knows MNIST digits only).",
+        icon=":material/model_training:",
+    )
+    st.stop()
+st.markdown(
+    f"Looking inside **{ins.use.sentence}**: {ins.model.config.describe()}, "
+    f"{ins.model.n_params:,} weights."
+)
+if ins.notice:
+    st.caption(ins.notice)
+
+tabs = st.tabs(TABS, key=K.INSIDE_VIEW, on_change="rerun")
+views = {
+    "Weights": lambda: weights.render(ins, ws),
+    "Activations": lambda: activations.render(ins),
+    "Health": lambda: health.render(ws),
+    "Experiments": lambda: experiments.render(ins, ws),
+    "Backprop": lambda: backprop.render(ins),
+}
+for name, tab in zip(TABS, tabs, strict=True):
+    if tab.open:
+        with tab:
+            views[name]()

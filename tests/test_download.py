@@ -125,8 +125,14 @@ def site(tmp_path, serve, monkeypatch):
 
 
 def load(tmp_path, mirrors, **kwargs):
-    """load_dataset with no data folder, the tmp cache, and only the given mirrors."""
-    return load_dataset("mnist", data_dir=tmp_path / "no-data", mirrors=mirrors, **kwargs)
+    """load_dataset with no data folder, the tmp cache, and only the given mirrors.
+
+    The folder comes from NN_DATA_DIR (an explicit ``data_dir=`` that is missing is an
+    error, never a reason to look elsewhere), pointing at an empty place.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NN_DATA_DIR", str(tmp_path / "no-data"))
+        return load_dataset("mnist", mirrors=mirrors, **kwargs)
 
 
 def cache_files(tmp_path) -> list[str]:

@@ -238,7 +238,9 @@ def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
 
 def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
     app = AppTest.from_file("../app.py", default_timeout=60)
-    app.query_params.update({"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"})
+    app.query_params.update(
+        {"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"}
+    )
     app.run()
     assert not app.exception
     assert app.selectbox(key=K.TRAIN_INIT).value == "naive"

@@ -416,16 +416,32 @@ def test_subset_picks_distinct_rows_reproducibly(small):
 
     def subset(seed, n=50):
         trainer = Trainer(MLP((784, 4, 10)), X, y, TrainConfig(subset=n, seed=seed))
-        return trainer.X, trainer.y
+        assert trainer.X is X or np.shares_memory(trainer.X, X)  # an index array, no copy
+        return trainer
 
-    Xs, ys = subset(0)
-    assert Xs.shape == (50, 784) and ys.shape == (50,)
-    rows = [int(np.flatnonzero((row == X).all(axis=1))[0]) for row in Xs]
-    assert len(set(rows)) == 50 and rows == sorted(rows)
-    np.testing.assert_array_equal(ys, y[rows])
-    np.testing.assert_array_equal(subset(0)[0], Xs)
-    assert not np.array_equal(subset(1)[0], Xs)
-    assert len(subset(0, n=10_000)[0]) == len(X)  # a subset larger than the data: all of it
+    rows = subset(0).rows
+    assert rows.shape == (50,) and len(set(rows.tolist())) == 50
+    assert rows.tolist() == sorted(rows.tolist()) and subset(0).n == 50
+    np.testing.assert_array_equal(subset(0).rows, rows)
+    assert not np.array_equal(subset(1).rows, rows)
+    big = subset(0, n=10_000)
+    assert big.rows is None and big.n == len(X)  # a subset larger than the data: all of it
+
+
+def test_a_subset_run_only_ever_sees_its_rows(small):
+    X, y, _, _ = small
+    trainer = Trainer(MLP((784, 4, 10)), X, y, TrainConfig(subset=40, batch_size=8, epochs=2))
+    seen = []
+    original = trainer._next_batch
+
+    def spy():
+        Xb, yb = original()
+        seen.extend(int(np.flatnonzero((row == X).all(axis=1))[0]) for row in Xb)
+        return Xb, yb
+
+    trainer._next_batch = spy
+    trainer.run()
+    assert set(seen) == set(trainer.rows.tolist()) and len(seen) == 80  # 2 epochs of 40
 
 
 def test_validation_runs_every_eval_every_steps_and_at_the_end(small):

@@ -41,7 +41,9 @@ class SharedData:
 
     def open(self) -> dict[str, np.ndarray]:
         """The four arrays, memory-mapped read-only (no copy is made)."""
-        return {key: np.load(path, mmap_mode="r") for key, path in zip(ARRAYS, self.paths, strict=True)}
+        return {
+            key: np.load(path, mmap_mode="r") for key, path in zip(ARRAYS, self.paths, strict=True)
+        }
 
 
 def fingerprint(dataset) -> str:

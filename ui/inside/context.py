@@ -1,0 +1,83 @@
+"""What every Inside view needs: the network to look at, the images, and a memory.
+
+The page looks at the visitor's current model, or the bundled pretrained one when they
+have none for this data set, and says which. Heavy results (importance of every unit,
+a PCA of thousands of activations, the accuracy of the untouched network) are
+remembered per model version (``ModelInUse.key``), per visitor: switching views or
+moving a slider then costs milliseconds, and a retrained model is never confused with
+its predecessor.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from nn_core.data import Dataset
+from ui.active import active_dataset
+from ui.models import ModelInUse, model_in_use
+from ui.state import K
+
+SAMPLE = 2000  # test images behind importance, top activations and the PCA map
+MEMO_SIZE = 48  # results remembered per visitor (old model versions fall out first)
+
+
+@dataclass(frozen=True)
+class Inside:
+    """The model in use and the data it is shown on."""
+
+    use: ModelInUse
+    data: Dataset
+    notice: str | None  # about the data set (a sample, a fallback), or None
+
+    @property
+    def model(self):
+        return self.use.model
+
+    @property
+    def key(self) -> Hashable:
+        return (self.use.key, self.data.name, self.data.source, self.data.n_test)
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        return self.model.config.hidden
+
+    def sample(self, n: int = SAMPLE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A fixed random subset of the test set: (indices, images (n, 784), labels)."""
+        idx = sample_indices(self.data.n_test, n)
+        return idx, self.data.X_test[idx], self.data.y_test[idx]
+
+
+def sample_indices(n_test: int, n: int, seed: int = 0) -> np.ndarray:
+    """The same subset of test images on every visit, in increasing order."""
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_test, size=min(n, n_test), replace=False))
+
+
+def current() -> Inside | None:
+    """The network to look inside and its data set, or None when there is none yet."""
+    active = active_dataset()
+    use = model_in_use(active.dataset.name)
+    if use is None:
+        return None
+    return Inside(use, active.dataset, active.notice)
+
+
+def memo(name: str, key: Hashable, compute: Callable[[], object]) -> object:
+    """``compute()`` once per (name, key) for this visitor; a small LRU in session state."""
+    store = st.session_state.get(K.INSIDE_CACHE)
+    if store is None:
+        store = st.session_state[K.INSIDE_CACHE] = OrderedDict()
+    slot = (name, key)
+    if slot in store:
+        store.move_to_end(slot)
+        return store[slot]
+    value = compute()
+    store[slot] = value
+    while len(store) > MEMO_SIZE:
+        store.popitem(last=False)
+    return value
