@@ -1,23 +1,25 @@
 """Data explorer: look at the images before asking a network to learn from them.
 
 Good practice before any training: see examples, check the classes are balanced, notice
-what an average digit looks like and where the images differ, and follow one image
-through the preprocessing the network will see.
+what an average image looks like and where the images differ, see them all on one map,
+and compare one image with its class. The map and the close-up open on demand, so the
+page is on screen quickly.
 """
 
 import streamlit as st
 
-from ui import charts_data, dataview, state
+from ui import charts_data, dataview, presentation, state
 from ui.active import SOURCE_LABELS, active_dataset, title
 from ui.state import K
 
 GRID = 32  # images in the example grid (4 rows of 8)
 SHOW_SELECTED = 12  # images shown for a selection in the PCA map
-PLOT_CONFIG = {"displayModeBar": False}
+PCA_POINTS = (1000, 3000, 10000)  # dots on the PCA map: quick by default, more on request
 
 active = active_dataset()
 ds = active.dataset
 names = list(ds.class_names)
+noun = "digits" if ds.name == "mnist" else "clothes"
 
 st.title(f"Explore the data: {title(ds.name)}")
 st.markdown(
@@ -39,83 +41,89 @@ if middle.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:
 seed = int(state.get(K.DATA_SEED) or 0)
 class_id = None if choice == "All" else names.index(choice)
 idx = dataview.draw_examples(ds.y_train, class_id, GRID, seed)
-st.plotly_chart(
-    charts_data.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names),
-    config=PLOT_CONFIG,
+presentation.chart(charts_data.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names))
+presentation.note(
+    f"Random draw number {seed} from the training set. Hover an image for its number."
 )
-st.caption(f"Random draw number {seed} from the training set. Hover an image for its number.")
 
 # --- statistics ----------------------------------------------------------------------
 st.header("Classes and pixels")
 stats = dataview.cached_class_stats(*active.cache_key)
 left, right = st.columns(2)
 with left:
-    fig = charts_data.class_counts_figure(stats["train_counts"], stats["test_counts"], names)
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-with right:
-    fig = charts_data.pixel_histogram_figure(stats["hist_counts"], stats["hist_edges"])
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-st.plotly_chart(charts_data.class_means_figure(stats["means"], names), config=PLOT_CONFIG)
-st.plotly_chart(charts_data.class_variance_figure(stats["variances"], names), config=PLOT_CONFIG)
-st.caption(
-    "The average images are already recognisable: that is why even a single layer gets "
-    "most digits right. Pixels near the border never vary: they carry no information."
-)
-
-# --- PCA -----------------------------------------------------------------------------
-st.header("All the images on one map (PCA)")
-pca = dataview.cached_pca(*active.cache_key)
-st.markdown(
-    f"Each dot is one of {len(pca.indices):,} training images, placed by the two directions "
-    "in pixel space along which the images differ most. Similar images land close together."
-)
-left, right = st.columns([3, 1])
-with left:
-    event = st.plotly_chart(
-        charts_data.pca_figure(pca.coords, pca.labels, pca.indices, names, pca.explained),
-        key=K.DATA_PCA,
-        on_select="rerun",
-        selection_mode=("points", "box", "lasso"),
+    presentation.chart(
+        charts_data.class_counts_figure(stats["train_counts"], stats["test_counts"], names)
     )
 with right:
-    selected = dataview.selected_ids(event, ds.n_train)
-    if selected:
-        picked = selected[:SHOW_SELECTED]
-        fig = charts_data.example_grid_figure(
-            ds.images()[picked], ds.y_train[picked], picked, names, cols=3
+    presentation.chart(
+        charts_data.pixel_histogram_figure(stats["hist_counts"], stats["hist_edges"])
+    )
+presentation.chart(charts_data.class_means_figure(stats["means"], names))
+presentation.explain(
+    "The average images are already recognisable: a network that only compared an image "
+    f"with these ten averages would get many {noun} right. The rest of the work is in the "
+    "details, where images of one class differ:"
+)
+presentation.chart(charts_data.class_variance_figure(stats["variances"], names))
+presentation.note(dataview.variance_sentence(stats["variances"], noun))
+
+# --- PCA (on demand) -------------------------------------------------------------------
+pca_box = st.expander("**All the images on one map (PCA)**", key=K.DATA_PCA_OPEN, on_change="rerun")
+if pca_box.open:
+    with pca_box:
+        n_points = st.segmented_control(
+            "Dots on the map",
+            PCA_POINTS,
+            default=PCA_POINTS[0],
+            format_func=lambda n: f"{min(n, ds.n_train):,}",
+            key=K.DATA_PCA_POINTS,
+            help="More dots show the clusters better and take the browser longer to draw.",
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG)
-        st.caption(f"{len(picked)} of the {len(selected)} selected images.")
-    else:
-        st.caption("Click a dot, or drag a box around some, to see those images here.")
+        pca = dataview.cached_pca(*active.cache_key, n=int(n_points or PCA_POINTS[0]))
+        presentation.explain(
+            f"Each dot is one of {len(pca.indices):,} training images, placed by the two "
+            "directions in pixel space along which the images differ most. Similar images "
+            "land close together."
+        )
+        left, right = st.columns([3, 1])
+        with left:
+            event = presentation.chart(
+                charts_data.pca_figure(pca.coords, pca.labels, pca.indices, names, pca.explained),
+                key=K.DATA_PCA,
+                on_select="rerun",
+                selection_mode=("points", "box", "lasso"),
+            )
+        with right:
+            selected = dataview.selected_ids(event, ds.n_train)
+            if selected:
+                picked = selected[:SHOW_SELECTED]
+                fig = charts_data.example_grid_figure(
+                    ds.images()[picked], ds.y_train[picked], picked, names, cols=3
+                )
+                presentation.chart(fig)
+                st.caption(f"{len(picked)} of the {len(selected)} selected images.")
+            else:
+                st.caption("Click a dot, or drag a box around some, to see those images here.")
 
-# --- one image through preprocessing -------------------------------------------------
-st.header("One image on its way into the network")
-top = ds.n_train - 1
-if int(st.session_state.get(K.DATA_INDEX) or 0) > top:
-    st.session_state[K.DATA_INDEX] = top  # a smaller data set is now shown
-index = st.number_input("Training image number", 0, top, 0, 1, key=K.DATA_INDEX)
-steps = dataview.preprocessing_steps(ds.X_train[index], int(ds.y_train[index]))
-left, right = st.columns(2)
-with left:
-    fig = charts_data.pixel_grid_figure(
-        steps.raw,
-        "1 · Stored: 28 × 28 bytes, 0 … 255",
-        zmax=255,
-        values=True,
-        height=520,
-        text_size=9,
-    )
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-with right:
-    fig = charts_data.pixel_grid_figure(
-        steps.scaled, "2 · Divided by 255: floats 0 … 1", zmax=1, height=520
-    )
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-fig = charts_data.flat_strip_figure(steps.flat, "3 · Flattened: one row of 784 numbers")
-st.plotly_chart(fig, config=PLOT_CONFIG)
-st.markdown(
-    f"**4 · The label** *{names[steps.label]}* as a one-hot vector: the probabilities "
-    "a perfect network would output."
+# --- one image against its class (on demand) -------------------------------------------
+closer = st.expander(
+    "**One image up close: what makes it typical, what makes it its own**",
+    key=K.DATA_CLOSER_OPEN,
+    on_change="rerun",
 )
-st.plotly_chart(charts_data.one_hot_figure(steps.one_hot, names), config=PLOT_CONFIG)
+if closer.open:
+    with closer:
+        top = ds.n_train - 1
+        if int(st.session_state.get(K.DATA_INDEX) or 0) > top:
+            st.session_state[K.DATA_INDEX] = top  # a smaller data set is now shown
+        index = int(st.number_input("Training image number", 0, top, 7, 1, key=K.DATA_INDEX))
+        label = int(ds.y_train[index])
+        fig = charts_data.compare_figure(
+            ds.X_train[index], stats["means"][label], index, names[label]
+        )
+        presentation.chart(fig)
+        presentation.note(
+            f"Red: ink where the average {names[label]} has little; blue: the average "
+            f"{names[label]} has ink that this image lacks. How the network turns pixels "
+            "into numbers is on the Learn page."
+        )

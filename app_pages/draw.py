@@ -15,13 +15,11 @@ its import raises, and the page says so and still reads an injected drawing.)
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from nn_core.errors import ModelFileError
-from ui import charts_draw, draw, state
-from ui import data as ui_data
+from ui import charts_draw, draw, models, presentation, state
 from ui.active import active_dataset
+from ui.evaluate.threshold import get_threshold
 from ui.state import K
 
-PLOT_CONFIG = {"displayModeBar": False}
 CANVAS_SIZE = 280  # pixels: ten canvas pixels per MNIST pixel
 
 
@@ -32,14 +30,6 @@ def load_canvas():
     except (ImportError, StreamlitAPIException):
         return None
     return st_canvas
-
-
-def bundled_model():
-    """The shared pretrained model, or None if its file is missing or damaged."""
-    try:
-        return ui_data.get_default_model()
-    except ModelFileError:
-        return None
 
 
 def clear_canvas() -> None:
@@ -55,7 +45,7 @@ def canvas_image():
     clear_col.button(
         "Clear", key=K.DRAW_CLEAR, icon=":material/delete:", on_click=clear_canvas, width="stretch"
     )
-    st.space("medium")  # room for the canvas's own toolbar, which appears above it on hover
+    st.space("small")  # room for the canvas's own toolbar, which appears above it on hover
     st_canvas = load_canvas()
     image = None
     if st_canvas is None:
@@ -96,87 +86,79 @@ def show_prediction(reading: draw.Reading | None) -> None:
     )
     if reading.not_sure:
         st.warning(draw.not_sure_message(reading), icon=":material/help:")
-    fig = charts_draw.probability_figure(reading.probs, reading.class_names)
-    st.plotly_chart(fig, config=PLOT_CONFIG)
+    fig = charts_draw.probability_figure(reading.probs, reading.class_names, height=290)
+    presentation.chart(fig)
 
 
 def show_insides(reading: draw.Reading) -> None:
-    """The preprocessing strip and the saliency map, side by side."""
+    """The preprocessing strip and the saliency map, side by side, and the way Inside."""
     st.subheader("How the network sees your drawing")
     steps_col, saliency_col = st.columns([3, 2], gap="large")
     with steps_col:
-        st.plotly_chart(charts_draw.preprocess_figure(reading.steps), config=PLOT_CONFIG)
-        st.caption(
+        presentation.chart(charts_draw.preprocess_figure(reading.steps))
+        presentation.note(
             "MNIST's own recipe: cut out the ink (red box), shrink it so its longer side is "
             "20 pixels, then place it in a 28 × 28 square with its centre of mass on the "
             "centre (+). That is why a small digit in a corner is read as well as a big one."
         )
+        if st.button(
+            "Look inside the network with this drawing",
+            key=K.DRAW_INSIDE,
+            icon=":material/neurology:",
+        ):
+            state.put(K.INSIDE_DRAWING, reading.steps.centred.astype("float32"))
+            st.switch_page("app_pages/inside.py")
     with saliency_col:
         fig = charts_draw.saliency_figure(reading.steps.centred, reading.saliency, reading.label)
-        st.plotly_chart(fig, config=PLOT_CONFIG)
-        st.caption(
+        presentation.chart(fig)
+        presentation.note(
             f"Which pixels matter for **{reading.label}**: more ink on the red pixels would "
             f"make the network surer of {reading.label}, ink on the blue ones speaks against "
             f"it. (The gradient of log P({reading.label}) with respect to each input pixel.)"
         )
 
 
-def model_details(choice: draw.ModelChoice) -> None:
+def model_details(choice: draw.Choice) -> None:
     """One line about the network in use, and its recipe for those who ask."""
     model = choice.model
-    accuracy = model.meta.get("test_accuracy")
     line = f"`{model.config.describe()}` · {model.n_params:,} weights"
-    if accuracy is not None:
-        line += f" · test accuracy **{accuracy:.2%}**"
     with st.expander(f"About this model: {line}"):
-        if choice.key == draw.BUNDLED:
+        st.markdown(f"This is {choice.in_use.sentence}.")
+        if choice.id == draw.BUNDLED:
             st.markdown(
                 "Trained with this project's own trainer on the 60,000 MNIST training "
                 "digits, with random shifts, rotations and stroke widths so that it copes "
                 "with the way people draw. Rebuilt by `tools/build_default_model.py`:"
             )
             st.code(model.meta.get("command", "(recipe not recorded)"), language="bash")
-        else:
-            st.markdown("Your own model, from the Train page.")
         settings = model.meta.get("train_config")
         if settings:
             st.json(settings, expanded=False)
 
 
-def choose_model(shown: str) -> draw.ModelChoice | None:
+def choose_model(shown: str) -> draw.Choice | None:
     """The model selector; returns the network that will read the drawing."""
-    options = {
-        draw.BUNDLED: draw.bundled_choice(bundled_model(), shown),
-        draw.MINE: draw.my_choice(
-            state.get(K.MODEL),
-            state.get(K.MODEL_STATUS) or "untrained",
-            state.get(K.MODEL_ACCURACY),
-            state.get(K.MODEL_DATASET),
-        ),
-    }
-    wanted = st.radio(
-        "Which network reads your drawing?",
-        draw.CHOICES,
-        format_func=lambda key: options[key].title,
-        key=K.DRAW_MODEL_CHOICE,
-        horizontal=True,
-    )
-    choice = draw.pick(wanted, options)
-    if choice is None:
+    digit_reader = None  # with Fashion-MNIST shown, the bundled digit reader is still offered
+    if shown != "mnist":
+        digit_reader = next((m for m in models.model_options("mnist") if m.is_bundled), None)
+    offered = draw.choices(models.model_options(shown), shown, digit_reader)
+    if not offered:
         st.error(
             "No network is available: the bundled model file is missing and you have not "
             "trained one yet. Train one on the Train page, then come back."
         )
         st.page_link("app_pages/train.py", label="Go to Train", icon=":material/model_training:")
-    elif choice.key != wanted:
-        st.info(
-            f"{options[wanted].name.capitalize()} is not available, so {choice.name} reads "
-            "your drawing instead.",
-            icon=":material/info:",
-        )
-        if wanted == draw.MINE:
-            st.page_link("app_pages/train.py", label="Train a model", icon=":material/model_training:")
-    return choice
+        return None
+    titles = {c.id: c.title for c in offered}
+    if st.session_state.get(K.DRAW_MODEL_CHOICE) not in titles:
+        st.session_state[K.DRAW_MODEL_CHOICE] = offered[0].id  # e.g. a run was forgotten
+    wanted = st.selectbox(
+        "Which network reads your drawing?",
+        list(titles),
+        format_func=titles.get,
+        key=K.DRAW_MODEL_CHOICE,
+    )
+    return draw.pick(wanted, offered)
 
 
 def add_to_class_set(image, class_names) -> None:
@@ -199,7 +181,7 @@ def empty_class_set() -> None:
     state.put(K.DRAW_MESSAGE, ("success", "The class set is empty again."))
 
 
-def class_set_section(choice: draw.ModelChoice, reading: draw.Reading | None) -> None:
+def class_set_section(choice: draw.Choice, reading: draw.Reading | None) -> None:
     """Collect the class's drawings with their true labels, score the model, download them."""
     st.divider()
     st.subheader("Your class's own test set")
@@ -255,36 +237,53 @@ def class_set_section(choice: draw.ModelChoice, reading: draw.Reading | None) ->
         st.button("Empty the set", key=K.DRAW_EMPTY_SET, on_click=empty_class_set)
     images, _ = draw.class_set_arrays(items)
     fig = charts_draw.class_set_figure(images, score.labels, score.predictions, names)
-    st.plotly_chart(fig, config=PLOT_CONFIG)
+    presentation.chart(fig)
     st.caption("The latest drawings: green when read right, red with the wrong answer after →.")
 
 
 st.title("Draw a digit")
-st.markdown(
+presentation.explain(
     "Write a digit with your mouse, finger or pen. The network reads it the moment you "
     "lift the pen, exactly as it reads an MNIST image."
 )
-chosen = choose_model(active_dataset().dataset.name)
-if chosen is None:
-    st.stop()
-model_details(chosen)
-if chosen.note:
-    st.warning(chosen.note, icon=":material/warning:")
+shown = active_dataset().requested  # a model of yours needs no data on disk to read drawings
 
 
 @st.fragment
-def drawing_board(choice: draw.ModelChoice) -> None:
+def drawing_board() -> None:
     """Everything that follows the pen. A fragment: a stroke reruns only this part of the
-    page, not the sidebar and the rest of the app, so the answer comes back sooner."""
+    page, not the sidebar and the rest of the app, so the answer comes back sooner.
+    The canvas and the answer come first, so both are on screen without scrolling."""
     canvas_col, answer_col = st.columns([2, 3], gap="large")
+    with answer_col:
+        choice = choose_model(shown)
     with canvas_col:
         drawing = canvas_image()
-    reading = draw.read_drawing(choice.model, drawing, choice.class_names)
+    if choice is None:
+        return
+    threshold = get_threshold()
+    reading = draw.read_drawing(choice.model, drawing, choice.class_names, threshold)
     with answer_col:
         show_prediction(reading)
+        if choice.note:
+            st.warning(choice.note, icon=":material/warning:")
+    model_details(choice)
+    if choice.id != draw.MINE:
+        st.page_link(
+            "app_pages/train.py",
+            label="Train your own model to choose it here",
+            icon=":material/model_training:",
+        )
     if reading is not None:
+        if reading.not_sure or not presentation.is_on():
+            st.markdown(draw.threshold_sentence(threshold))
+            st.page_link(
+                "app_pages/evaluate.py",
+                label="Change the threshold on the Evaluate page",
+                icon=":material/fact_check:",
+            )
         show_insides(reading)
     class_set_section(choice, reading)
 
 
-drawing_board(chosen)
+drawing_board()

@@ -7,7 +7,7 @@ from ui.lesson import locked_keys, share_box, show_lesson_notes
 from ui.limits import LIMITS
 from ui.train import panel
 from ui.train.history import history
-from ui.train.widgets import current_values, limits_caption, render_settings
+from ui.train.widgets import current_values, limits_caption, pace_widgets, render_settings
 
 st.title("Train a network")
 st.markdown(
@@ -26,6 +26,7 @@ with settings_col:
     st.caption(limits_caption(LIMITS) + " Settings apply when you press **Start**.")
     share_box(current_values(LIMITS))
 with live_col:
+    pace_widgets(locked_keys())
     panel.controls(LIMITS)
     panel.live_panel(LIMITS)
     panel.compare_picker()

@@ -43,6 +43,12 @@ def test_probability_bars_name_clothes():
     assert fig.data[0].y[9] == "<b>Ankle boot</b>" and "Trouser" in fig.data[0].y
 
 
+def test_probability_labels_are_readable():
+    fig = charts_draw.probability_figure(np.eye(10)[3], DATASETS["mnist"].class_names)
+    assert fig.data[0].textfont.size >= 14 and fig.data[0].constraintext == "none"
+    assert fig.layout.yaxis.tickfont.size >= 14 and fig.layout.title.font.size >= 16
+
+
 def test_fade():
     assert charts_draw.fade("#1f77b4", 0.5) == "rgba(31, 119, 180, 0.5)"
 
@@ -116,5 +122,6 @@ def test_class_set_thumbnails():
     assert captions[0] == "<b>5</b>" and captions[-1] == "<b>4→5</b>"
     colours = [a.font.color for a in fig.layout.annotations]
     assert colours[-1] == charts_draw.WRONG and set(colours[:-1]) == {charts_draw.RIGHT}
-    ids = np.asarray(fig.data[0].customdata)
-    assert ids.max() == n - 1 and ids[ids >= 0].min() == n - 20  # numbered within the whole set
+    assert fig.data[0].type == "image"  # the thumbnails are one picture
+    ids = np.asarray(fig.data[1].customdata)
+    assert ids.tolist() == list(range(n - 20, n))  # numbered within the whole set

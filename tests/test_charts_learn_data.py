@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from PIL import Image
 
 from nn_core.activations import ACTIVATIONS
-from ui import charts_data, charts_learn, dataview
+from nn_core.model import MLP
+from nn_core.presets import PRESETS
+from ui import charts_data, charts_learn, dataview, palette, presentation
 from ui.palette import CLASS_COLORS
 
 NAMES = [str(d) for d in range(10)]
@@ -15,6 +21,76 @@ NAMES = [str(d) for d in range(10)]
 
 def _meta(fig: go.Figure) -> str:
     return fig.layout.meta["chart"]
+
+
+def picture(fig: go.Figure) -> np.ndarray:
+    """The pixels of a figure's PNG picture (its first trace), decoded by Pillow."""
+    source = fig.data[0].source
+    assert fig.data[0].type == "image" and source.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+
+
+def contrast_with_white(color: str) -> float:
+    """WCAG contrast ratio of ``#rrggbb`` against white."""
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return 1.05 / (linear @ [0.2126, 0.7152, 0.0722] + 0.05)
+
+
+# --- the shared look ------------------------------------------------------------------
+
+
+def test_png_round_trip_grey_and_colour():
+    rng = np.random.default_rng(0)
+    grey = rng.integers(0, 256, (13, 29), dtype=np.uint8)
+    rgb = rng.integers(0, 256, (7, 5, 3), dtype=np.uint8)
+    for pixels in (grey, rgb):
+        decoded = np.asarray(Image.open(io.BytesIO(palette.png_bytes(pixels))))
+        np.testing.assert_array_equal(decoded, pixels)
+
+
+def test_colour_scales_map_values_to_pixels():
+    values = np.array([[0.0, 0.5, 1.0, np.nan]])
+    np.testing.assert_array_equal(palette.ink_pixels(values), [[255, 127, 0, 255]])
+    rgb = palette.colour_pixels(values, [[0, "#ffffff"], [1, "#000080"]])
+    assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[0, 2].tolist() == [0, 0, 128]
+    assert rgb[0, 1].tolist() == [128, 128, 192] and rgb[0, 3].tolist() == [255, 255, 255]
+
+
+def test_class_colours_read_on_white():
+    """No pale yellow or cyan: every class colour, used for captions and thin lines,
+    keeps at least a 3:1 contrast with the white page."""
+    assert len(set(CLASS_COLORS)) == 10
+    assert min(contrast_with_white(c) for c in CLASS_COLORS) >= 3.0
+
+
+def test_base_layout_sets_the_classroom_sizes():
+    fig = go.Figure(go.Scatter(x=[1], y=[2]))
+    fig = palette.base_layout(fig, "demo", "A title", 300)
+    assert fig.layout.meta == {"chart": "demo"} and fig.layout.height == 300
+    assert fig.layout.title.font.size >= 16 and fig.layout.title.x == 0
+    assert fig.layout.xaxis.tickfont.size >= 14 and fig.layout.yaxis.tickfont.size >= 14
+    assert fig.layout.margin.t >= 50  # the title has its own room above the plot
+    untitled = palette.base_layout(go.Figure(), "demo", None, 200)
+    assert untitled.layout.title.text is None and untitled.layout.margin.t == 10
+
+
+@pytest.mark.parametrize("high", [9, 7_840_000, 1e12, 1e30])
+def test_log_ticks_at_most_eight(high):
+    ticks = palette.log_ticks(1, high)
+    assert len(ticks) <= 8 and ticks[0] == 1 and ticks[-1] >= high / 1000
+    assert all(b / a >= 10 for a, b in zip(ticks, ticks[1:], strict=False))
+
+
+def test_presentation_enlarges_heights_and_text():
+    fig = charts_learn.softmax_figure(charts_learn.EXAMPLE_SCORES, 1.0, NAMES)
+    fig.update_layout(title={"text": "t", "font": {"size": 20}})
+    big = presentation.enlarge(go.Figure(fig), 1.5)
+    assert big.layout.height == round(fig.layout.height * 1.5)
+    assert big.layout.font.size == round(fig.layout.font.size * 1.5)
+    assert big.layout.title.font.size == 30
+    assert big.layout.xaxis2.tickfont.size == round(fig.layout.xaxis2.tickfont.size * 1.5)
+    assert big.data[1].textfont.size == round(fig.data[1].textfont.size * 1.5)
 
 
 # --- Learn page --------------------------------------------------------------------
@@ -84,6 +160,31 @@ def test_backprop_figure_and_shape_tables_follow_depth():
     assert back[1]["dA below = dZ·Wᵀ"] == "not needed"
 
 
+def test_learn_names_the_network_on_screen():
+    default = charts_learn.network_shown(None)
+    assert default.config.sizes == PRESETS["default"].model.sizes == (784, 256, 10)
+    assert default.sentence.startswith("the default network")
+
+    class InUse:  # what ui.models.model_in_use returns, reduced to what Learn reads
+        def __init__(self, model, sentence, is_bundled):
+            self.model, self.sentence, self.is_bundled = model, sentence, is_bundled
+
+    mine = MLP((784, 64, 10), activation="tanh")
+    shown = charts_learn.network_shown(InUse(mine, "your model (run #3)", False))
+    assert shown.config.sizes == (784, 64, 10) and shown.sentence == "your model (run #3)"
+    bundled = charts_learn.network_shown(InUse(MLP((784, 32, 10)), "the bundled model", True))
+    assert bundled.config.sizes == (784, 256, 10)  # Learn explains what a student will train
+
+
+def test_lesson_ends_on_draw_only_for_digits():
+    digits = charts_learn.lesson_words("mnist")
+    assert "handwriting" in digits.next_steps and digits.links[-1][0] == "app_pages/draw.py"
+    clothes = charts_learn.lesson_words("fashion-mnist")
+    assert "handwriting" not in clothes.next_steps and "digit" not in clothes.noun
+    pages = [page for page, _, _ in clothes.links]
+    assert "app_pages/draw.py" not in pages and "app_pages/evaluate.py" in pages
+
+
 # --- Data explorer -----------------------------------------------------------------
 
 
@@ -94,35 +195,49 @@ def test_tile_places_images_and_owners():
     assert set(np.unique(owner).tolist()) == {-1, 0, 1, 2}
     for i, v in enumerate((0.1, 0.2, 0.3)):
         assert np.allclose(canvas[owner == i], v) and (owner == i).sum() == 784
+        top, left = charts_data.tile_origin(i, cols=2)
+        assert owner[top, left] == i and owner[top + 27, left + 27] == i
     assert np.isnan(canvas[owner == -1]).all()
 
 
-def test_example_grid_carries_labels_ids_and_colors():
+def test_example_grid_is_one_picture_with_ids_labels_and_colors():
     rng = np.random.default_rng(0)
     images = rng.random((6, 28, 28))
     labels = np.array([3, 1, 4, 1, 5, 9])
     ids = np.array([100, 101, 102, 103, 104, 105])
     fig = charts_data.example_grid_figure(images, labels, ids, NAMES, cols=3)
-    heat = fig.data[0]
-    assert set(np.unique(heat.customdata).tolist()) == {-1, *ids.tolist()}
+    pixels = picture(fig)
+    canvas, _ = charts_data.tile(images, 3)
+    np.testing.assert_array_equal(pixels, palette.ink_pixels(canvas))
+    top, left = charts_data.tile_origin(4, cols=3)
+    np.testing.assert_array_equal(
+        pixels[top : top + 28, left : left + 28], palette.ink_pixels(images[4])
+    )
+    assert list(fig.data[1].customdata) == ids.tolist()  # hover and click: the image number
     captions = [a.text for a in fig.layout.annotations]
     assert captions == [f"<b>{n}</b>" for n in "314159"]
     assert fig.layout.annotations[0].font.color == CLASS_COLORS[3]
+    assert len(fig.to_json()) < 30_000  # a picture, not 7,000 numbers with hover labels
 
 
 def test_statistics_figures_hold_the_statistics():
     counts = charts_data.class_counts_figure(np.arange(10) + 5, np.arange(10), NAMES)
     assert list(counts.data[0].y) == list(range(5, 15)) and list(counts.data[1].x) == NAMES
+    assert counts.layout.legend.x > 1  # beside the plot, never on the bars or the title
     hist_counts, edges = np.array([5, 3, 1, 0]), np.linspace(0, 1, 5)
     hist = charts_data.pixel_histogram_figure(hist_counts, edges)
     assert list(hist.data[0].y) == [5, 3, 1, 0]
     np.testing.assert_allclose(hist.data[0].x, [0.125, 0.375, 0.625, 0.875])
+    assert hist.layout.yaxis.type == "log" and len(hist.layout.yaxis.tickvals) <= 8
     means = np.random.default_rng(0).random((10, 784))
     fig = charts_data.class_means_figure(means, NAMES)
-    z = np.asarray(fig.data[0].z, dtype=float)
-    assert np.nansum(z) == pytest.approx(means.sum(), rel=1e-5)
+    top, left = charts_data.tile_origin(7, cols=10)
+    tile7 = picture(fig)[top : top + 28, left : left + 28]
+    np.testing.assert_array_equal(tile7, palette.ink_pixels(means[7].reshape(28, 28), means.max()))
     var = charts_data.class_variance_figure(means * 0.1, NAMES)
-    assert _meta(var) == "class_variance" and var.data[0].showscale
+    assert _meta(var) == "class_variance" and var.data[-1].marker.showscale
+    assert var.layout.title.text == "Pixel variance within each class"
+    assert "mean variance" in var.data[1].text[0]
 
 
 def test_pca_figure_one_trace_per_class_with_image_ids():
@@ -136,14 +251,41 @@ def test_pca_figure_one_trace_per_class_with_image_ids():
     assert sorted(np.concatenate([t.customdata for t in fig.data]).tolist()) == list(range(30))
     assert fig.data[7].marker.color == CLASS_COLORS[7]
     assert "of the variance" in fig.layout.xaxis.title.text
+    np.testing.assert_allclose(fig.data[0].x, result.coords[result.labels == 0, 0], atol=1e-3)
 
 
-def test_preprocessing_figures():
+def test_pixels_to_numbers_figures():
     steps = dataview.preprocessing_steps(np.linspace(0, 1, 784), 2)
-    raw = charts_data.pixel_grid_figure(steps.raw, "raw", zmax=255, values=True)
-    assert np.array_equal(np.asarray(raw.data[0].z), steps.raw)
-    assert raw.data[0].text[27][27] == "255" and raw.data[0].text[0][0] == ""
+    image = charts_data.image_figure(steps.raw, "raw", zmax=255, patch=(3, 4, 8))
+    np.testing.assert_array_equal(picture(image), palette.ink_pixels(steps.raw, 255))
+    frame = image.layout.shapes[-1]
+    assert (frame.x0, frame.y0, frame.x1, frame.y1) == (3.5, 2.5, 11.5, 10.5)
+    patch = charts_data.patch_figure(steps.raw, 3, 4, 8)
+    np.testing.assert_array_equal(patch.data[0].z, steps.raw[3:11, 4:12])
+    v = int(steps.raw[3, 4])
+    assert patch.data[0].text[0][0] == f"<b>{v}</b><br>{v / 255:.2f}"
+    assert patch.data[0].textfont.size >= 14  # readable, unlike 784 numbers at 7 px
     strip = charts_data.flat_strip_figure(steps.flat)
     assert np.asarray(strip.data[0].z).shape == (1, 784)
-    hot = charts_data.one_hot_figure(steps.one_hot, NAMES)
+    hot = charts_data.one_hot_figure(steps.one_hot, NAMES, "title")
     assert list(np.asarray(hot.data[0].z)[0]) == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert hot.layout.xaxis.side != "top"  # the class names stay clear of the title
+
+
+def test_compare_figure_shows_image_mean_and_difference():
+    image = np.zeros((28, 28))
+    image[5:20, 10:14] = 1.0  # a bar
+    mean = np.zeros((28, 28))
+    mean[5:20, 16:20] = 0.5  # the "average" has ink elsewhere
+    fig = charts_data.compare_figure(image, mean, 42, "1")
+    pixels = picture(fig)
+    assert [a.text for a in fig.layout.annotations] == [
+        "<b>image #42</b>",
+        "<b>average 1</b>",
+        "<b>difference</b>",
+    ]
+    top, left = charts_data.tile_origin(2, cols=3)
+    diff = pixels[top : top + 28, left : left + 28].astype(int)
+    red, blue = diff[10, 12], diff[10, 18]
+    assert red[0] > red[2] + 100 and blue[2] > blue[0] + 50  # more ink red, less ink blue
+    assert diff[0, 0].tolist() == [255, 255, 255]  # no difference: white

@@ -102,3 +102,27 @@ def test_selected_ids_reads_customdata():
     assert dataview.selected_ids(event, n=100) == [12, 40]  # each image once
     assert dataview.selected_ids(event, n=20) == [12]  # 40 belongs to a bigger data set
     assert dataview.selected_ids(None, n=100) == []
+
+
+def test_busy_patch_holds_blank_ink_and_the_greys_between():
+    raw = np.zeros((28, 28), np.uint8)
+    raw[10:18, 12:14] = 255  # a stroke ...
+    raw[10:18, 14] = 120  # ... with a grey edge
+    top, left = dataview.busy_patch(raw, 8)
+    window = raw[top : top + 8, left : left + 8]
+    assert (window == 120).sum() == 8  # the whole grey edge is in view
+    assert (window == 0).any() and (window == 255).any()
+
+
+def test_variance_sentence_is_true_for_either_data_set():
+    quiet_border = np.full((10, 28, 28), 0.05)
+    quiet_border[:, :3, :] = quiet_border[:, -3:, :] = 0
+    quiet_border[:, :, :3] = quiet_border[:, :, -3:] = 0
+    border, overall = dataview.blank_share(quiet_border.reshape(10, 784))
+    assert border == 1.0 and overall == pytest.approx(1 - 22 * 22 / 784)
+    digits = dataview.variance_sentence(quiet_border.reshape(10, 784), "digits")
+    assert "100% of the pixels near the border hardly ever vary" in digits
+    busy = np.full((10, 784), 0.05)  # clothes fill the frame: the border varies too
+    clothes = dataview.variance_sentence(busy, "clothes")
+    assert "never vary" not in clothes and "hardly ever vary" not in clothes
+    assert "even the border varies" in clothes

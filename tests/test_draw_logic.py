@@ -13,6 +13,7 @@ from nn_core import canvas_to_mnist, load_default_model
 from nn_core.data import DATASETS, load_sample
 from nn_core.model import MLP
 from ui import draw
+from ui.models import ModelInUse
 
 FASHION = DATASETS["fashion-mnist"].class_names
 
@@ -125,8 +126,33 @@ def test_not_sure_below_the_threshold():
     assert hesitant.not_sure and hesitant.runner_up == 2
     message = draw.not_sure_message(hesitant)
     assert "**1** (55%)" in message and "**2** (30%)" in message
-    probs = np.array([0.0, draw.NOT_SURE_BELOW, 1 - draw.NOT_SURE_BELOW] + [0.0] * 7)
-    assert not draw.Reading(reading.steps, probs, reading.saliency, draw.DIGITS).not_sure
+    probs = np.array([0.0, 0.6, 0.4] + [0.0] * 7)
+    assert not draw.Reading(reading.steps, probs, reading.saliency, draw.DIGITS, 0.6).not_sure
+    assert draw.Reading(reading.steps, probs, reading.saliency, draw.DIGITS, 0.61).not_sure
+
+
+def test_the_threshold_in_force_decides():
+    lenient = draw.read_drawing(uniform_model(), paint(ONE), draw.DIGITS, threshold=0.05)
+    assert lenient.threshold == 0.05 and not lenient.not_sure
+    strict = draw.read_drawing(model_for_one(), paint(ONE), draw.DIGITS, threshold=0.999)
+    assert strict.not_sure  # even a 99 % answer is "not sure" at 99.9 %
+    assert "**5%**" in draw.threshold_sentence(0.05) and "Evaluate" in draw.threshold_sentence(0.5)
+
+
+def test_not_sure_advice_is_what_actually_helps():
+    reading = draw.read_drawing(uniform_model(), paint(ONE), draw.DIGITS)
+    digits = draw.not_sure_message(reading)
+    assert "bigger" not in digits  # the drawing is enlarged to 20 pixels anyway
+    assert "single digit" in digits and "weak spot" in digits and "side by side" in digits
+    clothes = draw.not_sure_message(draw.read_drawing(uniform_model(), paint(ONE), FASHION))
+    assert "digit" not in clothes and "clothes" in clothes
+
+
+def model_for_one() -> MLP:
+    """A network that is 99 % sure of 1 whatever it sees."""
+    net = uniform_model()
+    net.dense[0].b[1] = 7.0
+    return net
 
 
 def test_labels_follow_the_models_class_names():
@@ -158,37 +184,49 @@ def test_concurrent_reads_on_one_shared_model_agree_with_serial_reads(model, red
 # --- choosing the model ------------------------------------------------------------------
 
 
-def test_bundled_choice(model):
-    choice = draw.bundled_choice(model, "mnist")
-    assert choice.available and choice.class_names == draw.DIGITS and choice.note is None
-    assert f"{model.meta['test_accuracy']:.1%}" in choice.title
-    fashion = draw.bundled_choice(model, "fashion-mnist")
-    assert "digit" in fashion.note and "Fashion-MNIST" in fashion.note
-    missing = draw.bundled_choice(None, "mnist")
-    assert not missing.available and "not available" in missing.title
+def in_use(model, dataset="mnist", bundled=False, key=("current", 1), run_id=None):
+    """A ``ui.models.ModelInUse`` as the page gets it from ``ui.models``."""
+    names = DATASETS[dataset].class_names
+    title = "Bundled pretrained model" if bundled else "Your model"
+    sentence = "the bundled pretrained model" if bundled else "your model"
+    return ModelInUse(model, key, title, sentence, dataset, names, bundled, run_id)
 
 
-def test_my_choice():
-    net = MLP((784, 16, 10))
-    assert not draw.my_choice(None, "untrained", None, None).available
-    assert not draw.my_choice(net, "untrained", None, "mnist").available
-    mine = draw.my_choice(net, "trained", 0.97, "mnist")
-    assert mine.available and "97.0%" in mine.title and mine.note is None
-    clothes = draw.my_choice(net, "trained", 0.88, "fashion-mnist")
-    assert clothes.class_names == FASHION and "Fashion-MNIST" in clothes.note
-    assert "still training" in draw.my_choice(net, "training", None, "mnist").title
+def test_choice_ids_survive_retraining(model):
+    assert draw.choice_id(in_use(model, bundled=True, key=("bundled",))) == draw.BUNDLED
+    assert draw.choice_id(in_use(MLP((784, 10)), key=("current", 9))) == draw.MINE
+    assert draw.choice_id(in_use(MLP((784, 10)), key=("run", 3), run_id=3)) == "run-3"
 
 
-def test_pick_falls_back_to_what_is_available(model):
-    bundled = draw.bundled_choice(model, "mnist")
-    none_yet = draw.my_choice(None, "untrained", None, None)
-    mine = draw.my_choice(MLP((784, 10)), "trained", 0.9, "mnist")
-    assert draw.pick(draw.MINE, {draw.BUNDLED: bundled, draw.MINE: mine}) is mine
-    assert draw.pick(draw.MINE, {draw.BUNDLED: bundled, draw.MINE: none_yet}) is bundled
-    assert draw.pick(None, {draw.BUNDLED: bundled, draw.MINE: mine}) is bundled
-    no_file = draw.bundled_choice(None, "mnist")
-    assert draw.pick(draw.BUNDLED, {draw.BUNDLED: no_file, draw.MINE: mine}) is mine
-    assert draw.pick(draw.BUNDLED, {draw.BUNDLED: no_file, draw.MINE: none_yet}) is None
+def test_notes_for_the_data_set_on_screen(model):
+    bundled = in_use(model, bundled=True, key=("bundled",))
+    assert draw.note_for(bundled, "mnist") is None
+    note = draw.note_for(bundled, "fashion-mnist")
+    assert "MNIST digits" in note and "Fashion-MNIST" in note and "draw a digit" in note
+    clothes = draw.note_for(in_use(MLP((784, 10)), "fashion-mnist"), "fashion-mnist")
+    assert "clothing" in clothes and "Fashion-MNIST" in clothes
+
+
+def test_choices_keep_the_digit_reader_for_fashion(model):
+    bundled = in_use(model, bundled=True, key=("bundled",))
+    mine = in_use(MLP((784, 10)), "fashion-mnist")
+    offered = draw.choices([mine], "fashion-mnist", digit_reader=bundled)
+    assert [c.id for c in offered] == [draw.MINE, draw.BUNDLED]
+    assert offered[0].class_names == FASHION and offered[1].class_names == draw.DIGITS
+    assert "draw a digit" in offered[1].note
+    same = draw.choices([bundled], "mnist", digit_reader=bundled)
+    assert [c.id for c in same] == [draw.BUNDLED]  # offered once
+    assert draw.choices([], "mnist") == []
+
+
+def test_pick_falls_back_to_what_is_offered(model):
+    bundled = in_use(model, bundled=True, key=("bundled",))
+    offered = draw.choices([in_use(MLP((784, 10))), bundled], "mnist")
+    assert draw.pick(draw.BUNDLED, offered).id == draw.BUNDLED
+    assert draw.pick(draw.MINE, offered).id == draw.MINE
+    assert draw.pick("run-5", offered).id == draw.MINE  # forgotten: the first offered
+    assert draw.pick(None, offered).id == draw.MINE
+    assert draw.pick(draw.MINE, []) is None
 
 
 # --- the class's own test set --------------------------------------------------------------

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from apptest_support import plotly_charts as charts
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from ui import charts_data, dataview, palette
 from ui import data as ui_data
-from ui import dataview
 from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -25,30 +28,65 @@ def sample_data(bundled_sample_only):
 
 
 def grid_ids(at: AppTest) -> set[int]:
-    """The image numbers shown in the example grid (read from its hover data)."""
-    ids = np.asarray(charts(at)["examples"][0]["data"][0]["customdata"])
-    return set(ids[ids >= 0].tolist())
+    """The image numbers shown in the example grid (read from its hover markers)."""
+    return set(np.asarray(charts(at)["examples"][0]["data"][1]["customdata"]).tolist())
 
 
-def open_data_page() -> AppTest:
+def picture(spec: dict) -> np.ndarray:
+    """The pixels of a chart's PNG picture (its first trace)."""
+    source = spec["data"][0]["source"]
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
+
+
+def open_data_page(*opened: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/data.py")
+    for key in opened:  # on-demand sections to open, as a click on their expander does
+        at.session_state[key] = True
+    at.run()
     assert not at.exception, at.exception
     return at
 
 
 def test_page_shows_every_view(sample_data):
-    at = open_data_page()
+    at = open_data_page(K.DATA_PCA_OPEN, K.DATA_CLOSER_OPEN)
     found = charts(at)
     for chart in ("examples", "class_counts", "pixel_histogram", "class_means", "pca"):
         assert chart in found
-    assert {"class_variance", "pixel_grid", "flat_strip", "one_hot"} <= set(found)
+    assert {"class_variance", "compare"} <= set(found)
+    assert not {"pixel_grid", "flat_strip", "one_hot"} & set(found)  # Learn's, not repeated
     counts = found["class_counts"][0]["data"]
     assert list(counts[0]["y"]) == np.bincount(sample_data.y_train, minlength=10).tolist()
     assert list(counts[1]["y"]) == np.bincount(sample_data.y_test, minlength=10).tolist()
     assert len(grid_ids(at)) == 32
-    assert sum(len(t["x"]) for t in found["pca"][0]["data"]) == 3000
+    assert sum(len(t["x"]) for t in found["pca"][0]["data"]) == 1000
+    headers = [h.value for h in at.header]
+    assert headers == ["Examples", "Classes and pixels"]
+    assert found["class_variance"][0]["layout"]["title"]["text"] == (
+        "Pixel variance within each class"
+    )
+    assert any("pixels near the border hardly ever vary" in c.value for c in at.caption)
+
+
+def test_first_screen_sends_little_and_leaves_the_rest_closed(sample_data):
+    at = open_data_page()
+    found = charts(at)
+    assert "pca" not in found and "compare" not in found
+    assert len(at.expander) >= 2
+    size = sum(len(e.proto.spec) for e in at.get("plotly_chart"))
+    assert size < 150_000  # was about 800 kB of chart data with heatmaps
+
+
+def test_more_dots_on_the_pca_map_on_request(sample_data):
+    at = open_data_page(K.DATA_PCA_OPEN)
+    first = charts(at)["pca"][0]["data"]
+    at.button_group(key=K.DATA_PCA_POINTS).set_value(3000).run()
+    assert not at.exception, at.exception
+    more = charts(at)["pca"][0]["data"]
+    assert sum(len(t["x"]) for t in more) == 3000
+    ids = set(np.concatenate([np.asarray(t["customdata"]) for t in first]).tolist())
+    assert ids < set(np.concatenate([np.asarray(t["customdata"]) for t in more]).tolist())
 
 
 def test_class_filter_shows_only_that_class(sample_data):
@@ -74,25 +112,26 @@ def test_new_draw_changes_the_images_reproducibly(sample_data):
     assert second == set(expected.tolist())
 
 
-def test_index_picks_the_image_followed_through_preprocessing(sample_data):
-    at = open_data_page()
+def test_index_picks_the_image_compared_with_its_class(sample_data):
+    at = open_data_page(K.DATA_CLOSER_OPEN)
     at.number_input(key=K.DATA_INDEX).set_value(123).run()
     assert not at.exception, at.exception
-    raw, scaled = charts(at)["pixel_grid"]
-    expected = np.rint(sample_data.X_train[123] * 255).reshape(28, 28)
-    assert np.array_equal(raw["data"][0]["z"], expected)
-    np.testing.assert_allclose(scaled["data"][0]["z"], expected / 255, rtol=1e-6)
-    strip = charts(at)["flat_strip"][0]["data"][0]["z"]
-    np.testing.assert_allclose(np.asarray(strip).reshape(-1), expected.reshape(-1) / 255, rtol=1e-6)
-    hot = np.asarray(charts(at)["one_hot"][0]["data"][0]["z"]).reshape(-1)
-    assert hot.argmax() == sample_data.y_train[123] and hot.sum() == 1
+    spec = charts(at)["compare"][0]
+    label = sample_data.y_train[123]
+    captions = [a["text"] for a in spec["layout"]["annotations"]]
+    assert captions[:2] == ["<b>image #123</b>", f"<b>average {label}</b>"]
+    pixels = picture(spec)
+    top, left = charts_data.tile_origin(0, cols=3)
+    shown = pixels[top : top + 28, left : left + 28, 0]
+    expected = palette.ink_pixels(sample_data.X_train[123].reshape(28, 28))
+    assert np.abs(shown.astype(int) - expected).max() <= 1
 
 
 @pytest.mark.skipif(not REAL_DATA, reason="set NN_DATA_DIR (e.g. /work/shared) for full data")
 def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
     ui_data.get_dataset.clear()
-    at = open_data_page()
+    at = open_data_page(K.DATA_CLOSER_OPEN)
     at.number_input(key=K.DATA_INDEX).set_value(59_999).run()
     at.selectbox(key=K.DATA_CLASS).set_value("7").run()
     at.session_state[K.DATASET] = "fashion-mnist"

@@ -21,6 +21,7 @@ from nn_core.model import MLP
 from ui import data as ui_data
 from ui import draw
 from ui.state import K
+from ui.train.workspace import TrainWorkspace
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/draw.py"
@@ -65,12 +66,12 @@ def open_draw_page(**state) -> AppTest:
 
 
 def use_my_model(at: AppTest, model: MLP, dataset: str = "mnist") -> None:
-    at.session_state[K.MODEL] = model
-    at.session_state[K.MODEL_STATUS] = "trained"
-    at.session_state[K.MODEL_ACCURACY] = 0.5
-    at.session_state[K.MODEL_DATASET] = dataset
+    """Give the visitor a model of their own (as Train does), then choose it."""
+    workspace = TrainWorkspace()
+    workspace.add_model(model, "mine", dataset, 0.5)
+    at.session_state[K.WORKSPACE] = workspace
     at.run()
-    at.radio(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
+    at.selectbox(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
     assert not at.exception, at.exception
 
 
@@ -79,8 +80,9 @@ def test_empty_canvas_shows_a_hint_not_an_error():
     assert at.title[0].value == "Draw a digit"
     assert any("Draw one digit" in i.value for i in at.info)
     assert len(at.metric) == 0 and len(at.error) == 0
-    assert at.radio(key=K.DRAW_MODEL_CHOICE).value == draw.BUNDLED
+    assert at.selectbox(key=K.DRAW_MODEL_CHOICE).value == draw.BUNDLED
     assert at.button(key=K.DRAW_ADD).disabled
+    assert len(at.get("button")) and not any(b.key == K.DRAW_INSIDE for b in at.button)
 
 
 def test_an_injected_drawing_is_read_like_a_drawn_one():
@@ -116,15 +118,35 @@ def test_clear_brings_back_an_empty_canvas():
     assert len(at.metric) == 0 and any("Draw one digit" in i.value for i in at.info)
 
 
-def test_a_hesitant_network_says_it_is_not_sure():
+def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
     at = open_draw_page(**{K.DRAW_RESULT: block()})
     use_my_model(at, fixed_model())
     assert at.metric[0].delta == "10% sure"
-    assert any(w.value.startswith("Not sure") for w in at.warning)
+    warning = next(w.value for w in at.warning if w.value.startswith("Not sure"))
+    assert "bigger" not in warning and "single digit" in warning and "weak spot" in warning
+    assert any("below **60%**" in m.value for m in at.markdown)  # the threshold in force
+    assert "evaluate" in {link.proto.page for link in at.get("page_link")}
+
+
+def test_the_threshold_comes_from_the_evaluate_page():
+    at = open_draw_page(**{K.DRAW_RESULT: block(), K.CONFIDENCE: 0.05})
+    use_my_model(at, fixed_model())
+    assert at.metric[0].delta == "10% sure"  # above a 5 % threshold: an answer, no doubt
+    assert not any(w.value.startswith("Not sure") for w in at.warning)
+    assert any("below **5%**" in m.value for m in at.markdown)
+
+
+def test_look_inside_sends_the_drawing_to_the_inside_page():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at.button(key=K.DRAW_INSIDE).click().run()
+    sent = at.session_state[K.INSIDE_DRAWING]
+    assert sent.shape == (28, 28) and sent.dtype == np.float32
+    np.testing.assert_array_equal(sent, canvas_to_mnist(block()))
+    assert at.title[0].value != "Draw a digit"  # now on the Inside page
 
 
 def test_my_fashion_model_answers_with_clothes():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DATASET: "fashion-mnist"})
     use_my_model(at, fixed_model(winner=8), dataset="fashion-mnist")
     assert at.metric[0].value == "Bag"
     assert any("clothing" in w.value for w in at.warning)
@@ -152,12 +174,17 @@ def test_bundled_model_on_fashion_data_asks_for_digits(monkeypatch):
     assert at.metric[0].value == "1"  # still a digit model, with digit labels
 
 
-def test_choosing_my_model_before_training_one_falls_back():
+def test_before_training_only_the_bundled_model_is_offered():
     at = open_draw_page(**{K.DRAW_RESULT: block()})
-    at.radio(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
-    assert not at.exception, at.exception
-    assert any("not available" in i.value for i in at.info)
+    options = at.selectbox(key=K.DRAW_MODEL_CHOICE).options
+    assert len(options) == 1 and options[0].startswith("Bundled pretrained model")
     assert "train" in {link.proto.page for link in at.get("page_link")}
+    assert at.metric[0].value == "1"
+
+
+def test_a_forgotten_choice_falls_back_to_what_is_offered():
+    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DRAW_MODEL_CHOICE: "run-7"})
+    assert at.selectbox(key=K.DRAW_MODEL_CHOICE).value == draw.BUNDLED
     assert at.metric[0].value == "1"
 
 

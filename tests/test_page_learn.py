@@ -11,9 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core.losses import softmax
 from nn_core.model import MLP
-from ui import charts_learn
+from ui import charts_learn, dataview
 from ui import data as ui_data
 from ui.state import K
+from ui.train.workspace import TrainWorkspace
+
+LATER = (K.LEARN_SOFTMAX_OPEN, K.LEARN_LOSS_OPEN, K.LEARN_BACKPROP_OPEN)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -23,23 +26,38 @@ def sample_data(bundled_sample_only):
     """The bundled sample is enough for this page and the same on every machine."""
 
 
-@pytest.fixture()
-def at() -> AppTest:
+def open_learn(**state) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        app.session_state[key] = value
     app.run()
     assert not app.exception, app.exception
     return app
 
 
+@pytest.fixture()
+def at() -> AppTest:
+    """The Learn page with its three on-demand sections opened."""
+    return open_learn(**dict.fromkeys(LATER, True))
+
+
+def test_first_screen_is_light_and_the_rest_opens_on_demand():
+    closed = open_learn()
+    found = charts(closed)
+    assert {"image", "pixel_patch", "flat_strip", "one_hot", "network", "activation"} <= set(found)
+    assert not {"softmax", "cross_entropy", "backprop"} & set(found)  # not sent yet
+    labels = [e.label for e in closed.expander]
+    for word in ("Softmax", "Cross-entropy", "Backpropagation"):
+        assert any(word in label for label in labels)
+
+
 def test_page_shows_every_concept(at):
     found = charts(at)
-    for chart in ("pixel_grid", "flat_strip", "one_hot", "network", "activation", "softmax"):
-        assert chart in found
-    assert {"cross_entropy", "backprop"} <= set(found)
+    assert {"softmax", "cross_entropy", "backprop", "network", "activation"} <= set(found)
     headers = " ".join(h.value for h in at.header)
-    for word in ("pixels", "Forward", "Activation", "Softmax", "Cross-entropy", "Backprop"):
+    for word in ("pixels", "Forward", "Activation"):
         assert word in headers
-    assert len(at.latex) >= 10
+    assert len(at.latex) >= 14
     assert len(at.table) == 2  # forward and backward shapes
 
 
@@ -72,25 +90,50 @@ def test_p_true_slider_moves_the_point(at):
 
 def test_real_image_goes_through_preprocessing(at):
     sample = ui_data.get_dataset("mnist")
-    raw = charts(at)["pixel_grid"][0]["data"][0]["z"]
-    assert np.array_equal(np.asarray(raw).reshape(-1), np.rint(sample.X_train[0] * 255))
+    raw = np.rint(sample.X_train[0] * 255).reshape(28, 28)
+    top, left = dataview.busy_patch(raw.astype(np.uint8), 8)
+    patch = charts(at)["pixel_patch"][0]["data"][0]
+    assert np.array_equal(np.asarray(patch["z"]), raw[top : top + 8, left : left + 8])
+    strip = np.asarray(charts(at)["flat_strip"][0]["data"][0]["z"]).reshape(-1)
+    np.testing.assert_allclose(strip, raw.reshape(-1) / 255, rtol=1e-6)
     one_hot = charts(at)["one_hot"][0]["data"][0]["z"]
     assert int(np.argmax(one_hot)) == int(sample.y_train[0])
 
 
+def test_names_the_real_default_network(at):
+    captions = [a["text"] for a in charts(at)["network"][0]["layout"]["annotations"]]
+    assert "hidden 1<br>256 relu" in captions
+    text = " ".join(m.value for m in at.markdown)
+    assert "the default network" in text and "784 -> 256 relu -> 10" in text
+    assert "128" not in text
+
+
 def test_network_follows_the_users_model():
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state[K.MODEL] = MLP((784, 64, 32, 10), activation="tanh")
-    app.run()
-    assert not app.exception, app.exception
+    workspace = TrainWorkspace()
+    model = MLP((784, 64, 32, 10), activation="tanh")
+    workspace.add_model(model, "mine", "mnist", 0.91)
+    app = open_learn(**{K.WORKSPACE: workspace, K.LEARN_BACKPROP_OPEN: True})
     captions = [a["text"] for a in charts(app)["network"][0]["layout"]["annotations"]]
     assert "hidden 2<br>32 tanh" in captions
     assert app.radio(key=K.LEARN_ACTIVATION).value == "tanh"
     assert app.table[0].value.shape[0] == 3  # one row per layer of weights
     assert "Z₃" in charts(app)["backprop"][0]["data"][0]["text"]
+    assert any("your model" in m.value for m in app.markdown)
 
 
 def test_links_to_the_other_pages(at):
     links = at.get("page_link")
     pages = {link.proto.page for link in links}
     assert {"data", "train", "draw"} <= pages  # the url paths of the three pages
+    assert any("handwriting" in m.value for m in at.markdown)
+
+
+def test_presentation_mode_hides_explanations_and_enlarges_figures():
+    normal = open_learn()
+    shown = open_learn(**{K.PRESENTATION: True})
+    assert len(shown.markdown) < len(normal.markdown)
+    assert not any("stack of simple steps" in m.value for m in shown.markdown)
+    assert len(shown.latex) == len(normal.latex)  # the formulas stay
+    before = charts(normal)["network"][0]["layout"]
+    after = charts(shown)["network"][0]["layout"]
+    assert after["height"] > before["height"] and after["font"]["size"] > before["font"]["size"]

@@ -121,7 +121,9 @@ def test_runs_are_isolated_and_match_a_plain_trainer(shared, sample):
             model = MLP(config=ModelConfig((784, 16, 10), seed=train.seed))
             with threadpool_limits(1):  # as in the worker: BLAS's summation order is fixed
                 Trainer(model, sample.X_train, sample.y_train, train).run()
-            for ours, theirs in zip(news(job, "done")[0]["weights"], model.get_weights(), strict=True):
+            for ours, theirs in zip(
+                news(job, "done")[0]["weights"], model.get_weights(), strict=True
+            ):
                 np.testing.assert_array_equal(ours, theirs)
     finally:
         s.close()
@@ -159,7 +161,9 @@ def test_a_dead_worker_is_replaced_and_its_runs_told(shared):
 
 def test_bad_settings_come_back_as_a_message(one_worker, shared):
     broken = spec(shared, hidden=16)
-    broken = dataclasses.replace(broken, model_config={**broken.model_config, "sizes": [100, 16, 10]})
+    broken = dataclasses.replace(
+        broken, model_config={**broken.model_config, "sizes": [100, 16, 10]}
+    )
     job = one_worker.submit(broken)
     wait_for(lambda: news(job, "error"), what="the error")
     assert "784" in news(job, "error")[0] or "input" in news(job, "error")[0].lower()

@@ -80,6 +80,7 @@ def probability_figure(
             text=[f"{p:.0%}" if p >= 0.005 else "" for p in probs],
             textposition="outside",
             textfont={"size": 15},
+            constraintext="none",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
         )
@@ -113,7 +114,7 @@ def preview(img: np.ndarray, largest: int = PREVIEW) -> tuple[np.ndarray, float]
     return resize(img, (max(1, round(h * scale)), max(1, round(w * scale)))), scale
 
 
-STEP_TITLES = ("1 · drawing", "2 · ink crop", "3 · fit 20×20", "4 · centred 28×28")
+STEP_TITLES = ("1 · drawing", "2 · ink", "3 · 20×20", "4 · 28×28")
 
 
 def _rect(axis: str, x0: float, y0: float, x1: float, y1: float, color: str, width: int) -> dict:
@@ -170,7 +171,7 @@ def preprocess_figure(steps: PreprocessSteps, height: int = 220, gap: float = 0.
                 "yanchor": "bottom",
                 "yshift": 4,
                 "showarrow": False,
-                "font": {"size": 14},
+                "font": {"size": 15},
             }
         )
     top, left, bottom, right = steps.bbox
@@ -226,6 +227,7 @@ def saliency_figure(
                 "ticktext": ["less", "0", "more"],
                 "title": {"text": f"P({label})", "side": "right"},
                 "thickness": 14,
+                "tickfont": {"size": 15},
                 "len": 0.9,
             },
             hovertemplate="row %{y}, column %{x}<br>gradient %{z:.3f}<extra></extra>",

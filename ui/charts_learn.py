@@ -9,12 +9,15 @@ the page shows is exactly what the network does. Each figure carries
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.losses import softmax
+from nn_core.model import ModelConfig
+from nn_core.presets import PRESETS
 from ui.palette import base_layout as _layout
 from ui.palette import class_color
 
@@ -37,6 +40,66 @@ ACTIVATION_FORMULAS = {  # (f(z), f'(z)) in LaTeX
 }
 EXAMPLE_SCORES = (0.8, -0.4, 1.9, 0.3, -1.2, 0.1, -0.6, 3.2, 0.5, 1.1)
 """Scores (logits) a network might give one image of a 7: the softmax example."""
+
+
+# --- what the page says, for the network and data set on screen -----------------------
+
+
+@dataclass(frozen=True)
+class NetworkShown:
+    """The network the Learn page draws, and how the page names it."""
+
+    config: ModelConfig
+    sentence: str  # "the default network (...)" or "your model (run #3, ...)"
+
+
+def network_shown(in_use) -> NetworkShown:
+    """The visitor's own model when they have one for this data set (``in_use``: a
+    ``ui.models.ModelInUse`` or None), else the network the Train page starts from.
+
+    Not the bundled model: Learn explains the recipe a student is about to train."""
+    if in_use is not None and not in_use.is_bundled:
+        return NetworkShown(in_use.model.config, in_use.sentence)
+    preset = PRESETS["default"]
+    return NetworkShown(preset.model, f"the default network (the Train page's “{preset.title}”)")
+
+
+@dataclass(frozen=True)
+class LessonWords:
+    """The sentences and links of the Learn page that depend on the data set."""
+
+    noun: str  # one image shows one ...
+    next_steps: str
+    links: tuple[tuple[str, str, str], ...]  # (page file, label, icon)
+
+
+_DATA = ("app_pages/data.py", "Step 2 · Explore the data", ":material/grid_view:")
+_TRAIN = ("app_pages/train.py", "Step 3 · Train a network", ":material/model_training:")
+
+
+def lesson_words(dataset: str) -> LessonWords:
+    """Digits end the lesson on the Draw page; clothes cannot be drawn for a digit
+    reader, so a Fashion-MNIST lesson ends by looking inside and evaluating instead."""
+    if dataset == "mnist":
+        return LessonWords(
+            "digit",
+            "Then explore the data, train your own network and try it on your handwriting.",
+            (_DATA, _TRAIN, ("app_pages/draw.py", "Step 4 · Draw a digit", ":material/draw:")),
+        )
+    return LessonWords(
+        "piece of clothing",
+        "Then explore the data, train your own network, look inside it and see which "
+        "clothes it confuses.",
+        (
+            _DATA,
+            _TRAIN,
+            ("app_pages/inside.py", "Step 4 · Look inside", ":material/neurology:"),
+            ("app_pages/evaluate.py", "Step 5 · Evaluate", ":material/fact_check:"),
+        ),
+    )
+
+
+# --- figures ------------------------------------------------------------------------
 
 
 def activation_figure(name: str, z_max: float = 5.0) -> go.Figure:

@@ -135,6 +135,52 @@ def selected_ids(event, n: int) -> list[int]:
     return ids
 
 
+def busy_patch(raw: np.ndarray, size: int = 8) -> tuple[int, int]:
+    """(top, left) of the ``size`` x ``size`` square of ``raw`` (28, 28) worth zooming into:
+    the one with the most pixels that are neither blank nor full ink, so the numbers
+    shown include 0, 255 and the greys of a stroke's edge."""
+    raw = np.asarray(raw)
+    edge = ((raw > 0) & (raw < 255)).astype(np.int64)
+    ink = (raw > 0).astype(np.int64)
+    best, where = (-1, -1), (0, 0)
+    for top in range(raw.shape[0] - size + 1):
+        for left in range(raw.shape[1] - size + 1):
+            window = (slice(top, top + size), slice(left, left + size))
+            score = (int(edge[window].sum()), -abs(int(ink[window].sum()) - size * size // 2))
+            if score > best:
+                best, where = score, (top, left)
+    return where
+
+
+def blank_share(variances: np.ndarray, border: int = 2, tiny: float = 1e-4) -> tuple[float, float]:
+    """How much of the picture never changes: the share of border pixels (the outer
+    ``border`` rows and columns) and of all pixels whose variance is below ``tiny`` in
+    every class. MNIST's border is blank in every digit; clothes fill the frame."""
+    quiet = (np.asarray(variances) < tiny).all(axis=0).reshape(SIDE, SIDE)
+    ring = np.ones((SIDE, SIDE), bool)
+    ring[border:-border, border:-border] = False
+    return float(quiet[ring].mean()), float(quiet.mean())
+
+
+def variance_sentence(variances: np.ndarray, noun: str) -> str:
+    """A true sentence about the variance maps on screen, whichever data set they show.
+
+    noun: what the images show, plural ("digits", "clothes").
+    """
+    border, overall = blank_share(variances)
+    if border >= 0.25:
+        return (
+            f"Dark where the {noun} differ from each other, white where they all agree. "
+            f"{border:.0%} of the pixels near the border hardly ever vary, in any class "
+            f"({overall:.0%} of all pixels): they carry no information."
+        )
+    return (
+        f"Dark where the {noun} differ from each other, white where they all agree. "
+        f"Here even the border varies ({border:.0%} of its pixels are always blank): the "
+        f"{noun} fill the frame, so almost every pixel carries some information."
+    )
+
+
 @dataclass(frozen=True)
 class PreprocessSteps:
     """One image on its way into the network."""
@@ -182,7 +228,28 @@ def cached_class_stats(name: str, source: str, n_train: int) -> dict[str, np.nda
 
 
 @st.cache_data(show_spinner="Projecting the images to 2-D...", max_entries=8)
-def cached_pca(name: str, source: str, n_train: int, n: int = 3000) -> PCAResult:
-    """The PCA view of ``n`` training images of data set ``name`` (see ``pca_projection``)."""
+def cached_pca(name: str, source: str, n_train: int, n: int = 1000) -> PCAResult:
+    """The PCA view of ``n`` training images of data set ``name`` (see ``pca_projection``).
+
+    The directions come from the same 3,000 images whatever ``n`` is, so asking for more
+    dots adds dots to the map without moving the ones already there.
+    """
     ds = ui_data.get_dataset(name)
-    return pca_projection(ds.X_train, ds.y_train, n=n)
+    base = pca_projection(ds.X_train, ds.y_train, n=3000)
+    if n <= len(base.indices):
+        keep = np.sort(np.random.default_rng(1).choice(len(base.indices), n, replace=False))
+        return PCAResult(
+            base.coords[keep],
+            base.indices[keep],
+            base.labels[keep],
+            base.explained,
+            base.components,
+            base.mean,
+        )
+    indices = np.sort(
+        np.random.default_rng(0).choice(len(ds.X_train), min(n, len(ds.X_train)), replace=False)
+    )
+    coords = (np.asarray(ds.X_train[indices], np.float64) - base.mean) @ base.components.T
+    return PCAResult(
+        coords, indices, ds.y_train[indices], base.explained, base.components, base.mean
+    )

@@ -1,7 +1,8 @@
 """What the Draw page does with a drawing, as plain functions (no Streamlit, unit-testable).
 
 A drawing goes through three steps, each kept here so a test can run it without a
-browser: choose which network reads it (the bundled MNIST model or the user's own),
+browser: choose which network reads it (among ``ui.models.model_options``: the
+visitor's own, their kept runs, the bundled MNIST model),
 read it (MNIST's preprocessing, the ten probabilities and a saliency map), and,
 if the class wants, keep it in a small test set of the class's own handwriting.
 """
@@ -18,14 +19,11 @@ import numpy as np
 from nn_core.data import DATASETS
 from nn_core.preprocess import PreprocessSteps, canvas_to_mnist_steps
 
-BUNDLED, MINE = "bundled", "mine"
-CHOICES = (BUNDLED, MINE)
+BUNDLED, MINE = "bundled", "current"  # ids of the two usual choices (runs: "run-3")
 
-NOT_SURE_BELOW = 0.6
-"""Below this top probability the page says the network is not sure.
-
-A well-trained network gives a clear digit 90 % or more; when the best class gets less
-than 60 %, two classes are competing and the honest answer is "I'm not sure"."""
+DEFAULT_THRESHOLD = 0.6
+"""The Evaluate page's default "not sure" threshold (``ui.evaluate.threshold``): the page
+passes the one in force, this is only the default for code without a session."""
 
 CLASS_SET_LIMIT = 500
 """At most this many drawings in the class's test set: 500 images is 400 kB of memory
@@ -41,66 +39,65 @@ so every model call made here takes this lock (each call lasts about a milliseco
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    """A network the page can use, with the words the page says about it."""
+class Choice:
+    """A network the page offers (a ``ui.models.ModelInUse``), with what to say about it."""
 
-    key: str  # BUNDLED or MINE
-    model: object | None  # an nn_core.MLP, or None when this choice is not available
-    class_names: tuple[str, ...]
-    name: str  # in a sentence: "the bundled model", "your model"
-    title: str  # for the model selector
+    id: str  # stable across retraining: BUNDLED, MINE or "run-<id>"
+    in_use: object  # ui.models.ModelInUse
     note: str | None = None  # a warning to show next to the prediction, or None
 
     @property
-    def available(self) -> bool:
-        return self.model is not None
+    def model(self):
+        return self.in_use.model
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return tuple(self.in_use.class_names)
+
+    @property
+    def title(self) -> str:
+        return self.in_use.title
 
 
-def _pct(accuracy: float | None) -> str:
-    return "" if accuracy is None else f", {accuracy:.1%} on its test set"
+def choice_id(in_use) -> str:
+    """A name for a model that survives retraining (its cache key does not)."""
+    if in_use.is_bundled:
+        return BUNDLED
+    return MINE if in_use.key[0] == "current" else f"run-{in_use.run_id}"
 
 
-def bundled_choice(model, shown: str) -> ModelChoice:
-    """The pretrained MNIST model; ``shown`` is the data set the sidebar shows.
+def note_for(in_use, shown: str) -> str | None:
+    """What to tell someone about to draw for this model, when the sidebar shows ``shown``.
 
-    It only knows digits, so with Fashion-MNIST selected we say so instead of letting
-    it name a drawn shoe "8".
+    The bundled model knows digits only, so with Fashion-MNIST selected we say so
+    instead of letting it name a drawn shoe "8"; a clothing model answers with clothes.
     """
-    accuracy = None if model is None else model.meta.get("test_accuracy")
-    title = f"Bundled model (MNIST digits{_pct(accuracy)})"
-    if model is None:
-        title = "Bundled model (not available)"
-    note = None
-    if shown != "mnist":
-        note = (
-            f"The bundled model was trained on MNIST digits, not {DATASETS[shown].title}: "
-            "draw a digit for it. Train your own model on the Train page to draw clothes."
+    if in_use.dataset == "mnist" and shown != "mnist":
+        return (
+            f"{in_use.sentence.capitalize()} was trained on MNIST digits, not "
+            f"{DATASETS[shown].title}: draw a digit for it. Train your own model on "
+            f"{DATASETS[shown].title} to draw clothes."
         )
-    return ModelChoice(BUNDLED, model, DIGITS, "the bundled model", title, note)
-
-
-def my_choice(model, status: str, accuracy: float | None, dataset: str | None) -> ModelChoice:
-    """The user's own model from the Train page, labelled with its data set's class names."""
-    if model is None or status == "untrained" or model.config.sizes[0] != 784:
-        title = "Your model (train one on the Train page)"
-        return ModelChoice(MINE, None, DIGITS, "your model", title)
-    info = DATASETS.get(dataset or "mnist", DATASETS["mnist"])
-    words = "still training" if status == "training" else f"{info.title}{_pct(accuracy)}"
-    note = None
-    if info.name != "mnist":
-        note = (
-            f"Your model was trained on {info.title}: it answers with clothing names. "
-            "Try drawing a trouser, a bag or a shoe."
+    if in_use.dataset != "mnist":
+        return (
+            f"This model was trained on {DATASETS[in_use.dataset].title}: it answers with "
+            "clothing names. Try drawing a trouser, a bag or a shoe."
         )
-    return ModelChoice(MINE, model, info.class_names, "your model", f"Your model ({words})", note)
+    return None
 
 
-def pick(choice: str | None, options: dict[str, ModelChoice]) -> ModelChoice | None:
-    """The choice asked for if it is available, else any available one, else None."""
-    wanted = options.get(choice or BUNDLED)
-    if wanted is not None and wanted.available:
-        return wanted
-    return next((c for c in options.values() if c.available), None)
+def choices(options: Sequence, shown: str, digit_reader=None) -> list[Choice]:
+    """The models to offer: ``options`` (``ui.models.model_options(shown)``), and when
+    they hold no digit reader for another data set, ``digit_reader`` (the bundled one)."""
+    found = [Choice(choice_id(m), m, note_for(m, shown)) for m in options]
+    if digit_reader is not None and not any(c.id == BUNDLED for c in found):
+        found.append(Choice(BUNDLED, digit_reader, note_for(digit_reader, shown)))
+    return found
+
+
+def pick(wanted: str | None, offered: Sequence[Choice]) -> Choice | None:
+    """The choice asked for if it is offered, else the first one, else None."""
+    return next((c for c in offered if c.id == wanted), offered[0] if offered else None)
 
 
 @dataclass(frozen=True)
@@ -117,6 +114,7 @@ class Reading:
     probs: np.ndarray
     saliency: np.ndarray
     class_names: tuple[str, ...]
+    threshold: float = DEFAULT_THRESHOLD  # below this top probability: "not sure"
 
     @property
     def predicted(self) -> int:
@@ -132,7 +130,7 @@ class Reading:
 
     @property
     def not_sure(self) -> bool:
-        return self.confidence < NOT_SURE_BELOW
+        return self.confidence < self.threshold
 
     @property
     def runner_up(self) -> int:
@@ -140,10 +138,16 @@ class Reading:
         return int(np.argsort(self.probs)[-2])
 
 
-def read_drawing(model, image: np.ndarray | None, class_names: Sequence[str]) -> Reading | None:
+def read_drawing(
+    model,
+    image: np.ndarray | None,
+    class_names: Sequence[str],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Reading | None:
     """Preprocess a canvas image like MNIST, then predict and explain; None if it is empty.
 
     image: (h, w, 4) RGBA uint8 from the canvas (white ink on black), or None.
+    threshold: the "not sure" threshold in force (the Evaluate page's).
     """
     if image is None:
         return None
@@ -156,16 +160,41 @@ def read_drawing(model, image: np.ndarray | None, class_names: Sequence[str]) ->
         predicted = int(np.argmax(probs))
         # copied while we hold the lock: the gradient lives in a buffer the layers reuse
         saliency = model.input_gradient(x, classes=predicted)[0].reshape(28, 28).copy()
-    return Reading(steps, probs, saliency.astype(np.float32, copy=False), tuple(class_names))
+    saliency = saliency.astype(np.float32, copy=False)
+    return Reading(steps, probs, saliency, tuple(class_names), float(threshold))
 
 
 def not_sure_message(reading: Reading) -> str:
-    """One sentence for a hesitant network: its two candidates and what to try."""
+    """What to say when the network hesitates: its two candidates, and what helps.
+
+    Not "draw it bigger": the drawing is cut to its ink and enlarged to MNIST's 20-pixel
+    box anyway, so size and position change nothing. What does change the answer is
+    what the network saw in training: one clear character per image.
+    """
     first, second = reading.predicted, reading.runner_up
     names, p = reading.class_names, reading.probs
-    return (
+    head = (
         f"Not sure: maybe **{names[first]}** ({p[first]:.0%}), maybe **{names[second]}** "
-        f"({p[second]:.0%}). Try drawing it again, bigger and with clear strokes."
+        f"({p[second]:.0%}). "
+    )
+    if tuple(names) == DIGITS:
+        return head + (
+            "Size and place do not matter (the drawing is enlarged and centred first); what "
+            "helps is a single digit drawn with clear, connected strokes. Scribbles and two "
+            "digits side by side are a known weak spot of any MNIST model: it has only "
+            "ever seen one digit per image."
+        )
+    return head + (
+        "This model learned from photos of clothes, not drawings: a single item, drawn as "
+        "a filled outline, is its best chance. A line drawing is a known weak spot."
+    )
+
+
+def threshold_sentence(threshold: float) -> str:
+    """Which "not sure" threshold is in force, and where it is set."""
+    return (
+        f"The network says “not sure” when its top probability is below **{threshold:.0%}**: "
+        "the threshold set on the Evaluate page."
     )
 
 

@@ -59,7 +59,6 @@ def test_train_live_pause_change_lr_resume_stop_download(page, snap, tmp_path):
     _main(page).get_by_role("slider", name="Epochs").first.press("End")  # 30 epochs
     # Slow motion: a fixed 20 steps per second, so the run cannot end before Stop
     # (30 epochs of even the bundled sample take more than a minute and a half).
-    _main(page).get_by_role("tab", name="Pace").click()
     _main(page).get_by_role("radio", name="Slow motion").click()
     _wait_for(
         lambda: (

@@ -134,11 +134,12 @@ def _progress(run: Run, ahead: int) -> None:
     fraction = min(1.0, run.steps / run.total_steps) if run.total_steps else 0.0
     st.progress(1.0 if run.done else fraction, text=status_line(run, ahead))
     if run.live and run.status != "queued":
-        rate = run.lr_now or run.train_config["lr"]
+        # The control shows the rate in force (the schedule lowers it as the run goes on);
+        # a keyed widget keeps its own value, so it is set here before it is drawn.
+        st.session_state[K.TRAIN_LIVE_LR] = nearest(run.lr_now or run.train_config["lr"], LRS)
         st.select_slider(
             "Learning rate now",
             LRS,
-            value=nearest(rate, LRS),  # the rate in force, schedule included
             format_func=lambda v: f"{v:g}",
             key=K.TRAIN_LIVE_LR,
             on_change=_change_lr,

@@ -88,20 +88,20 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
         help="A ready-made recipe. Choosing one fills in every setting below; then change any.",
     )
     st.caption(preset_description(st.session_state[K.TRAIN_PRESET], limits))
-    network, optimiser, data, pace = st.tabs(["Network", "Optimiser", "Data", "Pace"])
+    network, optimiser, data = st.tabs(["Network", "Optimiser", "Data"])
     with network:
         _network_widgets(c, locked)
     with optimiser:
         _optimiser_widgets(c, locked)
     with data:
         _data_widgets(c, n_train, locked)
-    with pace:
-        _pace_widgets(locked)
     return current_settings(limits, n_train)
 
 
-def _pace_widgets(locked) -> None:
-    st.segmented_control(
+def pace_widgets(locked=frozenset()) -> None:
+    """How the next run goes: its speed, and what ends it (beside the Start button)."""
+    row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+    row.segmented_control(
         "Speed",
         list(SPEEDS),
         format_func=SPEEDS.get,
@@ -110,7 +110,7 @@ def _pace_widgets(locked) -> None:
         help="Slow motion takes a fixed, small number of steps per second, so you can "
         "narrate a run while it happens.",
     )
-    until = st.radio(
+    until = row.radio(
         "Train until",
         list(UNTIL),
         format_func=UNTIL.get,
@@ -121,7 +121,7 @@ def _pace_widgets(locked) -> None:
         "accuracy reaches a target.",
     )
     if until == "accuracy":
-        st.select_slider(
+        row.select_slider(
             "Target held-out accuracy",
             TARGETS,
             format_func=lambda v: f"{v:.0%}",
