@@ -12,13 +12,11 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from nn_core.data import load_sample
 from nn_core.metrics import evaluate
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig, Trainer
 from ui.limits import LIMITS
 from ui.train.scheduler import Scheduler
-from ui.train.shared_data import publish
 from ui.train.worker import WorkerJob
 from ui.train.workspace import RunPlan, TrainWorkspace
 
@@ -27,13 +25,13 @@ LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05)
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_sample("mnist")
+def sample(mnist_sample):
+    return mnist_sample
 
 
 @pytest.fixture(scope="module")
-def shared(sample, tmp_path_factory):
-    return publish(sample, tmp_path_factory.mktemp("state"))
+def shared(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture(scope="module")

@@ -58,19 +58,24 @@ def bundled(dataset_name: str = "mnist") -> ModelInUse | None:
     )
 
 
+def _visitors(model, key, whose: str, name: str, dataset: str, accuracy, run_id) -> ModelInUse:
+    """One of the visitor's own networks, named the same way on every page."""
+    words = f"{name}{_pct(accuracy)}"
+    title = f"{whose.capitalize()}: {words}" if whose == "your model" else f"Run {words}"
+    sentence = f"your model ({words})" if whose == "your model" else f"run {words}"
+    return ModelInUse(
+        model, key, title, sentence, dataset, DATASETS[dataset].class_names, run_id=run_id
+    )
+
+
 def current(dataset_name: str) -> ModelInUse | None:
     """The visitor's current model if it was trained on ``dataset_name``."""
     now = state.workspace().current
     if now is None or now.dataset != dataset_name:
         return None
-    return ModelInUse(
-        now.model,
-        ("current", now.version),
-        f"Your model: {now.name}{_pct(now.test_accuracy)}",
-        f"your model ({now.name}{_pct(now.test_accuracy)})",
-        now.dataset,
-        DATASETS[now.dataset].class_names,
-        run_id=now.run_id,
+    key = ("current", now.version)
+    return _visitors(
+        now.model, key, "your model", now.name, now.dataset, now.test_accuracy, now.run_id
     )
 
 
@@ -85,16 +90,8 @@ def model_options(dataset_name: str) -> list[ModelInUse]:
     taken = {m.run_id for m in options}
     for run in reversed(state.workspace().kept_runs()):
         if run.dataset == dataset_name and run.id not in taken:
-            options.append(
-                ModelInUse(
-                    run.model,
-                    ("run", run.id),
-                    f"Run {run.name}{_pct(run.test_accuracy)}",
-                    f"run {run.name}{_pct(run.test_accuracy)}",
-                    run.dataset,
-                    DATASETS[run.dataset].class_names,
-                    run_id=run.id,
-                )
-            )
+            key = ("run", run.id)
+            acc = run.test_accuracy
+            options.append(_visitors(run.model, key, "run", run.name, run.dataset, acc, run.id))
     pretrained = bundled(dataset_name)
     return options + ([pretrained] if pretrained else [])
