@@ -192,3 +192,13 @@ def colorbar_trace(scale, zmin: float, zmax: float) -> go.Scatter:
         hoverinfo="skip",
         showlegend=False,
     )
+
+
+LOG_TICKS = {
+    "type": "log",
+    "tickvals": [v * 10.0**e for e in range(-6, 4) for v in (1, 3)],
+    "tickformat": "~g",
+}
+"""A log axis for values over a few powers of ten (losses, learning rates): labels at 1
+and 3 of each power only, seven at most over 0.003 .. 3 (Plotly's default labels every
+digit, a wall of numbers from the back of the room)."""

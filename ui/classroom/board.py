@@ -21,7 +21,7 @@ from ui.classroom.store import ClassError, ClassStore
 from ui.state import K
 
 REFRESH_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+PLOT_CONFIG = {"displayModeBar": False}  # a projected board: no toolbar over the titles
 MOSAIC_MAX = 200  # newest drawings shown; the export has them all
 
 

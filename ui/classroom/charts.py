@@ -20,7 +20,7 @@ from plotly.colors import sample_colorscale
 
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import final_loss, setting_value, show_value, sort_key
-from ui.palette import CLASS_COLORS, INK_SCALE, base_layout
+from ui.palette import CLASS_COLORS, INK_SCALE, LOG_TICKS, base_layout
 
 TITLE_FONT = {"size": 18}
 AXIS_TITLE_FONT = {"size": 16}
@@ -109,7 +109,7 @@ def curves_figure(
         )
     fig.update_xaxes(title_text="epoch")
     if metric == "loss":
-        fig.update_yaxes(title_text="loss (log scale)", type="log")
+        fig.update_yaxes(title_text="loss (log scale)", **LOG_TICKS)
     else:
         fig.update_yaxes(title_text="accuracy %")
     title = f"{METRICS.get(metric, metric).capitalize()} by {label}"
@@ -154,7 +154,7 @@ def results_figure(
         title_text="final training loss" if metric == "final loss" else "test accuracy %"
     )
     if metric == "final loss":
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(**LOG_TICKS)
     return _style(
         fig, "class_results", f"{metric.capitalize()} by {label}", height, uirevision, label
     )

@@ -33,12 +33,16 @@ def per_class_figure(
             hovertemplate="%{x}: %{y:.2%}<extra></extra>",
         )
     )
-    fig.add_hline(y=overall, line={"dash": "dash", "color": "#333", "width": 2})
+    fig.add_hline(
+        y=overall,
+        line={"dash": "dash", "color": "#333", "width": 2},
+        annotation={"text": f"all: {overall:.1%}", "font": {"size": 14}},
+        annotation_position="bottom right",
+    )
     low = max(0.0, min(float(acc.min()), overall) - 0.05)
     fig.update_yaxes(title="accuracy", range=[low, 1.0], tickformat=".0%")
     fig.update_xaxes(title="true class", type="category")
-    title = f"Accuracy per class (dashed line: all classes, {overall:.1%})"
-    return base_layout(fig, "eval_per_class", title, height)
+    return base_layout(fig, "eval_per_class", "Accuracy per class", height)
 
 
 def confusion_figure(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ui.palette import LOG_TICKS
 from ui.train.runs import Run
 
 MAX_POINTS = 1000
@@ -22,11 +23,7 @@ RUN_COLORS = (
     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
 )  # fmt: skip
 HEIGHT = 320
-LOG_AXIS = {
-    "type": "log",
-    "tickvals": [v * 10.0**e for e in range(-6, 4) for v in (1, 3)],
-    "tickformat": "~g",
-}  # labels at 1 and 3 of each power of ten only: readable from the back of the room
+LOG_AXIS = LOG_TICKS
 
 
 def run_color(run: Run) -> str:

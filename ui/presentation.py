@@ -1,0 +1,78 @@
+"""Presentation mode: the same pages, made for a projector instead of a laptop.
+
+When a teacher projects the app, the long paragraphs are what the teacher says out
+loud, and what the class needs is big figures. The switch in the sidebar
+(``K.PRESENTATION``) does exactly that: :func:`explain` paragraphs disappear, and every
+figure drawn through :func:`chart` grows by :data:`SCALE` (its height and its fonts),
+so the pages keep one code path for both uses.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.state import K
+
+SCALE = 1.3  # figures (height and text) are this much larger when presenting
+PLOT_CONFIG = {"displayModeBar": False}  # no toolbar over the titles: the class cannot use it
+
+
+def is_on() -> bool:
+    return bool(st.session_state.get(K.PRESENTATION, False))
+
+
+def toggle() -> bool:
+    """The sidebar switch; returns whether presentation mode is on."""
+    return st.toggle(
+        "Presentation mode",
+        key=K.PRESENTATION,
+        help="For projecting: hides the long explanations and enlarges the figures.",
+    )
+
+
+def explain(text: str) -> None:
+    """A paragraph a student reads alone and a teacher says out loud: hidden when presenting."""
+    if not is_on():
+        st.markdown(text)
+
+
+def note(text: str) -> None:
+    """A caption under a figure, hidden when presenting."""
+    if not is_on():
+        st.caption(text)
+
+
+def _bigger(font, factor: float, default: float) -> dict:
+    size = font.size if font is not None and font.size else default
+    return {"size": round(size * factor)}
+
+
+def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
+    """``fig`` taller and with larger text: the layout font, the title, every axis's tick
+    labels and title, and the annotations. Trace text sizes set explicitly grow too."""
+    layout = fig.layout
+    fig.update_layout(
+        height=round((layout.height or 400) * factor),
+        font=_bigger(layout.font, factor, 16),
+    )
+    if layout.title and layout.title.text:
+        fig.update_layout(title_font=_bigger(layout.title.font, factor, 19))
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        axis.update(tickfont=_bigger(axis.tickfont, factor, 15))
+        axis.update(title_font=_bigger(axis.title.font, factor, 16))
+    for note_ in layout.annotations:
+        if note_.font is not None and note_.font.size:
+            note_.font.size = round(note_.font.size * factor)
+    for trace in fig.data:
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size:
+            trace.textfont.size = round(textfont.size * factor)
+    return fig
+
+
+def chart(fig: go.Figure, **kwargs):
+    """``st.plotly_chart`` without the toolbar, enlarged when presenting."""
+    if is_on():
+        fig = enlarge(fig)
+    return st.plotly_chart(fig, config=PLOT_CONFIG, **kwargs)
