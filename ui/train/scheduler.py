@@ -26,60 +26,14 @@ import multiprocessing as mp
 import os
 import queue
 import secrets
-import sys
 import threading
 import time
-import types
 from collections import deque
 
-from ui.train import worker as worker_module
-from ui.train.worker import JobSpec
+from ui.train.cpu import MachineLoad
+from ui.train.worker import JobSpec, spawn
 
 LIVE = ("queued", "running", "paused")
-
-
-class MachineLoad:
-    """How many cores the rest of the machine keeps busy, measured once a second.
-
-    A lone run with every core's BLAS threads is faster only if those cores are free:
-    two threads of which one must wait for a busy core made an epoch 4x slower in our
-    measurements. So "the server is idle" means the machine's other processes (all but
-    our workers) used less than half a core over the last second. Linux only (/proc);
-    elsewhere we never add threads.
-    """
-
-    def __init__(self):
-        self._last: tuple[float, float, dict[int, float]] | None = None
-
-    @staticmethod
-    def _cpu_seconds() -> tuple[float, float]:
-        """(busy, total) CPU seconds of the whole machine since boot."""
-        with open("/proc/stat") as f:
-            fields = [float(x) for x in f.readline().split()[1:]]
-        tick = os.sysconf("SC_CLK_TCK")
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
-        return (sum(fields) - idle) / tick, sum(fields) / tick
-
-    @staticmethod
-    def _process_seconds(pid: int) -> float:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read().rsplit(")", 1)[1].split()
-        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-
-    def others_busy(self, pids: list[int]) -> float | None:
-        """Cores used by everything but ``pids`` since the last call (None: unknown yet)."""
-        try:
-            busy, total = self._cpu_seconds()
-            ours = {pid: self._process_seconds(pid) for pid in pids}
-        except (OSError, ValueError, IndexError):
-            return None
-        last, self._last = self._last, (busy, total, ours)
-        if last is None or total <= last[1]:
-            return None
-        cores = os.cpu_count() or 1
-        wall = (total - last[1]) / cores
-        ours_delta = sum(t - last[2].get(pid, t) for pid, t in ours.items())
-        return max(0.0, (busy - last[0] - ours_delta) / wall)
 
 
 class Job:
@@ -246,32 +200,7 @@ class Scheduler:
     # --- inside ------------------------------------------------------------------------
 
     def _start_worker(self, i: int) -> None:
-        """Start worker ``i``. Its BLAS may use every core; it starts limited to one."""
-        parent, child = self._ctx.Pipe()
-        names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ.update({name: str(self.cores) for name in names})  # the child's ceiling
-        # A spawned child re-runs the parent's main script unless __main__ is bare; ours
-        # is Streamlit's command line (or pytest), which a worker has no use for.
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            proc = self._ctx.Process(
-                target=worker_module.main,
-                args=(child, self._results, self.cores),
-                name=f"nn-worker-{i}",
-                daemon=True,
-            )
-            proc.start()
-        finally:
-            sys.modules["__main__"] = main
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        child.close()
-        self._procs[i], self._pipes[i] = proc, parent
+        self._procs[i], self._pipes[i] = spawn(self._ctx, self._results, self.cores, i)
         self._threads_sent[i] = 1
 
     def _send(self, i: int, message: tuple) -> None:

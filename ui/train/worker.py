@@ -22,7 +22,10 @@ Nothing here imports Streamlit: the tests drive a worker directly.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+import types
 from collections import deque
 from dataclasses import dataclass
 
@@ -283,3 +286,33 @@ def main(conn, results, cores: int) -> None:
         Worker(conn, results, set_threads).loop()
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return  # the server went away: nothing left to train for
+
+
+def spawn(ctx, results, cores: int, i: int):
+    """Start worker process ``i``; returns (process, the server's end of its pipe).
+
+    Its BLAS may use every core (the thread pool's ceiling is fixed at start-up), and
+    ``main`` limits it to one thread at once. A spawned child re-runs the parent's main
+    script unless ``__main__`` is bare; ours is Streamlit's command line (or pytest),
+    which a worker has no use for.
+    """
+    parent, child = ctx.Pipe()
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(cores) for name in names})
+    main_module = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        proc = ctx.Process(
+            target=main, args=(child, results, cores), name=f"nn-worker-{i}", daemon=True
+        )
+        proc.start()
+    finally:
+        sys.modules["__main__"] = main_module
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    child.close()
+    return proc, parent

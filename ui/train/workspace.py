@@ -25,73 +25,16 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-
-import numpy as np
 
 from nn_core.checks import no_better_than_chance
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig
 from ui.limits import LIMITS, ServerLimits
+from ui.train.news import apply_news, close_run
+from ui.train.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
 from ui.train.runs import Run, trim_history
 from ui.train.scheduler import Job, Scheduler, new_job_id
 from ui.train.worker import JobSpec
-
-
-@dataclass(frozen=True)
-class CurrentModel:
-    """ "Your model": read-only for every page (copy it before changing anything)."""
-
-    model: MLP
-    name: str
-    dataset: str
-    test_accuracy: float | None
-    version: int  # changes whenever "your model" changes: a cache key for other pages
-    run_id: int | None = None
-
-
-@dataclass(frozen=True)
-class LiveWeights:
-    """The newest weights of a run in training (about once a second)."""
-
-    run_id: int
-    step: int
-    version: int  # increases with every new copy
-    weights: tuple  # (W0, b0, W1, b1, ...) float32
-    config: ModelConfig
-
-    def model(self) -> MLP:
-        model = MLP(config=self.config)
-        model.set_weights(list(self.weights))
-        return model
-
-
-@dataclass(frozen=True)
-class Message:
-    kind: str  # "info" | "success" | "warning" | "error"
-    text: str
-    where: str = "controls"
-
-
-@dataclass(frozen=True)
-class RunPlan:
-    """What the next run should be: the settings, the data, and how to pace it."""
-
-    preset: str
-    model: ModelConfig
-    train: TrainConfig
-    standardize: bool
-    dataset: object  # nn_core.data.Dataset
-    shared: object  # ui.train.shared_data.SharedData of that data set
-    val_index: np.ndarray | None = None
-    speed: float | None = None  # steps per second, None: full speed
-    label: str = ""
-
-
-def describe(model: ModelConfig, train: TrainConfig) -> str:
-    """A short label for charts and tables: '256 relu, he init, momentum lr 0.1'."""
-    hidden = "-".join(str(h) for h in model.hidden) or "no hidden layer"
-    return f"{hidden} {model.activation}, {model.init} init, {train.optimizer} lr {train.lr:g}"
 
 
 def _drop_jobs(scheduler_ref: Callable, jobs: list[Job]) -> None:
@@ -185,7 +128,7 @@ class TrainWorkspace:
                 return None
             start = self.start_model
             config = start[1].config if start else plan.model
-            error = _misfit(config, plan.dataset)
+            error = misfit(config, plan.dataset)
             if error:
                 self.say("error", f"Cannot start: {error}")
                 return None
@@ -316,38 +259,18 @@ class TrainWorkspace:
             return run if ended else None
 
     def _apply(self, run: Run, kind: str, data) -> bool:
-        if kind == "started":
-            run.initial_weights = data["initial_weights"]
-            run.model_config = data["model_config"]
-            run.total_steps = data["total_steps"]
-        elif kind == "progress":
-            for step, epoch, loss, acc, lr in data["rows"]:
-                run.log.append(int(step), epoch, loss, acc, lr)
-            for step, epoch, loss, acc in data["val"]:
-                run.record_validation(step, epoch, loss, acc)
-            run.steps, run.train_seconds = data["step"], data["elapsed"]
-            run.lr_now, run.base_lr = data["lr_now"], data["base_lr"]
-            run.steps_per_second = data["rate"]
-        elif kind == "done":
+        """One piece of news; True when it ended the run."""
+        if kind == "done":
             self._finish(run, data)
             return True
-        elif kind in ("error", "cancelled"):
-            text = data if isinstance(data, str) else data["message"]
-            run.status = "stopped"
-            run.message = text if kind == "cancelled" else f"The run could not go on: {text}."
+        ended = apply_news(run, kind, data)
+        if ended:
             self._job = None
-            return True
-        return False
+        return ended
 
     def _finish(self, run: Run, data: dict) -> None:
         """Close the record and decide whether the result becomes "your model"."""
-        run.status, run.message = data["status"], data["message"]
-        run.steps, run.train_seconds = data["step"], data["elapsed"]
-        run.test_accuracy, run.test_loss = data["test_accuracy"], data["test_loss"]
-        run.health = data.get("health") or run.health
-        model = MLP(config=ModelConfig.from_dict(run.model_config))
-        model.set_weights(data["weights"])
-        run.model = model
+        model = close_run(run, data)
         n_classes = model.config.sizes[-1]
         if run.status == "diverged":
             run.notice = "A run that blew up never replaces your model."
@@ -407,17 +330,6 @@ class TrainWorkspace:
         if self._finalizer is None:
             scheduler = self._scheduler()
             self._finalizer = weakref.finalize(self, _drop_jobs, weakref.ref(scheduler), self._jobs)
-
-
-def _misfit(config: ModelConfig, dataset) -> str | None:
-    n_in, n_classes = dataset.X_train.shape[1], len(dataset.class_names)
-    sizes = config.sizes
-    if sizes[0] != n_in or sizes[-1] != n_classes:
-        return (
-            f"this model takes {sizes[0]} inputs and gives {sizes[-1]} classes; the data set "
-            f"has {n_in} pixels per image and {n_classes} classes."
-        )
-    return None
 
 
 __all__ = ["CurrentModel", "LiveWeights", "Message", "RunPlan", "TrainWorkspace"]

@@ -1,0 +1,45 @@
+"""A worker's news, copied into the run record it is about.
+
+The worker reports in four kinds of message (see ``ui.train.worker``); each changes the
+``Run`` in one obvious way. Kept apart from the workspace so that what a message means
+is readable in one place, and testable without a worker.
+"""
+
+from __future__ import annotations
+
+from nn_core.model import MLP, ModelConfig
+from ui.train.runs import Run
+
+
+def apply_news(run: Run, kind: str, data) -> bool:
+    """Apply a "started", "progress", "error" or "cancelled" message; True if it ended the run."""
+    if kind == "started":
+        run.initial_weights = data["initial_weights"]
+        run.model_config = data["model_config"]  # with the measured input statistics
+        run.total_steps = data["total_steps"]
+    elif kind == "progress":
+        for step, epoch, loss, acc, lr in data["rows"]:  # (n, 5) one row per step
+            run.log.append(int(step), epoch, loss, acc, lr)
+        for step, epoch, loss, acc in data["val"]:
+            run.record_validation(step, epoch, loss, acc)
+        run.steps, run.train_seconds = data["step"], data["elapsed"]
+        run.lr_now, run.base_lr = data["lr_now"], data["base_lr"]
+        run.steps_per_second = data["rate"]
+    elif kind in ("error", "cancelled"):
+        text = data if isinstance(data, str) else data["message"]
+        run.status = "stopped"
+        run.message = text if kind == "cancelled" else f"The run could not go on: {text}."
+        return True
+    return False
+
+
+def close_run(run: Run, data: dict) -> MLP:
+    """Apply the final "done" message: status, scores, health; returns the trained model."""
+    run.status, run.message = data["status"], data["message"]
+    run.steps, run.train_seconds = data["step"], data["elapsed"]
+    run.test_accuracy, run.test_loss = data["test_accuracy"], data["test_loss"]
+    run.health = data.get("health") or run.health
+    model = MLP(config=ModelConfig.from_dict(run.model_config))
+    model.set_weights(data["weights"])
+    run.model = model
+    return model
