@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from ui import charts_draw, draw, models, presentation, state
 from ui.active import active_dataset
+from ui.classroom.sharing import share_drawing
 from ui.evaluate.threshold import get_threshold
 from ui.state import K
 
@@ -173,6 +174,8 @@ def add_to_class_set(image, class_names) -> None:
         return
     state.put(K.DRAW_CLASS_SET, items)
     text = f"Added a drawing of {class_names[label]}: {len(items)} in the set."
+    if tuple(class_names) == draw.DIGITS:  # the class board pools handwritten digits
+        text = " ".join(filter(None, (text, share_drawing(image, label))))
     state.put(K.DRAW_MESSAGE, ("success", text))
 
 

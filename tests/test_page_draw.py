@@ -235,3 +235,24 @@ def test_a_full_class_set_refuses_more():
     assert not at.exception, at.exception
     assert len(at.session_state[K.DRAW_CLASS_SET]) == draw.CLASS_SET_LIMIT
     assert any("full" in e.value for e in at.error)
+
+
+def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, monkeypatch):
+    from ui.classroom.connection import get_store
+
+    monkeypatch.setenv("NN_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
+    teacher = AppTest.from_file("../app_pages/classroom.py", default_timeout=60)
+    teacher.run()
+    teacher.button(key=K.CLASS_START).click().run()
+    code = teacher.session_state[K.CLASS].membership.code
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at.text_input(key=K.CLASS_CODE).input(code)
+    at.text_input(key=K.CLASS_NICKNAME).input("Ada")
+    at.button(key=K.CLASS_JOIN).click().run()
+    at.button_group(key=K.DRAW_LABEL).set_value(1).run()
+    at.button(key=K.DRAW_ADD).click().run()
+    assert not at.exception, at.exception
+    assert any("Added a drawing of 1" in s.value and "class" in s.value for s in at.success)
+    drawings = get_store().board(code).drawings
+    assert [d.label for d in drawings] == [1]

@@ -9,6 +9,7 @@ import pytest
 from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
+from nn_core.data import DATASETS
 from nn_core.losses import softmax
 from nn_core.model import MLP
 from ui import charts_learn, dataview
@@ -137,3 +138,28 @@ def test_presentation_mode_hides_explanations_and_enlarges_figures():
     before = charts(normal)["network"][0]["layout"]
     after = charts(shown)["network"][0]["layout"]
     assert after["height"] > before["height"] and after["font"]["size"] > before["font"]["size"]
+
+
+def test_fashion_mnist_lesson_does_not_offer_handwriting(monkeypatch):
+    sample = ui_data.get_dataset("mnist")
+    fashion = type(sample)(
+        "fashion-mnist",
+        DATASETS["fashion-mnist"].class_names,
+        sample.X_train,
+        sample.y_train,
+        sample.X_test,
+        sample.y_test,
+        "folder",
+        "test",
+    )
+    real = ui_data.get_dataset
+    monkeypatch.setattr(
+        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
+    )
+    app = open_learn(**{K.DATASET: "fashion-mnist"})
+    text = " ".join(m.value for m in app.markdown)
+    assert "handwriting" not in text and "Fashion-MNIST" in text
+    pages = {link.proto.page for link in app.get("page_link")}
+    assert {"inside", "evaluate"} <= pages and "draw" not in pages
+    label = DATASETS["fashion-mnist"].class_names[int(sample.y_train[0])]
+    assert charts(app)["one_hot"][0]["layout"]["title"]["text"] == f"The label {label}, one-hot"

@@ -61,12 +61,12 @@ def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
     for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
         axis.update(tickfont=_bigger(axis.tickfont, factor, 15))
         axis.update(title_font=_bigger(axis.title.font, factor, 16))
-    for note_ in layout.annotations:
-        if note_.font is not None and note_.font.size:
-            note_.font.size = round(note_.font.size * factor)
+    for label in layout.annotations:
+        if label.font is not None and label.font.size:
+            label.font.size = round(label.font.size * factor)
     for trace in fig.data:
         textfont = getattr(trace, "textfont", None)
-        if textfont is not None and textfont.size:
+        if textfont is not None and isinstance(textfont.size, int | float):
             trace.textfont.size = round(textfont.size * factor)
     return fig
 

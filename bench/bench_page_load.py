@@ -1,0 +1,192 @@
+"""How long do Learn, Data and Draw take to finish drawing, from opening their link?
+
+What a student feels is not the server's script time but the moment the last chart is
+on screen: the browser has to receive every figure, lay it out and draw it, typeset the
+formulas and mount the drawing canvas. So we measure that, in a real browser:
+
+``streamlit run app.py`` headless on a free port, Debian's Chromium driven by
+Playwright. Each page is opened once to warm the server's caches (a class's first
+visitor pays for the statistics and the PCA once for everybody) and to learn how many
+charts it ends with. Then, ``--runs`` times, a fresh browser tab (a new session) opens
+the page's link and records, inside the page, the ``performance.now()`` of the first
+animation frame on which the script run is over, every Plotly chart has drawn its SVG,
+there are as many of them as after the warm-up, every image has loaded and every
+component frame (the drawing canvas) has a document. ``performance.now()`` counts from
+the start of the navigation, so the figure is "link clicked -> last chart drawn".
+
+``--busy N`` starts N processes that each train a 784-256-10 network with NumPy as fast
+as they can (one BLAS thread, as the app's training workers use): the load of N other
+visitors training while you open a page. Targets: 2 s idle, 4 s with ``--busy 2``.
+
+    python -m bench.bench_page_load                       # idle, 1280x800, 5 runs each
+    python -m bench.bench_page_load --busy 2 --runs 5     # while two visitors train
+    python -m bench.bench_page_load --pages learn --size 1920x1080
+    python -m bench.bench_page_load --warm                # the scripts already in the cache
+    python -m bench.bench_page_load --root /tmp/old       # another checkout, to compare
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as the app runs
+
+import numpy as np  # noqa: E402
+
+from bench.app_server import ROOT, free_port  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+PAGES = {"learn": "/", "data": "/data", "draw": "/draw"}
+
+DONE = """(expected) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !main.querySelector('h1')) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (main.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = main.querySelectorAll('[data-testid="stPlotlyChart"]');
+  if (charts.length < expected) return false;
+  for (const c of charts) if (!c.querySelector('.main-svg')) return false;
+  for (const img of main.querySelectorAll('img')) if (!img.complete) return false;
+  for (const f of main.querySelectorAll('iframe')) {
+    const doc = f.contentDocument;
+    if (!doc || doc.readyState !== 'complete' || !doc.body || !doc.body.children.length)
+      return false;
+  }
+  return performance.now();
+}"""
+COUNT = '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length'
+
+
+def train_forever(seed: int) -> None:
+    """One busy visitor: mini-batch SGD on a 784-256-10 ReLU network, forever."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((4096, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 4096)
+    W1 = rng.normal(0, 0.05, (784, 256)).astype(np.float32)
+    W2 = rng.normal(0, 0.05, (256, 10)).astype(np.float32)
+    while True:
+        for start in range(0, 4096, 128):
+            xb, yb = X[start : start + 128], y[start : start + 128]
+            H = np.maximum(xb @ W1, 0)  # (128, 256)
+            Z = H @ W2  # (128, 10)
+            P = np.exp(Z - Z.max(axis=1, keepdims=True))
+            P /= P.sum(axis=1, keepdims=True)
+            P[np.arange(len(yb)), yb] -= 1  # dZ (times n)
+            dH = (P @ W2.T) * (H > 0)
+            W2 -= 1e-4 * H.T @ P
+            W1 -= 1e-4 * xb.T @ dH
+
+
+def start_app(port: int, root: str) -> subprocess.Popen:
+    """``streamlit run app.py`` in ``root`` (this checkout, or another one to compare)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the app did not start")
+
+
+def open_once(browser, url: str, size: tuple[int, int], expected: int, shared=None) -> float:
+    """Seconds from navigation start to the last chart drawn, in a fresh session: a new
+    browser profile, or a new tab of ``shared`` (a profile that has the app's scripts in
+    its cache already, as a student's browser has after the first visit)."""
+    context = shared or browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        handle = page.wait_for_function(DONE, arg=expected, polling="raf", timeout=120_000)
+        return handle.json_value() / 1000
+    finally:
+        page.close()
+        if shared is None:
+            context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--busy", type=int, default=0, help="visitors training meanwhile")
+    parser.add_argument("--size", default="1280x800", help="browser window, WIDTHxHEIGHT")
+    parser.add_argument(
+        "--warm", action="store_true", help="new tabs of one browser profile (scripts cached)"
+    )
+    parser.add_argument(
+        "--root", default=str(ROOT), help="the checkout to run (e.g. an older one, to compare)"
+    )
+    args = parser.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_app(port, args.root)
+    spawn = mp.get_context("spawn")  # not fork: a forked copy of a Playwright client hangs it
+    busy = [spawn.Process(target=train_forever, args=(k,), daemon=True) for k in range(args.busy)]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+            )
+            expected = {}
+            for name in args.pages:  # warm-up: server caches, and the final chart count
+                context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+                page = context.new_page()
+                page.goto(base + PAGES[name])
+                page.wait_for_function(DONE, arg=1 if name != "draw" else 0, timeout=120_000)
+                page.wait_for_timeout(3000)
+                expected[name] = page.evaluate(COUNT)
+                context.close()
+            for proc in busy:  # after the warm-up: caches are a one-off for the whole class
+                proc.start()
+            time.sleep(2 if busy else 0)  # let them get going
+            shared = None
+            if args.warm:
+                shared = browser.new_context(viewport={"width": size[0], "height": size[1]})
+            profile = "warm browser cache" if args.warm else "fresh browser profile each time"
+            print(
+                f"{args.root}: window {size[0]}x{size[1]}, {args.busy} busy visitor(s), "
+                f"{profile}, {args.runs} runs"
+            )
+            for name in args.pages:
+                times = [
+                    open_once(browser, base + PAGES[name], size, expected[name], shared)
+                    for _ in range(args.runs)
+                ]
+                print(
+                    f"{name:6s} {expected[name]:2d} charts  median {statistics.median(times):.2f} s"
+                    f"  min {min(times):.2f}  max {max(times):.2f}  "
+                    f"({', '.join(f'{t:.2f}' for t in times)})"
+                )
+            browser.close()
+    finally:
+        for proc in busy:
+            if proc.is_alive():
+                proc.terminate()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()
