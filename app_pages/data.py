@@ -34,7 +34,7 @@ st.header("Examples")
 options = ["All", *names]
 if st.session_state.get(K.DATA_CLASS) not in options:
     st.session_state[K.DATA_CLASS] = "All"  # the other data set's class names do not apply
-left, middle, _ = st.columns([2, 2, 5], vertical_alignment="bottom")
+left, middle, _ = st.columns([2, 3, 4], vertical_alignment="bottom")
 choice = left.selectbox("Show class", options, key=K.DATA_CLASS)
 if middle.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:"):
     state.put(K.DATA_SEED, int(state.get(K.DATA_SEED) or 0) + 1)

@@ -165,3 +165,29 @@ def test_bad_settings_come_back_as_a_message(one_worker, shared):
     job = one_worker.submit(broken)
     wait_for(lambda: news(job, "error"), what="the error")
     assert "784" in news(job, "error")[0] or "input" in news(job, "error")[0].lower()
+
+
+def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
+    """Its model and curves now live in the visitor's session: keeping a second copy in a
+    worker would cost every class a few megabytes per run."""
+    import queue
+
+    from ui.train.worker import Worker
+
+    results = queue.Queue()
+    worker = Worker(conn=None, results=results)
+    job_spec = spec(shared, dataclasses.replace(LONG, epochs=1))
+    worker.handle(("add", job_spec))
+    worker.handle(("run", job_spec.job_id))
+    while worker.jobs:
+        worker.turns()
+    kinds = [message[0] for message in list(results.queue)]
+    assert kinds[0] == "started" and kinds[-1] == "done" and not worker.order
+
+    s = Scheduler(workers=1, idle_pause=600, cores=1)
+    try:
+        job = s.submit(spec(shared, dataclasses.replace(LONG, epochs=1)))
+        wait_for(lambda: news(job, "done"), what="the run to finish")
+        assert job.id not in s._jobs and s.load()["running"] == 0
+    finally:
+        s.close()

@@ -289,6 +289,7 @@ class Scheduler:
         if kind in ("done", "error"):
             with self._lock:
                 job.state = "done"
+                self._jobs.pop(job.id, None)  # the worker has forgotten it too
                 self._promote()
                 self._balance_threads()
 
@@ -307,10 +308,10 @@ class Scheduler:
 
     def _replace_worker(self, i: int) -> None:
         """A worker died (out of memory, killed): its runs fail with a message, a new one starts."""
-        for job in self._jobs.values():
-            if job.worker == i and job.state in ("running", "paused"):
-                job.state = "done"
-                job.inbox.append(("error", "the training process stopped unexpectedly"))
+        for job in [j for j in self._jobs.values() if j.worker == i and j.live]:
+            job.state = "done"
+            job.inbox.append(("error", "the training process stopped unexpectedly"))
+            del self._jobs[job.id]
         self._start_worker(i)
         self._promote()
 

@@ -27,6 +27,8 @@ def status_line(run: Run, ahead: int = 0) -> str:
     if run.status == "queued":
         who = "1 run is" if ahead == 1 else f"{ahead} runs are"
         return f"Waiting for a free place on the server: {who} ahead of yours."
+    if not run.total_steps:
+        return "Starting: the training process is preparing the data and the network..."
     epochs = run.train_config.get("epochs") or 1
     if run.train_config.get("target_accuracy"):
         parts = [f"{run.epoch:.2f} epochs"]

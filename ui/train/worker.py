@@ -209,13 +209,17 @@ class Worker:
         if metrics or job.trainer.done:
             self.send("progress", job_id, job.news(metrics, force_weights=job.trainer.done))
         if job.trainer.done:
-            job.running = False
             self.send("done", job_id, job.result())
+            self.forget(job_id)  # its model, optimiser and curves now live in the session
 
-    def fail(self, job_id: str, exc: Exception) -> None:
+    def forget(self, job_id: str) -> None:
+        """Free everything a run holds here (a finished, failed or dropped run)."""
         self.jobs.pop(job_id, None)
         if job_id in self.order:
             self.order.remove(job_id)
+
+    def fail(self, job_id: str, exc: Exception) -> None:
+        self.forget(job_id)
         self.send("error", job_id, f"{type(exc).__name__}: {exc}")
 
     def handle(self, command: tuple):
@@ -227,9 +231,7 @@ class Worker:
         elif kind == "add":
             self.add(args[0])
         elif kind == "drop":
-            self.jobs.pop(args[0], None)
-            if args[0] in self.order:
-                self.order.remove(args[0])
+            self.forget(args[0])
         elif args and args[0] in self.jobs:
             self.control(kind, self.jobs[args[0]], *args)
         elif kind in ("pause", "step", "stop", "lr"):
