@@ -66,7 +66,6 @@ def test_weight_grid_changes_while_a_run_trains(page, snap):
     page.get_by_role("option", name="Fast and good").click()
     _main(page).get_by_role("tab", name="Data").click()
     _main(page).get_by_role("slider", name="Epochs").first.press("End")  # long enough to watch
-    _main(page).get_by_role("tab", name="Pace").click()
     _main(page).get_by_role("radio", name="Slow motion").click()
     _wait_for(
         lambda: (
