@@ -39,7 +39,7 @@ class ServerLimits:
     workers: int = os.cpu_count() or 1  # training processes (the scheduler's pool)
     max_active_runs: int = 2 * (os.cpu_count() or 1)  # runs training at once; more wait
     idle_pause_seconds: float = 60.0  # a run whose page stops looking is paused after this
-    refresh_seconds: float = 0.25  # how often the Train page redraws a run in progress
+    refresh_seconds: float = 1.0  # how often the Train page redraws a run (browser CPU!)
     snapshot_seconds: float = 1.0  # how often a run's live weights travel to the page
     health_every: int = 50  # steps between gradient-health records (about 1% of the time)
     slow_motion: float = 20.0  # steps per second in "slow motion"

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from ui.palette import LOG_TICKS
 from ui.train.runs import Run
 
-MAX_POINTS = 1000
+MAX_POINTS = 400  # per curve: enough for the eye, light for the browser to redraw live
 RUN_COLORS = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
