@@ -2,11 +2,20 @@
 
     NN_DATA_DIR=../shared python bench/bench_engine.py            # everything but 'best'
     NN_DATA_DIR=../shared python bench/bench_engine.py --best     # plus the 2-minute preset
-    NN_DATA_DIR=../shared python bench/bench_engine.py --only speed
+    NN_DATA_DIR=../shared python bench/bench_engine.py --only speed [--rounds 5] [--threads 1]
+    NN_DATA_DIR=../shared python bench/bench_engine.py --only speed --quick   # 3 rounds
 
-PyTorch is optional (``pip install torch``); without it the comparison is skipped. The
-NumPy and PyTorch epochs are timed alternately in one process so that both see the same
-machine state. Figures are printed and written to bench/_out/engine.json.
+Speed: every epoch is timed in a process of its own (``--child``), so that NumPy never
+runs in a process where PyTorch is loaded (importing PyTorch brings its own OpenMP and
+BLAS thread pools, which made NumPy's epoch 0.47 s -> 0.79 s). Each process loads MNIST,
+trains one warm-up epoch and then the timed epoch (the second one), so start-up, first
+allocations and lazy initialisation are not counted. The two frameworks alternate
+(NumPy first in even rounds, PyTorch first in odd ones) over ``--rounds`` rounds; medians
+and spread (min-max) are reported. The matrix products alone (the floor) also run in a
+process of their own. PyTorch is optional (``pip install torch``); without it the script
+says "PyTorch not installed" and times NumPy only.
+
+Figures are printed and written to bench/_out/engine.json.
 """
 
 from __future__ import annotations
@@ -105,26 +114,89 @@ def torch_epoch(data, optimizer: str, seed: int) -> float:
     return time.perf_counter() - t0
 
 
-def bench_speed(data, rounds: int) -> dict:
-    try:
-        import torch
+def _have_torch() -> bool:
+    import importlib.util
 
-        torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1)))
-        have_torch = True
-    except ImportError:
-        have_torch = False
-    out = {"matmul_only_s": min(matmul_epoch(data) for _ in range(rounds))}
+    return importlib.util.find_spec("torch") is not None
+
+
+def child(job: str) -> None:
+    """One measurement in this fresh process: ``numpy:momentum:0``, ``torch:adam:1``, ``matmul``.
+
+    Prints one JSON line: the warm-up epoch's and the timed epoch's seconds.
+    """
+    kind, *rest = job.split(":")
+    data = load_dataset("mnist", download=False, allow_bundled=False)
+    if kind == "matmul":
+        times = [matmul_epoch(data) for _ in range(2)]
+    else:
+        optimizer, seed = rest[0], int(rest[1])
+        if kind == "torch":
+            import torch
+
+            torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1)))
+            epoch = torch_epoch
+        else:
+            epoch = numpy_epoch
+        times = [epoch(data, optimizer, seed) for _ in range(2)]
+    print(json.dumps({"job": job, "warmup_s": times[0], "epoch_s": times[1]}))
+
+
+def _spawn(job: str, threads: int | None) -> float:
+    env = dict(os.environ)
+    if threads:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(threads)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", job],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["epoch_s"]
+
+
+def _spread(values: list[float]) -> dict:
+    return {
+        "median": round(statistics.median(values), 4),
+        "min": round(min(values), 4),
+        "max": round(max(values), 4),
+        "all": [round(v, 4) for v in values],
+    }
+
+
+def bench_speed(rounds: int, threads: int | None = None) -> dict:
+    """Medians and spread of epoch times, one process per measurement, frameworks alternating."""
+    have_torch = _have_torch()
+    frameworks = ["numpy", "torch"] if have_torch else ["numpy"]
+    if not have_torch:
+        print("PyTorch not installed: timing NumPy only", flush=True)
+    times: dict[str, list[float]] = {}
+    matmul = []
+    for r in range(rounds):
+        matmul.append(_spawn("matmul", threads))
+        order = frameworks if r % 2 == 0 else frameworks[::-1]
+        for opt in ("momentum", "adam"):
+            for fw in order:
+                t = _spawn(f"{fw}:{opt}:{r}", threads)
+                times.setdefault(f"{fw}_{opt}", []).append(t)
+                print(f"  round {r + 1}: {fw:5s} {opt:8s} {t:.3f} s", flush=True)
+    out = {
+        "threads": threads or os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "torch": "installed" if have_torch else "PyTorch not installed",
+        "matmul_only_s": _spread(matmul),
+    }
+    for key, values in times.items():
+        out[f"{key}_s"] = _spread(values)
+    floor = out["matmul_only_s"]["median"]
     for opt in ("momentum", "adam"):
-        ours, theirs = [], []
-        for r in range(rounds):
-            ours.append(numpy_epoch(data, opt, r))
-            if have_torch:
-                theirs.append(torch_epoch(data, opt, r))
-        out[f"numpy_{opt}_s"] = statistics.median(ours)
-        out[f"numpy_{opt}_over_matmul"] = out[f"numpy_{opt}_s"] / out["matmul_only_s"]
+        ours = out[f"numpy_{opt}_s"]["median"]
+        out[f"numpy_{opt}_over_matmul"] = round(ours / floor, 3)
         if have_torch:
-            out[f"torch_{opt}_s"] = statistics.median(theirs)
-            out[f"ratio_{opt}_numpy_over_torch"] = out[f"numpy_{opt}_s"] / out[f"torch_{opt}_s"]
+            theirs = out[f"torch_{opt}_s"]["median"]
+            out[f"ratio_{opt}_numpy_over_torch"] = round(ours / theirs, 3)
     return out
 
 
@@ -154,9 +226,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("--only", choices=["load", "predict", "speed", "presets"])
-    p.add_argument("--rounds", type=int, default=5, help="alternating epochs per framework")
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds for 'speed' (5)")
+    p.add_argument("--quick", action="store_true", help="3 rounds for 'speed'")
+    p.add_argument("--threads", type=int, help="BLAS/OpenMP threads of the speed processes")
     p.add_argument("--best", action="store_true", help="also run the 2-minute 'best' preset")
+    p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    if args.quick:
+        args.rounds = min(args.rounds, 3)
     results: dict = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -164,11 +244,13 @@ def main() -> None:
             "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
         }
     }
-    data = load_dataset("mnist", download=False, allow_bundled=False)
+    data = None
+    if args.only in (None, "predict"):
+        data = load_dataset("mnist", download=False, allow_bundled=False)
     steps = {
         "load": lambda: bench_load(),
         "predict": lambda: bench_predict_one(data),
-        "speed": lambda: bench_speed(data, args.rounds),
+        "speed": lambda: bench_speed(args.rounds, args.threads),
         "presets": lambda: bench_presets(args.best),
     }
     for name, fn in steps.items():

@@ -1,0 +1,564 @@
+"""A class at once: 30 sessions on one server, all opening pages and drawing while 3 train.
+
+The sessions are driven at the websocket level, like a browser but without one: each is
+a client of Streamlit's own protocol (``/_stcore/stream``, protobuf ``BackMsg`` up,
+``ForwardMsg`` down, from ``streamlit.proto``). A client asks for a page with a
+``rerun_script`` message (``page_name``), presses a button by sending its widget id with
+a trigger, keeps a fragment's timer going by answering the server's ``auto_rerun``
+messages (the Train page's live panel every 0.25 s, the sidebar line every 2 s), and
+draws by sending the Draw canvas component's state: a PNG of a real MNIST test digit
+(scaled to the 280x280 canvas) as the component's ``drawing`` value, in the drawing
+fragment, as the browser does when the pen lifts. No browser means no drawing cost on
+this machine: in a class the browsers run on the students' own computers.
+
+Phases, one server (``NN_WORKERS=2``):
+
+0. memory per session: ``--history-sessions`` sessions each train ten short runs of a
+   784-256-10 network (lesson link ``?page=train&preset=fast&epochs=1&subset=1000``), so
+   each has ten runs in its history; the server's PSS growth divided by their number.
+1. a trainer alone: steps/s of one ``fast`` run (read from the progress text).
+2. the class: ``--sessions`` sessions open at once. Three train (``fast``, 30 epochs,
+   learning rates 0.3, 0.05 and 0.03, so that each run's name is its own); the others
+   cycle through every page (Learn, Data, Train, Inside, Evaluate, Draw, Class) and draw
+   ``--strokes`` digits on each visit to Draw, for ``--seconds``, with ``--think``
+   seconds (10) between two pages: a student reads a page before opening the next.
+   ``--think 1`` is a stress test (every session changes page every second or two).
+
+Reported: pages that failed (an exception on the page, or no end of the script run);
+leaks (a session that saw a run name or a prediction it did not make: the trainers' run
+names carry their learning rate; every drawing is a digit the bundled model reads
+correctly, so another session's answer would show as a wrong one); the time to open a
+page (send -> end of the script run, server side) with 30 sessions open, p50/p95
+(target < 3 s); stroke -> updated prediction (send -> "Prediction" metric -> end of the
+fragment run), p50/p95 (target < 1 s with 3 trainings); server PSS peak (target
+< 1.5 GB); each trainer's steps/s against the lone trainer.
+
+    NN_DATA_DIR=/work/shared python -m bench.bench_load                # about 4 min
+    NN_DATA_DIR=/work/shared python -m bench.bench_load --quick        # about 1.5 min
+    NN_DATA_DIR=/work/shared python -m bench.bench_load --sessions 30 --seconds 120
+
+All traffic goes to 127.0.0.1. Every wait is bounded; the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import io
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.app_server import free_port, load_average, server_pss, start_app, stop_app
+
+PAGES = ["learn", "data", "train", "inside", "evaluate", "draw", "class"]
+TRAIN_LRS = ("0.3", "0.05", "0.03")
+FINISHED = ForwardMsg.ScriptFinishedStatus
+STEP_RE = re.compile(r"step ([\d,]+) of ([\d,]+)")
+RUN_NAME_RE = re.compile(r"#\d+ [^\n]*? lr ([\d.e-]+)")
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+# --- a websocket-level Streamlit client ---------------------------------------------------
+
+
+@dataclass
+class Visit:
+    page: str
+    seconds: float | None  # send -> end of the script run (None: never ended)
+    exceptions: list[str] = field(default_factory=list)
+
+
+class Client:
+    """One browser tab's worth of protocol: pages, buttons, fragment timers, a canvas."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+        self.ws = None
+        self.texts: list[str] = []  # every text this session was shown (leak check)
+        self.buttons: dict[str, str] = {}  # label -> widget id, latest
+        self.canvas: tuple[str, str] | None = None  # (widget id, fragment id)
+        self.exceptions: list[str] = []
+        self.timers: dict[str, float] = {}  # fragment id -> interval (auto_rerun)
+        self.progress = ""  # the latest progress text (Train page)
+        self.prediction: str | None = None
+        self._finished = asyncio.Event()
+        self._status = None
+        self._metric_seen = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self.page = None
+        self.closed = False
+        self.connect_seconds = float("nan")
+
+    async def connect(self) -> None:
+        from websockets.asyncio.client import connect
+
+        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
+        t0 = time.perf_counter()
+        self.ws = await connect(ws_url, max_size=2**26, subprotocols=["streamlit"], open_timeout=60)
+        self.connect_seconds = time.perf_counter() - t0
+        self._tasks.append(asyncio.create_task(self._reader()))
+        self._tasks.append(asyncio.create_task(self._ticker()))
+
+    async def close(self) -> None:
+        self.closed = True
+        for t in self._tasks:
+            t.cancel()
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def _send_rerun(self, page=None, query="", widgets=(), fragment_id="", auto=False):
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = query
+        rs.page_name = page or self.page or ""
+        if fragment_id:
+            rs.fragment_id = fragment_id
+            rs.is_auto_rerun = auto
+        for w in widgets:
+            rs.widget_states.widgets.append(w)
+        rs.context_info.timezone = "UTC"
+        rs.context_info.locale = "en-US"
+        rs.context_info.url = f"{self.url}/{rs.page_name}"
+        await self.ws.send(msg.SerializeToString())
+
+    async def _reader(self) -> None:
+        try:
+            async for raw in self.ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(raw)
+                self._handle(msg)
+        except Exception:  # noqa: BLE001 (a closed socket ends the reader)
+            return
+
+    def _handle(self, msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "auto_rerun":
+            self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "script_finished":
+            self._status = msg.script_finished
+            if msg.script_finished in (
+                FINISHED.FINISHED_SUCCESSFULLY,
+                FINISHED.FINISHED_WITH_COMPILE_ERROR,
+            ):
+                self._finished.set()
+        elif kind == "stop_auto_rerun":
+            for fid in msg.stop_auto_rerun.fragment_ids:
+                self.timers.pop(fid, None)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element, msg.delta.fragment_id)
+
+    def _element(self, el, fragment_id: str) -> None:
+        kind = el.WhichOneof("type")
+        if kind in ("markdown", "heading", "alert"):
+            self.texts.append(getattr(el, kind).body)
+        elif kind == "progress":
+            self.progress = el.progress.text
+            self.texts.append(el.progress.text)
+        elif kind == "metric":
+            self.texts.append(f"{el.metric.label}: {el.metric.body}")
+            if el.metric.label == "Prediction":
+                self.prediction = el.metric.body
+                self._metric_seen.set()
+        elif kind == "button":
+            self.buttons[el.button.label] = el.button.id
+        elif kind == "exception":
+            self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
+        elif kind == "bidi_component" and "canvas" in el.bidi_component.component_name:
+            self.canvas = (el.bidi_component.id, fragment_id)
+
+    async def _ticker(self) -> None:
+        """Answer the fragments' timers, as the browser does (only on the page shown)."""
+        last: dict[str, float] = {}
+        while not self.closed:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            for fid, interval in list(self.timers.items()):
+                if now - last.get(fid, 0) >= interval:
+                    last[fid] = now
+                    try:
+                        await self._send_rerun(fragment_id=fid, auto=True)
+                    except Exception:  # noqa: BLE001
+                        return
+
+    async def open(self, page: str, query: str = "", timeout: float = 30.0) -> Visit:
+        """Ask for ``page``; the seconds until its script run ended, and any exception."""
+        self.page = page
+        self.timers.clear()  # a full run: the page declares its timers again
+        self.canvas = None
+        self.exceptions = []
+        self._finished.clear()
+        t0 = time.perf_counter()
+        await self._send_rerun(page=page, query=query)
+        try:
+            await asyncio.wait_for(self._finished.wait(), timeout)
+            seconds = time.perf_counter() - t0
+        except TimeoutError:
+            seconds = None
+        return Visit(page, seconds, list(self.exceptions))
+
+    async def press(self, label: str, timeout: float = 30.0) -> bool:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        wid = self.buttons.get(label)
+        if wid is None:
+            return False
+        w = WidgetState(id=wid, trigger_value=True)
+        self.timers.clear()  # a full run: the page declares its timers again
+        self._finished.clear()
+        await self._send_rerun(widgets=[w])
+        try:
+            await asyncio.wait_for(self._finished.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def draw(self, png_data_url: str, timeout: float = 30.0) -> float | None:
+        """Send a drawing as the canvas does; seconds until the new prediction arrived."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        if self.canvas is None:
+            return None
+        wid, fid = self.canvas
+        state = {"drawing": {"raw": {"objects": [], "background": "#000000"}, "data": png_data_url}}
+        w = WidgetState(id=wid, json_value=json.dumps(state))
+        self._metric_seen.clear()
+        self._finished.clear()
+        self.prediction = None
+        t0 = time.perf_counter()
+        await self._send_rerun(widgets=[w], fragment_id=fid)
+        try:
+            await asyncio.wait_for(self._metric_seen.wait(), timeout)
+            return time.perf_counter() - t0
+        except TimeoutError:
+            return None
+
+
+# --- drawings -----------------------------------------------------------------------------
+
+
+def digit_drawings(n: int) -> list[tuple[int, str]]:
+    """``n`` (label, PNG data URL) of MNIST test digits the bundled model reads correctly,
+    drawn white on black at the canvas's 280x280 like a student's drawing."""
+    from PIL import Image
+
+    from nn_core import load_dataset, load_default_model
+
+    data = load_dataset("mnist", download=False)
+    model = load_default_model()
+    pred = model.predict(data.X_test[:500])
+    ok = [i for i in range(500) if pred[i] == data.y_test[i]]
+    out = []
+    for k in range(n):
+        i = ok[(k * 37) % len(ok)]
+        img = (np.asarray(data.X_test[i]).reshape(28, 28) * 255).clip(0, 255).astype(np.uint8)
+        big = Image.fromarray(img, "L").resize((280, 280), Image.BILINEAR)
+        rgba = Image.merge("RGBA", (big, big, big, Image.new("L", big.size, 255)))
+        buf = io.BytesIO()
+        rgba.save(buf, "PNG")
+        url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+        out.append((int(data.y_test[i]), url))
+    return out
+
+
+# --- phases ---------------------------------------------------------------------------------
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def read_step(text: str) -> int:
+    m = STEP_RE.search(text)
+    return int(m.group(1).replace(",", "")) if m else -1
+
+
+async def start_trainer(url: str, name: str, lr: str, epochs: int = 30) -> Client:
+    c = Client(name, url)
+    await c.connect()
+    await c.open("", query=f"page=train&preset=fast&epochs={epochs}&lr={lr}")
+    await c.open("train")
+    if not await c.press("Start"):
+        raise RuntimeError(f"{name}: could not press Start ({list(c.buttons)})")
+    deadline = time.monotonic() + 60
+    while read_step(c.progress) <= 0 and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return c
+
+
+async def trainer_rates(trainers: list[Client], seconds: float) -> list[float]:
+    start = [(read_step(c.progress), time.perf_counter()) for c in trainers]
+    await asyncio.sleep(seconds)
+    rates = []
+    for c, (n0, t0) in zip(trainers, start, strict=True):
+        rates.append((read_step(c.progress) - n0) / (time.perf_counter() - t0))
+    return rates
+
+
+async def wait_text(c: Client, needle: str, since: int, timeout: float) -> bool:
+    """Until a text shown after index ``since`` contains ``needle`` (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(needle in t for t in c.texts[since:]):
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+async def history_phase(url: str, pid: int, n: int) -> dict:
+    """``n`` sessions with ten short 784-256-10 runs each: PSS growth per session."""
+    before = server_pss(pid)
+    base = before["total"]
+    clients = []
+    for i in range(n):
+        c = Client(f"history{i}", url)
+        await c.connect()
+        await c.open("", query="page=train&preset=fast&epochs=1&subset=1000")
+        await c.open("train")
+        for _ in range(10):
+            seen = len(c.texts)
+            if not await c.press("Start"):
+                break
+            await wait_text(c, "Test accuracy", seen, 120.0)
+        clients.append(c)
+    await asyncio.sleep(2)
+    after_parts = server_pss(pid)
+    after = after_parts["total"]
+    for c in clients:
+        await c.close()
+    return {
+        "sessions": n,
+        "pss_before": base,
+        "pss_after": after,
+        "server_growth": after_parts["server"] - before["server"],
+        "children_growth": after - after_parts["server"] - (base - before["server"]),
+        "per_session": (after - base) / n,
+    }
+
+
+async def class_phase(args, url: str, pid: int, drawings, lone_rate: float) -> dict:
+    """Trainers plus page-visiting, drawing sessions, all at once, for ``args.seconds``."""
+    trainers = [await start_trainer(url, f"trainer{i}", lr) for i, lr in enumerate(TRAIN_LRS)]
+    await asyncio.sleep(2.0)
+    others = [Client(f"visitor{i}", url) for i in range(args.sessions - len(trainers))]
+    opens: list[float] = []
+    connects: list[float] = []
+    strokes: list[float] = []
+    failures: list[str] = []
+    leaks: list[str] = []
+    visited: dict[str, set] = {c.name: set() for c in others}
+    peak = [0]
+    stop_at = time.monotonic() + args.seconds
+
+    async def visitor(k: int, c: Client) -> None:
+        try:
+            await visit(k, c)
+        except Exception as exc:  # noqa: BLE001 (one session's failure is a finding, not a crash)
+            failures.append(f"{c.name}: {type(exc).__name__}: {exc}")
+
+    async def visit(k: int, c: Client) -> None:
+        await asyncio.sleep(k * 0.2)  # arrive over a few seconds, as a class does
+        await c.connect()
+        connects.append(c.connect_seconds)
+        first = await c.open("learn")
+        opens.append(first.seconds if first.seconds is not None else float("inf"))
+        step = k
+        while time.monotonic() < stop_at:
+            page = PAGES[step % len(PAGES)]
+            step += 1
+            v = await c.open(page)
+            opens.append(v.seconds if v.seconds is not None else float("inf"))
+            if v.seconds is None or v.exceptions:
+                failures.append(f"{c.name} {page}: {v.exceptions or 'no end of run in 30 s'}")
+                continue
+            visited[c.name].add(page)
+            if page == "draw":
+                for s in range(args.strokes):
+                    label, png = drawings[(k * 7 + s) % len(drawings)]
+                    took = await c.draw(png)
+                    if took is None:
+                        failures.append(f"{c.name} draw: no prediction (canvas {c.canvas})")
+                        break
+                    strokes.append(took)
+                    if c.prediction != str(label):
+                        leaks.append(f"{c.name} drew a {label}, was shown {c.prediction}")
+                    await asyncio.sleep(0.5)
+            await asyncio.sleep(args.think)
+
+    async def memory() -> None:
+        while time.monotonic() < stop_at:
+            peak[0] = max(peak[0], server_pss(pid)["total"])
+            await asyncio.sleep(1.0)
+
+    t0 = time.perf_counter()
+    cpu0 = process_cpu(pid)
+    start_steps = [(read_step(c.progress), t0) for c in trainers]
+    await asyncio.gather(memory(), *(visitor(k, c) for k, c in enumerate(others)))
+    t1 = time.perf_counter()
+    server_cores = (process_cpu(pid) - cpu0) / (t1 - t0)
+    rates = [
+        (read_step(c.progress) - n0) / (t1 - t)
+        for c, (n0, t) in zip(trainers, start_steps, strict=True)
+    ]
+    # leaks: run names of other sessions
+    for c in [*trainers, *others]:
+        own = TRAIN_LRS[trainers.index(c)] if c in trainers else None
+        for text in c.texts:
+            for lr in RUN_NAME_RE.findall(text):
+                if lr != own:
+                    leaks.append(f"{c.name} was shown a run with lr {lr}: {text[:80]!r}")
+    for c in trainers:
+        if c.exceptions:
+            failures.append(f"{c.name}: {c.exceptions}")
+    missing = {n: sorted(set(PAGES) - s) for n, s in visited.items() if set(PAGES) - s}
+    for c in [*trainers, *others]:
+        with contextlib.suppress(Exception):
+            await c.close()
+    return {
+        "sessions": args.sessions,
+        "opens": opens,
+        "connects": connects,
+        "strokes": strokes,
+        "failures": failures,
+        "leaks": sorted(set(leaks)),
+        "missing_pages": missing,
+        "pss_peak": peak[0],
+        "server_cores": server_cores,
+        "trainer_rates": rates,
+        "lone_rate": lone_rate,
+    }
+
+
+async def run(args) -> int:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    extra = ("--server.maxUploadSize", "20")
+    proc = start_app(port, extra, env={"NN_WORKERS": str(args.workers)})
+    ok = True
+    try:
+        warm = Client("warm", url)
+        await warm.connect()
+        for page in PAGES:  # the first visitor pays for the shared caches
+            await warm.open(page, timeout=120)
+        await warm.close()
+        pss0 = server_pss(proc.pid)["total"]
+        print(f"server PSS, warm, no session open: {pss0 / 2**20:.0f} MB", flush=True)
+
+        lone = await start_trainer(url, "alone", TRAIN_LRS[0])
+        await asyncio.sleep(2.0)
+        lone_rate = (await trainer_rates([lone], args.lone_seconds))[0]
+        await lone.press("Stop")
+        await lone.close()
+        print(f"one trainer alone: {lone_rate:.0f} steps/s", flush=True)
+
+        if args.history_sessions:
+            h = await history_phase(url, proc.pid, args.history_sessions)
+            print(
+                f"(memory) {h['sessions']} sessions with ten 784-256-10 runs each: "
+                f"{h['per_session'] / 2**20:.1f} MB per session "
+                f"({h['pss_before'] / 2**20:.0f} -> {h['pss_after'] / 2**20:.0f} MB: server "
+                f"{h['server_growth'] / 2**20:+.0f}, training workers "
+                f"{h['children_growth'] / 2**20:+.0f})",
+                flush=True,
+            )
+
+        drawings = digit_drawings(20)
+        r = await class_phase(args, url, proc.pid, drawings, lone_rate)
+        opens = [o for o in r["opens"] if o != float("inf")]
+        never = len(r["opens"]) - len(opens)
+        print(f"class: {r['sessions']} sessions for {args.seconds:.0f} s, load {load_average()}")
+        print(
+            f"  page opens: {len(r['opens'])}, p50 {percentile(opens, 50):.2f} s, "
+            f"p95 {percentile(opens, 95):.2f} s, max {max(opens, default=float('nan')):.2f} s, "
+            f"never ended {never} (target p95 < 3 s)"
+        )
+        print(
+            f"  websocket connects: {len(r['connects'])}, p95 "
+            f"{percentile(r['connects'], 95):.2f} s, max {max(r['connects'], default=0):.2f} s"
+        )
+        print(
+            f"  strokes: {len(r['strokes'])}, p50 {percentile(r['strokes'], 50):.2f} s, "
+            f"p95 {percentile(r['strokes'], 95):.2f} s (target p95 < 1 s)"
+        )
+        print(f"  server PSS peak: {r['pss_peak'] / 2**20:.0f} MB (target < 1.5 GB)")
+        print(f"  server process CPU: {r['server_cores']:.2f} cores (one Python process: <= 1)")
+        shares = [x / lone_rate for x in r["trainer_rates"]] if lone_rate else []
+        print(
+            "  trainers: "
+            + ", ".join(f"{x:.0f}" for x in r["trainer_rates"])
+            + f" steps/s = {', '.join(f'{s:.0%}' for s in shares)} of one trainer alone"
+        )
+        fails = sorted(set(r["failures"]))
+        print(f"  failed page visits: {len(r['failures'])} ({len(fails)} distinct)")
+        for f in fails[:10]:
+            print(f"    {f[:300]}")
+        print(f"  sessions that missed a page: {len(r['missing_pages'])}")
+        for name, pages in list(r["missing_pages"].items())[:5]:
+            print(f"    {name}: {pages}")
+        print(f"  leaks (another session's run or drawing): {len(r['leaks'])}")
+        for leak in r["leaks"][:10]:
+            print(f"    {leak}")
+        ok = (
+            not r["failures"]
+            and not r["leaks"]
+            and not r["missing_pages"]
+            and percentile(opens, 95) < 3
+            and bool(r["strokes"])
+            and percentile(r["strokes"], 95) < 1
+            and r["pss_peak"] < 1.5 * 2**30
+        )
+        if args.json:
+            r["opens"] = opens
+            args.json.write_text(json.dumps(r, indent=2, default=str))
+    finally:
+        stop_app(proc)
+    return 0 if ok else 1
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    ap.add_argument("--sessions", type=int, default=30, help="sessions at once, trainers included")
+    ap.add_argument("--seconds", type=float, default=120.0, help="class phase length (120 s)")
+    ap.add_argument("--strokes", type=int, default=2, help="drawings per visit to Draw (2)")
+    ap.add_argument(
+        "--think", type=float, default=10.0, help="pause between two pages (10 s; 1 = stress)"
+    )
+    ap.add_argument("--lone-seconds", type=float, default=8.0, help="window of the lone trainer")
+    ap.add_argument("--history-sessions", type=int, default=3, help="phase 0 sessions (0: skip)")
+    ap.add_argument("--workers", type=int, default=2, help="NN_WORKERS of the server (2)")
+    ap.add_argument(
+        "--quick", action="store_true", help="60 s class phase, 5 s think, 2 history sessions"
+    )
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.seconds, args.history_sessions, args.think = 60.0, 2, 5.0
+    print(f"cores: {os.cpu_count()}, load average: {load_average()}", flush=True)
+    code = asyncio.run(run(args))
+    print(f"load average after: {load_average()}")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
