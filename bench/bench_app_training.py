@@ -52,6 +52,7 @@ from pathlib import Path
 from bench.app_server import (
     CHROMIUM_ARGS,
     ROOT,
+    cpu_seconds,
     descendants,
     free_port,
     load_average,
@@ -113,18 +114,6 @@ def cli_run(threads: int | None, epochs: int = 3) -> dict:
 
 
 # --- /proc helpers ----------------------------------------------------------------------
-
-
-def cpu_seconds(pids) -> float:
-    """User + system CPU time of these processes so far."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def worker_pids(server_pid: int) -> list[int]:

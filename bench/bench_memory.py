@@ -37,6 +37,7 @@ from pathlib import Path
 
 from bench.app_server import (
     CHROMIUM_ARGS,
+    cpu_seconds,
     descendants,
     free_port,
     load_average,
@@ -58,18 +59,6 @@ def make_models(folder: Path, n: int) -> list[Path]:
         MLP((784, 512, 512, 512, 10), seed=i).save(path)
         paths.append(path)
     return paths
-
-
-def cpu_seconds(pids) -> float:
-    """User + system CPU seconds of these processes so far."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def parts(pid: int) -> str:

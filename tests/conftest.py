@@ -47,3 +47,28 @@ def shared_sample(mnist_sample, tmp_path_factory):
     from ui.train.shared_data import publish
 
     return publish(mnist_sample, tmp_path_factory.mktemp("state"))
+
+
+@pytest.fixture
+def fashion_from_sample(monkeypatch):
+    """Fashion-MNIST's name and class names on the bundled sample's pixels: pages can be
+    tested on "fashion-mnist" without the real files (and never skip). Combine with
+    ``bundled_sample_only``; returns the stand-in data set."""
+    import dataclasses
+
+    from nn_core.data import DATASETS
+    from ui import data as ui_data
+
+    sample = load_sample("mnist")
+    fashion = dataclasses.replace(
+        sample,
+        name="fashion-mnist",
+        class_names=DATASETS["fashion-mnist"].class_names,
+        source="folder",
+        location="test",
+    )
+    real = ui_data.get_dataset
+    monkeypatch.setattr(
+        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
+    )
+    return fashion

@@ -15,7 +15,6 @@ from apptest_support import plotly_charts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
-from nn_core.data import DATASETS, load_sample
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
 from ui import data as ui_data
@@ -153,22 +152,7 @@ def test_my_fashion_model_answers_with_clothes():
     assert "<b>Bag</b>" in charts(at)["draw_probs"]["data"][0]["y"]
 
 
-def test_bundled_model_on_fashion_data_asks_for_digits(monkeypatch):
-    sample = load_sample("mnist")
-    fashion = type(sample)(
-        "fashion-mnist",
-        DATASETS["fashion-mnist"].class_names,
-        sample.X_train,
-        sample.y_train,
-        sample.X_test,
-        sample.y_test,
-        "folder",
-        "test",
-    )
-    real = ui_data.get_dataset
-    monkeypatch.setattr(
-        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
-    )
+def test_bundled_model_on_fashion_data_asks_for_digits(fashion_from_sample):
     at = open_draw_page(**{K.DATASET: "fashion-mnist", K.DRAW_RESULT: block()})
     assert any("trained on MNIST digits" in w.value for w in at.warning)
     assert at.metric[0].value == "1"  # still a digit model, with digit labels

@@ -14,7 +14,7 @@ import pytest
 from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
-from nn_core.data import DATASETS, Dataset
+from nn_core.data import Dataset
 from nn_core.model import MLP
 from nn_core.predictions import cell_members, predict_all, ranked_mistakes
 from nn_core.pretrained import load_default_model
@@ -192,28 +192,8 @@ def test_an_uploaded_model_can_be_compared_and_a_bad_file_is_refused(sample):
     assert "3 classes" in at.error[0].value
 
 
-def fake_fashion(mnist: Dataset) -> Dataset:
-    """MNIST sample pixels under Fashion-MNIST's name and class names: no download needed."""
-    return Dataset(
-        "fashion-mnist",
-        DATASETS["fashion-mnist"].class_names,
-        mnist.X_train,
-        mnist.y_train,
-        mnist.X_test,
-        mnist.y_test,
-        "folder",
-        "test",
-    )
-
-
-def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, monkeypatch):
-    from ui import data as ui_data
-
-    fashion = fake_fashion(sample)
-    real = ui_data.get_dataset
-    monkeypatch.setattr(
-        ui_data, "get_dataset", lambda n: fashion if n == "fashion-mnist" else real(n)
-    )
+def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, fashion_from_sample):
+    fashion = fashion_from_sample
     at = open_page()
     at.session_state[K.DATASET] = "fashion-mnist"
     at.run()

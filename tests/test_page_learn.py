@@ -140,22 +140,8 @@ def test_presentation_mode_hides_explanations_and_enlarges_figures():
     assert after["height"] > before["height"] and after["font"]["size"] > before["font"]["size"]
 
 
-def test_fashion_mnist_lesson_does_not_offer_handwriting(monkeypatch):
-    sample = ui_data.get_dataset("mnist")
-    fashion = type(sample)(
-        "fashion-mnist",
-        DATASETS["fashion-mnist"].class_names,
-        sample.X_train,
-        sample.y_train,
-        sample.X_test,
-        sample.y_test,
-        "folder",
-        "test",
-    )
-    real = ui_data.get_dataset
-    monkeypatch.setattr(
-        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
-    )
+def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):
+    sample = fashion_from_sample
     app = open_learn(**{K.DATASET: "fashion-mnist"})
     text = " ".join(m.value for m in app.markdown)
     assert "handwriting" not in text and "Fashion-MNIST" in text
