@@ -30,19 +30,21 @@ def start_app(
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     log: str | Path | None = None,
+    root: str | Path = ROOT,
 ) -> subprocess.Popen:
     """``streamlit run app.py`` on ``port``; returns once it answers its health check.
 
     ``extra``: more command-line options (``--server.disconnectedSessionTTL 10``);
     ``env``: variables laid over this process's environment (``NN_WORKERS``);
-    ``log``: a file for the server's stdout and stderr (default: discarded).
+    ``log``: a file for the server's stdout and stderr (default: discarded);
+    ``root``: the checkout to run (another one, to compare before and after).
     """
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", *extra]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     full_env = {**os.environ, **(env or {})}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=full_env)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=full_env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

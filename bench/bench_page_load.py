@@ -33,16 +33,14 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as the app runs
 
 import numpy as np  # noqa: E402
 
-from bench.app_server import ROOT, free_port  # noqa: E402
+from bench.app_server import ROOT, free_port, start_app  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 PAGES = {"learn": "/", "data": "/data", "draw": "/draw"}
@@ -87,23 +85,6 @@ def train_forever(seed: int) -> None:
             W1 -= 1e-4 * xb.T @ dH
 
 
-def start_app(port: int, root: str) -> subprocess.Popen:
-    """``streamlit run app.py`` in ``root`` (this checkout, or another one to compare)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the app did not start")
-
-
 def open_once(browser, url: str, size: tuple[int, int], expected: int, shared=None) -> float:
     """Seconds from navigation start to the last chart drawn, in a fresh session: a new
     browser profile, or a new tab of ``shared`` (a profile that has the app's scripts in
@@ -137,7 +118,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = start_app(port, args.root)
+    server = start_app(port, root=args.root)
     spawn = mp.get_context("spawn")  # not fork: a forked copy of a Playwright client hangs it
     busy = [spawn.Process(target=train_forever, args=(k,), daemon=True) for k in range(args.busy)]
     base = f"http://127.0.0.1:{port}"

@@ -153,3 +153,21 @@ def wait_for_app_idle(page, timeout: float = 30.0) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=timeout * 1000,
     )
+
+
+def start_slow_run(page) -> None:
+    """On the Train page: the "Fast and good" recipe for 30 epochs in slow motion, started.
+
+    Slow motion is a fixed 20 steps per second, so the run cannot end before a test has
+    looked at it (30 epochs of even the bundled sample last more than a minute and a half).
+    """
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_text("Train a network").first.wait_for()
+    main.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Fast and good").click()
+    main.get_by_role("tab", name="Data").click()
+    main.get_by_role("slider", name="Epochs").first.press("End")
+    main.get_by_role("radio", name="Slow motion").click()
+    main.get_by_role("radio", name="Slow motion", checked=True).wait_for()
+    main.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_test_id("stProgress").first.wait_for()

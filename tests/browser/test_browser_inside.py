@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app_idle
+from tests.browser.conftest import screenshot, start_slow_run, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -60,22 +60,7 @@ def _live_step(page) -> tuple[int, str] | None:
 
 def test_weight_grid_changes_while_a_run_trains(page, snap):
     _nav(page, "Train")
-    _main(page).get_by_text("Train a network").first.wait_for()
-    preset = _main(page).get_by_test_id("stSelectbox").first
-    preset.click()
-    page.get_by_role("option", name="Fast and good").click()
-    _main(page).get_by_role("tab", name="Data").click()
-    _main(page).get_by_role("slider", name="Epochs").first.press("End")  # long enough to watch
-    _main(page).get_by_role("radio", name="Slow motion").click()
-    _wait_for(
-        lambda: (
-            _main(page).get_by_role("radio", name="Slow motion").get_attribute("aria-checked")
-            == "true"
-        ),
-        what="the pace control",
-    )
-    _main(page).get_by_role("button", name="Start", exact=True).click()
-    page.get_by_test_id("stProgress").first.wait_for()
+    start_slow_run(page)
 
     _nav(page, "Inside")
     _main(page).get_by_text("Inside the network").first.wait_for()

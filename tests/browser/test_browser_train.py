@@ -8,6 +8,7 @@ import time
 import pytest
 
 from nn_core.model import MLP
+from tests.browser.conftest import start_slow_run
 
 pytestmark = pytest.mark.browser
 
@@ -51,24 +52,7 @@ def _loss_points(page) -> int:
 
 def test_train_live_pause_change_lr_resume_stop_download(page, snap, tmp_path):
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Train", exact=True).click()
-    _main(page).get_by_text("Train a network").first.wait_for()
-    preset = _main(page).get_by_test_id("stSelectbox").first
-    preset.click()
-    page.get_by_role("option", name="Fast and good").click()
-    _main(page).get_by_role("tab", name="Data").click()
-    _main(page).get_by_role("slider", name="Epochs").first.press("End")  # 30 epochs
-    # Slow motion: a fixed 20 steps per second, so the run cannot end before Stop
-    # (30 epochs of even the bundled sample take more than a minute and a half).
-    _main(page).get_by_role("radio", name="Slow motion").click()
-    _wait_for(
-        lambda: (
-            _main(page).get_by_role("radio", name="Slow motion").get_attribute("aria-checked")
-            == "true"
-        ),
-        what="the pace control",
-    )
-    _button(page, "Start").click()
-    page.get_by_test_id("stProgress").first.wait_for()
+    start_slow_run(page)
     _wait_for(lambda: _loss_points(page) > 0, what="the first loss points")
     first_steps, first_points = _steps(page), _loss_points(page)
     _wait_for(lambda: _steps(page) > first_steps, what="the step counter to move")
