@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import charts_data, dataview, presentation, state
 from ui.active import SOURCE_LABELS, active_dataset, title
+from ui.explore import pictures
 from ui.state import K
 
 GRID = 32  # images in the example grid (4 rows of 8)
@@ -41,9 +42,9 @@ if middle.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:
 seed = int(state.get(K.DATA_SEED) or 0)
 class_id = None if choice == "All" else names.index(choice)
 idx = dataview.draw_examples(ds.y_train, class_id, GRID, seed)
-presentation.chart(charts_data.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names))
+presentation.chart(pictures.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names))
 presentation.note(
-    f"Random draw number {seed} from the training set. Hover an image for its number."
+    f"Random draw number {seed} from the training set. Point at an image for its number."
 )
 
 # --- statistics ----------------------------------------------------------------------
@@ -52,19 +53,17 @@ stats = dataview.cached_class_stats(*active.cache_key)
 left, right = st.columns(2)
 with left:
     presentation.chart(
-        charts_data.class_counts_figure(stats["train_counts"], stats["test_counts"], names)
+        pictures.class_counts_figure(stats["train_counts"], stats["test_counts"], names)
     )
 with right:
-    presentation.chart(
-        charts_data.pixel_histogram_figure(stats["hist_counts"], stats["hist_edges"])
-    )
-presentation.chart(charts_data.class_means_figure(stats["means"], names))
+    presentation.chart(pictures.pixel_histogram_figure(stats["hist_counts"], stats["hist_edges"]))
+presentation.chart(pictures.class_means_figure(stats["means"], names))
 presentation.explain(
     "The average images are already recognisable: a network that only compared an image "
     f"with these ten averages would get many {noun} right. The rest of the work is in the "
     "details, where images of one class differ:"
 )
-presentation.chart(charts_data.class_variance_figure(stats["variances"], names))
+presentation.chart(pictures.class_variance_figure(stats["variances"], names))
 presentation.note(dataview.variance_sentence(stats["variances"], noun))
 
 # --- PCA (on demand) -------------------------------------------------------------------

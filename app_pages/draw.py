@@ -120,10 +120,15 @@ def show_insides(reading: draw.Reading) -> None:
 
 
 def model_details(choice: draw.Choice) -> None:
-    """One line about the network in use, and its recipe for those who ask."""
+    """One line about the network in use, and its recipe for those who ask. The recipe
+    is sent only when the expander is opened: its code block and settings viewer would
+    make every visitor's browser load 1.6 MB of script before the page is complete."""
     model = choice.model
     line = f"`{model.config.describe()}` · {model.n_params:,} weights"
-    with st.expander(f"About this model: {line}"):
+    box = st.expander(f"About this model: {line}", key=K.DRAW_ABOUT_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.markdown(f"This is {choice.in_use.sentence}.")
         if choice.id == draw.BUNDLED:
             st.markdown(

@@ -2,8 +2,10 @@
 
 Read top to bottom, it follows one image through the network: pixels become numbers,
 layers multiply and bend them, softmax turns scores into probabilities, the loss grades
-them, and backpropagation tells every weight how to change. The last three sections
-open on demand, so the page is on screen quickly and a teacher opens them one by one.
+them, and backpropagation tells every weight how to change. The last four sections
+open on demand, so the page is on screen quickly and a teacher opens them one by one:
+the first screen is pictures (SVG, :mod:`ui.learn.pictures`), and the interactive
+Plotly charts load only when a section that needs them is opened.
 """
 
 import inspect
@@ -11,8 +13,9 @@ import inspect
 import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
-from ui import charts_data, charts_learn, dataview, models, presentation
+from ui import charts_learn, dataview, models, presentation
 from ui.active import active_dataset, title
+from ui.learn import pictures
 from ui.state import K
 
 BATCH = 64  # batch size used for the shape tables
@@ -48,12 +51,10 @@ top, left = dataview.busy_patch(steps.raw, PATCH)
 label = ds.class_names[steps.label]
 image_col, patch_col = st.columns([2, 3])
 with image_col:
-    fig = charts_data.image_figure(
-        steps.raw, f"One {words.noun}: 28 × 28 pixels", zmax=255, patch=(top, left, PATCH)
-    )
+    fig = pictures.image_figure(steps.raw, f"One {words.noun}: 28 × 28 pixels", (top, left, PATCH))
     presentation.chart(fig)
 with patch_col:
-    fig = charts_data.patch_figure(
+    fig = pictures.patch_figure(
         steps.raw, top, left, PATCH, "The red square, up close: byte, then byte ÷ 255"
     )
     presentation.chart(fig)
@@ -72,15 +73,15 @@ with formula_col:
         "0 for the nine others."
     )
     st.latex(r"y = (0, \dots, 1, \dots, 0)")
-presentation.chart(charts_data.flat_strip_figure(steps.flat))
-fig = charts_data.one_hot_figure(steps.one_hot, ds.class_names, f"The label {label}, one-hot")
+presentation.chart(pictures.flat_strip_figure(steps.flat))
+fig = pictures.one_hot_figure(steps.one_hot, ds.class_names, f"The label {label}, one-hot")
 presentation.chart(fig)
 
 # --- 2. forward propagation ----------------------------------------------------------
 st.header("2 · Forward propagation")
 left_col, right_col = st.columns([3, 2])
 with left_col:
-    fig = charts_learn.network_figure(sizes, network.config.activation, ds.class_names)
+    fig = pictures.network_figure(sizes, network.config.activation, ds.class_names)
     presentation.chart(fig)
 with right_col:
     st.markdown(f"The layers of {network.sentence}: `{network.config.describe()}`.")
@@ -95,14 +96,13 @@ with right_col:
 presentation.explain(
     f"Shapes for a batch of n = {BATCH} images (rows are images, columns are units):"
 )
-st.table(charts_learn.forward_shapes(sizes, BATCH))
+st.markdown(charts_learn.markdown_table(charts_learn.forward_shapes(sizes, BATCH)))
 
 
-# --- 3. activation functions ---------------------------------------------------------
+# --- 3-6: opened on demand -----------------------------------------------------------
 @st.fragment
 def activation_section() -> None:
     """A fragment: choosing an activation redraws this section only, not the page."""
-    st.header("3 · Activation functions: the bend")
     left, right = st.columns([2, 3])
     with left:
         names = list(ACTIVATIONS)
@@ -122,10 +122,6 @@ def activation_section() -> None:
         presentation.chart(charts_learn.activation_figure(name))
 
 
-activation_section()
-
-
-# --- 4-6: opened on demand -----------------------------------------------------------
 @st.fragment
 def softmax_section() -> None:
     left, right = st.columns([2, 3])
@@ -185,10 +181,11 @@ def backprop_section() -> None:
         st.markdown("η is the learning rate: how big a step each update takes.")
     with right:
         presentation.explain("Every gradient has exactly the shape of the array it belongs to:")
-        st.table(charts_learn.backward_shapes(sizes, BATCH))
+        st.markdown(charts_learn.markdown_table(charts_learn.backward_shapes(sizes, BATCH)))
 
 
 LATER = (
+    ("3 · Activation functions: the bend", K.LEARN_ACTIVATION_OPEN, activation_section),
     ("4 · Softmax: from scores to probabilities", K.LEARN_SOFTMAX_OPEN, softmax_section),
     ("5 · Cross-entropy: grading the answer", K.LEARN_LOSS_OPEN, loss_section),
     ("6 · Backpropagation: the chain rule, backwards", K.LEARN_BACKPROP_OPEN, backprop_section),

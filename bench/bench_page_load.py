@@ -10,7 +10,8 @@ visitor pays for the statistics and the PCA once for everybody) and to learn how
 charts it ends with. Then, ``--runs`` times, a fresh browser tab (a new session) opens
 the page's link and records, inside the page, the ``performance.now()`` of the first
 animation frame on which the script run is over, every Plotly chart has drawn its SVG,
-there are as many of them as after the warm-up, every image has loaded and every
+there are as many figures (Plotly charts and the app's own SVG figures, ``svg.nn-figure``)
+as after the warm-up, every image has loaded and every
 component frame (the drawing canvas) has a document. ``performance.now()`` counts from
 the start of the navigation, so the figure is "link clicked -> last chart drawn".
 
@@ -51,9 +52,10 @@ DONE = """(expected) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (main.querySelector('[data-stale="true"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const charts = main.querySelectorAll('[data-testid="stPlotlyChart"]');
-  if (charts.length < expected) return false;
-  for (const c of charts) if (!c.querySelector('.main-svg')) return false;
+  const figures = main.querySelectorAll('[data-testid="stPlotlyChart"], svg.nn-figure');
+  if (figures.length < expected) return false;
+  const plotly = main.querySelectorAll('[data-testid="stPlotlyChart"]');
+  for (const c of plotly) if (!c.querySelector('.main-svg')) return false;
   for (const img of main.querySelectorAll('img')) if (!img.complete) return false;
   for (const f of main.querySelectorAll('iframe')) {
     const doc = f.contentDocument;
@@ -62,7 +64,9 @@ DONE = """(expected) => {
   }
   return performance.now();
 }"""
-COUNT = '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length'
+COUNT = """() => document.querySelectorAll(
+  '[data-testid="stMain"] [data-testid="stPlotlyChart"], [data-testid="stMain"] svg.nn-figure'
+).length"""
 
 
 def train_forever(seed: int) -> None:
@@ -153,7 +157,7 @@ def main() -> None:
                     for _ in range(args.runs)
                 ]
                 print(
-                    f"{name:6s} {expected[name]:2d} charts  median {statistics.median(times):.2f} s"
+                    f"{name:6s} {expected[name]:2d} figures  median {statistics.median(times):.2f} s"
                     f"  min {min(times):.2f}  max {max(times):.2f}  "
                     f"({', '.join(f'{t:.2f}' for t in times)})"
                 )

@@ -1,11 +1,14 @@
-"""Helpers shared by the AppTest page tests: reading Plotly figures."""
+"""Helpers shared by the AppTest page tests: reading Plotly figures and SVG figures."""
 
 from __future__ import annotations
 
 import base64
+import io
 import json
+import xml.etree.ElementTree as ET
 
 import numpy as np
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 
@@ -29,3 +32,32 @@ def plotly_charts(at: AppTest) -> dict[str, list[dict]]:
                     trace[key] = decode(trace[key])
         found.setdefault(spec["layout"]["meta"]["chart"], []).append(spec)
     return found
+
+
+def svg_figures(at: AppTest) -> dict[str, ET.Element]:
+    """The page's SVG figures (``ui.svg``), parsed, by their ``data-chart`` (the last of each)."""
+    found = {}
+    for element in at.markdown:
+        if element.value.startswith("<svg") and "nn-figure" in element.value:
+            root = ET.fromstring(element.value)
+            found[root.get("data-chart")] = root
+    return found
+
+
+def svg_texts(root: ET.Element) -> list[str]:
+    """Every label of an SVG figure, in drawing order."""
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def svg_picture(root: ET.Element, index: int = 0) -> np.ndarray:
+    """The pixels of the ``index``-th PNG picture in an SVG figure, as an array."""
+    images = list(root.iter(f"{SVG}image"))
+    return read_png(images[index].get("href"))
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def read_png(uri: str) -> np.ndarray:
+    """A ``data:image/png`` URI back into its pixels (Pillow comes with Streamlit)."""
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))

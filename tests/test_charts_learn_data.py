@@ -133,19 +133,6 @@ def test_cross_entropy_figure_marks_the_point():
     assert point.x[0] == 0.25 and point.y[0] == pytest.approx(np.log(4))
 
 
-def test_network_figure_shows_subset_and_real_counts():
-    fig = charts_learn.network_figure((784, 128, 10), "relu", NAMES, max_nodes=11)
-    layers = [t for t in fig.data if t.name and t.name.startswith("layer")]
-    assert [len(t.y) for t in layers] == [10, 10, 10]  # 11 slots, one is the "⋮" gap
-    assert list(layers[0].customdata[-3:]) == [781, 782, 783]
-    assert list(layers[2].text) == NAMES
-    texts = [a.text for a in fig.layout.annotations]
-    assert sum(t == "<b>⋮</b>" for t in texts) == 2
-    assert any("784" in t for t in texts) and any("128 relu" in t for t in texts)
-    edges = fig.data[0]
-    assert edges.x.count(None) == 10 * 10 + 10 * 10
-
-
 def test_backprop_figure_and_shape_tables_follow_depth():
     fig = charts_learn.backprop_figure(2)
     assert list(fig.data[0].text) == ["X", "Z₁", "A₁", "Z₂", "P", "loss"]
@@ -220,26 +207,6 @@ def test_example_grid_is_one_picture_with_ids_labels_and_colors():
     assert len(fig.to_json()) < 30_000  # a picture, not 7,000 numbers with hover labels
 
 
-def test_statistics_figures_hold_the_statistics():
-    counts = charts_data.class_counts_figure(np.arange(10) + 5, np.arange(10), NAMES)
-    assert list(counts.data[0].y) == list(range(5, 15)) and list(counts.data[1].x) == NAMES
-    assert counts.layout.legend.x > 1  # beside the plot, never on the bars or the title
-    hist_counts, edges = np.array([5, 3, 1, 0]), np.linspace(0, 1, 5)
-    hist = charts_data.pixel_histogram_figure(hist_counts, edges)
-    assert list(hist.data[0].y) == [5, 3, 1, 0]
-    np.testing.assert_allclose(hist.data[0].x, [0.125, 0.375, 0.625, 0.875])
-    assert hist.layout.yaxis.type == "log" and len(hist.layout.yaxis.tickvals) <= 8
-    means = np.random.default_rng(0).random((10, 784))
-    fig = charts_data.class_means_figure(means, NAMES)
-    top, left = charts_data.tile_origin(7, cols=10)
-    tile7 = picture(fig)[top : top + 28, left : left + 28]
-    np.testing.assert_array_equal(tile7, palette.ink_pixels(means[7].reshape(28, 28), means.max()))
-    var = charts_data.class_variance_figure(means * 0.1, NAMES)
-    assert _meta(var) == "class_variance" and var.data[-1].marker.showscale
-    assert var.layout.title.text == "Pixel variance within each class"
-    assert "mean variance" in var.data[1].text[0]
-
-
 def test_pca_figure_one_trace_per_class_with_image_ids():
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(10), 3)
@@ -252,24 +219,6 @@ def test_pca_figure_one_trace_per_class_with_image_ids():
     assert fig.data[7].marker.color == CLASS_COLORS[7]
     assert "of the variance" in fig.layout.xaxis.title.text
     np.testing.assert_allclose(fig.data[0].x, result.coords[result.labels == 0, 0], atol=1e-3)
-
-
-def test_pixels_to_numbers_figures():
-    steps = dataview.preprocessing_steps(np.linspace(0, 1, 784), 2)
-    image = charts_data.image_figure(steps.raw, "raw", zmax=255, patch=(3, 4, 8))
-    np.testing.assert_array_equal(picture(image), palette.ink_pixels(steps.raw, 255))
-    frame = image.layout.shapes[-1]
-    assert (frame.x0, frame.y0, frame.x1, frame.y1) == (3.5, 2.5, 11.5, 10.5)
-    patch = charts_data.patch_figure(steps.raw, 3, 4, 8)
-    np.testing.assert_array_equal(patch.data[0].z, steps.raw[3:11, 4:12])
-    v = int(steps.raw[3, 4])
-    assert patch.data[0].text[0][0] == f"<b>{v}</b><br>{v / 255:.2f}"
-    assert patch.data[0].textfont.size >= 14  # readable, unlike 784 numbers at 7 px
-    strip = charts_data.flat_strip_figure(steps.flat)
-    assert np.asarray(strip.data[0].z).shape == (1, 784)
-    hot = charts_data.one_hot_figure(steps.one_hot, NAMES, "title")
-    assert list(np.asarray(hot.data[0].z)[0]) == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
-    assert hot.layout.xaxis.side != "top"  # the class names stay clear of the title
 
 
 def test_compare_figure_shows_image_mean_and_difference():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_support import SVG, svg_figures, svg_picture, svg_texts
 from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
@@ -17,7 +18,7 @@ from ui import data as ui_data
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
-LATER = (K.LEARN_SOFTMAX_OPEN, K.LEARN_LOSS_OPEN, K.LEARN_BACKPROP_OPEN)
+LATER = (K.LEARN_ACTIVATION_OPEN, K.LEARN_SOFTMAX_OPEN, K.LEARN_LOSS_OPEN, K.LEARN_BACKPROP_OPEN)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -38,28 +39,30 @@ def open_learn(**state) -> AppTest:
 
 @pytest.fixture()
 def at() -> AppTest:
-    """The Learn page with its three on-demand sections opened."""
+    """The Learn page with its four on-demand sections opened."""
     return open_learn(**dict.fromkeys(LATER, True))
 
 
 def test_first_screen_is_light_and_the_rest_opens_on_demand():
     closed = open_learn()
-    found = charts(closed)
-    assert {"image", "pixel_patch", "flat_strip", "one_hot", "network", "activation"} <= set(found)
-    assert not {"softmax", "cross_entropy", "backprop"} & set(found)  # not sent yet
+    assert set(svg_figures(closed)) == {"image", "pixel_patch", "flat_strip", "one_hot", "network"}
+    assert not charts(closed)  # no Plotly on the first screen: its script alone takes a second
+    assert not closed.table  # nor a data grid (Arrow's script): the shapes are Markdown
     labels = [e.label for e in closed.expander]
-    for word in ("Softmax", "Cross-entropy", "Backpropagation"):
+    for word in ("Activation", "Softmax", "Cross-entropy", "Backpropagation"):
         assert any(word in label for label in labels)
 
 
 def test_page_shows_every_concept(at):
     found = charts(at)
-    assert {"softmax", "cross_entropy", "backprop", "network", "activation"} <= set(found)
+    assert {"softmax", "cross_entropy", "backprop", "activation"} <= set(found)
+    assert "network" in svg_figures(at)
     headers = " ".join(h.value for h in at.header)
-    for word in ("pixels", "Forward", "Activation"):
+    for word in ("pixels", "Forward"):
         assert word in headers
     assert len(at.latex) >= 14
-    assert len(at.table) == 2  # forward and backward shapes
+    tables = [m.value for m in at.markdown if m.value.startswith("| layer |")]
+    assert len(tables) == 2  # forward and backward shapes
 
 
 def test_activation_selector_changes_the_curve(at):
@@ -93,17 +96,20 @@ def test_real_image_goes_through_preprocessing(at):
     sample = ui_data.get_dataset("mnist")
     raw = np.rint(sample.X_train[0] * 255).reshape(28, 28)
     top, left = dataview.busy_patch(raw.astype(np.uint8), 8)
-    patch = charts(at)["pixel_patch"][0]["data"][0]
-    assert np.array_equal(np.asarray(patch["z"]), raw[top : top + 8, left : left + 8])
-    strip = np.asarray(charts(at)["flat_strip"][0]["data"][0]["z"]).reshape(-1)
-    np.testing.assert_allclose(strip, raw.reshape(-1) / 255, rtol=1e-6)
-    one_hot = charts(at)["one_hot"][0]["data"][0]["z"]
-    assert int(np.argmax(one_hot)) == int(sample.y_train[0])
+    figures = svg_figures(at)
+    cells = [int(r.get("data-byte")) for r in figures["pixel_patch"].iter(f"{SVG}rect")
+             if r.get("data-byte")]  # fmt: skip
+    assert cells == raw[top : top + 8, left : left + 8].reshape(-1).tolist()
+    strip = svg_picture(figures["flat_strip"])[0]
+    np.testing.assert_array_equal(255 - strip, raw.reshape(-1))  # ink is dark on paper
+    one_hot = [r.get("data-value") for r in figures["one_hot"].iter(f"{SVG}rect")
+               if r.get("data-value")]  # fmt: skip
+    assert one_hot.index("1") == int(sample.y_train[0])
 
 
 def test_names_the_real_default_network(at):
-    captions = [a["text"] for a in charts(at)["network"][0]["layout"]["annotations"]]
-    assert "hidden 1<br>256 relu" in captions
+    captions = svg_texts(svg_figures(at)["network"])
+    assert "hidden 1" in captions and "256 relu" in captions
     text = " ".join(m.value for m in at.markdown)
     assert "the default network" in text and "784 -> 256 relu -> 10" in text
     assert "128" not in text
@@ -113,11 +119,14 @@ def test_network_follows_the_users_model():
     workspace = TrainWorkspace()
     model = MLP((784, 64, 32, 10), activation="tanh")
     workspace.add_model(model, "mine", "mnist", 0.91)
-    app = open_learn(**{K.WORKSPACE: workspace, K.LEARN_BACKPROP_OPEN: True})
-    captions = [a["text"] for a in charts(app)["network"][0]["layout"]["annotations"]]
-    assert "hidden 2<br>32 tanh" in captions
+    app = open_learn(
+        **{K.WORKSPACE: workspace, K.LEARN_BACKPROP_OPEN: True, K.LEARN_ACTIVATION_OPEN: True}
+    )
+    captions = svg_texts(svg_figures(app)["network"])
+    assert "hidden 2" in captions and "32 tanh" in captions
     assert app.radio(key=K.LEARN_ACTIVATION).value == "tanh"
-    assert app.table[0].value.shape[0] == 3  # one row per layer of weights
+    shapes = next(m.value for m in app.markdown if m.value.startswith("| layer |"))
+    assert len(shapes.splitlines()) == 2 + 3  # header, rule, one row per layer of weights
     assert "Z₃" in charts(app)["backprop"][0]["data"][0]["text"]
     assert any("your model" in m.value for m in app.markdown)
 
@@ -135,9 +144,12 @@ def test_presentation_mode_hides_explanations_and_enlarges_figures():
     assert len(shown.markdown) < len(normal.markdown)
     assert not any("stack of simple steps" in m.value for m in shown.markdown)
     assert len(shown.latex) == len(normal.latex)  # the formulas stay
-    before = charts(normal)["network"][0]["layout"]
-    after = charts(shown)["network"][0]["layout"]
-    assert after["height"] > before["height"] and after["font"]["size"] > before["font"]["size"]
+
+    def widest(app):  # how wide the network diagram may grow, in pixels
+        style = svg_figures(app)["network"].get("style")
+        return float(style.split("max-width:")[1].split("px")[0])
+
+    assert widest(shown) == pytest.approx(1.3 * widest(normal), abs=1)
 
 
 def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):
@@ -148,4 +160,4 @@ def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):
     pages = {link.proto.page for link in app.get("page_link")}
     assert {"inside", "evaluate"} <= pages and "draw" not in pages
     label = DATASETS["fashion-mnist"].class_names[int(sample.y_train[0])]
-    assert charts(app)["one_hot"][0]["layout"]["title"]["text"] == f"The label {label}, one-hot"
+    assert svg_texts(svg_figures(app)["one_hot"])[0] == f"The label {label}, one-hot"

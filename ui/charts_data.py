@@ -19,7 +19,6 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.palette import (
-    HEAT_SCALE,
     INK_SCALE,
     TEXT,
     base_layout,
@@ -27,7 +26,6 @@ from ui.palette import (
     colorbar_trace,
     colour_pixels,
     ink_pixels,
-    log_ticks,
     picture_axes,
     picture_trace,
 )
@@ -153,98 +151,6 @@ def example_grid_figure(
     )
 
 
-def class_images_figure(
-    images: np.ndarray,
-    class_names: Sequence[str],
-    *,
-    chart: str,
-    title: str,
-    colorscale=INK_SCALE,
-    colorbar: bool = False,
-    hover: Sequence[str] | None = None,
-) -> go.Figure:
-    """One small image per class in a row of ten (mean images, variance maps)."""
-    images = np.asarray(images).reshape(-1, SIDE, SIDE)
-    zmax = float(images.max()) or 1.0
-    return tiled_figure(
-        images,
-        list(class_names),
-        cols=len(images),
-        chart=chart,
-        title=title,
-        colors=[class_color(k) for k in range(len(images))],
-        colorscale=colorscale,
-        zmax=zmax,
-        colorbar=colorbar,
-        height=210,
-        hover=hover,
-    )
-
-
-def class_means_figure(means: np.ndarray, class_names: Sequence[str]) -> go.Figure:
-    """The average image of every class."""
-    return class_images_figure(
-        means, class_names, chart="class_means", title="Average image of each class"
-    )
-
-
-def class_variance_figure(variances: np.ndarray, class_names: Sequence[str]) -> go.Figure:
-    """Where the images of one class differ from each other (dark = varies a lot)."""
-    hover = [f"mean variance {v:.3f}" for v in np.asarray(variances).mean(axis=1)]
-    return class_images_figure(
-        variances,
-        class_names,
-        chart="class_variance",
-        title="Pixel variance within each class",
-        colorscale=HEAT_SCALE,
-        colorbar=True,
-        hover=hover,
-    )
-
-
-def class_counts_figure(
-    train_counts: np.ndarray, test_counts: np.ndarray, class_names: Sequence[str]
-) -> go.Figure:
-    """Images per class in the training and the test set, side by side."""
-    names = list(class_names)
-    fig = go.Figure(
-        [
-            go.Bar(name="train", x=names, y=np.asarray(train_counts), marker_color="#1f5fbf"),
-            go.Bar(name="test", x=names, y=np.asarray(test_counts), marker_color="#c05a00"),
-        ]
-    )
-    fig.update_layout(barmode="group", legend={"x": 1.01, "xanchor": "left", "y": 1})
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(title="images")
-    return base_layout(fig, "class_counts", "How many images of each class", 380)
-
-
-def pixel_histogram_figure(counts: np.ndarray, edges: np.ndarray) -> go.Figure:
-    """How often each brightness occurs, on a log scale (background pixels dominate)."""
-    counts = np.asarray(counts)
-    centers = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure(
-        go.Bar(
-            x=centers,
-            y=counts,
-            width=np.diff(edges),
-            marker_color="#444",
-            hovertemplate="brightness %{x:.2f}<br>%{y:,} pixels<extra></extra>",
-        )
-    )
-    positive = counts[counts > 0]
-    ticks = log_ticks(1, float(positive.max()) if positive.size else 10)
-    fig.update_xaxes(title="pixel value (0 = background, 1 = full ink)", range=[0, 1])
-    fig.update_yaxes(
-        title="pixels (log scale)",
-        type="log",
-        tickvals=ticks,
-        tickformat="~s",
-        range=[np.log10(ticks[0]) - 0.1, np.log10(ticks[-1]) + 0.1],
-    )
-    return base_layout(fig, "pixel_histogram", "Pixel brightness", 380)
-
-
 def pca_figure(
     coords: np.ndarray,
     labels: np.ndarray,
@@ -285,117 +191,6 @@ def pca_figure(
         dragmode="select",
     )
     return base_layout(fig, "pca", None, 560)
-
-
-def image_figure(
-    image: np.ndarray, title: str | None, *, zmax: float = 1.0, patch=None, height: int = 380
-) -> go.Figure:
-    """One image as a picture; ``patch`` = (top, left, size) frames a square of it in red."""
-    image = np.asarray(image).reshape(SIDE, SIDE)
-    fig = go.Figure(picture_trace(ink_pixels(image, zmax)))
-    shapes = [_rect(-0.5, -0.5, SIDE, "#999", 1)]
-    if patch is not None:
-        top, left, size = patch
-        shapes.append(_rect(left - 0.5, top - 0.5, size, "#d62728", 3))
-    fig.update_layout(shapes=shapes)
-    picture_axes(fig, SIDE, SIDE)
-    return base_layout(fig, "image", title, height)
-
-
-def _rect(x0: float, y0: float, size: int, color: str, width: int) -> dict:
-    line = {"width": width, "color": color}
-    return {"type": "rect", "x0": x0, "y0": y0, "x1": x0 + size, "y1": y0 + size, "line": line}
-
-
-def patch_figure(raw: np.ndarray, top: int, left: int, size: int, title: str | None = None):
-    """A ``size`` x ``size`` square of an image, large, each pixel with its byte (0..255)
-    and, below it, that byte divided by 255: the number the network receives."""
-    block = np.asarray(raw)[top : top + size, left : left + size]
-    text = [[f"<b>{v}</b><br>{v / 255:.2f}" for v in row] for row in block.tolist()]
-    fig = go.Figure(
-        go.Heatmap(
-            z=block,
-            x=list(range(left, left + size)),
-            y=list(range(top, top + size)),
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 15},
-            colorscale=INK_SCALE,
-            zmin=0,
-            zmax=255,
-            showscale=False,
-            xgap=1,
-            ygap=1,
-            hovertemplate="row %{y}, column %{x}<br>byte %{z}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(dtick=1, constrain="domain")  # column numbers, below the squares
-    fig.update_yaxes(autorange="reversed", dtick=1, scaleanchor="x")  # row numbers
-    return base_layout(fig, "pixel_patch", title, 440, plot_bgcolor="#888")
-
-
-def flat_strip_figure(
-    flat: np.ndarray, title: str = "Flattened: one row of 784 numbers", height: int = 190
-) -> go.Figure:
-    """The 784-long input vector as one strip; dotted lines mark where each image row ends."""
-    flat = np.asarray(flat).reshape(1, -1)
-    fig = go.Figure(
-        go.Heatmap(
-            z=flat,
-            colorscale=INK_SCALE,
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            hovertemplate="x[%{x}] = %{z:.3f}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        shapes=[
-            {
-                "type": "line",
-                "x0": end - 0.5,
-                "x1": end - 0.5,
-                "y0": 0,
-                "y1": 1,
-                "yref": "paper",
-                "line": {"width": 1, "color": "#888", "dash": "dot"},
-            }
-            for end in range(SIDE, flat.shape[1], SIDE)
-        ]
-    )
-    fig.update_xaxes(
-        title="position in the input vector (0 … 783)", tickvals=list(range(0, 785, 112))
-    )
-    fig.update_yaxes(visible=False)
-    return base_layout(fig, "flat_strip", title, height)
-
-
-def one_hot_figure(
-    one_hot: np.ndarray, class_names: Sequence[str], title: str | None = None, height: int = 110
-) -> go.Figure:
-    """The label as a vector of ten numbers: 1 for the true class, 0 elsewhere.
-
-    The class names are the x-axis labels, below the cells, so a title above never
-    meets them."""
-    one_hot = np.asarray(one_hot).reshape(1, -1)
-    fig = go.Figure(
-        go.Heatmap(
-            z=one_hot,
-            x=list(class_names),
-            text=[[f"{v:g}" for v in one_hot[0]]],
-            texttemplate="%{text}",
-            textfont={"size": 18},
-            colorscale=[[0, "#eeeeee"], [1, "#2a8a2a"]],
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            xgap=3,
-            hovertemplate="%{x}: %{z}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(visible=False)
-    return base_layout(fig, "one_hot", title, height + (52 if title else 0))
 
 
 DIFFERENCE_SCALE = [[0.0, "#2166ac"], [0.5, "#ffffff"], [1.0, "#b2182b"]]

@@ -184,83 +184,6 @@ def cross_entropy_figure(p_true: float) -> go.Figure:
     return _layout(fig, "cross_entropy", None, 340)
 
 
-def _shown_units(size: int, max_nodes: int) -> list[int | None]:
-    """Which units of a layer to draw: all of them, or the first and last few with a gap."""
-    if size <= max_nodes:
-        return list(range(size))
-    top = max_nodes // 2
-    bottom = max_nodes - top - 1
-    return [*range(top), None, *range(size - bottom, size)]
-
-
-def layer_names(sizes: Sequence[int], activation: str) -> list[str]:
-    """Captions such as 'input · 784 pixels', 'hidden 1 · 128 relu', 'output · 10 classes'."""
-    names = [f"input<br>{sizes[0]} pixels"]
-    names += [f"hidden {i}<br>{s} {activation}" for i, s in enumerate(sizes[1:-1], start=1)]
-    return [*names, f"output<br>{sizes[-1]} classes"]
-
-
-def network_figure(
-    sizes: Sequence[int], activation: str, class_names: Sequence[str], max_nodes: int = 11
-) -> go.Figure:
-    """The network as columns of nodes with faint edges; wide layers show '⋮' and their size."""
-    columns = [_shown_units(int(s), max_nodes) for s in sizes]
-    pos = []  # per layer: list of (unit or None, y)
-    for units in columns:
-        ys = np.linspace(1, -1, len(units)) * (len(units) - 1) / (max_nodes - 1)
-        pos.append(list(zip(units, ys, strict=True)))
-    edge_x, edge_y = [], []
-    for x, (left, right) in enumerate(zip(pos[:-1], pos[1:], strict=False)):
-        for ua, ya in left:
-            for ub, yb in right:
-                if ua is not None and ub is not None:
-                    edge_x += [x, x + 1, None]
-                    edge_y += [ya, yb, None]
-    fig = go.Figure(
-        go.Scatter(
-            x=edge_x,
-            y=edge_y,
-            mode="lines",
-            line={"width": 1, "color": "rgba(60,60,60,0.15)"},
-            hoverinfo="skip",
-            name="weights",
-        )
-    )
-    last = len(sizes) - 1
-    for x, layer in enumerate(pos):
-        units = [u for u, _ in layer if u is not None]
-        ys = [y for u, y in layer if u is not None]
-        if x == last:
-            colors = [class_color(u) for u in units]
-            labels = [class_names[u] if u < len(class_names) else str(u) for u in units]
-        else:
-            colors = ["#9a9a9a" if x == 0 else "#1f5fbf"] * len(units)
-            labels = [""] * len(units)
-        fig.add_trace(
-            go.Scatter(
-                x=[x] * len(units),
-                y=ys,
-                mode="markers+text",
-                text=labels,
-                textposition="middle right",
-                name=f"layer {x}",
-                marker={"size": 16, "color": colors, "line": {"width": 1, "color": "#333"}},
-                customdata=units,
-                hovertemplate=f"layer {x}, unit %{{customdata}}<extra></extra>",
-            )
-        )
-        for unit, y in layer:
-            if unit is None:
-                fig.add_annotation(x=x, y=y, text="<b>⋮</b>", showarrow=False, font={"size": 22})
-    for x, caption in enumerate(layer_names(sizes, activation)):
-        fig.add_annotation(x=x, y=-1.2, text=caption, showarrow=False, yanchor="top")
-    longest = max(len(str(name)) for name in class_names)
-    fig.update_xaxes(visible=False, range=[-0.4, last + 0.3 + 0.06 * longest])
-    fig.update_yaxes(visible=False, range=[-1.55, 1.1])
-    fig.update_layout(showlegend=False, plot_bgcolor="rgba(0,0,0,0)")
-    return _layout(fig, "network", None, 440)
-
-
 def _sub(text: str, i: int) -> str:
     return f"{text}{str(i).translate(SUB)}"
 
@@ -336,6 +259,18 @@ def _arrow(fig: go.Figure, x0: float, x1: float, y: float, label: str, color: st
         showarrow=False,
         font={"size": 15, "color": color},
     )
+
+
+def markdown_table(rows: Sequence[dict[str, str]]) -> str:
+    """``rows`` as a Markdown table. A table this small needs no data grid: ``st.table``
+    would make the browser load Arrow's 0.7 MB of script before the page is complete."""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += [
+        "| " + " | ".join(f"`{row[k]}`" if "(" in row[k] else row[k] for k in head) + " |"
+        for row in rows
+    ]
+    return "\n".join(lines)
 
 
 def forward_shapes(sizes: Sequence[int], n: int) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.state import K
+from ui.svg import Svg
 
 SCALE = 1.3  # figures (height and text) are this much larger when presenting
 PLOT_CONFIG = {"displayModeBar": False}  # no toolbar over the titles: the class cannot use it
@@ -71,8 +72,12 @@ def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
     return fig
 
 
-def chart(fig: go.Figure, **kwargs):
-    """``st.plotly_chart`` without the toolbar, enlarged when presenting."""
+def chart(fig: go.Figure | Svg, **kwargs):
+    """``st.plotly_chart`` without the toolbar, enlarged when presenting. An
+    :class:`~ui.svg.Svg` figure goes into the page as it is (Markdown keeps inline SVG;
+    ``st.html`` would strip it), allowed to grow by :data:`SCALE` when presenting."""
+    if isinstance(fig, Svg):
+        return st.markdown(fig.markup(SCALE if is_on() else 1.0), unsafe_allow_html=True)
     if is_on():
         fig = enlarge(fig)
     return st.plotly_chart(fig, config=PLOT_CONFIG, **kwargs)

@@ -41,7 +41,8 @@ class K:
     LEARN_ACTIVATION = "learn.activation"
     LEARN_TEMPERATURE = "learn.temperature"
     LEARN_P_TRUE = "learn.p_true"
-    LEARN_SOFTMAX_OPEN = "learn.softmax_open"  # expanders: sections drawn only when open
+    LEARN_ACTIVATION_OPEN = "learn.activation_open"  # expanders: sections drawn only when open
+    LEARN_SOFTMAX_OPEN = "learn.softmax_open"
     LEARN_LOSS_OPEN = "learn.loss_open"
     LEARN_BACKPROP_OPEN = "learn.backprop_open"
 
@@ -195,6 +196,7 @@ class K:
     DRAW_EMPTY_SET = "draw.empty_set"  # button: forget the class set
     DRAW_DOWNLOAD = "draw.download"  # download button: the class set as .npz
     DRAW_MESSAGE = "draw.message"  # (kind, text) from the last class-set action, or None
+    DRAW_ABOUT_OPEN = "draw.about_open"  # expander: the model's recipe is sent only when open
 
 
 DEFAULTS: dict[str, Any] = {

@@ -10,6 +10,8 @@ bounding boxes:
 - no chart title touches its plot area, its tick labels, its axis titles or its legend;
 - no legend lies on the plot area (it would hide data);
 - tick labels are at least 14 px, and a log axis has at most 8 of them;
+- the app's own SVG figures (first screens) keep their labels at 13.5 px or more (titles
+  16 px) once scaled to their column, and inside the figure;
 - on Draw, at 1280x800, the canvas and the probabilities are above the fold.
 
 Train, Inside, Evaluate and Class are photographed only (they are being rebuilt).
@@ -27,10 +29,12 @@ OTHERS = {"train": "/train", "inside": "/inside", "evaluate": "/evaluate", "clas
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 DRAWN = """(least) => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;  // still loading
-  const charts = document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]');
-  return charts.length >= least && [...charts].every(c => c.querySelector('.main-svg'));
+  const main = document.querySelector('[data-testid="stMain"]');
+  const charts = main.querySelectorAll('[data-testid="stPlotlyChart"]');
+  const figures = charts.length + main.querySelectorAll('svg.nn-figure').length;
+  return figures >= least && [...charts].every(c => c.querySelector('.main-svg'));
 }"""
-LEAST_CHARTS = {"learn": 6, "data": 5, "draw": 0}  # on the first screen, before any click
+LEAST_CHARTS = {"learn": 5, "data": 5, "draw": 0}  # on the first screen, before any click
 OPENED_CHARTS = {"learn": 9, "data": 7, "draw": 3}  # with every section open
 OPENED_FORMULAS = {"learn": 16, "data": 0, "draw": 0}
 CANVAS = "canvas.upper-canvas"
@@ -78,6 +82,28 @@ CHART_PROBLEMS = """() => {
         const n = gd.querySelectorAll('.' + axis[0] + 'tick text').length;
         if (n > 8) problems.push(name + ': ' + n + ' labels on a log axis');
       }
+    }
+  }
+  return problems;
+}"""
+
+
+SVG_PROBLEMS = """() => {
+  // The app's own SVG figures scale with their column: their text must still read from
+  // the back of a room (titles 16 px, every other label 13.5 px, on screen) and no
+  // label may stick out of its figure.
+  const problems = [];
+  for (const fig of document.querySelectorAll('[data-testid="stMain"] svg.nn-figure')) {
+    const name = fig.dataset.chart;
+    const scale = fig.getBoundingClientRect().width / fig.viewBox.baseVal.width;
+    const box = fig.getBoundingClientRect();
+    for (const t of fig.querySelectorAll('text')) {
+      const size = parseFloat(t.getAttribute('font-size')) * scale;
+      const least = t.getAttribute('font-weight') === 'bold' && size > 17 ? 16 : 13.5;
+      if (size < least) { problems.push(name + ': "' + t.textContent + '" at ' + size.toFixed(1) + 'px'); break; }
+      const r = t.getBoundingClientRect();
+      if (r.right > box.right + 2 || r.left < box.left - 2 || r.bottom > box.bottom + 2)
+        { problems.push(name + ': "' + t.textContent + '" outside the figure'); break; }
     }
   }
   return problems;
@@ -172,6 +198,7 @@ def test_my_pages_fit_and_read(sized, app_url, snap, name, size):
     assert page.locator('[data-testid="stMain"] .katex').count() >= OPENED_FORMULAS[name]
     assert page.evaluate(KATEX_OVERFLOW) == []
     assert page.evaluate(CHART_PROBLEMS) == []
+    assert page.evaluate(SVG_PROBLEMS) == []
     shoot(page, snap, f"{name}-open", size)
 
 
