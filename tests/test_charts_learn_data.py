@@ -13,7 +13,7 @@ from PIL import Image
 from nn_core.activations import ACTIVATIONS
 from nn_core.model import MLP
 from nn_core.presets import PRESETS
-from ui import charts_data, charts_learn, dataview, palette, presentation
+from ui import charts_data, charts_learn, dataview, palette, presentation, tiles
 from ui.palette import CLASS_COLORS
 
 NAMES = [str(d) for d in range(10)]
@@ -177,12 +177,12 @@ def test_lesson_ends_on_draw_only_for_digits():
 
 def test_tile_places_images_and_owners():
     images = np.stack([np.full((28, 28), v, np.float32) for v in (0.1, 0.2, 0.3)])
-    canvas, owner = charts_data.tile(images, cols=2)
+    canvas, owner = tiles.tile(images, cols=2)
     assert canvas.shape == owner.shape
     assert set(np.unique(owner).tolist()) == {-1, 0, 1, 2}
     for i, v in enumerate((0.1, 0.2, 0.3)):
         assert np.allclose(canvas[owner == i], v) and (owner == i).sum() == 784
-        top, left = charts_data.tile_origin(i, cols=2)
+        top, left = tiles.tile_origin(i, cols=2)
         assert owner[top, left] == i and owner[top + 27, left + 27] == i
     assert np.isnan(canvas[owner == -1]).all()
 
@@ -194,9 +194,9 @@ def test_example_grid_is_one_picture_with_ids_labels_and_colors():
     ids = np.array([100, 101, 102, 103, 104, 105])
     fig = charts_data.example_grid_figure(images, labels, ids, NAMES, cols=3)
     pixels = picture(fig)
-    canvas, _ = charts_data.tile(images, 3)
+    canvas, _ = tiles.tile(images, 3)
     np.testing.assert_array_equal(pixels, palette.ink_pixels(canvas))
-    top, left = charts_data.tile_origin(4, cols=3)
+    top, left = tiles.tile_origin(4, cols=3)
     np.testing.assert_array_equal(
         pixels[top : top + 28, left : left + 28], palette.ink_pixels(images[4])
     )
@@ -233,7 +233,7 @@ def test_compare_figure_shows_image_mean_and_difference():
         "<b>average 1</b>",
         "<b>difference</b>",
     ]
-    top, left = charts_data.tile_origin(2, cols=3)
+    top, left = tiles.tile_origin(2, cols=3)
     diff = pixels[top : top + 28, left : left + 28].astype(int)
     red, blue = diff[10, 12], diff[10, 18]
     assert red[0] > red[2] + 100 and blue[2] > blue[0] + 50  # more ink red, less ink blue

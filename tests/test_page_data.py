@@ -14,8 +14,8 @@ from apptest_support import plotly_charts as charts
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from ui import charts_data, dataview, palette
 from ui import data as ui_data
+from ui import dataview, palette, tiles
 from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -127,7 +127,7 @@ def test_index_picks_the_image_compared_with_its_class(sample_data):
     captions = [a["text"] for a in spec["layout"]["annotations"]]
     assert captions[:2] == ["<b>image #123</b>", f"<b>average {label}</b>"]
     pixels = picture(spec)
-    top, left = charts_data.tile_origin(0, cols=3)
+    top, left = tiles.tile_origin(0, cols=3)
     shown = pixels[top : top + 28, left : left + 28, 0]
     expected = palette.ink_pixels(sample_data.X_train[123].reshape(28, 28))
     assert np.abs(shown.astype(int) - expected).max() <= 1

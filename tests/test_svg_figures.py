@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from apptest_support import SVG, read_png
 
-from ui import charts_data, charts_learn, dataview, palette, svg
+from ui import charts_learn, dataview, palette, svg, tiles
 from ui.explore import pictures as explore
 from ui.learn import pictures as learn
 from ui.palette import CLASS_COLORS
@@ -126,11 +126,11 @@ def test_example_grid_is_one_picture_with_ids_labels_and_colours():
     labels = np.array([3, 1, 4, 1, 5, 9])
     ids = np.arange(100, 106)
     fig = explore.example_grid_figure(images, labels, ids, NAMES, cols=3)
-    canvas, _ = charts_data.tile(images, 3)
+    canvas, _ = tiles.tile(images, 3)
     np.testing.assert_array_equal(picture(fig), palette.ink_pixels(canvas))
-    tiles = rects(fig, "id")
-    assert [int(r.get("data-id")) for r in tiles] == ids.tolist()
-    assert tiles[4].find(f"{SVG}title").text == "5, training image #104"
+    shown = rects(fig, "id")
+    assert [int(r.get("data-id")) for r in shown] == ids.tolist()
+    assert shown[4].find(f"{SVG}title").text == "5, training image #104"
     captions = [t for t in fig.tree().iter(f"{SVG}text")]
     assert [t.text for t in captions] == list("314159")
     assert captions[0].get("fill") == CLASS_COLORS[3]
@@ -145,7 +145,7 @@ def test_statistics_figures_hold_the_statistics():
     assert [float(r.get("data-value")) for r in rects(hist, "value")] == [5, 3, 1, 0]
     means = np.random.default_rng(0).random((10, 784))
     fig = explore.class_means_figure(means, NAMES)
-    top, left = charts_data.tile_origin(7, cols=10)
+    top, left = tiles.tile_origin(7, cols=10)
     tile7 = picture(fig)[top : top + 28, left : left + 28]
     np.testing.assert_array_equal(tile7, palette.ink_pixels(means[7].reshape(28, 28), means.max()))
     var = explore.class_variance_figure(means * 0.1, NAMES)

@@ -29,38 +29,7 @@ from ui.palette import (
     picture_axes,
     picture_trace,
 )
-
-SIDE = 28
-GAP = 2  # empty pixels between tiles
-LABEL_BAND = 9  # pixel rows above each tile that hold its caption
-
-
-# --- grids of small images --------------------------------------------------------------
-
-
-def tile(images: np.ndarray, cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lay ``images`` ``(n, 28, 28)`` out in a grid with ``cols`` columns.
-
-    Returns ``(canvas, owner)``: the composed picture (NaN between tiles, so the gaps
-    show the background) and, for every pixel, the index of the image it belongs to
-    (-1 in the gaps).
-    """
-    images = np.asarray(images, dtype=np.float32).reshape(-1, SIDE, SIDE)
-    n = len(images)
-    rows = max(1, -(-n // cols))
-    cell_h, cell_w = SIDE + LABEL_BAND, SIDE + GAP
-    canvas = np.full((rows * cell_h, cols * cell_w - GAP), np.nan, dtype=np.float32)
-    owner = np.full(canvas.shape, -1, dtype=np.int64)
-    for i, img in enumerate(images):
-        top, left = (i // cols) * cell_h + LABEL_BAND, (i % cols) * cell_w
-        canvas[top : top + SIDE, left : left + SIDE] = img
-        owner[top : top + SIDE, left : left + SIDE] = i
-    return canvas, owner
-
-
-def tile_origin(i: int, cols: int) -> tuple[int, int]:
-    """(top, left) pixel of tile ``i`` in the picture made by :func:`tile`."""
-    return (i // cols) * (SIDE + LABEL_BAND) + LABEL_BAND, (i % cols) * (SIDE + GAP)
+from ui.tiles import SIDE, tile, tile_origin
 
 
 def tiled_figure(

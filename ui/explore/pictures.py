@@ -6,7 +6,7 @@ training, on screen the moment the page opens. The PCA map, which needs selectio
 zoom, stays a Plotly chart (:mod:`ui.charts_data`) in a section opened on demand.
 
 Pure functions: arrays in, :class:`ui.svg.Svg` out. Grids are composed by
-:func:`ui.charts_data.tile`, so a tile sits at the same place in either kind of figure.
+:mod:`ui.tiles`, so a tile sits at the same place in every grid of the app.
 """
 
 from __future__ import annotations
@@ -16,47 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ui import svg
-from ui.charts_data import SIDE, tile, tile_origin
-from ui.palette import HEAT_SCALE, INK_SCALE, MUTED, class_color, colour_pixels, ink_pixels
+from ui.palette import HEAT_SCALE, INK_SCALE, MUTED, class_color
+from ui.tiles import SIDE, grid
 
 TRAIN_COLOUR, TEST_COLOUR = "#1f5fbf", "#c05a00"
-
-
-def _grid(
-    chart,
-    images,
-    captions,
-    *,
-    cols,
-    scale,
-    colors=None,
-    tips=None,
-    ids=None,
-    title=None,
-    scale_colours=INK_SCALE,
-    zmax=1.0,
-    legend="",
-):
-    """Images in a grid, each captioned, as one picture (see :func:`ui.svg.tiles`)."""
-    canvas, _ = tile(images, cols)
-    if scale_colours is INK_SCALE:
-        pixels = ink_pixels(canvas, zmax)  # grey: a third of the bytes of RGB
-    else:
-        pixels = colour_pixels(canvas, scale_colours, 0.0, zmax)
-    origins = [tile_origin(i, cols) for i in range(len(captions))]
-    return svg.tiles(
-        chart,
-        pixels,
-        origins,
-        captions,
-        side=SIDE,
-        scale=scale,
-        colors=colors,
-        tips=tips,
-        ids=ids,
-        title=title,
-        legend=legend,
-    )
 
 
 def example_grid_figure(
@@ -67,7 +30,7 @@ def example_grid_figure(
     labels = np.asarray(labels)
     captions = [class_names[k] for k in labels]
     tips = [f"{class_names[k]}, training image #{int(i)}" for k, i in zip(labels, ids, strict=True)]
-    return _grid(
+    return grid(
         "examples",
         images,
         captions,
@@ -82,7 +45,7 @@ def example_grid_figure(
 def class_images_figure(images, class_names, *, chart, title, heat=False, tips=None, legend=""):
     """One small image per class in a row of ten (average images, variance maps)."""
     images = np.asarray(images).reshape(-1, SIDE, SIDE)
-    return _grid(
+    return grid(
         chart,
         images,
         list(class_names),
@@ -91,7 +54,7 @@ def class_images_figure(images, class_names, *, chart, title, heat=False, tips=N
         title=title,
         colors=[class_color(k) for k in range(len(images))],
         tips=tips,
-        scale_colours=HEAT_SCALE if heat else INK_SCALE,
+        colour_scale=HEAT_SCALE if heat else INK_SCALE,
         zmax=float(images.max()) or 1.0,
         legend=legend,
     )

@@ -1,0 +1,87 @@
+"""Small images in a grid, as one picture: the layout every grid in the app shares.
+
+A grid of 32 digits, ten class averages, the class's own drawings: each is composed
+here into one array (:func:`tile`), sent as one PNG, and captioned above each tile. One
+layout for every grid means a tile sits at the same place whichever figure shows it,
+and tests can find tile ``i`` at :func:`tile_origin`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ui import svg
+from ui.palette import INK_SCALE, colour_pixels, ink_pixels
+
+SIDE = 28
+GAP = 2  # empty pixels between tiles
+LABEL_BAND = 9  # pixel rows above each tile that hold its caption
+
+
+# --- grids of small images --------------------------------------------------------------
+
+
+def tile(images: np.ndarray, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lay ``images`` ``(n, 28, 28)`` out in a grid with ``cols`` columns.
+
+    Returns ``(canvas, owner)``: the composed picture (NaN between tiles, so the gaps
+    show the background) and, for every pixel, the index of the image it belongs to
+    (-1 in the gaps).
+    """
+    images = np.asarray(images, dtype=np.float32).reshape(-1, SIDE, SIDE)
+    n = len(images)
+    rows = max(1, -(-n // cols))
+    cell_h, cell_w = SIDE + LABEL_BAND, SIDE + GAP
+    canvas = np.full((rows * cell_h, cols * cell_w - GAP), np.nan, dtype=np.float32)
+    owner = np.full(canvas.shape, -1, dtype=np.int64)
+    for i, img in enumerate(images):
+        top, left = (i // cols) * cell_h + LABEL_BAND, (i % cols) * cell_w
+        canvas[top : top + SIDE, left : left + SIDE] = img
+        owner[top : top + SIDE, left : left + SIDE] = i
+    return canvas, owner
+
+
+def tile_origin(i: int, cols: int) -> tuple[int, int]:
+    """(top, left) pixel of tile ``i`` in the picture made by :func:`tile`."""
+    return (i // cols) * (SIDE + LABEL_BAND) + LABEL_BAND, (i % cols) * (SIDE + GAP)
+
+
+def grid(
+    chart: str,
+    images: np.ndarray,
+    captions: Sequence[str],
+    *,
+    cols: int,
+    scale: float,
+    colors: Sequence[str] | None = None,
+    tips: Sequence[str] | None = None,
+    ids: Sequence[int] | None = None,
+    title: str | None = None,
+    colour_scale=INK_SCALE,
+    zmax: float = 1.0,
+    legend: str = "",
+) -> svg.Svg:
+    """``images`` (n, 28, 28) in a grid of ``cols`` columns as an SVG figure, each tile
+    captioned (in ``colors``) and with a tooltip; ``scale`` is screen pixels per image
+    pixel. Values run from 0 to ``zmax`` through ``colour_scale``."""
+    canvas, _ = tile(images, cols)
+    if colour_scale is INK_SCALE:
+        pixels = ink_pixels(canvas, zmax)  # grey: a third of the bytes of RGB
+    else:
+        pixels = colour_pixels(canvas, colour_scale, 0.0, zmax)
+    origins = [tile_origin(i, cols) for i in range(len(captions))]
+    return svg.tiles(
+        chart,
+        pixels,
+        origins,
+        captions,
+        side=SIDE,
+        scale=scale,
+        colors=colors,
+        tips=tips,
+        ids=ids,
+        title=title,
+        legend=legend,
+    )
