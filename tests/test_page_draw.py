@@ -11,14 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import plotly_charts
+from apptest_support import SVG, svg_figures, svg_picture, svg_texts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
+from ui import charts_draw, draw
 from ui import data as ui_data
-from ui import draw
+from ui.palette import ink_pixels
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
@@ -48,9 +49,14 @@ def fixed_model(winner: int | None = None) -> MLP:
     return net
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    """The page's Plotly figures by their ``layout.meta.chart`` (the last of each)."""
-    return {name: specs[-1] for name, specs in plotly_charts(at).items()}
+def bar_values(figure) -> np.ndarray:
+    """The probabilities a ``draw_probs`` figure shows, top bar first."""
+    bars = figure.iterfind(f".//{SVG}rect[@data-value]")
+    return np.array([float(r.get("data-value")) for r in bars])
+
+
+def bold_labels(figure) -> list[str]:
+    return [t.text for t in figure.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
 
 
 def open_draw_page(**state) -> AppTest:
@@ -96,13 +102,20 @@ def test_an_injected_drawing_is_read_like_a_drawn_one():
     metric = at.metric[0]
     assert metric.label == "Prediction" and metric.value == "1" == str(int(np.argmax(probs)))
     assert metric.delta == f"{probs.max():.0%} sure"
-    found = charts(at)
-    np.testing.assert_allclose(found["draw_probs"]["data"][0]["x"], probs, rtol=1e-5)
-    strip = [t for t in found["draw_steps"]["data"] if t["type"] == "heatmap"]
-    np.testing.assert_array_equal(np.asarray(strip[3]["z"]).reshape(1, 784), x)
-    overlay = found["draw_saliency"]["data"][1]["z"]
+    found = svg_figures(at)
+    assert {"draw_probs", "draw_steps", "draw_saliency"} <= set(found)
+    np.testing.assert_allclose(bar_values(found["draw_probs"]), probs, rtol=1e-5)
+    assert "1" in bold_labels(found["draw_probs"])
+    centred = svg_picture(found["draw_steps"], 3)  # the fourth step: the network's input
+    np.testing.assert_array_equal(centred, ink_pixels(x.reshape(28, 28)))
     expected = model.input_gradient(x, classes=[1])[0].reshape(28, 28)
-    np.testing.assert_allclose(overlay, expected, rtol=1e-5, atol=1e-8)
+    limit = charts_draw.saliency_range(expected)
+    shown = [r for r in found["draw_saliency"].iter(f"{SVG}rect") if r.get("data-limit")]
+    assert float(shown[0].get("data-limit")) == pytest.approx(limit, rel=1e-4)
+    overlay = svg_picture(found["draw_saliency"], 0).astype(int)
+    wanted = charts_draw.saliency_pixels(x.reshape(28, 28), expected, limit).astype(int)
+    assert np.abs(overlay - wanted).max() <= 1  # the gradient of P(1), over the input
+    assert "P(1)" in svg_texts(found["draw_saliency"])
     assert not any(w.value.startswith("Not sure") for w in at.warning)  # sure of itself
 
 
@@ -149,7 +162,8 @@ def test_my_fashion_model_answers_with_clothes():
     use_my_model(at, fixed_model(winner=8), dataset="fashion-mnist")
     assert at.metric[0].value == "Bag"
     assert any("clothing" in w.value for w in at.warning)
-    assert "<b>Bag</b>" in charts(at)["draw_probs"]["data"][0]["y"]
+    probs = svg_figures(at)["draw_probs"]
+    assert bold_labels(probs)[1] == "Bag" and "Ankle boot" in svg_texts(probs)
 
 
 def test_bundled_model_on_fashion_data_asks_for_digits(fashion_from_sample):
@@ -203,12 +217,15 @@ def test_class_set_add_score_and_empty():
     assert any("Added a drawing of 7" in s.value for s in at.success)
     score = [m for m in at.metric if m.label == "Read correctly by this model"][0]
     assert score.value == "0 / 1" and score.delta == "0%"
-    thumbnails = charts(at)["draw_class_set"]
-    assert [a["text"] for a in thumbnails["layout"]["annotations"]] == ["<b>7→1</b>"]
+    thumbnails = svg_figures(at)["draw_class_set"]
+    assert svg_texts(thumbnails) == ["7→1"]
+    np.testing.assert_array_equal(
+        svg_picture(thumbnails)[9:37, :28], ink_pixels(canvas_to_mnist(block()))
+    )
     assert at.get("download_button")
     at.button(key=K.DRAW_EMPTY_SET).click().run()
     assert at.session_state[K.DRAW_CLASS_SET] == []
-    assert "draw_class_set" not in charts(at)
+    assert "draw_class_set" not in svg_figures(at)
 
 
 def test_a_full_class_set_refuses_more():

@@ -3,7 +3,8 @@
 The canvas component renders inside an open shadow root; Playwright's CSS locators pierce
 it, so ``canvas.upper-canvas`` (the layer Fabric.js listens to) is found directly. Each
 digit is drawn with ``page.mouse`` from a cleared canvas; after each stroke the test waits
-for the probability chart to change, then reads the answer from the "Prediction" metric.
+for the probability figure (the SVG ``draw_probs``, its bars' ``data-value``) to change,
+then reads the answer from the "Prediction" metric.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ MOUNT_SETTLE_MS = 700
 in the first instants can be wiped by that load. No person draws that fast after pressing
 Clear, but a test does, so it waits this long before the first stroke."""
 
+PROBS_FIGURE = 'svg.nn-figure[data-chart="draw_probs"]'
 PROBABILITIES = """() => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    if (gd.layout && gd.layout.meta && gd.layout.meta.chart === 'draw_probs') {
-      return JSON.stringify(gd.data[0].x);  // a typed-array spec {dtype, bdata} or a list
-    }
-  }
-  return null;
+  const fig = document.querySelector('svg.nn-figure[data-chart="draw_probs"]');
+  if (!fig) return null;
+  return [...fig.querySelectorAll('rect[data-value]')].map(r => r.dataset.value).join(' ');
 }"""
-# Every new stroke changes the ten probabilities; once the bar chart shows new ones, the
+# Every new stroke changes the ten probabilities; once the bar figure shows new ones, the
 # script run that read the stroke has also updated the "Prediction" metric above it.
 NEW_PROBABILITIES = (
     f"(before) => {{ const now = ({PROBABILITIES})(); return now && now !== before; }}"
@@ -125,10 +124,12 @@ def test_clear_between_digits_and_the_whole_page(draw_page, snap):
     main = page.locator('[data-testid="stMain"]')
     assert main.get_by_text("Probability of each class").is_visible()
     assert main.get_by_text("How the network sees your drawing").is_visible()
-    page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+    page.wait_for_function(  # probabilities, preprocessing, saliency
+        "() => document.querySelectorAll('[data-testid=\"stMain\"] svg.nn-figure').length >= 3",
         timeout=30_000,
     )
+    assert page.locator(PROBS_FIGURE).count() == 1
+    assert page.locator(f"{PROBS_FIGURE} rect[data-value]").count() == 10
     # keep the drawing in the class set, so the screenshot shows that section at work
     page.get_by_role("radiogroup", name="What did you draw?").get_by_role(
         "radio", name="7", exact=True
@@ -140,5 +141,5 @@ def test_clear_between_digits_and_the_whole_page(draw_page, snap):
     assert page.locator('[data-testid="stException"]').count() == 0
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(1500)  # Plotly redraws at the new size
+    page.wait_for_timeout(1500)  # the page lays itself out again at the new size
     assert snap(page, "draw").stat().st_size > 50_000

@@ -186,7 +186,7 @@ def test_my_pages_fit_and_read(sized, app_url, snap, name, size):
         draw_a_one(page)
         fold = size[1]
         canvas = page.locator(CANVAS).first.bounding_box()
-        probs = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
+        probs = page.locator('svg.nn-figure[data-chart="draw_probs"]').bounding_box()
         assert canvas["y"] + canvas["height"] <= fold, "canvas below the fold"
         if size == (1280, 800):
             assert probs["y"] + probs["height"] * 0.75 <= fold, "probabilities below the fold"
