@@ -22,7 +22,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import streamlit as st  # noqa: E402
 
-from ui import lesson, state  # noqa: E402
+from ui import heap, lesson, state  # noqa: E402
 from ui.data import get_scheduler  # noqa: E402
 from ui.limits import LIMITS  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
@@ -31,6 +31,7 @@ from ui.train.widgets import keep_alive  # noqa: E402
 st.set_page_config(
     page_title="Neural network classroom", page_icon="ui/assets/icon.png", layout="wide"
 )
+heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
 state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls

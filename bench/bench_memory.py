@@ -21,8 +21,9 @@ through Playwright:
     NN_DATA_DIR=/work/shared python -m bench.bench_memory --quick       # TTL 10 s, ~1.5 min
     NN_DATA_DIR=/work/shared python -m bench.bench_memory --ttl 30 --watch 90
 
-Prints the timeline (memory, and the training workers' CPU: a closed tab's run should
-stop costing CPU at once) and the time at which memory came back within 100 MB.
+Prints the timeline (memory, what each process holds above its own baseline, and the
+training workers' CPU: a closed tab's run should stop costing CPU at once) and the time
+at which memory came back within 100 MB.
 """
 
 from __future__ import annotations
@@ -61,12 +62,39 @@ def make_models(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+def named_pss(pid: int) -> dict[str, int]:
+    """PSS per process, named: 'server', 'worker 1234', 'tracker 1230' (multiprocessing's
+    resource tracker), and 'total', in bytes."""
+    named = {}
+    for key, value in server_pss(pid).items():
+        if key.startswith("child"):
+            child = key.split()[1]
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                cmdline = b""
+            key = f"{'tracker' if b'resource_tracker' in cmdline else 'worker'} {child}"
+        named[key] = value
+    return named
+
+
 def parts(pid: int) -> str:
-    """'server 300 + workers 120 + 118 MB': where the memory is."""
-    p = server_pss(pid)
-    kids = [v for k, v in p.items() if k.startswith("child")]
+    """'(server 300 + worker 120 + worker 118 + tracker 9 MB)': where the memory is."""
+    p = named_pss(pid)
     return (
-        f"(server {p['server'] / MB:.0f} + children {' + '.join(f'{v / MB:.0f}' for v in kids)} MB)"
+        "("
+        + " + ".join(f"{k.split()[0]} {v / MB:.0f}" for k, v in p.items() if k != "total")
+        + " MB)"
+    )
+
+
+def leftover(now: dict[str, int], base: dict[str, int]) -> str:
+    """'server +128, worker +76, worker +47': each process against its own baseline (a
+    worker that was replaced meanwhile counts from zero)."""
+    return ", ".join(
+        f"{k.split()[0]} {(v - base.get(k, 0)) / MB:+.0f}"
+        for k, v in now.items()
+        if k != "total" and not k.startswith("tracker")
     )
 
 
@@ -116,8 +144,13 @@ def main(argv=None) -> int:
     extra = ("--server.disconnectedSessionTTL", str(int(args.ttl))) if args.ttl else ()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = start_app(port, extra, env={"NN_WORKERS": str(args.workers)})
-    timeline: list[tuple[float, int]] = []
+    # A state folder of its own: the server writes the data set there for its workers to
+    # map, and PSS splits a shared page between every process that maps it, so another
+    # server or a test run mapping the same files would move our figures (by 30 MB here).
+    state = tempfile.TemporaryDirectory(prefix="bench-memory-state-")
+    env = {"NN_WORKERS": str(args.workers), "NN_STATE_DIR": state.name}
+    proc = start_app(port, extra, env=env)
+    timeline: list[tuple] = []  # (seconds after the close, PSS, workers busy, per process)
     back_at = None
     try:
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -145,6 +178,7 @@ def main(argv=None) -> int:
             warm.close()
             time.sleep(min(args.ttl or 0, 30) + 2)
             base = settle(proc.pid)
+            base_parts = named_pss(proc.pid)
             print(f"baseline (warm, no tab open): {base / MB:.0f} MB {parts(proc.pid)}", flush=True)
 
             # 2. tabs upload and train
@@ -173,23 +207,25 @@ def main(argv=None) -> int:
             while time.monotonic() - closed < args.watch:
                 time.sleep(5)
                 now = time.monotonic() - closed
-                pss = server_pss(proc.pid)["total"]
+                now_parts = named_pss(proc.pid)
+                pss = now_parts["total"]
                 cpu_now = cpu_seconds(kids)
                 busy, cpu_before = (cpu_now - cpu_before) / 5, cpu_now
-                timeline.append((round(now, 1), pss, round(busy, 2)))
+                timeline.append((round(now, 1), pss, round(busy, 2), now_parts))
                 mark = ""
                 if back_at is None and pss - base <= TARGET_MB * MB:
                     back_at = now
                     mark = "  <- within 100 MB of the baseline"
                 print(
-                    f"  +{now:5.0f} s  {pss / MB:6.0f} MB ({(pss - base) / MB:+.0f}), "
-                    f"workers {busy:.2f} core{mark}",
+                    f"  +{now:5.0f} s  {pss / MB:6.0f} MB ({(pss - base) / MB:+.0f}: "
+                    f"{leftover(now_parts, base_parts)}), workers {busy:.2f} core{mark}",
                     flush=True,
                 )
             print(f"at the end of the watch: {parts(proc.pid)}")
             browser.close()
     finally:
         stop_app(proc)
+        state.cleanup()
     final = timeline[-1][1] if timeline else 0
     ok = back_at is not None and back_at <= 180 and final - base <= TARGET_MB * MB
     print(
@@ -200,7 +236,15 @@ def main(argv=None) -> int:
     print(f"load average after: {load_average()}")
     if args.json:
         args.json.write_text(
-            json.dumps({"base": base, "peak": peak, "timeline": timeline, "back_at": back_at})
+            json.dumps(
+                {
+                    "base": base,
+                    "base_parts": base_parts,
+                    "peak": peak,
+                    "timeline": timeline,
+                    "back_at": back_at,
+                }
+            )
         )
     return 0 if ok else 1
 

@@ -191,3 +191,38 @@ def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
         assert job.id not in s._jobs and s.load()["running"] == 0
     finally:
         s.close()
+
+
+class Commands:
+    """A worker's end of the pipe, fed from a list: once it is empty, nothing more comes
+    until the worker has given memory back (or ten thousand turns went by), then "quit"."""
+
+    def __init__(self, commands, given):
+        self.commands, self.given, self.polls = list(commands), given, 0
+
+    def poll(self, timeout=None):
+        self.polls += 1
+        return bool(self.commands) or bool(self.given) or self.polls > 10_000
+
+    def recv(self):
+        return self.commands.pop(0) if self.commands else ("quit",)
+
+
+def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared, monkeypatch):
+    """glibc keeps what a run freed for the next run (``ui.heap``), and a worker may wait
+    hours for one: it hands the memory back as soon as a run has gone, dropped (before
+    it answers the next command) or finished (once its last news has gone out)."""
+    import queue
+
+    from ui.train import worker
+
+    for commands, last in (
+        (lambda job: [("add", job), ("drop", job.job_id), ("pause", job.job_id, 7)], "reply"),
+        (lambda job: [("add", job), ("run", job.job_id)], "done"),
+    ):
+        results, given = queue.Queue(), []
+        monkeypatch.setattr(worker, "give_back", lambda r=results, g=given: g.append(r.qsize()))
+        job = spec(shared, dataclasses.replace(LONG, epochs=1))
+        worker.Worker(Commands(commands(job), given), results).loop()
+        kinds = [message[0] for message in list(results.queue)]
+        assert kinds[-1] == last and given == [kinds.index(last) + (last == "done")]

@@ -216,6 +216,19 @@ def test_a_released_tab_leaves_nothing_on_the_server(scheduler, sample, shared):
     assert job.id not in scheduler._jobs and job.latest == {}
 
 
+def test_release_lets_go_while_a_callback_still_holds_the_workspace(scheduler, sample, shared):
+    """Streamlit may keep a released tab's widget callbacks (bound methods of its
+    workspace) a while longer: ``release`` drops the runs and the networks all the same."""
+    ws = TrainWorkspace(lambda: scheduler)
+    ws.start(plan(sample, shared))
+    until(ws, lambda r: r.steps > 0)
+    job, callback = ws._job, ws.pause
+    ws.release()
+    assert job.id not in scheduler._jobs and job.latest == {}
+    assert ws.runs == [] and ws.current is None and ws.live_weights() is None
+    callback()  # a late click from a released tab finds nothing to do
+
+
 def test_disconnect_pauses_the_run(ws, sample, shared):
     run = ws.start(plan(sample, shared))
     until(ws, lambda r: r.status == "running")

@@ -239,9 +239,18 @@ def workspace():
     return ws
 
 
-@st.cache_resource(scope="session", on_release=lambda ws: ws.on_disconnect(), show_spinner=False)
+def _on_tab_closed(ws) -> None:
+    """The tab's connection closed: pause its run now, and book the release of the whole
+    session for when its reconnect window ends (``ui.sessions``: it shuts the session
+    down, empties it and drops the workspace's runs, ``TrainWorkspace.release``)."""
+    from ui.sessions import release_when_expired
+
+    ws.on_disconnect()
+    release_when_expired()
+
+
+@st.cache_resource(scope="session", on_release=_on_tab_closed, show_spinner=False)
 def _watch_disconnect(_ws):
     """Streamlit releases session-scoped resources when a tab's connection closes: that is
-    our signal to pause its run. (The run is dropped when the session itself is released
-    and its workspace collected, see ``TrainWorkspace._remember``.)"""
+    our signal (``_on_tab_closed``)."""
     return _ws

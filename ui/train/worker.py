@@ -36,6 +36,7 @@ from nn_core.metrics import evaluate
 from nn_core.model import MLP, ModelConfig
 from nn_core.presets import input_stats
 from nn_core.train import TrainConfig, Trainer
+from ui.heap import give_back
 from ui.train.shared_data import SharedData
 
 SLICE_SECONDS = 0.05  # one run's turn: short enough that commands feel instant
@@ -173,6 +174,7 @@ class Worker:
         self.order: deque[str] = deque()  # round-robin turn order
         self.data: dict[tuple, dict] = {}  # opened shared data sets, by their paths
         self.set_threads = blas_threads or (lambda n: None)
+        self.freed = False  # a run has gone since the heap was last given back
 
     def send(self, *message) -> None:
         self.results.put(message)
@@ -186,8 +188,17 @@ class Worker:
             while self.conn.poll(wait):
                 if self.handle(self.conn.recv()) == "quit":
                     return
+                self.give_back()  # before the next command: its reply finds memory returned
                 wait = 0.0
             self.turns()
+            self.give_back()
+
+    def give_back(self) -> None:
+        """After a run has gone, hand its memory back to the system (``ui.heap``): glibc
+        keeps it for the next run, and a worker may wait hours for one."""
+        if self.freed:
+            self.freed = False
+            give_back()
 
     def turns(self) -> None:
         """Give every running job one slice, in turn."""
@@ -214,7 +225,7 @@ class Worker:
 
     def forget(self, job_id: str) -> None:
         """Free everything a run holds here (a finished, failed or dropped run)."""
-        self.jobs.pop(job_id, None)
+        self.freed |= self.jobs.pop(job_id, None) is not None
         if job_id in self.order:
             self.order.remove(job_id)
 

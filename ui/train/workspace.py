@@ -230,6 +230,16 @@ class TrainWorkspace:
         if job is not None and job.state == "running":
             self._scheduler().pause(job, "disconnected")
 
+    def release(self) -> None:
+        """The tab is gone for good: drop its runs and let go of its networks now, not
+        when the last reference goes (Streamlit may keep a released session's widget
+        callbacks, bound to this workspace, a while longer)."""
+        with self._lock:
+            if self._finalizer is not None:
+                self._finalizer()  # drops the jobs; a finalizer runs at most once
+            self.runs, self.current, self.start_model = [], None, None
+            self._job = self._active = self._live = None
+
     # --- news from the worker ---------------------------------------------------------------
 
     def sync(self) -> Run | None:
