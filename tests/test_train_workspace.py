@@ -252,3 +252,21 @@ def test_slow_motion_paces_by_the_clock(sample, shared, monkeypatch):
     assert job.allowed_steps() == 0
     now[0] += 0.5
     assert job.allowed_steps() == 10  # 20 steps per second
+
+
+def test_waiting_for_the_end_returns_with_the_last_news(ws, sample, shared):
+    assert ws.wait_for_end(0.0) is False  # no run yet: nothing to wait for
+    short = dataclasses.replace(LONG, epochs=1)
+    run = ws.start(plan(sample, shared, train=short))
+    assert ws.wait_for_end(60.0) is True  # returns as soon as the worker has finished
+    ended = ws.sync()  # the news is there already: one sync shows the result
+    assert ended is run and run.done and run.test_accuracy is not None
+
+
+def test_waiting_gives_up_on_a_run_that_goes_on(ws, sample, shared):
+    ws.start(plan(sample, shared, speed=1.0))  # one step a second: 120 steps take minutes
+    try:
+        assert ws.wait_for_end(0.2) is False
+        assert not ws.shown_run().done
+    finally:
+        ws.stop()

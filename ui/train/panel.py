@@ -21,7 +21,7 @@ from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run
 from ui.train.settings import LRS, nearest
-from ui.train.status import result_line, short_status, status_line
+from ui.train.status import result_line, seconds_left, short_status, status_line
 from ui.train.widgets import current_settings
 from ui.train.workspace import RunPlan
 
@@ -92,8 +92,26 @@ def controls(limits: ServerLimits) -> None:
         st.caption("The run keeps training while you visit other pages (try *Inside*).")
 
 
+END_MARGIN = 0.5  # seconds: a run's last steps and its final test, beyond the estimate
+LIVE_KEY = "train-live"  # the live panel's container, for the style below
+NO_FADE = (
+    f".st-key-{LIVE_KEY} [data-stale='true']"
+    " {opacity: 1 !important; transition: none !important;}"
+)
+"""While a fragment reruns, Streamlit marks its elements stale and fades them after a
+moment, which says "this is out of date, wait". The live panel reruns every second by
+design and its last curves are the freshest there are: fading them made the charts
+flicker once a second whenever the browser or the server was a little slow."""
+
+
 def live_panel(limits: ServerLimits) -> None:
     """Progress, the live learning-rate control and the curves, redrawn while training."""
+    st.html(f"<style>{NO_FADE}</style>")  # style only: Streamlit puts it out of the layout
+    with st.container(key=LIVE_KEY):
+        _live_panel(limits)
+
+
+def _live_panel(limits: ServerLimits) -> None:
     ws = workspace()
     ws.sync()
     run = ws.active_run()
@@ -101,6 +119,9 @@ def live_panel(limits: ServerLimits) -> None:
 
     @st.fragment(run_every=limits.refresh_seconds if moving else None)
     def _live() -> None:
+        left = seconds_left(run) if moving and run.status == "running" else None
+        if left is not None and left < limits.refresh_seconds:
+            ws.wait_for_end(left + END_MARGIN)  # show the result as soon as it exists
         ended = ws.sync()
         if ended is not None and moving:
             st.rerun()  # a full rerun stops the timer and refreshes buttons and history

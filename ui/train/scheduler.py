@@ -36,6 +36,15 @@ from ui.train.worker import JobSpec, spawn
 LIVE = ("queued", "running", "paused")
 
 
+QUIET_CORES = 0.2  # the rest of the machine busier than this: one BLAS thread per run
+QUIET_PROBES = 3  # seconds in a row it must be that quiet before a lone run takes every core
+"""A browser drawing the Train page on the same machine keeps about half a core busy in
+bursts. With two BLAS threads a run then waits for the busy core at every matrix product
+(400 steps/s instead of 480 in bench/bench_app_training.py, the thread count flapping
+each second at the old 0.5-core line); so the line is low, and it takes a few quiet
+seconds in a row, not one, to cross it."""
+
+
 class Job:
     """The server's view of one run: where it is, and the news the page has not read yet."""
 
@@ -48,6 +57,7 @@ class Job:
         self.latest: dict = {}  # newest "weights" and "health", replaced, never queued
         self.pause_reason: str | None = None  # "idle" | "disconnected" when not the owner's
         self.last_poll = time.monotonic()
+        self.ended = threading.Event()  # set with its last news: done, error or cancelled
 
     @property
     def live(self) -> bool:
@@ -79,6 +89,7 @@ class Scheduler:
         self._threads_sent: dict[int, int] = {}
         self._machine = MachineLoad()
         self._machine_free = False  # the rest of the machine idle: a lone run may take it all
+        self._quiet_probes = 0  # consecutive one-second probes that found the machine quiet
         self._procs: list = [None] * self.n_workers
         self._pipes: list = [None] * self.n_workers
         for i in range(self.n_workers):
@@ -117,7 +128,8 @@ class Scheduler:
                 return
             if job.state != "running":
                 return
-            job.state, job.pause_reason = "paused", reason
+            job.pause_reason = reason  # first: whoever sees "paused" (no lock) finds its reason
+            job.state = "paused"
             self._balance_threads()
         self._ask(job, "pause")
 
@@ -136,6 +148,7 @@ class Scheduler:
                 self._waiting.remove(job)
                 job.state = "done"
                 job.inbox.append(("cancelled", {"message": message}))
+                job.ended.set()
                 return
             if job.state not in ("running", "paused"):
                 return
@@ -287,6 +300,7 @@ class Scheduler:
                 data.pop(name, None)
         job.inbox.append((kind, data))
         if kind in ("done", "error"):
+            job.ended.set()
             with self._lock:
                 job.state = "done"
                 self._jobs.pop(job.id, None)  # the worker has forgotten it too
@@ -297,7 +311,9 @@ class Scheduler:
         now = time.monotonic()
         others = self._machine.others_busy([p.pid for p in self._procs if p.pid])
         with self._lock:
-            self._machine_free = others is not None and others < 0.5
+            quiet = others is not None and others < QUIET_CORES
+            self._quiet_probes = self._quiet_probes + 1 if quiet else 0
+            self._machine_free = self._quiet_probes >= QUIET_PROBES
             self._balance_threads()
             for job in list(self._jobs.values()):
                 if job.state == "running" and now - job.last_poll > self.idle_pause:
@@ -311,6 +327,7 @@ class Scheduler:
         for job in [j for j in self._jobs.values() if j.worker == i and j.live]:
             job.state = "done"
             job.inbox.append(("error", "the training process stopped unexpectedly"))
+            job.ended.set()
             del self._jobs[job.id]
         self._start_worker(i)
         self._promote()

@@ -242,6 +242,14 @@ class TrainWorkspace:
 
     # --- news from the worker ---------------------------------------------------------------
 
+    def wait_for_end(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the active run's last news; True if it came.
+
+        The live panel calls this when the run has less than one refresh left, so the
+        result appears the moment the run ends instead of up to a refresh later."""
+        job = self._job
+        return job is not None and job.ended.wait(max(0.0, seconds))
+
     def sync(self) -> Run | None:
         """Copy the worker's news into the active run; returns the run if it just ended."""
         with self._lock:
