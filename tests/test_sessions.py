@@ -8,6 +8,7 @@ expire at once, so no test waits on the clock; a window of an hour keeps it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import types
 
 import numpy as np
@@ -36,6 +37,25 @@ def scheduler():
     s = Scheduler(workers=1, idle_pause=600, cores=1)
     yield s
     s.close()
+
+
+@contextlib.contextmanager
+def no_running_loop():
+    """The browser tests' Playwright marks its event loop as running on the main thread
+    for the rest of the test session, and ``asyncio.run`` refuses to start inside a
+    running loop: hide it while a scenario runs, then put it back."""
+    saved = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(saved)
+
+
+def run_alone(scenario) -> None:
+    """``asyncio.run(scenario())`` on a loop of its own."""
+    with no_running_loop():
+        asyncio.run(scenario())
 
 
 class Client:
@@ -96,7 +116,7 @@ def test_a_closed_tab_is_shut_down_and_emptied_when_its_window_ends(
         callback()  # harmless now
         assert real_release(runtime) == 0 and given == [True]  # nothing left, no second trim
 
-    asyncio.run(scenario())
+    run_alone(scenario)
 
 
 def test_a_tab_within_its_window_keeps_everything(
@@ -113,8 +133,9 @@ def test_a_tab_within_its_window_keeps_everything(
         assert session.session_state[K.WORKSPACE] is ws and ws._job.id in scheduler._jobs
         ws.release()
 
-    asyncio.run(scenario())
+    run_alone(scenario)
 
 
 def test_outside_the_event_loop_nothing_is_booked():
-    assert sessions.release_when_expired() is False
+    with no_running_loop():
+        assert sessions.release_when_expired() is False

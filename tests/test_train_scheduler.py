@@ -130,7 +130,7 @@ def test_runs_are_isolated_and_match_a_plain_trainer(shared, sample):
 def test_idle_runs_are_paused(shared):
     s = Scheduler(workers=1, idle_pause=0.5, cores=1)
     try:
-        job = s.submit(spec(shared))
+        job = s.submit(spec(shared, speed=5.0))  # slow motion: it cannot end before the pause
         wait_for(lambda: job.state == "paused", what="the idle pause")
         assert job.pause_reason == "idle"
     finally:

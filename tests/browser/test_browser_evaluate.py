@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -20,6 +21,23 @@ def cell_title(page) -> tuple[int, int]:
     return int(t), int(a)
 
 
+def wait_for_title(page, want: str, timeout: float = 30.0) -> bool:
+    """Until the cell's image grid is titled ``want...`` (and no older grid is left).
+    Polled from here: Playwright's
+    in-page ``wait_for_function`` never saw these titles appear on this page, though
+    they were there within half a second."""
+    deadline = time.monotonic() + timeout
+    script = (
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(t => t.textContent)"
+    )
+    while time.monotonic() < deadline:
+        cells = [t for t in page.evaluate(script) if CELL_TITLE.search(t)]
+        if cells and all(title.startswith(want) for title in cells):  # the old grid gone too
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def test_clicking_a_confusion_cell_lists_its_images(page, app_url, snap):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(app_url + "/evaluate")
@@ -31,16 +49,17 @@ def test_clicking_a_confusion_cell_lists_its_images(page, app_url, snap):
     matrix.scroll_into_view_if_needed()
     before = cell_title(page)
     for true, answered in ((2, 2), (7, 2)):  # a diagonal cell, then a mistake cell
-        box = matrix.locator(".nsewdrag").first.bounding_box()
-        page.mouse.click(
-            box["x"] + box["width"] * (answered + 0.5) / 10,
-            box["y"] + box["height"] * (true + 0.5) / 10,
-        )
-        page.wait_for_function(
-            "(want) => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-            ".some(t => t.textContent.startsWith(want))",
-            arg=f"True {true}, answered {answered}",
-        )
+        want = f"True {true}, answered {answered}"
+        for _ in range(5):  # a click that lands while the page still reruns can be lost
+            box = matrix.locator(".nsewdrag").first.bounding_box()
+            page.mouse.click(
+                box["x"] + box["width"] * (answered + 0.5) / 10,
+                box["y"] + box["height"] * (true + 0.5) / 10,
+            )
+            if wait_for_title(page, want, timeout=8.0):
+                break
+        else:
+            raise AssertionError(f"no grid titled {want!r} after five clicks")
         wait_for_app_idle(page)
         assert cell_title(page) == (true, answered) != before
         captions = page.locator(".js-plotly-plot", has_text=CELL_TITLE).first
