@@ -63,6 +63,9 @@ def test_clicking_a_confusion_cell_lists_its_images(page, app_url, snap):
         wait_for_app_idle(page)
         assert cell_title(page) == (true, answered) != before
         captions = page.locator(".js-plotly-plot", has_text=CELL_TITLE).first
+        deadline = time.monotonic() + 30  # Plotly may still be drawing the grid
+        while captions.locator(".annotation").count() < 1 and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
         assert captions.locator(".annotation").count() >= 1  # its images, each captioned
     page.set_viewport_size({"width": 1920, "height": 1080})
     wait_for_app_idle(page)
