@@ -94,8 +94,8 @@ def bench_page(runs: int) -> None:
         at.run()
         warm.append(time.perf_counter() - t)
         t = time.perf_counter()
-        at.selectbox(key=K.EVAL_CELL_TRUE).set_value(
-            at.selectbox(key=K.EVAL_CELL_TRUE).options[i % 10]
+        at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value(
+            at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").options[i % 10]
         ).run()
         cell.append(time.perf_counter() - t)
         at.segmented_control(key=K.EVAL_VIEW).set_value("confidence").run()

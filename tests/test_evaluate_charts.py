@@ -70,6 +70,20 @@ def test_clicked_cell_reads_customdata_or_names():
     assert (
         selection.clicked_cell({"selection": {"points": [{"customdata": [4, 12]}]}}, NAMES) is None
     )
+    event = {"selection": {"points": [{"customdata": {"0": 7, "1": 2}, "x": "0", "y": "0"}]}}
+    assert selection.clicked_cell(event, NAMES) == (7, 2)  # as Streamlit sends customdata
+
+
+def test_a_click_renames_the_cell_controls_so_stale_values_cannot_undo_it():
+    first = selection.Cell(2, 2)
+    clicked = first.clicked(7, 2)
+    assert (clicked.true, clicked.answered) == (7, 2)
+    assert clicked.key("evaluate.cell_true") != first.key("evaluate.cell_true")
+    again = clicked.chosen(4, 9).clicked(7, 2)  # the same cell clicked again still counts
+    assert (again.true, again.answered) == (7, 2) and again.version == 2
+    chosen = first.chosen(4, 9)  # a selectbox keeps its controls: its own value is current
+    assert chosen.key("evaluate.cell_pred") == first.key("evaluate.cell_pred")
+    assert first.fits(10) and not selection.Cell(3, 10).fits(10)
 
 
 def test_pages_and_filters():

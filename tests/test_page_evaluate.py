@@ -78,15 +78,15 @@ def test_first_view_counts_every_test_image(sample, bundled_answers):
 
 def test_choosing_a_cell_lists_exactly_its_images(sample, bundled_answers):
     at = open_page()
-    at.selectbox(key=K.EVAL_CELL_TRUE).set_value("1").run()
-    at.selectbox(key=K.EVAL_CELL_PRED).set_value("1").run()
+    at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value("1").run()
+    at.selectbox(key=f"{K.EVAL_CELL_PRED}.0").set_value("1").run()
     members = cell_members(bundled_answers, 1, 1)
     assert len(members) > 2 * CELL_PAGE
     assert ids_of(at, "eval_cell_images") == members[:CELL_PAGE].tolist()
     at.get("pagination")[0].set_value(2).run()
     assert ids_of(at, "eval_cell_images") == members[CELL_PAGE : 2 * CELL_PAGE].tolist()
-    at.selectbox(key=K.EVAL_CELL_TRUE).set_value("4").run()
-    at.selectbox(key=K.EVAL_CELL_PRED).set_value("9").run()
+    at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value("4").run()
+    at.selectbox(key=f"{K.EVAL_CELL_PRED}.0").set_value("9").run()
     members = cell_members(bundled_answers, 4, 9)
     assert 0 < len(members) <= CELL_PAGE
     assert ids_of(at, "eval_cell_images") == members.tolist()
@@ -203,5 +203,5 @@ def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, fashion_from_
     at.run()
     assert not at.exception, at.exception
     names = list(fashion.class_names)
-    assert at.selectbox(key=K.EVAL_CELL_TRUE).options == names
+    assert at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").options == names
     assert charts(at)["eval_confusion"][0]["data"][0]["x"] == names

@@ -130,10 +130,10 @@ class K:
     EVAL_MODEL = "evaluate.model"  # selectbox: title of the model to evaluate
     EVAL_VIEW = "evaluate.view"  # segmented control: which section is shown (computed)
     EVAL_NORMALISE = "evaluate.normalise"  # toggle: confusion matrix as row rates
-    EVAL_MATRIX = "evaluate.matrix"  # the confusion-matrix heatmap (its cell selection)
-    EVAL_LAST_CLICK = "evaluate.last_click"  # (true, predicted) of the last cell click applied
-    EVAL_CELL_TRUE = "evaluate.cell_true"  # selectbox: true class of the chosen cell
-    EVAL_CELL_PRED = "evaluate.cell_pred"  # selectbox: predicted class of the chosen cell
+    EVAL_CELL = "evaluate.cell"  # Cell: the chosen confusion cell (ui/evaluate/selection.py)
+    EVAL_MATRIX = "evaluate.matrix"  # prefix: the heatmap per Cell.version, "evaluate.matrix.2"
+    EVAL_CELL_TRUE = "evaluate.cell_true"  # prefix: selectbox per Cell.version, true class
+    EVAL_CELL_PRED = "evaluate.cell_pred"  # prefix: selectbox per Cell.version, answered class
     EVAL_CELL_PAGE = "evaluate.cell_page"  # prefix: pagination per cell, "evaluate.cell_page.4.9"
     EVAL_MISTAKE_TRUE = "evaluate.mistake_true"  # selectbox filter: "Any" or a class name
     EVAL_MISTAKE_PRED = "evaluate.mistake_pred"

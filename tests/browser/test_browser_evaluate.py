@@ -56,7 +56,7 @@ def test_clicking_a_confusion_cell_lists_its_images(page, app_url, snap):
                 box["x"] + box["width"] * (answered + 0.5) / 10,
                 box["y"] + box["height"] * (true + 0.5) / 10,
             )
-            if wait_for_title(page, want, timeout=20.0):  # long: a second click re-selects
+            if wait_for_title(page, want, timeout=20.0):  # a second click re-selects the same
                 break
         else:
             raise AssertionError(f"no grid titled {want!r} after three clicks")

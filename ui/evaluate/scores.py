@@ -8,13 +8,15 @@ behind a cell show why, often at a glance (a four closed at the top looks like a
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
 from nn_core.predictions import Predictions, cell_members, precision_recall
 from ui.evaluate import charts_images, charts_scores
 from ui.evaluate.charts_images import RIGHT, WRONG
-from ui.evaluate.selection import CELL_PAGE, clicked_cell, n_pages, page_slice
+from ui.evaluate.selection import CELL_PAGE, Cell, clicked_cell, n_pages, page_slice
 from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
@@ -70,38 +72,50 @@ def _default_cell(cm: np.ndarray) -> tuple[int, int]:
     return int(t), int(p)
 
 
+def _chosen_cell(cm: np.ndarray) -> Cell:
+    """This tab's chosen cell; on the first visit the most frequent mistake."""
+    cell = st.session_state.get(K.EVAL_CELL)
+    if not isinstance(cell, Cell) or not cell.fits(len(cm)):
+        cell = st.session_state[K.EVAL_CELL] = Cell(*_default_cell(cm))
+    return cell
+
+
+def _on_click(matrix_key: str, names: list[str]) -> None:
+    click = clicked_cell(st.session_state.get(matrix_key), names)
+    if click is not None:  # an emptied selection (a redraw, a second click) changes nothing
+        st.session_state[K.EVAL_CELL] = st.session_state[K.EVAL_CELL].clicked(*click)
+
+
+def _on_choose(true_key: str, pred_key: str, names: list[str]) -> None:
+    t, a = names.index(st.session_state[true_key]), names.index(st.session_state[pred_key])
+    st.session_state[K.EVAL_CELL] = st.session_state[K.EVAL_CELL].chosen(t, a)
+
+
 def confusion(p: Predictions, ds) -> None:
     """The confusion matrix (click a cell, or choose one below) and that cell's images."""
     names = list(ds.class_names)
     cm = p.summary().confusion
+    cell = _chosen_cell(cm)
     normalise = st.toggle("Show each row as rates", key=K.EVAL_NORMALISE)
-    event = st.plotly_chart(
+    matrix_key = cell.key(K.EVAL_MATRIX)
+    st.plotly_chart(
         charts_scores.confusion_figure(cm, names, normalise),
         config=PLOT_CONFIG,
-        on_select="rerun",
+        on_select=partial(_on_click, matrix_key, names),
         selection_mode="points",
-        key=K.EVAL_MATRIX,
+        key=matrix_key,
     )
     st.caption(
         "Rows are the true classes, columns the network's answers: the diagonal is right, "
         "everything else is a mistake. Notice which pairs light up; they look alike. "
         "Click a cell to see its images."
     )
-    click = clicked_cell(event, names)
-    if click is not None and click != st.session_state.get(K.EVAL_LAST_CLICK):
-        st.session_state[K.EVAL_LAST_CLICK] = click  # apply a click once, then let go
-        st.session_state[K.EVAL_CELL_TRUE], st.session_state[K.EVAL_CELL_PRED] = (
-            names[click[0]],
-            names[click[1]],
-        )
-    t0, p0 = _default_cell(cm)
-    for key, default in ((K.EVAL_CELL_TRUE, t0), (K.EVAL_CELL_PRED, p0)):
-        if st.session_state.get(key) not in names:
-            st.session_state[key] = names[default]  # first visit, or the other data set
+    keys = cell.key(K.EVAL_CELL_TRUE), cell.key(K.EVAL_CELL_PRED)
+    choose = partial(_on_choose, *keys, names)
     left, middle, _ = st.columns([2, 2, 3])
-    true_name = left.selectbox("True class", names, key=K.EVAL_CELL_TRUE)
-    pred_name = middle.selectbox("Answered", names, key=K.EVAL_CELL_PRED)
-    cell_images(p, ds, names.index(true_name), names.index(pred_name))
+    left.selectbox("True class", names, cell.true, key=keys[0], on_change=choose)
+    middle.selectbox("Answered", names, cell.answered, key=keys[1], on_change=choose)
+    cell_images(p, ds, cell.true, cell.answered)
 
 
 def cell_images(p: Predictions, ds, t: int, a: int) -> None:

@@ -6,6 +6,7 @@ No Streamlit here, so the tests can check them on plain values.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 ANY = "Any"
 CELL_PAGE = 24  # images per page behind a confusion-matrix cell
@@ -25,7 +26,9 @@ def clicked_cell(event, class_names: Sequence[str]) -> tuple[int, int] | None:
     point = points[-1]
     k = len(class_names)
     data = point.get("customdata")
-    if isinstance(data, list | tuple) and len(data) == 2:
+    if isinstance(data, dict):  # Streamlit may send a list as {"0": t, "1": p}
+        data = [data.get("0"), data.get("1")]
+    if isinstance(data, list | tuple) and len(data) == 2 and None not in data:
         t, p = (int(v) for v in data)
         return (t, p) if 0 <= t < k and 0 <= p < k else None
     names = [str(n) for n in class_names]
@@ -33,6 +36,36 @@ def clicked_cell(event, class_names: Sequence[str]) -> tuple[int, int] | None:
     if y in names and x in names:
         return names.index(y), names.index(x)
     return None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The confusion-matrix cell whose images are shown: the page's one copy of it.
+
+    Two controls choose a cell, a click on the matrix and the two selectboxes, and a
+    browser that is still drawing the last answer may send a stale value of either with
+    its next request. So the controls do not own the cell; they write it here, and every
+    click starts a new ``version`` that renames the controls (``key``), so a stale value
+    sent for the old names can never undo a click, and clicking the same cell again
+    after choosing another one still counts.
+    """
+
+    true: int
+    answered: int
+    version: int = 0
+
+    def clicked(self, true: int, answered: int) -> Cell:
+        return Cell(true, answered, self.version + 1)
+
+    def chosen(self, true: int, answered: int) -> Cell:
+        return Cell(true, answered, self.version)
+
+    def fits(self, n_classes: int) -> bool:
+        return 0 <= self.true < n_classes and 0 <= self.answered < n_classes
+
+    def key(self, prefix: str) -> str:
+        """The name of one of this version's controls, e.g. ``evaluate.cell_true.3``."""
+        return f"{prefix}.{self.version}"
 
 
 def class_filter(choice: str | None, class_names: Sequence[str]) -> int | None:
