@@ -8,8 +8,9 @@ stdout line is JSON with ``steps`` and ``train_seconds``) with the same BLAS thr
 
 (a) speed: one tab, Data tab -> Epochs slider to the max (a run that outlasts the
     window), Start; the step counter of the progress bar ("step N of M", read from
-    ``stProgress``) at the start and end of a ``--seconds`` window gives steps per
-    wall-clock second, charts drawn by the browser and all. The training worker's CPU
+    ``stProgress`` the moment the page redraws it) at the start and end of a
+    ``--seconds`` window gives steps per wall-clock second, charts drawn by the
+    browser and all. The training worker's CPU
     in that window says how many BLAS threads it used (the scheduler gives a lone run on
     an idle machine every core, else one); the CLI is timed with that many threads.
     Target: >= 0.90 of the CLI.
@@ -172,6 +173,23 @@ def read_step(page) -> tuple[int, str]:
     return (int(match.group(1).replace(",", "")) if match else -1), text
 
 
+def read_step_fresh(page, timeout: float = 5.0) -> tuple[int, str, float]:
+    """The step counter the moment the page next redraws it, with that moment.
+
+    The page redraws its counter once a refresh (a second), so a counter read at any
+    moment is up to a second old, and an 8 s window read that way is off by up to a
+    tenth in either direction. Read at its change, each end is equally fresh.
+    """
+    first, text = read_step(page)
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        n, text = read_step(page)
+        if n != first:
+            return n, text, time.perf_counter()
+        time.sleep(0.01)
+    return first, text, time.perf_counter()  # the run has ended or stalled: as it is
+
+
 def open_train(context, url: str):
     """A new tab (a new session) on the Train page, ready to press Start."""
     page = context.new_page()
@@ -223,10 +241,10 @@ def measure_window(pages, seconds: float, server_pid: int, browser_pids, sample=
         for page in pages:
             page.evaluate(SAMPLER, N_CHARTS)
     c0 = cpu_seconds(workers), cpu_seconds([server_pid]), cpu_seconds(browser_pids())
-    start = [(read_step(p)[0], time.perf_counter()) for p in pages]
+    start = [read_step_fresh(p)[::2] for p in pages]  # (step, time)
     with MemorySampler(server_pid) as mem:
         time.sleep(seconds)
-    end = [(*read_step(p), time.perf_counter()) for p in pages]
+    end = [read_step_fresh(p) for p in pages]  # (step, text, time)
     c1 = cpu_seconds(workers), cpu_seconds([server_pid]), cpu_seconds(browser_pids())
     rates, texts = [], []
     for (n0, t0), (n1, text, t1) in zip(start, end, strict=True):

@@ -74,6 +74,13 @@ def test_clicked_cell_reads_customdata_or_names():
     assert selection.clicked_cell(event, NAMES) == (7, 2)  # as Streamlit sends customdata
 
 
+def test_the_chosen_cell_is_framed():
+    cm = np.diag([50] * 10)
+    assert not charts_scores.confusion_figure(cm, NAMES).layout.shapes
+    (frame,) = charts_scores.confusion_figure(cm, NAMES, chosen=(7, 2)).layout.shapes
+    assert (frame.x0, frame.x1, frame.y0, frame.y1) == (1.5, 2.5, 6.5, 7.5)  # column 2, row 7
+
+
 def test_a_click_renames_the_cell_controls_so_stale_values_cannot_undo_it():
     first = selection.Cell(2, 2)
     clicked = first.clicked(7, 2)

@@ -215,3 +215,26 @@ def test_schedules_start_at_one_never_rise_and_clamp_progress(name):
 def test_unknown_schedule_is_rejected():
     with pytest.raises(ValueError, match="unknown schedule 'exponential'"):
         schedule_factor("exponential", 0.5)
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_running_averages_of_dead_weights_never_turn_subnormal(name):
+    """A weight whose gradient stays zero (a dead ReLU unit) has a running average that
+    shrinks every step; it is zeroed before it can reach the slow subnormal range."""
+    p = np.ones((4, 4), dtype=np.float32)
+    g = np.zeros_like(p)
+    opt = make_optimizer(name, [("W1", p, g)], lr=0.1)
+    g[:2] = 1.0
+    opt.step()  # every average starts non-zero in the first two rows
+    g[:] = 0.0
+    g[0] = 1e-3  # the first row keeps learning, the others are dead from now on
+    smallest_normal = np.finfo(np.float32).tiny
+    for _ in range(3000):
+        opt.step()
+        averages = opt._v if name == "momentum" else opt._M + opt._V
+        for a in averages:
+            nonzero = np.abs(a[a != 0])
+            assert not np.any(nonzero < smallest_normal)  # zero or normal, never subnormal
+    momentum = opt._v if name == "momentum" else opt._M  # decays by 0.9 a step (V: 0.999)
+    assert all(np.all(m[1] == 0) for m in momentum)  # the dead row decayed to exactly zero
+    assert all(np.all(a[0] != 0) for a in averages)  # the live row was never touched

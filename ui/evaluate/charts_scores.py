@@ -36,17 +36,21 @@ def per_class_figure(
     fig.add_hline(
         y=overall,
         line={"dash": "dash", "color": "#333", "width": 2},
-        annotation={"text": f"all: {overall:.1%}", "font": {"size": 14}},
-        annotation_position="bottom right",
+        annotation={"text": f"all<br>{overall:.1%}", "font": {"size": 14}},
+        annotation_position="right",  # outside the bars, whose own labels sit on top
     )
     low = max(0.0, min(float(acc.min()), overall) - 0.05)
     fig.update_yaxes(title="accuracy", range=[low, 1.0], tickformat=".0%")
     fig.update_xaxes(title="true class", type="category")
-    return base_layout(fig, "eval_per_class", "Accuracy per class", height)
+    return base_layout(fig, "eval_per_class", "Accuracy per class", height, margin={"r": 60})
 
 
 def confusion_figure(
-    cm: np.ndarray, class_names: Sequence[str], normalise: bool = False, height: int = 600
+    cm: np.ndarray,
+    class_names: Sequence[str],
+    normalise: bool = False,
+    height: int = 600,
+    chosen: tuple[int, int] | None = None,
 ) -> go.Figure:
     """The confusion matrix: rows are true classes, columns the network's answers.
 
@@ -54,7 +58,8 @@ def confusion_figure(
     at the largest *mistake*, so the diagonal saturates and the mistakes stay visible;
     without that, ninety-eight percent on the diagonal would wash every mistake to white.
     Each cell's ``customdata`` is ``[true, predicted]``, on the heatmap and on the
-    invisible markers that make the cells clickable.
+    invisible markers that make the cells clickable. The ``chosen`` cell (true,
+    predicted), whose images are shown below the matrix, is framed.
     """
     cm = np.asarray(cm)
     k = len(cm)
@@ -105,6 +110,12 @@ def confusion_figure(
         )
     )
     fig.update_layout(clickmode="event+select", dragmode=False)
+    if chosen is not None:
+        t, a = chosen  # category axes: cell i spans i - 0.5 .. i + 0.5
+        fig.add_shape(
+            type="rect", x0=a - 0.5, x1=a + 0.5, y0=t - 0.5, y1=t + 0.5,
+            line={"color": "#111111", "width": 3}, name="chosen",
+        )  # fmt: skip
     fig.update_xaxes(title="predicted class", type="category", side="bottom")
     fig.update_yaxes(title="true class", type="category", autorange="reversed")
     title = "Confusion matrix (share of each true class)" if normalise else "Confusion matrix"

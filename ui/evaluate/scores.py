@@ -99,7 +99,7 @@ def confusion(p: Predictions, ds) -> None:
     normalise = st.toggle("Show each row as rates", key=K.EVAL_NORMALISE)
     matrix_key = cell.key(K.EVAL_MATRIX)
     st.plotly_chart(
-        charts_scores.confusion_figure(cm, names, normalise),
+        charts_scores.confusion_figure(cm, names, normalise, chosen=(cell.true, cell.answered)),
         config=PLOT_CONFIG,
         on_select=partial(_on_click, matrix_key, names),
         selection_mode="points",
