@@ -8,6 +8,7 @@ import pytest
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
 from ui.train.runs import Run, StepLog, release_weights, trim_history
+from ui.train.status import refresh_every
 
 
 def _run(run_id: int = 3, n: int = 50) -> Run:
@@ -133,3 +134,9 @@ def test_model_meta_travels_inside_a_model_file():
     assert back["train_config"] == run.train_config
     assert len(back["history"]["loss"]) <= 100 + 1
     assert back["lr_changes"] == [[25, 1.25, 0.3]]
+
+
+def test_the_live_panel_redraws_half_as_often_while_more_runs_train_than_workers():
+    assert refresh_every(1.0, {"running": 2, "workers": 2}) == 1.0  # every run has a core
+    assert refresh_every(1.0, {"running": 3, "workers": 2}) == 2.0  # the cores are taken
+    assert refresh_every(0.5, {"running": 0, "workers": 1}) == 0.5

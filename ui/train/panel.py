@@ -21,7 +21,7 @@ from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run
 from ui.train.settings import LRS, nearest
-from ui.train.status import result_line, seconds_left, short_status, status_line
+from ui.train.status import refresh_every, result_line, seconds_left, short_status, status_line
 from ui.train.widgets import current_settings
 from ui.train.workspace import RunPlan
 
@@ -116,16 +116,19 @@ def _live_panel(limits: ServerLimits) -> None:
     ws.sync()
     run = ws.active_run()
     moving = run is not None and run.status in ("queued", "running")
+    every = refresh_every(limits.refresh_seconds, ws.server_load()) if moving else None
 
-    @st.fragment(run_every=limits.refresh_seconds if moving else None)
+    @st.fragment(run_every=every)
     def _live() -> None:
         left = seconds_left(run) if moving and run.status == "running" else None
-        if left is not None and left < limits.refresh_seconds:
+        if left is not None and left < every:
             ws.wait_for_end(left + END_MARGIN)  # show the result as soon as it exists
         ended = ws.sync()
+        _draw(ws.shown_run())  # a run that just ended: its result, on screen at once
         if ended is not None and moving:
-            st.rerun()  # a full rerun stops the timer and refreshes buttons and history
-        _draw(ws.shown_run())
+            st.rerun()  # then a full rerun stops the timer and refreshes buttons and history
+        if moving and refresh_every(limits.refresh_seconds, ws.server_load()) != every:
+            st.rerun()  # the server got busier or quieter: a full rerun resets the timer
 
     _live()
 

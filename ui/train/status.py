@@ -10,6 +10,18 @@ from __future__ import annotations
 from ui.train.runs import Run
 
 
+def refresh_every(base: float, load: dict[str, int]) -> float:
+    """Seconds between two redraws of the live panel: ``base``, twice that while more
+    runs train than the server has workers.
+
+    Then every core is taken, and each redraw costs the server (building the figures)
+    and, where the browsers share the server's machine, the browser too: with three tabs
+    drawing on the 2-core machine, Chromium took 1.2 cores and the three runs, sharing
+    what was left, fell to 20-22 % of one run alone (bench_app_training (d)).
+    """
+    return 2 * base if load.get("running", 0) > load.get("workers", 1) else base
+
+
 def seconds_left(run: Run) -> float | None:
     """A rough estimate of the wall-clock time until the run ends, or None."""
     rate = run.steps_per_second

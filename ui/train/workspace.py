@@ -92,6 +92,10 @@ class TrainWorkspace:
         job = self._job
         return self._scheduler().position(job) if job is not None and job.state == "queued" else 0
 
+    def server_load(self) -> dict[str, int]:
+        """How busy the whole server's training is (``Scheduler.load``)."""
+        return self._scheduler().load()
+
     # --- models ------------------------------------------------------------------------------
 
     def adopt(self, model: MLP, name: str, dataset: str, test_accuracy, run_id=None) -> None:
