@@ -99,9 +99,9 @@ NO_FADE = (
     " {opacity: 1 !important; transition: none !important;}"
 )
 """While a fragment reruns, Streamlit marks its elements stale and fades them after a
-moment, which says "this is out of date, wait". The live panel reruns every second by
-design and its last curves are the freshest there are: fading them made the charts
-flicker once a second whenever the browser or the server was a little slow."""
+moment, which says "this is out of date, wait". The live panel reruns every second or
+two by design and its last curves are the freshest there are: fading them made the
+charts flicker at every redraw whenever the browser or the server was a little slow."""
 
 
 def live_panel(limits: ServerLimits) -> None:
