@@ -40,12 +40,12 @@ class Optimizer:
         self.weight_decay = float(weight_decay)
         self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]
         self._decayed = [np.empty_like(p) for _, p, _ in self.parameters] if weight_decay else None
-        self.steps = 0
+        self._flush_calls = 0  # once per step of an optimiser that keeps running averages
 
     def _flush(self, averages) -> None:
         """Zero the tiny entries of the running averages now and then (see ``TINY``)."""
-        self.steps += 1
-        if self.steps % FLUSH_EVERY == 0:
+        self._flush_calls += 1
+        if self._flush_calls % FLUSH_EVERY == 0:
             for a in averages:
                 a[np.abs(a) < TINY] = 0.0
 

@@ -37,7 +37,8 @@ class ServerLimits:
     max_upload_params: int = 2_000_000  # weights in an uploaded model file (read before data)
     # Test images in the held-out check during training. Each check costs a forward pass
     # over all of them, every ~9,600 training images: 1,000 took 4-5 % of the worker's
-    # time on `fast`, 500 take 2 % (bench_app_training (a)); the curve's noise at 97 % is
+    # time on `fast`, 500 take 2 % (a worker's run timed in-process with and without the
+    # check; bench_app_training is too noisy to show it); the curve's noise at 97 % is
     # then +-0.8 points instead of +-0.5, still far below what a lesson looks at.
     val_size: int = 500
     workers: int = os.cpu_count() or 1  # training processes (the scheduler's pool)
