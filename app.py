@@ -11,6 +11,7 @@ that page on its own, without this file, its sidebar or its settings.
 """
 
 import os
+from pathlib import Path
 
 # One BLAS thread per server process. Several users training at once on a small machine
 # would otherwise make BLAS threads fight over the same cores, and a multi-threaded
@@ -28,9 +29,14 @@ from ui.limits import LIMITS  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.train.widgets import keep_alive  # noqa: E402
 
-st.set_page_config(
-    page_title="Neural network classroom", page_icon="ui/assets/icon.png", layout="wide"
-)
+# The browser tab's icon, served by this app so it shows offline. An absolute path: the
+# server may be started from any folder, and a relative path that does not resolve there
+# is silently sent as text instead of an image. A Path, not a string, so a missing file
+# is an error at start-up rather than a broken icon. (A comment, not a docstring: in the
+# entry point Streamlit would print a bare string on every page.)
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
+
+st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
 heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
 state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick

@@ -1,9 +1,10 @@
-"""Draw: write a digit with the mouse (or a finger) and watch the network read it.
+"""Draw: draw a digit (or a piece of clothing, for a clothing model) and watch the network
+read it. Every sentence names what the chosen network knows (``draw.noun``).
 
 The drawing goes through MNIST's own preparation (cut to the ink, scale to 20 pixels,
-centre by mass in 28x28), so a digit drawn small or in a corner is read as well as a
-big centred one. The page shows that preparation, the ten probabilities and which
-pixels swayed the network; a class can also collect its own handwriting as a test set.
+centre by mass in 28x28), so a drawing small or in a corner is read as well as a big
+centred one. The page shows that preparation, the ten probabilities and which pixels
+swayed the network; a class can also collect its own drawings as a test set.
 
 Test seam: if ``st.session_state[K.DRAW_RESULT]`` holds an RGBA array (h, w, 4) uint8,
 the page reads it instead of the canvas. AppTest cannot draw on the canvas, so the page
@@ -68,11 +69,13 @@ def canvas_image():
     return injected if injected is not None else image
 
 
-def show_prediction(reading: draw.Reading | None) -> None:
-    """The answer, how sure the network is, and all ten probabilities."""
+def show_prediction(reading: draw.Reading | None, noun: str) -> None:
+    """The answer, how sure the network is, and all ten probabilities. A "not sure" comes
+    after the bars: on a laptop screen the bars must stay in view, and they are what a
+    hesitation is about."""
     if reading is None:
         st.info(
-            "Draw one digit in the black square: big or small, anywhere. The network "
+            f"Draw one {noun} in the black square: big or small, anywhere. The network "
             "reads it each time you lift the pen. **Clear** starts again.",
             icon=":material/draw:",
         )
@@ -85,13 +88,13 @@ def show_prediction(reading: draw.Reading | None) -> None:
         delta_arrow="off",
         help="The class with the highest probability, and that probability.",
     )
-    if reading.not_sure:
-        st.warning(draw.not_sure_message(reading), icon=":material/help:")
     fig = charts_draw.probability_figure(reading.probs, reading.class_names, height=290)
     presentation.chart(fig)
+    if reading.not_sure:
+        st.warning(draw.not_sure_message(reading), icon=":material/help:")
 
 
-def show_insides(reading: draw.Reading) -> None:
+def show_insides(reading: draw.Reading, noun: str) -> None:
     """The preprocessing strip and the saliency map, side by side, and the way Inside."""
     st.subheader("How the network sees your drawing")
     steps_col, saliency_col = st.columns([3, 2], gap="large")
@@ -100,7 +103,7 @@ def show_insides(reading: draw.Reading) -> None:
         presentation.note(
             "MNIST's own recipe: cut out the ink (red box), shrink it so its longer side is "
             "20 pixels, then place it in a 28 × 28 square with its centre of mass on the "
-            "centre (+). That is why a small digit in a corner is read as well as a big one."
+            f"centre (+). That is why a small {noun} in a corner is read as well as a big one."
         )
         if st.button(
             "Look inside the network with this drawing",
@@ -193,11 +196,7 @@ def class_set_section(choice: draw.Choice, reading: draw.Reading | None) -> None
     """Collect the class's drawings with their true labels, score the model, download them."""
     st.divider()
     st.subheader("Your class's own test set")
-    st.markdown(
-        "MNIST's digits were written by American high-school students and Census Bureau "
-        "employees around 1990. Does the network read *your* class's handwriting as well? "
-        "Say what you drew, add it, and watch the score."
-    )
+    st.markdown(draw.class_set_intro(choice.in_use.dataset))
     names = choice.class_names
     add_col, score_col = st.columns([3, 2], gap="large")
     with add_col:
@@ -249,11 +248,15 @@ def class_set_section(choice: draw.Choice, reading: draw.Reading | None) -> None
     st.caption("The latest drawings: green when read right, red with the wrong answer after →.")
 
 
-st.title("Draw a digit")
-presentation.explain(
-    "Write a digit with your mouse, finger or pen. The network reads it the moment you "
-    "lift the pen, exactly as it reads an MNIST image."
-)
+def heading(noun: str) -> None:
+    """The title and the invitation, in the words of the classes the chosen network knows."""
+    st.title(f"Draw a {noun}")
+    presentation.explain(
+        f"Draw a {noun} with your mouse, finger or pen. The network reads it the moment you "
+        "lift the pen, as a 28 × 28 image like the ones it learned from."
+    )
+
+
 shown = active_dataset().requested  # a model of yours needs no data on disk to read drawings
 
 
@@ -261,10 +264,15 @@ shown = active_dataset().requested  # a model of yours needs no data on disk to 
 def drawing_board() -> None:
     """Everything that follows the pen. A fragment: a stroke reruns only this part of the
     page, not the sidebar and the rest of the app, so the answer comes back sooner.
-    The canvas and the answer come first, so both are on screen without scrolling."""
+    The canvas and the answer come first, so both are on screen without scrolling. The
+    title is in the fragment too: it names what the chosen network reads."""
+    head = st.container()
     canvas_col, answer_col = st.columns([2, 3], gap="large")
     with answer_col:
         choice = choose_model(shown)
+    noun = draw.noun(shown if choice is None else choice.in_use.dataset)
+    with head:
+        heading(noun)
     with canvas_col:
         drawing = canvas_image()
     if choice is None:
@@ -272,7 +280,7 @@ def drawing_board() -> None:
     threshold = get_threshold()
     reading = draw.read_drawing(choice.model, drawing, choice.class_names, threshold)
     with answer_col:
-        show_prediction(reading)
+        show_prediction(reading, noun)
         if choice.note:
             st.warning(choice.note, icon=":material/warning:")
     model_details(choice)
@@ -290,7 +298,7 @@ def drawing_board() -> None:
                 label="Change the threshold on the Evaluate page",
                 icon=":material/fact_check:",
             )
-        show_insides(reading)
+        show_insides(reading, noun)
     class_set_section(choice, reading)
 
 

@@ -7,9 +7,9 @@ progress bar goes to stderr so it never gets in their way.
     python -m nn_core.train --preset fast --out fast.npz
     python -m nn_core.train --hidden 256 128 --optimizer adam --lr 0.001 --epochs 5
 
-Exit codes: 0 done; 1 the run diverged, or the model could not be saved at --out (the
-JSON's "out" says where it went instead, if anywhere); 2 bad flags, data or --out,
-found before any training.
+Exit codes: 0 done; 1 the run diverged, or the model could not be saved at --out as
+asked (the JSON's "out" says where it went, if anywhere, and "out_problem" why); 2 bad
+flags, data or --out, found before any training.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import datetime as dt
 import json
 import math
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from nn_core.checks import no_better_than_chance
+from nn_core.cli_save import check_out, save_somewhere
 from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
@@ -147,61 +146,6 @@ def history_of(metrics: list[StepMetrics], max_points: int = 400) -> dict[str, l
     return {f: [getattr(m, f) for m in kept] for f in ("step", "epoch", "loss", "accuracy", "lr")}
 
 
-def check_out(out: str | None) -> None:
-    """Refuse an --out we could not write, before minutes of training are spent.
-
-    Trying to create a file next to the target is the only honest test: permissions,
-    read-only disks and full quotas all show up there (``os.access`` misses most).
-    """
-    if out is None:
-        return
-    path = Path(out)
-    if path.is_dir():
-        raise ValueError(f"--out {out}: is a folder; name a file, e.g. {path / 'model.npz'}")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise ValueError(f"--out {out}: {path.parent} is a file, not a folder")
-    if not path.parent.is_dir():
-        raise ValueError(f"--out {out}: the folder {path.parent} does not exist")
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz.part"):
-            pass
-    except OSError as e:
-        raise ValueError(
-            f"--out {out}: cannot write in {path.parent} ({e.strerror or e})"
-        ) from None
-
-
-def save_somewhere(model, out: str, **save_args) -> tuple[str | None, str | None]:
-    """Save to ``out``; if that fails, to the current folder, then a new temporary folder.
-
-    Returns (where it went, why ``out`` failed). A trained model is never lost silently.
-    """
-    try:
-        model.save(out, **save_args)
-        return out, None
-    except OSError as e:
-        problem = f"could not save the model to {out} ({e.strerror or e})"
-    for target in _fallback_paths(Path(out)):
-        try:
-            model.save(target, **save_args)
-            return str(target), problem
-        except OSError:
-            continue
-    return None, problem
-
-
-def _fallback_paths(out: Path):
-    """Where else to save: the current folder (never over an existing file, never the
-    folder that just failed), then a fresh temporary folder."""
-    here = Path.cwd() / out.name
-    if here.parent.resolve() != out.parent.resolve() and not here.exists():
-        yield here
-    try:
-        yield Path(tempfile.mkdtemp(prefix="nn-classroom-")) / out.name
-    except OSError:
-        return
-
-
 def main(argv=None) -> int:
     t_start = time.perf_counter()
     args = parse_args(argv)
@@ -236,18 +180,28 @@ def main(argv=None) -> int:
     summary = summarise(args, model, trainer, result, data)
     out_problem = None
     if args.out:
-        summary["out"], out_problem = save_somewhere(
-            model,
-            args.out,
-            dtype="float16" if args.float16 else None,
-            meta=run_meta(args, argv, recipe, metrics, result, data, trainer),
-        )
-        if out_problem:
-            where = f"saved it to {summary['out']} instead" if summary["out"] else "not saved"
-            print(f"error: {out_problem}; {where}", file=sys.stderr)
+        meta = run_meta(args, argv, recipe, metrics, result, data, trainer)
+        out_problem = save_and_report(model, args, meta, summary)
     summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
     print(json.dumps(summary))
     return 1 if trainer.status == "diverged" or out_problem else 0
+
+
+def save_and_report(model, args, meta: dict, summary: dict) -> str | None:
+    """Save the trained model at --out, or wherever it can go; say so if not as asked.
+
+    The JSON's ``"out"`` is where the file really is (None: nowhere) and ``"out_problem"``
+    why it is not the file that was asked for; stderr says the same in a sentence.
+    """
+    dtype = "float16" if args.float16 else None
+    summary["out"], problem = save_somewhere(model, args.out, dtype=dtype, meta=meta)
+    if problem:
+        summary["out_problem"] = problem
+        where = summary["out"]
+        said = "not saved" if where is None else f"saved it to {where}"
+        instead = "" if where in (None, args.out) else " instead"
+        print(f"error: {problem}; {said}{instead}", file=sys.stderr)
+    return problem
 
 
 def summarise(args, model, trainer, result, data) -> dict:

@@ -187,8 +187,8 @@ def load_dataset(
     fails.
     """
     info = _info(name)
-    if data_dir:
-        return _from_named_folder(info, Path(data_dir).expanduser())
+    if data_dir is not None:
+        return _from_named_folder(info, _named_folder(data_dir))
     notes: list[str] = []
     if ds := _from_env_folder(info, notes):
         return ds
@@ -225,6 +225,22 @@ def _info(name: str) -> DatasetInfo:
     if key not in DATASETS:
         raise ValueError(f"unknown data set {name!r}: choose one of {', '.join(DATASETS)}")
     return DATASETS[key]
+
+
+def _named_folder(data_dir: str | os.PathLike) -> Path:
+    """The folder named as ``data_dir=``; an empty name is a mistake, not "no folder".
+
+    ``--data-dir "$DATA"`` with ``DATA`` unset passes an empty string. Treating it as
+    "not given" would quietly train on whatever else is found; ``Path("")`` would quietly
+    read the current folder. Either hides the mistake, so it is refused.
+    """
+    raw = os.fspath(data_dir)
+    if not raw.strip():
+        raise DataError(
+            f"data_dir={raw!r} names no folder: give the path of the data "
+            "folder, or leave data_dir out to use NN_DATA_DIR, the cache or the bundled sample"
+        )
+    return Path(data_dir).expanduser()
 
 
 def _from_named_folder(info: DatasetInfo, root: Path) -> Dataset:

@@ -14,7 +14,8 @@ Students upload files to a shared server, so loading trusts nothing in the file:
   the configuration needs, a model of at most ``max_params`` parameters) before a single
   byte of data is decompressed, so a 3 MB "zip bomb" declaring 3 GB of weights costs
   nothing;
-* the JSON entries are bounded in size and nesting depth before ``json.loads`` sees them.
+* the JSON entries are bounded in size and nesting depth before ``json.loads`` sees them
+  (``nn_core.jsonbound`` says why, and how).
 
 Anything that is not a valid model raises ``ModelFileError`` with a sentence a person can
 act on, never a traceback (or a MemoryError) from inside NumPy.
@@ -26,7 +27,6 @@ import io
 import json
 import math
 import os
-import re
 import tempfile
 import zipfile
 import zlib
@@ -37,17 +37,13 @@ import numpy as np
 from numpy.lib import format as npformat
 
 from nn_core.errors import ModelFileError
+from nn_core.jsonbound import read_json, read_text
 from nn_core.model import MLP, ModelConfig
 
 FORMAT = "nn-classroom-mlp/1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PARAMS = 20_000_000
 """Default cap on the parameters of a loaded model (80 MB of float32); the app sets its own."""
-MAX_TEXT_CHARS = 1_000_000
-"""Longest ``config`` or ``meta`` JSON accepted: a real one is a few kilobytes."""
-MAX_JSON_DEPTH = 20
-"""Deepest nesting of lists and objects accepted in the JSON (a real model file uses 3)."""
-TEXT_KEYS = ("format", "config", "meta")
 
 
 def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
@@ -58,13 +54,26 @@ def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
     }
     for i, layer in enumerate(model.dense):
         for key, w in ((f"W{i}", layer.W), (f"b{i}", layer.b)):
-            stored = w if dtype is None else w.astype(dtype)
-            if not np.isfinite(stored).all():
-                raise ValueError(
-                    f"{key} does not fit in {np.dtype(dtype).name}; save without dtype"
-                )
-            arrays[key] = stored
+            arrays[key] = _storable(key, w, dtype)
     return arrays
+
+
+def _storable(key: str, w: np.ndarray, dtype) -> np.ndarray:
+    """``w`` as it will be stored; ValueError if a value would not survive the trip.
+
+    A file with NaN or infinity in it would be refused when loaded, so it is never
+    written. Casting to float16 turns anything beyond ±65,504 into infinity: NumPy's
+    overflow warning is silenced because the check right after says it better.
+    """
+    if not np.isfinite(w).all():
+        raise ValueError(f"{key} contains NaN or infinite values; a model file cannot hold them")
+    if dtype is None:
+        return w
+    with np.errstate(over="ignore"):
+        stored = w.astype(dtype)
+    if not np.isfinite(stored).all():
+        raise ValueError(f"{key} does not fit in {np.dtype(dtype).name}; save without dtype")
+    return stored
 
 
 def _jsonable(x):
@@ -197,48 +206,9 @@ def n_params(sizes: tuple[int, ...]) -> int:
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False))
 
 
-def _text(archive: _Archive, key: str) -> str:
-    if key not in archive.members:
-        raise archive.fail(f"missing '{key}'; this .npz was not written by MLP.save")
-    header = archive.header(key)
-    if header.dtype.kind != "U" or header.shape != ():
-        raise archive.fail(f"'{key}' should be a text entry")
-    if header.dtype.itemsize > 4 * MAX_TEXT_CHARS:  # 4 bytes per character
-        raise archive.fail(
-            f"'{key}' is {header.dtype.itemsize // 4:,} characters long; "
-            f"the limit is {MAX_TEXT_CHARS:,}"
-        )
-    return str(archive.read(key, header)[()])
-
-
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-
-
-def json_depth(text: str) -> int:
-    """How deeply lists and objects nest in ``text``, found without recursion.
-
-    ``json.loads`` recurses once per level, so ``[[[[...]]]]`` 200,000 deep would end in
-    a RecursionError. Instead we drop the strings (brackets inside them do not count),
-    then the depth at each character is a running sum: +1 for ``[`` or ``{``, -1 for
-    ``]`` or ``}``. Brackets are ASCII, so scanning the UTF-8 bytes is exact.
-    """
-    outside = np.frombuffer(_JSON_STRING.sub("", text).encode("utf-8", "replace"), np.uint8)
-    opens = (outside == ord("[")) | (outside == ord("{"))  # (n,) bool
-    closes = (outside == ord("]")) | (outside == ord("}"))  # (n,) bool
-    depth = np.cumsum(opens.astype(np.int64) - closes)  # (n,) nesting after each byte
-    return int(depth.max(initial=0))
-
-
-def _json(archive: _Archive, key: str):
-    text = _text(archive, key)
-    if json_depth(text) > MAX_JSON_DEPTH:
-        raise archive.fail(f"'{key}' nests lists or objects more than {MAX_JSON_DEPTH} levels deep")
-    return json.loads(text)
-
-
-def _config(archive: _Archive, max_params: int) -> ModelConfig:
+def _config(archive: _Archive, max_params: float) -> ModelConfig:
     try:
-        config = ModelConfig.from_dict(_json(archive, "config"))
+        config = ModelConfig.from_dict(read_json(archive, "config"))
     except (json.JSONDecodeError, TypeError, ValueError) as e:
         if isinstance(e, ModelFileError):
             raise
@@ -253,7 +223,7 @@ def _config(archive: _Archive, max_params: int) -> ModelConfig:
 
 def _meta(archive: _Archive) -> dict:
     try:
-        meta = _json(archive, "meta")
+        meta = read_json(archive, "meta")
     except json.JSONDecodeError as e:
         raise archive.fail(f"'meta' is not valid JSON ({e})") from None
     if not isinstance(meta, dict):
@@ -296,6 +266,28 @@ def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
     ``max_params`` caps the size of the network the file may describe: a shared server
     sets it from its own limits, so an upload can never ask for more memory than that.
     """
+
+    def read(archive: _Archive) -> MLP:
+        config = _config(archive, max_params)
+        model = MLP(config=config)
+        model.set_weights(_weights(archive, _weight_headers(archive, config)))
+        model.meta = _meta(archive)
+        return model
+
+    return _open(source, read)
+
+
+def read_config(source) -> ModelConfig:
+    """The network a model file declares, from its small ``config`` entry alone.
+
+    No weight is read, so a server can judge an upload against its own limits (layers,
+    units) and name the limit it breaks before the file costs any memory.
+    """
+    return _open(source, lambda archive: _config(archive, max_params=math.inf))
+
+
+def _open(source, read):
+    """``read(archive)`` on a model file, every failure turned into a ModelFileError."""
     data, name = _read_bytes(source)
     if not data.startswith(ZIP_MAGIC):
         kind = "a pickle" if data[:1] == b"\x80" else "empty" if not data else "not a .npz archive"
@@ -305,18 +297,12 @@ def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             archive = _Archive(zf, name)
-            if (tag := _text(archive, "format")) != FORMAT:
+            if (tag := read_text(archive, "format")) != FORMAT:
                 raise archive.fail(f"unsupported model format {tag!r}")
-            config = _config(archive, max_params)
-            weights = _weights(archive, _weight_headers(archive, config))
-            meta = _meta(archive)
+            return read(archive)
     except ModelFileError:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as e:
         raise ModelFileError(f"{name}: the archive is damaged or truncated ({e})") from None
     except ValueError as e:  # a .npy header NumPy cannot parse, a number too long, ...
         raise ModelFileError(f"{name}: contains data that cannot be loaded safely ({e})") from None
-    model = MLP(config=config)
-    model.set_weights(weights)
-    model.meta = meta
-    return model

@@ -141,6 +141,40 @@ def test_redact_replaces_this_computers_folders_only_when_hosted():
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "spelled"),
+    [
+        ("/srv/class/data/", "/srv/class/data"),
+        ("classdata", "{cwd}/classdata"),
+        ("~/classdata", "{home}/classdata"),
+        ("~/classdata", "~/classdata"),
+        ("{cwd}/link", "{cwd}/real"),
+    ],
+    ids=["trailing slash", "relative", "tilde expanded", "tilde as given", "symlink"],
+)
+def test_redact_replaces_every_spelling_of_the_data_folder(tmp_path, monkeypatch, given, spelled):
+    """NN_DATA_DIR as typed is rarely how a message spells it; every spelling is hidden."""
+    (tmp_path / "home").mkdir()
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    where = {"cwd": str(tmp_path.resolve()), "home": str(tmp_path / "home")}
+    env = {"NN_HOSTED": "1", "NN_DATA_DIR": given.format(**where)}
+    folder = spelled.format(**where)
+    message = f"folder {folder} (from NN_DATA_DIR): {folder}/mnist/t10k.gz is truncated"
+    assert redact(message, env) == (
+        "folder the data folder (NN_DATA_DIR) (from NN_DATA_DIR): "
+        "the data folder (NN_DATA_DIR)/mnist/t10k.gz is truncated"
+    )
+
+
+def test_redact_leaves_our_words_alone_when_the_data_folder_is_a_bare_name():
+    """NN_DATA_DIR=data must not turn "the data folder" into nonsense."""
+    message = "the data folder given as data_dir= does not exist"
+    assert redact(message, {"NN_HOSTED": "1", "NN_DATA_DIR": "data"}) == message
+
+
 def test_fashion_mnist_missing_falls_back_to_mnist(no_data):
     at = run_app()
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()

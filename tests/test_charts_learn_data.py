@@ -30,11 +30,10 @@ def picture(fig: go.Figure) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
 
 
-def contrast_with_white(color: str) -> float:
-    """WCAG contrast ratio of ``#rrggbb`` against white."""
-    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)]) / 255
-    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    return 1.05 / (linear @ [0.2126, 0.7152, 0.0722] + 0.05)
+def labels_on_screen(axis: dict) -> list[float]:
+    """The tick labels a log axis dict shows: those inside its range (log10 units)."""
+    low, high = (10.0**end for end in axis["range"])
+    return [v for v in axis["tickvals"] if low <= v <= high]
 
 
 # --- the shared look ------------------------------------------------------------------
@@ -61,7 +60,40 @@ def test_class_colours_read_on_white():
     """No pale yellow or cyan: every class colour, used for captions and thin lines,
     keeps at least a 3:1 contrast with the white page."""
     assert len(set(CLASS_COLORS)) == 10
-    assert min(contrast_with_white(c) for c in CLASS_COLORS) >= 3.0
+    assert min(palette.contrast_with_white(c) for c in CLASS_COLORS) >= 3.0
+
+
+def test_contrast_is_the_wcag_ratio():
+    assert palette.contrast_with_white("#000000") == pytest.approx(21.0)
+    assert palette.contrast_with_white("#ffffff") == pytest.approx(1.0)
+    assert palette.contrast_with_white("rgb(252, 187, 45)") == pytest.approx(1.71, abs=0.01)
+    assert palette.contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
+
+
+def test_log_axis_over_five_decades_has_at_most_eight_labels():
+    """1e-5 .. 3: a fixed 1-and-3-per-decade list put twelve labels here."""
+    axis = palette.log_axis(1e-5, 3)
+    shown = labels_on_screen(axis)
+    assert axis["type"] == "log" and 4 <= len(shown) <= palette.MAX_LOG_TICKS
+    assert 10 ** axis["range"][0] <= 1e-5 and 10 ** axis["range"][1] >= 3  # all data shown
+    assert axis["ticktext"][0] == "1e-5" and "1" in axis["ticktext"]
+
+
+def test_log_axis_of_a_growing_curve_never_passes_eight_labels():
+    """A live loss chart: the loss falls from 2.3 towards zero while a run trains and the
+    axis is rebuilt at every redraw. However far it falls, 2 to 8 labels."""
+    for low in 2.3 * 10.0 ** -np.linspace(0, 14, 300):
+        shown = labels_on_screen(palette.log_axis(low, 2.3))
+        assert 2 <= len(shown) <= palette.MAX_LOG_TICKS, low
+
+
+def test_log_axis_of_a_constant_or_nothing():
+    shown = labels_on_screen(palette.log_axis(0.1, 0.1))  # a constant learning rate
+    assert 0.1 in shown and len(shown) >= 2
+    empty = palette.log_axis(None, None)
+    assert empty["type"] == "log" and empty["tickvals"] == []
+    assert palette.positive_range([0, np.nan, None], []) is None
+    assert palette.positive_range([0.0, 2.0, None], [0.5, -1]) == (0.5, 2.0)
 
 
 def test_base_layout_sets_the_classroom_sizes():

@@ -11,6 +11,7 @@ from classroom_support import make_run
 from ui.classroom import charts, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
+from ui.palette import MAX_LOG_TICKS, contrast_with_white
 
 LRS = (0.001, 0.01, 0.1, 0.5, 1.0)
 
@@ -34,11 +35,31 @@ def _readable(fig) -> None:
         assert axis.title.font.size is None or axis.title.font.size >= 16
 
 
+def _log_labels_fit(fig) -> None:
+    """Labels at most eight on screen, and a range that shows every value drawn."""
+    axis = fig.layout.yaxis
+    low, high = (10.0**end for end in axis.range)
+    assert 2 <= len([v for v in axis.tickvals if low <= v <= high]) <= MAX_LOG_TICKS
+    values = np.array([v for t in fig.data for v in t.y if v is not None], dtype=float)
+    assert low <= values[values > 0].min() and high >= values.max()
+
+
+@pytest.mark.parametrize("numeric", [True, False])
+@pytest.mark.parametrize("n", range(1, 13))
+def test_group_colours_read_on_a_projected_board(n, numeric):
+    """Lines and dots of every group keep a 3:1 contrast with the white board: Plasma's
+    top end (orange to pale yellow) faded to nothing on a projector."""
+    colors = charts.group_colors(n, numeric)
+    assert len(colors) == n and len(set(colors)) == n
+    assert min(contrast_with_white(c) for c in colors) >= 3.0
+
+
 def test_sixty_runs_make_one_legend_entry_per_setting(sixty_runs):
     fig = charts.curves_figure(sixty_runs, "lr", "learning rate", "loss", uirevision="C:lr")
     assert [t.name for t in fig.data] == [f"{lr:g} (12)" for lr in LRS]  # numeric order
     assert fig.layout.uirevision == "C:lr" and fig.layout.meta["chart"] == "class_loss"
     assert fig.layout.yaxis.type == "log"
+    _log_labels_fit(fig)
     first = fig.data[0]
     gaps = sum(1 for y in first.y if y is None)
     assert gaps == 12  # twelve runs in one trace, separated by gaps
@@ -59,6 +80,7 @@ def test_results_figure_shows_every_run_at_its_setting(sixty_runs):
     assert len(fig.data) == 5 and all(len(t.y) == 12 for t in fig.data)
     assert fig.layout.meta["chart"] == "class_results"
     _readable(fig)
+    _log_labels_fit(fig)
 
 
 def test_the_table_is_sorted_by_test_accuracy(sixty_runs):

@@ -191,6 +191,13 @@ def test_a_named_data_folder_that_is_missing_or_spoiled_stops_before_training(
     assert captured.out == "" and "incomplete" in captured.err and "t10k-labels" in captured.err
 
 
+def test_an_empty_data_dir_stops_before_training(offline_env, capsys):
+    """``--data-dir "$DATA"`` with DATA unset used to train on the bundled sample, exit 0."""
+    assert main([*QUICK, "--data-dir", ""]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: data_dir='' names no folder")
+
+
 def test_a_data_folder_from_the_environment_may_fall_back_but_says_so(offline_env, capsys):
     assert main(QUICK) == 0
     captured = capsys.readouterr()
@@ -249,6 +256,52 @@ def test_a_model_that_cannot_be_saved_after_training_goes_elsewhere_and_says_whe
     assert summary["out"] == str(tmp_path / "here" / "m.npz")
     assert MLP.load(summary["out"]).meta["test_accuracy"] == summary["test_accuracy"]
     assert "could not save the model to" in captured.err and summary["out"] in captured.err
+
+
+def grow_a_huge_weight(monkeypatch, also=lambda: None) -> None:
+    """After training, W0[0, 0] becomes 1e6: too large for float16 (at most 65,504)."""
+    real_evaluate = cli.evaluate
+
+    def evaluate_then_grow(model, *args):
+        also()
+        result = real_evaluate(model, *args)
+        model.dense[0].W[0, 0] = 1e6
+        return result
+
+    monkeypatch.setattr(cli, "evaluate", evaluate_then_grow)
+
+
+def test_weights_too_large_for_float16_are_saved_in_full_precision_and_it_says_so(
+    tmp_path, offline_env, capsys, monkeypatch
+):
+    """This used to end in a traceback after training: no JSON, and the model lost."""
+    grow_a_huge_weight(monkeypatch)
+    out = tmp_path / "m.npz"
+    code = main([*QUICK, "--out", str(out), "--float16"])
+    captured = capsys.readouterr()
+    summary = last_json(captured.out)
+    assert code == 1 and summary["out"] == str(out)
+    assert summary["out_problem"] == (
+        "--float16: some weights are too large for float16; "
+        "saving in full precision (float32) instead"
+    )
+    assert f"error: {summary['out_problem']}; saved it to {out}\n" in captured.err
+    assert MLP.load(out).dense[0].W[0, 0] == 1e6  # float32 keeps it exactly
+
+
+def test_too_large_for_float16_and_a_vanished_folder_still_saves_the_model(
+    tmp_path, offline_env, capsys, monkeypatch
+):
+    (tmp_path / "usb").mkdir()
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    grow_a_huge_weight(monkeypatch, also=lambda: shutil.rmtree(tmp_path / "usb"))
+    assert main([*QUICK, "--out", str(tmp_path / "usb" / "m.npz"), "--float16"]) == 1
+    summary = last_json(capsys.readouterr().out)
+    assert summary["out"] == str(tmp_path / "here" / "m.npz")
+    assert "full precision" in summary["out_problem"]
+    assert "could not save the model to" in summary["out_problem"]
+    assert MLP.load(summary["out"]).dense[0].W[0, 0] == 1e6
 
 
 def test_the_fallback_never_overwrites_a_file_in_the_current_folder(

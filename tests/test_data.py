@@ -141,6 +141,16 @@ def test_a_named_folder_that_does_not_exist_is_an_error_not_a_fallback(tmp_path)
         load_dataset("mnist", data_dir=tmp_path / "no-such-folder", download=False)
 
 
+@pytest.mark.parametrize("empty", ["", "   "], ids=["empty", "blank"])
+def test_an_empty_data_dir_is_an_error_not_no_folder(tmp_path, monkeypatch, empty):
+    """``--data-dir "$DATA"`` with DATA unset: neither "no folder given" nor "here"."""
+    write_dataset(tmp_path / "cache" / "mnist")  # a usable cache is NOT a way out
+    write_dataset(tmp_path / "mnist")  # nor is the current folder, which Path("") means
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match=f"data_dir={empty!r} names no folder"):
+        load_dataset("mnist", data_dir=empty, download=False)
+
+
 def test_a_named_folder_without_the_files_is_an_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="no MNIST files in") as info:

@@ -148,6 +148,15 @@ def test_not_sure_advice_is_what_actually_helps():
     assert "digit" not in clothes and "clothes" in clothes
 
 
+def test_the_words_name_what_the_network_learned():
+    assert draw.noun("mnist") == "digit" and draw.noun("fashion-mnist") == "piece of clothing"
+    digits = draw.class_set_intro("mnist")
+    assert "handwriting" in digits and "digits" in digits
+    clothes = draw.class_set_intro("fashion-mnist")
+    assert "digit" not in clothes and "handwriting" not in clothes
+    assert "Fashion-MNIST" in clothes and "photos of clothes" in clothes
+
+
 def model_for_one() -> MLP:
     """A network that is 99 % sure of 1 whatever it sees."""
     net = uniform_model()

@@ -99,3 +99,14 @@ def test_pages_and_filters():
     assert selection.page_slice(2, 24) == slice(24, 48)
     assert selection.class_filter(selection.ANY, NAMES) is None
     assert selection.class_filter("7", NAMES) == 7
+
+
+def test_the_reliability_legend_stays_off_the_bars():
+    """Inside the plot (top left) the legend hid the bars of the first bins: it now sits
+    under the whole chart, where Plotly makes room for it below the axis title."""
+    rng = np.random.default_rng(2)
+    conf = rng.uniform(0.1, 1, 500)
+    legend = charts_curves.reliability_figure(reliability(conf, rng.uniform(size=500) < conf))
+    legend = legend.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+    assert legend.orientation == "h"

@@ -13,6 +13,7 @@ from nn_core import MLP, TrainConfig, Trainer
 from nn_core.health import HealthRecorder, dead_shares
 from nn_core.losses import SoftmaxCrossEntropy
 from nn_core.optimizers import SGD
+from ui.inside.charts_health import HEALTHY_RATIO, PANEL_TICKS, health_figure, health_ranges
 
 
 def batch(n=32, seed=0):
@@ -97,3 +98,34 @@ def test_naive_init_shows_exploding_gradients(mnist_sample):
         Trainer(model, mnist_sample.X_train, mnist_sample.y_train, config, health=health).run()
         firsts[init] = health.as_dict()["grad_norm"][0]
     assert firsts["naive"][0] > 20 * firsts["he"][0]
+
+
+def _history(scale: float, records: int = 40) -> dict:
+    """A made-up health record: gradients over ten powers of ten, ratios far above 1e-3."""
+    fall = np.logspace(0, -10, records)[:, None] * [scale, scale / 10, scale / 100]
+    return {
+        "step": list(range(1, records + 1)),
+        "grad_norm": fall.tolist(),
+        "update_ratio": (0.05 + 0 * fall).tolist(),
+        "dead_share": [[0.1, 0.2]] * records,
+        "weight_norm": [[1.0, 1.0, 1.0]] * records,
+    }
+
+
+def test_health_log_axes_label_their_values_sparingly():
+    """Two runs on shared axes; each log panel has 2 to 5 labels for what it shows, and
+    the update panel reaches down to the healthy 1e-3 so its dotted line is in view."""
+    histories = [_history(1e3), _history(1.0)]
+    ranges = health_ranges(histories)
+    assert ranges["grad_norm"] == pytest.approx((1e-12, 1e3))
+    assert ranges["update_ratio"] == pytest.approx((HEALTHY_RATIO, 0.05))
+    fig = health_figure(histories[0], "Run #1 Naive (256, naive init, done)", ranges)
+    for axis in (fig.layout.yaxis, fig.layout.yaxis2):
+        low, high = (10.0**end for end in axis.range)
+        shown = [v for v in axis.tickvals if low <= v <= high]
+        assert axis.type == "log" and 2 <= len(shown) <= PANEL_TICKS <= 8
+    assert 10 ** fig.layout.yaxis2.range[0] < HEALTHY_RATIO
+    note = [a for a in fig.layout.annotations if a.text.startswith("1e-3")][0]
+    assert note.yref == "y2" and 10**note.y == pytest.approx(HEALTHY_RATIO)  # log axis: a power
+    assert fig.layout.title.text == "Run #1 Naive"  # its details on a second line
+    assert fig.layout.title.subtitle.text == "256, naive init, done"

@@ -7,6 +7,7 @@ import json
 import pickle
 import struct
 import tracemalloc
+import warnings
 import zipfile
 import zlib
 
@@ -15,7 +16,8 @@ import pytest
 
 import nn_core
 from nn_core import MLP, ModelFileError, model_to_bytes
-from nn_core.modelfile import FORMAT
+from nn_core.jsonbound import json_depth
+from nn_core.modelfile import FORMAT, read_config
 from nn_core.train import TrainConfig
 
 
@@ -196,6 +198,19 @@ def assert_model_file_error(source, *fragments: str) -> ModelFileError:
 def test_the_valid_parts_do_load():
     """Sanity check of the helpers below: unspoiled, they make a loadable file."""
     assert MLP.load(spoiled()).config.sizes == (784, 6, 10)
+
+
+def test_read_config_judges_the_declared_network_without_reading_a_weight():
+    """A server reads the small config entry first: a file declaring a huge network with
+    no weights at all still says what it declares, while loading it fails."""
+    huge = MLP((784, 6, 10), seed=0).config.to_dict() | {"sizes": [784, 4096, 10]}
+    declared = spoiled(config=np.array(json.dumps(huge)), W0=None, W1=None, b0=None, b1=None)
+    assert read_config(declared).sizes == (784, 4096, 10)
+    assert_model_file_error(declared, "missing weights")
+    with pytest.raises(ModelFileError, match="missing 'config'"):
+        read_config(spoiled(config=None))
+    with pytest.raises(ModelFileError, match="a pickle"):
+        read_config(pickle.dumps({"config": huge}))
 
 
 def test_wrong_keys():
@@ -401,6 +416,21 @@ def test_a_failed_save_leaves_the_model_and_the_old_file_alone(tmp_path, X):
     m.save(path)  # and the model can still be saved afterwards
 
 
+def test_weights_that_cannot_be_stored_are_refused_before_writing(tmp_path):
+    path = tmp_path / "m.npz"
+    m = MLP((784, 8, 10), seed=0)
+    m.dense[1].b[0] = 1e6  # float16 holds at most 65,504
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's overflow warning is not the message
+        with pytest.raises(ValueError, match="b1 does not fit in float16; save without dtype"):
+            m.save(path, dtype=np.float16)
+    m.save(path)  # full precision holds it
+    m.dense[0].W[3, 3] = np.nan  # no file could be loaded again: none is written
+    with pytest.raises(ValueError, match="W0 contains NaN or infinite values"):
+        m.save(path)
+    assert MLP.load(path).dense[1].b[0] == 1e6
+
+
 # --------------------------------------------------------------------------- hostile files
 # A shared server must refuse these before they cost memory: every header is checked
 # first, and the JSON is bounded before json.loads sees it.
@@ -484,21 +514,28 @@ def test_the_zip_bomb_is_what_it_claims(zip_bomb):
         assert np.lib.format.read_array_header_1_0(f)[0] == (784, 1_000_000)
 
 
-def test_a_zip_bomb_is_refused_before_it_is_inflated(zip_bomb):
+def assert_refused_cheaply(source, *fragments: str) -> None:
+    """Refused as in assert_model_file_error, at a peak traced allocation under 300 MB.
+
+    tracemalloc counts what NumPy and zipfile allocate, so this measures memory, not
+    time: the verdict is the same on an idle laptop and on a loaded server.
+    """
     tracemalloc.start()
     try:
-        with pytest.raises(ModelFileError) as info:
-            MLP.load(zip_bomb)
+        assert_model_file_error(source, *fragments)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 300e6, f"peak traced allocation {peak / 1e6:.0f} MB"
-    assert "'W0' has shape (784, 1000000), expected (784, 6)" in str(info.value)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(zip_bomb):
+    assert_refused_cheaply(zip_bomb, "'W0' has shape (784, 1000000), expected (784, 6)")
 
 
 def test_a_header_declaring_a_quadrillion_floats_is_a_model_file_error_not_memory_error():
     W0 = deflated(npy_header((10**15,)) + bytes(64))
-    assert_model_file_error(hostile_file(W0), "'W0' has shape (1000000000000000,)")
+    assert_refused_cheaply(hostile_file(W0), "'W0' has shape (1000000000000000,)")
 
 
 def test_a_configuration_beyond_the_parameter_cap_is_refused_before_reading_weights():
@@ -533,10 +570,56 @@ def test_deeply_nested_meta_is_a_model_file_error_not_recursion_error():
     assert_model_file_error(spoiled(meta=np.array(deep)), "'meta' nests", "20 levels")
 
 
+def test_deeply_nested_config_is_a_model_file_error_not_recursion_error():
+    deep = '{"sizes": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    assert_model_file_error(spoiled(config=np.array(deep)), "'config' nests", "20 levels")
+
+
+@pytest.mark.parametrize("key", ["config", "meta"])
+@pytest.mark.parametrize(
+    "forged", ['"' + '\\"' * 499_999 + "x", '"\\' * 500_000], ids=["escaped quotes", "backslashes"]
+)
+def test_a_string_that_never_ends_is_refused_after_one_pass(key, forged):
+    """1,000,000 characters of one unterminated string, full of escaped quotes.
+
+    The old scanner (a regular expression for JSON strings) tried again at every quote
+    and read on to the end each time: hours of CPU for this one upload, until the suite's
+    timeout failed the test. A single pass refuses it at once.
+    """
+    assert len(forged) == 1_000_000
+    assert_model_file_error(spoiled(**{key: np.array(forged)}), "Unterminated string")
+
+
+def nesting(x) -> int:
+    """The depth json.loads itself sees: 1 per list or object around the deepest value."""
+    if isinstance(x, list | dict):
+        inner = x.values() if isinstance(x, dict) else x
+        return 1 + max(map(nesting, inner), default=0)
+    return 0
+
+
+def tricky_document(rng: np.random.Generator, levels: int):
+    """Random lists and objects whose strings are made of brackets, quotes and backslashes."""
+    text = "".join(rng.choice(list('[]{}"\\ aé'), size=int(rng.integers(0, 6))))
+    if levels == 0 or rng.random() < 0.2:
+        return text
+    items = [tricky_document(rng, levels - 1) for _ in range(int(rng.integers(0, 3)))]
+    return items if rng.random() < 0.5 else {text + str(i): v for i, v in enumerate(items)}
+
+
+def test_json_depth_reads_escapes_as_json_does():
+    rng = np.random.default_rng(0)
+    documents = [tricky_document(rng, levels=6) for _ in range(300)]
+    assert max(map(nesting, documents)) >= 5  # the sample does reach deep
+    for doc in documents:
+        text = json.dumps(doc, ensure_ascii=False)
+        assert json_depth(text) == nesting(doc), text
+
+
 def test_brackets_inside_strings_do_not_count_as_nesting():
     meta = {"note": '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ "{{{{{{{{{{{{{{{{{{{{{{{{\\\\'}
     assert MLP.load(spoiled(meta=np.array(json.dumps(meta)))).meta == meta
-    assert nn_core.modelfile.json_depth(json.dumps({"a": [[1], {"b": "]]]["}]})) == 3
+    assert json_depth(json.dumps({"a": [[1], {"b": "]]]["}]})) == 3
 
 
 def test_oversized_json_is_refused_before_parsing():

@@ -133,6 +133,24 @@ def test_index_picks_the_image_compared_with_its_class(sample_data):
     assert np.abs(shown.astype(int) - expected).max() <= 1
 
 
+def test_presentation_switch_hides_the_captions(sample_data):
+    """Turned on in the sidebar, as a teacher does: the figures stay, their notes go."""
+    at = open_data_page(K.DATA_CLOSER_OPEN)
+    notes = ("Random draw number", "Red: ink where the average")
+    figures = set(svg_figures(at)) | set(charts(at))
+
+    def shown(text: str) -> bool:
+        return any(text in c.value for c in at.caption)
+
+    assert all(shown(note) for note in notes)
+    assert any("already recognisable" in m.value for m in at.markdown)
+    at.sidebar.toggle(key=K.PRESENTATION).set_value(True).run()
+    assert not at.exception, at.exception
+    assert not any(shown(note) for note in notes)
+    assert not any("already recognisable" in m.value for m in at.markdown)
+    assert set(svg_figures(at)) | set(charts(at)) == figures
+
+
 @pytest.mark.skipif(not REAL_DATA, reason="set NN_DATA_DIR (e.g. /work/shared) for full data")
 def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)

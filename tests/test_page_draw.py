@@ -7,6 +7,7 @@ array in ``st.session_state[K.DRAW_RESULT]`` is read instead of the canvas's ima
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,13 @@ def test_clear_brings_back_an_empty_canvas():
     assert len(at.metric) == 0 and any("Draw one digit" in i.value for i in at.info)
 
 
+def in_order(node):
+    """Every element under ``node``, in the order the page draws them."""
+    yield node
+    for index in sorted(getattr(node, "children", {})):
+        yield from in_order(node.children[index])
+
+
 def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
     at = open_draw_page(**{K.DRAW_RESULT: block()})
     use_my_model(at, fixed_model())
@@ -138,6 +146,11 @@ def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
     assert "bigger" not in warning and "single digit" in warning and "weak spot" in warning
     assert any("below **60%**" in m.value for m in at.markdown)  # the threshold in force
     assert "evaluate" in {link.proto.page for link in at.get("page_link")}
+    # below the bars, not above: on a laptop screen the bars must stay above the fold
+    answer = next(c for c in at.columns if any(m.label == "Prediction" for m in c.metric))
+    texts = [e.value for e in in_order(answer) if e.type in ("markdown", "warning")]
+    bars = next(i for i, t in enumerate(texts) if 'data-chart="draw_probs"' in t)
+    assert texts[bars + 1 :] == [warning]
 
 
 def test_the_threshold_comes_from_the_evaluate_page():
@@ -257,3 +270,63 @@ def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, 
     assert any("Added a drawing of 1" in s.value and "class" in s.value for s in at.success)
     drawings = get_store().board(code).drawings
     assert [d.label for d in drawings] == [1]
+
+
+def fake_canvas(calls: list) -> types.ModuleType:
+    """A stand-in for the canvas component that notes what the page asks of it."""
+
+    def st_canvas(**settings):
+        calls.append(settings)
+        return types.SimpleNamespace(image_data=None)
+
+    module = types.ModuleType("streamlit_drawable_canvas")
+    module.st_canvas = st_canvas
+    return module
+
+
+def test_the_pen_width_is_kept_and_given_to_the_canvas(monkeypatch):
+    calls = []
+    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", fake_canvas(calls))
+    at = open_draw_page()
+    assert calls[-1]["stroke_width"] == 20  # the default
+    at.slider(key=K.DRAW_PEN).set_value(34).run()
+    assert not at.exception, at.exception
+    assert calls[-1]["stroke_width"] == 34
+    at.session_state[K.DRAW_RESULT] = block()  # a stroke: the page runs again
+    at.run()
+    assert at.slider(key=K.DRAW_PEN).value == 34 and calls[-1]["stroke_width"] == 34
+
+
+def test_about_this_model_shows_the_recipe_when_opened():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    about = next(e for e in at.expander if e.label.startswith("About this model"))
+    model = load_default_model()
+    assert model.config.describe() in about.label
+    assert not at.code  # the recipe is not sent until asked for
+    at.session_state[K.DRAW_ABOUT_OPEN] = True  # what a click on the expander does
+    at.run()
+    assert not at.exception, at.exception
+    assert [c.value for c in at.code] == [model.meta["command"]]
+    assert any("this project's own trainer" in m.value for m in at.markdown)
+
+
+def max_width(figure) -> float:
+    return float(figure.get("style").split("max-width:")[1].split("px")[0])
+
+
+def test_presentation_mode_keeps_the_answer_and_drops_the_explanations():
+    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    before = svg_figures(at)
+    assert any("with your mouse" in m.value for m in at.markdown)
+    assert any("MNIST's own recipe" in c.value for c in at.caption)
+    assert any("below **60%**" in m.value for m in at.markdown)
+    at.sidebar.toggle(key=K.PRESENTATION).set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.session_state[K.PRESENTATION] is True
+    after = svg_figures(at)
+    assert not any("with your mouse" in m.value for m in at.markdown)
+    assert not any("MNIST's own recipe" in c.value for c in at.caption)
+    assert not any("below **60%**" in m.value for m in at.markdown)  # sure: no threshold
+    assert at.metric[0].value == "1" and at.title[0].value == "Draw a digit"
+    for name in ("draw_probs", "draw_steps", "draw_saliency"):
+        assert max_width(after[name]) == pytest.approx(1.3 * max_width(before[name]), abs=1)

@@ -7,6 +7,7 @@ same model on the same images), then compared with what the page's figures show.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ import pytest
 from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
+import ui.limits
+import ui.uploads
 from nn_core.data import Dataset
 from nn_core.model import MLP
 from nn_core.predictions import cell_members, predict_all, ranked_mistakes
@@ -205,3 +208,59 @@ def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, fashion_from_
     names = list(fashion.class_names)
     assert at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").options == names
     assert charts(at)["eval_confusion"][0]["data"][0]["x"] == names
+
+
+def upload(at: AppTest, name: str, model: MLP) -> None:
+    """Put a saved model in the Compare section's uploader, as a visitor would."""
+    buffer = io.BytesIO()
+    model.save(buffer)
+    at.file_uploader(key=K.EVAL_UPLOAD).set_value((name, buffer.getvalue(), "application/zip"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def offered_uploads(at: AppTest) -> list[str]:
+    options = at.selectbox(key=K.EVAL_COMPARE_B).options
+    return [o for o in options if o.startswith("uploaded file")]
+
+
+@pytest.mark.parametrize(
+    "sizes, sentence",
+    [
+        (
+            (784, 16, 16, 16, 16, 10),
+            "This model has 4 hidden layers; this server allows at most 3.",
+        ),
+        ((784, 600, 10), "Hidden layer 1 has 600 units; this server allows at most 512 per layer."),
+    ],
+)
+def test_an_upload_beyond_the_server_limits_is_refused_and_not_offered(sample, sizes, sentence):
+    at = open_page()
+    show(at, "compare")
+    upload(at, "big.npz", MLP(sizes))
+    assert [e.value for e in at.error] == [f"big.npz is larger than this server allows: {sentence}"]
+    assert offered_uploads(at) == []
+
+
+def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(sample, monkeypatch):
+    monkeypatch.setattr(ui.limits, "LIMITS", replace(ui.limits.LIMITS, max_upload_params=1000))
+    at = open_page()
+    show(at, "compare")
+    upload(at, "small.npz", MLP((784, 8, 10)))
+    assert "this server accepts at most 1,000" in at.error[0].value
+    assert offered_uploads(at) == []
+
+
+def test_an_upload_is_read_once_not_at_every_rerun(sample, monkeypatch):
+    reads = []
+    real = ui.uploads.check_upload
+    monkeypatch.setattr(ui.uploads, "check_upload", lambda *a: reads.append(a[1]) or real(*a))
+    at = open_page()
+    show(at, "compare")
+    upload(at, "mine.npz", MLP((784, 8, 10), seed=5))
+    at.run().run()
+    assert reads == ["mine.npz"] and offered_uploads(at) == ["uploaded file mine.npz"]
+    upload(at, "mine.npz", MLP((784, 8, 10), seed=6))  # another file: read again
+    assert reads == ["mine.npz", "mine.npz"]
+    kept = [k for k in at.session_state[K.EVAL_CACHE] if k[0] == "upload"]
+    assert len(kept) == 1  # the first file's model is let go

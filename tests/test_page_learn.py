@@ -138,18 +138,32 @@ def test_links_to_the_other_pages(at):
     assert any("handwriting" in m.value for m in at.markdown)
 
 
-def test_presentation_mode_hides_explanations_and_enlarges_figures():
-    normal = open_learn()
-    shown = open_learn(**{K.PRESENTATION: True})
-    assert len(shown.markdown) < len(normal.markdown)
-    assert not any("stack of simple steps" in m.value for m in shown.markdown)
-    assert len(shown.latex) == len(normal.latex)  # the formulas stay
+def test_presentation_switch_hides_explanations_and_enlarges_figures():
+    """Driven through the sidebar switch itself, as a teacher turns it on."""
+    at = open_learn(**dict.fromkeys(LATER, True))
+    normal = {
+        "markdown": len(at.markdown),
+        "latex": len(at.latex),
+        "network": widest(at),
+        "softmax": charts(at)["softmax"][0]["layout"]["height"],
+    }
+    assert any("stack of simple steps" in m.value for m in at.markdown)
+    switch = at.sidebar.toggle(key=K.PRESENTATION)
+    assert switch.label == "Presentation mode" and switch.value is False
+    switch.set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.session_state[K.PRESENTATION] is True
+    assert len(at.markdown) < normal["markdown"]
+    assert not any("stack of simple steps" in m.value for m in at.markdown)
+    assert len(at.latex) == normal["latex"]  # the formulas stay
+    assert widest(at) == pytest.approx(1.3 * normal["network"], abs=1)
+    assert charts(at)["softmax"][0]["layout"]["height"] == round(1.3 * normal["softmax"])
 
-    def widest(app):  # how wide the network diagram may grow, in pixels
-        style = svg_figures(app)["network"].get("style")
-        return float(style.split("max-width:")[1].split("px")[0])
 
-    assert widest(shown) == pytest.approx(1.3 * widest(normal), abs=1)
+def widest(app: AppTest) -> float:
+    """How wide the network diagram may grow, in pixels."""
+    style = svg_figures(app)["network"].get("style")
+    return float(style.split("max-width:")[1].split("px")[0])
 
 
 def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):

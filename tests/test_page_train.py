@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -209,6 +210,20 @@ def test_an_oversized_upload_is_refused_with_the_limit_it_breaks(at):
     assert ws(at).start_model is None and ws(at).current is None
 
 
+def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample_only, monkeypatch):
+    monkeypatch.setattr(ui.limits, "LIMITS", replace(ui.limits.LIMITS, max_upload_params=1000))
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page("app_pages/train.py").run()
+    buf = io.BytesIO()
+    MLP((784, 8, 10)).save(buf)  # 6,370 parameters: within every other limit
+    app.file_uploader(key=K.TRAIN_UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
+    app.run()
+    errors = [e.value for e in app.error]
+    assert any("mine.npz" in e and "this server accepts at most 1,000" in e for e in errors)
+    assert ws(app).start_model is None and ws(app).current is None
+
+
 def test_an_uploaded_model_is_used_by_the_next_run(at):
     buf = io.BytesIO()
     MLP((784, 24, 10), seed=1).save(buf)
@@ -248,3 +263,52 @@ def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
     assert lr.value == 0.3 and lr.disabled  # snapped to the nearest offered rate, locked
     notes = " ".join(c.value for c in app.caption)
     assert "lr 0.25 → 0.3" in notes and "x (not a setting)" in notes
+
+
+def finish_short_run(at):
+    """One epoch on the sample, at full speed, until its result is on the page."""
+    at.slider(key=K.TRAIN_EPOCHS).set_value(1)
+    at.button(key=K.TRAIN_START).click().run()
+    return rerun_until(at, lambda r: r.done)
+
+
+def page_links(at) -> list[str]:
+    """The pages the result box links to, by their address ("draw" for app_pages/draw.py)."""
+    return [link.proto.page for link in at.get("page_link")]
+
+
+def test_a_run_no_better_than_guessing_is_not_shown_as_a_success(at):
+    """SGD at lr 10 on raw pixels kills the ReLUs without blowing up: about 10 % on the
+    test set (the issue's 8.9 %)."""
+    at.toggle(key=K.TRAIN_STANDARDIZE).set_value(False)
+    at.select_slider(key=K.TRAIN_BATCH).set_value(64)
+    at.selectbox(key=K.TRAIN_OPTIMIZER).set_value("sgd")
+    at.selectbox(key=K.TRAIN_SCHEDULE).set_value("constant")
+    at.select_slider(key=K.TRAIN_LR).set_value(10.0)
+    run = finish_short_run(at)
+    assert run.status == "finished" and run.notice and ws(at).current is None
+    assert not at.success
+    warnings = [w.value for w in at.warning]
+    assert any("Test accuracy" in w and "No better than guessing" in w for w in warnings)
+    assert at.dataframe[0].value["status"][0] == "finished · no better than guessing"
+    assert not at.exception
+
+
+def test_the_live_charts_have_no_toolbar(at):
+    at.button(key=K.TRAIN_STEP).click().run()
+    configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    assert len(configs) == 3 and all(c.get("displayModeBar") is False for c in configs)
+
+
+def test_a_finished_mnist_run_links_to_draw_inside_and_evaluate(at):
+    finish_short_run(at)
+    assert page_links(at) == ["draw", "inside", "evaluate"]
+
+
+def test_a_finished_fashion_run_does_not_offer_handwriting(at, fashion_from_sample):
+    at.session_state[K.DATASET] = "fashion-mnist"
+    at.run()
+    run = finish_short_run(at)
+    assert run.dataset == "fashion-mnist" and run.test_accuracy is not None
+    assert page_links(at) == ["inside", "evaluate"]
+    assert not at.exception

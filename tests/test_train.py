@@ -476,6 +476,50 @@ def test_training_accepts_read_only_data(mnist_sample):
     assert len(trainer.run()) == 2
 
 
+# --------------------------------------------------------------------------- bad inputs
+
+
+def bad_input(change: str):
+    """Six valid digits-shaped examples for a 784-8-10 network, then one thing spoiled."""
+    X = np.random.default_rng(0).random((6, 784), dtype=np.float32)
+    y, batch_size = np.arange(6), 2
+    if change == "label 10":
+        y[3] = 10
+    elif change == "label -1":
+        y[0] = -1
+    elif change == "empty X":
+        X, y = X[:0], y[:0]
+    elif change == "mismatched lengths":
+        y = y[:5]
+    elif change == "NaN pixel":
+        X[2, 400] = np.nan
+    elif change == "batch size 2.5":
+        batch_size = 2.5
+    return X, y, TrainConfig(epochs=1, batch_size=batch_size)
+
+
+SENTENCES = {  # what each spoiled input must be told, word for word
+    "label 10": "label 10 is not a class: labels must be 0..9 for a network with 10 outputs",
+    "label -1": "label -1 is not a class: labels must be 0..9",
+    "empty X": "there are no training examples (zero rows)",
+    "mismatched lengths": "there are 6 examples but 5 labels",
+    "NaN pixel": "the data contains NaN or infinite values",
+    "batch size 2.5": "the batch size must be a positive whole number, not 2.5",
+}
+
+
+@pytest.mark.parametrize("change", list(SENTENCES))
+def test_the_trainer_refuses_bad_inputs_before_training(change):
+    """The Trainer itself must check, not only check_training_data when tested alone:
+    without the check these fail deep inside (IndexError, ZeroDivisionError) or, for a
+    label of -1, not at all."""
+    X, y, config = bad_input(change)
+    with pytest.raises(ValueError) as info:
+        Trainer(MLP((784, 8, 10), seed=0), X, y, config)
+    assert SENTENCES[change] in str(info.value)
+    assert "learning rate" not in str(info.value)  # a NaN in the data is not the lr's fault
+
+
 # --------------------------------------------------------------------------- TrainConfig
 
 

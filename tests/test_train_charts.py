@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ui.palette import MAX_LOG_TICKS, contrast_with_white
 from ui.train.charts import (
+    RUN_COLORS,
     accuracy_figure,
     ema,
     loss_figure,
@@ -101,3 +103,55 @@ def test_accuracy_axis_zooms_on_the_held_out_points():
     assert low < min(run.val_accuracy) and high >= 1.0
     assert low > 0.5  # the 80-100% story fills the chart
     assert accuracy_figure([Run(6, "#6", "fast", "mnist", {}, {})]).layout.yaxis.range is None
+
+
+def _sizes_read_from_the_back(fig) -> None:
+    layout = fig.layout
+    assert layout.title.font.size >= 16
+    for axis in (layout.xaxis, layout.yaxis):
+        assert axis.tickfont.size >= 14 and axis.title.font.size >= 16
+    assert all(note.font.size >= 14 for note in layout.annotations)
+
+
+def test_charts_wear_the_classroom_sizes():
+    """Titles 16 px or more, tick labels and "lr →" notes 14 px or more, as everywhere
+    else in the app; still the bare template that keeps a live redraw fast."""
+    run = _run(7, 300)
+    run.record_lr_change(150, 1.5, 0.03)
+    figs = {"train_loss": loss_figure([run]), "train_accuracy": accuracy_figure([run])}
+    figs["train_lr"] = lr_figure([run])
+    for name, fig in figs.items():
+        assert fig.layout.meta["chart"] == name
+        _sizes_read_from_the_back(fig)
+        assert fig.layout.template.layout.to_plotly_json() == {}  # template "none"
+    assert [a.text for a in figs["train_loss"].layout.annotations] == ["lr → 0.03"]
+
+
+def test_run_colours_read_on_white():
+    """Thin batch-loss lines and the "lr →" notes are drawn in the run's colour."""
+    assert len(set(RUN_COLORS)) == 10
+    assert min(contrast_with_white(c) for c in RUN_COLORS) >= 3.0
+
+
+def _labels_on_screen(axis) -> list[float]:
+    low, high = (10.0**end for end in axis.range)
+    return [v for v in axis.tickvals if low <= v <= high]
+
+
+def test_live_log_axes_keep_at_most_eight_labels_as_the_loss_falls():
+    """A run whose loss falls from 2.3 to 1e-6 (and whose rate decays from 0.5 to 1e-5),
+    drawn as the live panel draws it after every few hundred steps."""
+    run = Run(8, "#8 test run", "fast", "mnist", {}, {})
+    steps = 3000
+    for s in range(1, steps + 1):
+        run.log.append(
+            s, s / 100, 2.3 * 10 ** (-6 * s / steps), 0.9, 0.5 * 10 ** (-4.7 * s / steps)
+        )
+        if s % 250 == 0:
+            for fig in (loss_figure([run]), lr_figure([run])):
+                axis = fig.layout.yaxis
+                shown = _labels_on_screen(axis)
+                assert axis.type == "log" and 2 <= len(shown) <= MAX_LOG_TICKS, (s, shown)
+                ys = np.concatenate([np.asarray(t.y, dtype=float) for t in fig.data])
+                assert 10 ** axis.range[0] <= ys[ys > 0].min()  # every point on the chart
+                assert 10 ** axis.range[1] >= ys.max()

@@ -8,7 +8,7 @@ import pytest
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
 from ui.train.runs import Run, StepLog, release_weights, trim_history
-from ui.train.status import refresh_every
+from ui.train.status import refresh_every, short_status
 
 
 def _run(run_id: int = 3, n: int = 50) -> Run:
@@ -140,3 +140,17 @@ def test_the_live_panel_redraws_half_as_often_while_more_runs_train_than_workers
     assert refresh_every(1.0, {"running": 2, "workers": 2}) == 1.0  # every run has a core
     assert refresh_every(1.0, {"running": 3, "workers": 2}) == 2.0  # the cores are taken
     assert refresh_every(0.5, {"running": 0, "workers": 1}) == 0.5
+
+
+def test_the_short_status_flags_a_run_no_better_than_guessing():
+    run = _run()
+    run.status = "finished"
+    assert short_status(run) == "finished"
+    run.notice = "No better than guessing: 9.8% on the test set, ..."
+    assert short_status(run) == "finished · no better than guessing"
+    run.status = "stopped"
+    assert short_status(run) == "stopped · no better than guessing"
+    run.status, run.notice = "diverged", "A run that blew up never replaces your model."
+    assert short_status(run) == "diverged"  # its own word says enough
+    run.status, run.notice, run.steps = "running", "", 25
+    assert short_status(run) == "running · 25%"

@@ -203,6 +203,59 @@ def test_hammering_one_tab_from_many_threads_changes_nothing(ws, sample, shared)
         np.testing.assert_array_equal(ours, plain)
 
 
+def test_stop_right_after_a_rate_change_from_many_threads(ws, sample, shared):
+    """The issue's race: "Stop" right after a learning-rate change, while overlapping
+    script runs of the same tab pause, resume, poll and evaluate. Nothing may raise, the
+    run ends stopped, and its weights are exactly those of a plain Trainer that changed
+    its rate at the steps the run recorded and stopped at the step the run stopped at."""
+    train = dataclasses.replace(LONG, epochs=10_000, seed=11)  # 1.25 million steps
+    run = ws.start(plan(sample, shared, train, speed=400.0))  # hours: only Stop ends it
+    rates = (0.02, 0.03, 0.01, 0.04)
+    calm = threading.Event()
+    errors = []
+
+    def clicks(i):
+        actions = (ws.pause, ws.resume, ws.sync, lambda: ws.set_lr(rates[i]), ws.resume)
+        try:
+            n = i
+            while not calm.is_set():
+                actions[n % len(actions)]()
+                live = ws.live_weights()
+                if live is not None:
+                    evaluate(live.model(), sample.X_test[:200], sample.y_test[:200])
+                n += 1
+            ws.set_lr(rates[i])
+            ws.stop()
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clicks, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        until(ws, lambda r: r.steps >= 50 and len(r.lr_changes) >= 2)
+    finally:
+        calm.set()
+        for t in threads:
+            t.join()
+    until_done(ws)
+    assert not errors and run.status == "stopped"
+    weights = run.model.get_weights()
+    assert all(np.isfinite(w).all() for w in weights)
+    changes = [step for step, _, _ in run.lr_changes]
+    assert changes == sorted(changes) and changes[-1] <= run.steps
+    model = MLP(config=SMALL)
+    trainer = Trainer(model, sample.X_train, sample.y_train, train)
+    with threadpool_limits(1):
+        for step, _, lr in run.lr_changes:
+            trainer.run(max_steps=step - trainer.step_count)
+            trainer.set_lr(lr)
+        trainer.run(max_steps=run.steps - trainer.step_count)
+    assert trainer.step_count == run.steps
+    for ours, plain in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, plain)
+
+
 def test_a_released_tab_leaves_nothing_on_the_server(scheduler, sample, shared):
     ws = TrainWorkspace(lambda: scheduler)
     ws.start(plan(sample, shared))

@@ -9,6 +9,7 @@ show, plus a short notice when it is not the one asked for (or not the full one)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ HOW_TO_PROVIDE = (
 )
 
 
+SEPARATORS = "/" + os.sep  # os.sep is "\\" on Windows, "/" again elsewhere
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -60,7 +62,9 @@ def redact(text: str, environ=None) -> str:
 
     Messages from the loader name files (that is what makes them useful to whoever runs
     the app); a visitor of a hosted app gets the same sentence, with "the data folder"
-    where the server's path was.
+    where the server's path was. Each folder is replaced in every spelling a message may
+    use (see :func:`spellings`), longest first, so a data folder inside the home folder
+    becomes "the data folder", not "~" followed by the rest of its path.
     """
     environ = os.environ if environ is None else environ
     if show_paths(environ):
@@ -71,9 +75,29 @@ def redact(text: str, environ=None) -> str:
         str(Path(nn_core.__file__).resolve().parent.parent): "the app folder",
         str(Path.home()): "~",
     }
-    for path in sorted((p for p in places if len(p) > 1), key=len, reverse=True):
-        text = text.replace(path, places[path])
+    names: dict[str, str] = {}
+    for place, name in places.items():
+        names.update(dict.fromkeys(spellings(place), name))
+    for path in sorted(names, key=len, reverse=True):
+        text = text.replace(path, names[path])
     return text
+
+
+def spellings(folder: str) -> set[str]:
+    """The ways a message may spell ``folder``: as given, with ``~`` expanded, resolved.
+
+    ``NN_DATA_DIR=/srv/class/data/`` reaches messages as ``/srv/class/data``;
+    ``~/data`` as ``/home/teacher/data``; a relative ``data`` as an absolute path once
+    anything resolves it. A bare name without a ``/`` is left out: "data" is also a word
+    in our sentences, and alone it tells a stranger nothing about the machine.
+    """
+    if not folder.strip():
+        return set()
+    expanded = Path(folder).expanduser()
+    found = {folder.rstrip(SEPARATORS), str(expanded)}
+    with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: skip that spelling
+        found.add(str(expanded.resolve()))
+    return {s for s in found if len(s) > 1 and any(sep in s for sep in SEPARATORS)}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import numpy as np
 
 from nn_core.data import DATASETS
 from nn_core.preprocess import PreprocessSteps, canvas_to_mnist_steps
+from ui.charts_learn import lesson_words
 
 BUNDLED, MINE = "bundled", "current"  # ids of the two usual choices (runs: "run-3")
 
@@ -187,6 +188,27 @@ def not_sure_message(reading: Reading) -> str:
     return head + (
         "This model learned from photos of clothes, not drawings: a single item, drawn as "
         "a filled outline, is its best chance. A line drawing is a known weak spot."
+    )
+
+
+def noun(dataset: str) -> str:
+    """What one drawing should show for a network trained on ``dataset``: "digit" or
+    "piece of clothing". The Learn page's word, so the two pages never disagree."""
+    return lesson_words(dataset).noun
+
+
+def class_set_intro(dataset: str) -> str:
+    """Why the class's own drawings are a test worth taking, for what the network learned."""
+    if dataset == "mnist":
+        return (
+            "MNIST's digits were written by American high-school students and Census Bureau "
+            "employees around 1990. Does the network read *your* class's handwriting as "
+            "well? Say what you drew, add it, and watch the score."
+        )
+    return (
+        f"{DATASETS[dataset].title}'s pictures are photos of clothes from Zalando's online "
+        "shop, not drawings. How well does a network that learned from photos read *your* "
+        "class's drawings? Say what you drew, add it, and watch the score."
     )
 
 

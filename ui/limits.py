@@ -13,8 +13,13 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
+from nn_core.data import DATASETS
 from nn_core.model import ModelConfig
+from nn_core.modelfile import n_params
 from nn_core.train import TrainConfig
+
+IMAGE_PIXELS = 28 * 28  # the inputs of every data set here: 28 x 28 grey images
+MOST_CLASSES = max(len(info.class_names) for info in DATASETS.values())
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,9 @@ class ServerLimits:
     max_batch_size: int = 512
     max_runs: int = 10  # runs (settings and curves) kept in one browser tab's history
     max_kept_models: int = 3  # finished runs whose weights are kept for download
-    max_upload_params: int = 2_000_000  # weights in an uploaded model file (read before data)
+    # Parameters an uploaded model file may declare (checked before its weights are read);
+    # None: those of the largest network the limits above allow (see upload_param_cap).
+    max_upload_params: int | None = None
     # Test images in the held-out check during training. Each check costs a forward pass
     # over all of them, every ~9,600 training images: 1,000 took 4-5 % of the worker's
     # time on `fast`, 500 take 2 % (a worker's run timed in-process with and without the
@@ -51,8 +58,23 @@ class ServerLimits:
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
-            if not getattr(self, field.name) > 0:
-                raise ValueError(f"{field.name} must be positive, got {getattr(self, field.name)}")
+            value = getattr(self, field.name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{field.name} must be positive, got {value}")
+
+    @property
+    def upload_param_cap(self) -> int:
+        """How many parameters an uploaded model may have before its weights are read.
+
+        Unless the teacher sets ``NN_MAX_UPLOAD_PARAMS``, it is exactly the largest
+        network these limits let anyone build (every hidden layer as wide and as many
+        as allowed), so a teacher who raises ``NN_MAX_HIDDEN_UNITS`` never finds a legal
+        upload refused by a cap they forgot, and nothing larger is ever read.
+        """
+        if self.max_upload_params is not None:
+            return self.max_upload_params
+        hidden = (self.max_hidden_units,) * self.max_hidden_layers
+        return n_params((IMAGE_PIXELS, *hidden, MOST_CLASSES))
 
 
 ENV_VARS = {
@@ -89,7 +111,7 @@ def limits_from_env(environ=None) -> ServerLimits:
         raw = environ.get(var)
         if raw is None:
             continue
-        kind = type(getattr(defaults, name))
+        kind = float if isinstance(getattr(defaults, name), float) else int
         try:
             value = kind(float(raw)) if kind is int else float(raw)
         except ValueError:

@@ -10,6 +10,7 @@ then reads the answer from the "Prediction" metric.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -49,6 +50,12 @@ ONE = [[(0.5, 0.15), (0.5, 0.85)]]
 SEVEN = [[(0.25, 0.2), (0.75, 0.2)], [(0.75, 0.2), (0.42, 0.85)]]
 ZERO = [loop(0.5, 0.5, 0.22, 0.33)]
 SMALL_SEVEN_IN_A_CORNER = [[(0.62, 0.6), (0.88, 0.6)], [(0.88, 0.6), (0.72, 0.92)]]
+SCRIBBLE = [  # a hash sign: no digit at all
+    [(0.35, 0.15), (0.3, 0.85)],
+    [(0.7, 0.15), (0.65, 0.85)],
+    [(0.15, 0.38), (0.85, 0.35)],
+    [(0.15, 0.62), (0.85, 0.6)],
+]
 
 
 @pytest.fixture
@@ -143,3 +150,43 @@ def test_clear_between_digits_and_the_whole_page(draw_page, snap):
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
     page.wait_for_timeout(1500)  # the page lays itself out again at the new size
     assert snap(page, "draw").stat().st_size > 50_000
+
+
+def set_threshold_to_the_top(page) -> None:
+    """On the Evaluate page, push the "not sure" threshold to 100 %: every drawing is then
+    "not sure". The threshold lives in the session, so the Draw page must be reached
+    through the app's own navigation, not a new page load (a new session)."""
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("radio", name=re.compile("Not sure")).click()
+    page.wait_for_function(IDLE, timeout=60_000)
+    slider = main.get_by_role("slider", name=re.compile("not sure", re.IGNORECASE))
+    slider.focus()
+    slider.press("End")
+    page.wait_for_function(IDLE, timeout=60_000)
+    main.get_by_text("below the same threshold").wait_for(timeout=60_000)
+
+
+def test_an_unsure_answer_keeps_the_canvas_and_the_bars_above_the_fold(page, app_url):
+    """A laptop (1280x800): the warning must not push the probabilities out of sight."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_url}/evaluate")
+    set_threshold_to_the_top(page)
+    nav = page.get_by_test_id("stSidebarNavItems")
+    nav.get_by_role("link", name="Draw", exact=True).click()
+    page.locator(CANVAS).first.wait_for(timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.wait_for_timeout(MOUNT_SETTLE_MS)
+    for points in SCRIBBLE:
+        stroke(page, points)
+    page.wait_for_function(IDLE, timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')
+    warning = main.locator('[data-testid="stAlert"]', has_text="Not sure:")
+    warning.wait_for(timeout=30_000)
+    assert main.get_by_text(re.compile("below 100%")).count() == 1  # the threshold in force
+    page.wait_for_timeout(500)  # the last layout pass
+    canvas = page.locator(CANVAS).first.bounding_box()
+    bars = page.locator(PROBS_FIGURE).bounding_box()
+    assert canvas["y"] + canvas["height"] <= 800, "canvas below the fold"
+    assert bars["y"] + bars["height"] <= 800, "probabilities below the fold"
+    assert warning.bounding_box()["y"] >= bars["y"] + bars["height"]  # under the bars
+    assert page.locator('[data-testid="stException"]').count() == 0

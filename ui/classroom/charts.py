@@ -4,7 +4,8 @@ Sixty runs on one chart is a wall of spaghetti unless the eye can group them, so
 figure draws one trace per *group* (all runs with the same learning rate, say), not one
 per run: the legend stays a handful of entries, a group has one colour, and the runs
 inside it are separated by gaps in the line. Numeric settings get an ordered colour
-scale, so "the rate went up" reads as "the colour got warmer".
+scale, so "the rate went up" reads as "the colour got warmer", stopped before its pale
+end so every line still reads on a projected white board.
 
 Every figure carries a ``uirevision``: when the board refreshes, a zoom or a hidden
 legend entry stays as the teacher left it instead of snapping back.
@@ -20,11 +21,12 @@ from plotly.colors import sample_colorscale
 
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import final_loss, setting_value, show_value, sort_key
-from ui.palette import CLASS_COLORS, INK_SCALE, LOG_TICKS, base_layout
+from ui.palette import CLASS_COLORS, INK_SCALE, LEGEND_BELOW, base_layout, log_axis_over
 
 TITLE_FONT = {"size": 18}
 AXIS_TITLE_FONT = {"size": 16}
 METRICS = {"loss": "training loss", "accuracy": "training accuracy"}
+WARMEST = 0.6  # Plasma beyond this is orange to yellow: under 3:1 contrast on white
 
 
 def groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list[SharedRun]]]:
@@ -42,7 +44,7 @@ def group_colors(n: int, numeric: bool) -> list[str]:
         return list(CLASS_COLORS[:n])
     if n == 1:
         return [CLASS_COLORS[0]]
-    return sample_colorscale("Plasma", [0.85 * i / (n - 1) for i in range(n)])
+    return sample_colorscale("Plasma", [WARMEST * i / (n - 1) for i in range(n)])
 
 
 def _is_numeric(runs: Sequence[SharedRun], key: str) -> bool:
@@ -58,13 +60,7 @@ def _style(fig: go.Figure, chart: str, title: str, height: int, uirevision: str,
         height=height,
         title_font=TITLE_FONT,
         uirevision=uirevision,
-        legend={
-            "title": {"text": legend},
-            "orientation": "h",
-            "yanchor": "top",
-            "y": -0.22,
-            "x": 0,
-        },
+        legend={**LEGEND_BELOW, "title": {"text": legend}},
         plot_bgcolor="white",
     )
     fig.update_xaxes(title_font=AXIS_TITLE_FONT, showgrid=True, gridcolor="#e6e6e6")
@@ -109,7 +105,8 @@ def curves_figure(
         )
     fig.update_xaxes(title_text="epoch")
     if metric == "loss":
-        fig.update_yaxes(title_text="loss (log scale)", **LOG_TICKS)
+        losses = log_axis_over(*(t.y for t in fig.data))  # labels for the class's range
+        fig.update_yaxes(title_text="loss (log scale)", **losses)
     else:
         fig.update_yaxes(title_text="accuracy %")
     title = f"{METRICS.get(metric, metric).capitalize()} by {label}"
@@ -154,7 +151,7 @@ def results_figure(
         title_text="final training loss" if metric == "final loss" else "test accuracy %"
     )
     if metric == "final loss":
-        fig.update_yaxes(**LOG_TICKS)
+        fig.update_yaxes(**log_axis_over(*(t.y for t in fig.data)))
     return _style(
         fig, "class_results", f"{metric.capitalize()} by {label}", height, uirevision, label
     )

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from nn_core.calibration import CoverageCurve, Reliability, SelectiveResult
 from nn_core.robustness import Perturbation
-from ui.palette import base_layout
+from ui.palette import LEGEND_BELOW, NOTE_SPACE, base_layout, titled
 
 LINE, MARK, IDEAL = "#1f77b4", "#d62728", "#7f7f7f"
 
@@ -122,8 +122,11 @@ def reliability_figure(rel: Reliability, height: int = 440) -> go.Figure:
     )
     fig.update_xaxes(title="confidence (top probability)", range=[0, 1], tickformat=".0%")
     fig.update_yaxes(title="accuracy", range=[0, 1.12], tickformat=".0%")
-    fig = base_layout(
-        fig, "eval_reliability", "Reliability diagram (numbers: answers in each bin)", height
+    return base_layout(
+        fig,
+        "eval_reliability",
+        titled("Reliability diagram", "numbers: answers in each bin"),
+        height,
+        NOTE_SPACE,
+        legend=LEGEND_BELOW,  # inside the plot, it hid the first bins' bars
     )
-    fig.update_layout(legend={"x": 0.01, "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"})
-    return fig

@@ -16,6 +16,7 @@ import streamlit as st
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
 from nn_core.predictions import compare
+from ui import limits, uploads
 from ui.evaluate import cache, charts_images, charts_scores
 from ui.evaluate.charts_images import WRONG
 from ui.state import K
@@ -36,23 +37,41 @@ class UploadedModel:
 
 
 def read_upload(file, n_classes: int) -> UploadedModel | None:
-    """The uploaded model if it can read these images, else None after saying why."""
+    """The uploaded model if this server allows it and it reads these images, else None
+    after saying why.
+
+    Streamlit reruns the page at every click, and the file stays in its uploader: the
+    verdict on it is kept in this tab's Evaluate cache under the file's digest, so the
+    file is read and checked once, not at every click. Only the latest upload is kept.
+    """
     data = file.getvalue()
-    try:
-        model = MLP.load(data)
-    except ModelFileError as err:
-        st.error(str(err), icon=":material/error:")
-        return None
-    sizes = model.config.sizes
-    if sizes[0] != 784 or sizes[-1] != n_classes:
-        st.error(
-            f"This model reads {sizes[0]} pixels and answers {sizes[-1]} classes; the test "
-            f"images here have 784 pixels and {n_classes} classes.",
-            icon=":material/error:",
-        )
-        return None
     digest = hashlib.sha1(data).hexdigest()
-    title = f"uploaded file {file.name}"
+    store: dict = st.session_state.setdefault(K.EVAL_CACHE, {})
+    key = ("upload", digest, file.name, n_classes)
+    if key not in store:
+        for old in [k for k in store if k[0] == "upload"]:
+            del store[old]
+        store[key] = _verdict(data, file.name, digest, n_classes)
+    verdict = store[key]
+    if isinstance(verdict, str):
+        st.error(verdict, icon=":material/error:")
+        return None
+    return verdict
+
+
+def _verdict(data: bytes, name: str, digest: str, n_classes: int) -> UploadedModel | str:
+    """The checked model, or the sentence that says why it cannot be used here."""
+    try:
+        model = uploads.check_upload(data, name, limits.LIMITS)
+    except ModelFileError as err:
+        return str(err)
+    sizes = model.config.sizes
+    if sizes[0] != limits.IMAGE_PIXELS or sizes[-1] != n_classes:
+        return (
+            f"This model reads {sizes[0]} pixels and answers {sizes[-1]} classes; the test "
+            f"images here have {limits.IMAGE_PIXELS} pixels and {n_classes} classes."
+        )
+    title = f"uploaded file {name}"
     return UploadedModel(model, ("upload", digest), title, f"the {title}")
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import probe
+from ui.charts_learn import lesson_words
 from ui.inside import charts_activations as charts
 from ui.inside.charts_weights import weight_grid_figure
 from ui.inside.context import Inside, memo
@@ -45,7 +46,8 @@ def choose_image(ins: Inside) -> tuple[np.ndarray, str, int | None]:
     source, number, shuffle = st.columns([2, 2, 1], vertical_alignment="bottom")
     choice = TEST
     if drawing is None:
-        source.caption("Draw a digit on the Draw page and press **Look inside** to see it here.")
+        noun = lesson_words(ins.use.dataset).noun  # a clothing model can read drawings too
+        source.caption(f"Draw a {noun} on the Draw page and press **Look inside** to see it here.")
     else:
         fingerprint = hash(np.asarray(drawing).tobytes())
         if st.session_state.get(K.INSIDE_SEEN_DRAWING) != fingerprint:  # a new drawing came

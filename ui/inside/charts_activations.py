@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.palette import INK_SCALE, base_layout, class_color
+from ui.palette import ACCENT, INK_SCALE, NOTE_SPACE, base_layout, class_color, titled
 
 POSITIVE, NEGATIVE = "#b2182b", "#2166ac"
 
@@ -51,7 +51,7 @@ def layer_activations_figure(
             go.Bar(
                 x=np.arange(len(a)),
                 y=a,
-                marker_color="#ff7f0e",
+                marker_color=ACCENT,
                 showlegend=False,
                 hovertemplate="unit %{x}: %{y:.3f}<extra></extra>",
             ),
@@ -72,7 +72,10 @@ def scores_figure(
     names = list(class_names)
     colors = [class_color(k) for k in range(len(names))]
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=["scores (logits)", "probabilities (softmax)"]
+        rows=1,
+        cols=2,
+        subplot_titles=["scores (logits)", "probabilities (softmax)"],
+        horizontal_spacing=0.2,  # room for the right chart's axis title at 1280 px
     )
     fig.add_trace(
         go.Bar(x=names, y=logits, marker_color=colors, showlegend=False,
@@ -105,8 +108,8 @@ def contributions_figure(
     )
     fig.update_xaxes(title="most active first-layer units", type="category")
     fig.update_yaxes(title=f"adds to the score of {class_name}")
-    title = f"Their votes for {class_name}: activation × outgoing weight"
-    return base_layout(fig, "inside.contributions", title, height)
+    title = titled(f"Their votes for {class_name}", "activation × outgoing weight")
+    return base_layout(fig, "inside.contributions", title, height, title_space=NOTE_SPACE)
 
 
 def projection_figure(

@@ -26,7 +26,7 @@ def runs_with_health(ws) -> list:
 def label(run) -> str:
     init = (run.model_config or {}).get("init", "?")
     hidden = "-".join(str(h) for h in (run.model_config or {}).get("sizes", [])[1:-1])
-    return f"#{run.id} {run.name} ({hidden or 'no hidden'}, {init} init, {run.status})"
+    return f"{run.name} ({hidden or 'no hidden'}, {init} init, {run.status})"
 
 
 def render(ws) -> None:

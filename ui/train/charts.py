@@ -5,8 +5,9 @@ keeps one colour on every chart, so several runs can be overlaid and compared at
 glance. The x axis is the epoch (passes over the training data), which puts a run with
 batches of 1 and one with batches of 128 on the same footing.
 
-The charts are redrawn a couple of times a second while a run trains, so they are kept
-light: at most ``MAX_POINTS`` points per curve are sent to the browser.
+The charts are redrawn every second or two while a run trains, so they are kept light:
+at most ``MAX_POINTS`` points per curve are sent to the browser. They wear the app's one
+classroom look (``ui.palette``), built as a plain layout dict in one go.
 """
 
 from __future__ import annotations
@@ -14,16 +15,23 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import LOG_TICKS
+from ui.palette import (
+    CLASS_COLORS,
+    FONT,
+    LEGEND_BELOW,
+    NOTE_SPACE,
+    axis,
+    layout,
+    log_axis_over,
+    titled,
+)
 from ui.train.runs import Run
 
 MAX_POINTS = 400  # per curve: enough for the eye, light for the browser to redraw live
-RUN_COLORS = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-)  # fmt: skip
-HEIGHT = 320
-LOG_AXIS = LOG_TICKS
+RUN_COLORS = tuple(CLASS_COLORS[k] for k in (0, 3, 2, 1, 4, 5, 6, 9, 8, 7))
+"""Blue, red, green first (the runs most often compared), all dark enough for a thin
+line or an "lr →" label on a projector: the palette's darkened category10."""
+HEIGHT = 360
 
 
 def run_color(run: Run) -> str:
@@ -61,27 +69,33 @@ def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(idx)
 
 
-def _figure(traces: list, runs: list[Run], title: str, y_title: str, label_lr: bool, **yaxis):
+def _figure(traces: list, runs: list[Run], chart: str, title: dict, label_lr: bool, yaxis: dict):
     """One figure in a single construction (updating a built figure is much slower)."""
     shapes, notes = _lr_marks(runs, label_lr)
-    layout = {
-        "title": {"text": title, "font": {"size": 15}},
-        "height": HEIGHT,
-        "margin": {"l": 60, "r": 20, "t": 45, "b": 45},
-        "xaxis": {"title": {"text": "epoch"}, "rangemode": "tozero"},
-        "yaxis": {"title": {"text": y_title}, **yaxis},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        "showlegend": len(runs) > 1,
-        "uirevision": "train",  # keep the user's zoom while new points arrive
+    look = layout(
+        chart,
+        title,
+        HEIGHT,
+        NOTE_SPACE,
+        legend=LEGEND_BELOW,
+        showlegend=len(runs) > 1,
+        uirevision="train",  # keep the user's zoom while new points arrive
         # Plotly copies its default template into every figure, twice per redraw; a bare
-        # one halves the time of a live tick (bench/bench_panel_tick.py), and Streamlit's
-        # own theme styles the chart in the browser either way.
-        "template": "none",
-        "hovermode": "closest",
-        "shapes": shapes,
-        "annotations": notes,
-    }
-    return go.Figure(data=traces, layout=layout)
+        # one halves the time of a live tick (bench/bench_panel_tick.py), and the shared
+        # layout sets every size and colour the class needs.
+        template="none",
+        hovermode="closest",
+        shapes=shapes,
+        annotations=notes,
+    )
+    look["xaxis"] = axis("epoch", rangemode="tozero")
+    look["yaxis"] = yaxis
+    return go.Figure(data=traces, layout=look)
+
+
+def _log_yaxis(title: str, traces: list) -> dict:
+    """A log y axis labelled from what the traces actually show (at most eight labels)."""
+    return axis(title, **log_axis_over(*(t.y for t in traces)))
 
 
 def _lr_marks(runs: list[Run], label: bool) -> tuple[list[dict], list[dict]]:
@@ -111,7 +125,7 @@ def _lr_marks(runs: list[Run], label: bool) -> tuple[list[dict], list[dict]]:
                         "showarrow": False,
                         "xanchor": "left",
                         "yanchor": "top",
-                        "font": {"color": color, "size": 12},
+                        "font": {**FONT, "color": color},
                     }
                 )
     return shapes, notes
@@ -160,10 +174,10 @@ def loss_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
     return _figure(
         traces,
         runs,
-        "Loss: batches (faint), smoothed (bold), held-out (○)",
-        "cross-entropy loss (log scale)",
+        "train_loss",
+        titled("Loss", "batches (faint), smoothed (bold), held-out (○)"),
         label_lr=True,
-        **LOG_AXIS,
+        yaxis=_log_yaxis("loss (log scale)", traces),
     )
 
 
@@ -198,11 +212,10 @@ def accuracy_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
     return _figure(
         traces,
         runs,
-        "Accuracy: held-out (●), training (dotted)",
-        "accuracy",
+        "train_accuracy",
+        titled("Accuracy", "held-out (●), training batches (dotted)"),
         label_lr=False,
-        tickformat=".0%",
-        range=accuracy_range(runs),
+        yaxis=axis("accuracy", tickformat=".0%", range=accuracy_range(runs)),
     )
 
 
@@ -234,8 +247,8 @@ def lr_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
     return _figure(
         traces,
         runs,
-        "Learning rate at each step",
-        "learning rate (log scale)",
+        "train_lr",
+        titled("Learning rate", "at each step"),
         label_lr=False,
-        **LOG_AXIS,
+        yaxis=_log_yaxis("rate (log scale)", traces),
     )

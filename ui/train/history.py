@@ -12,11 +12,14 @@ import streamlit as st
 
 from nn_core.errors import ModelFileError
 from nn_core.metrics import evaluate
-from nn_core.modelfile import load_model, model_to_bytes
-from ui.limits import ServerLimits, model_violations
+from nn_core.modelfile import model_to_bytes
+from ui import uploads
+from ui.limits import ServerLimits
 from ui.state import K, workspace
 from ui.train.panel import show_message
+from ui.train.records import misfit
 from ui.train.runs import Run
+from ui.train.status import short_status
 
 
 def history(limits: ServerLimits, dataset) -> None:
@@ -42,7 +45,7 @@ def row(r: Run) -> dict:
         "run": r.name,
         "preset": r.preset,
         "data": r.dataset,
-        "status": r.status,
+        "status": short_status(r),
         "test accuracy": None if r.test_accuracy is None else f"{r.test_accuracy:.2%}",
         "steps": r.steps,
         "training time (s)": round(r.train_seconds, 1),
@@ -136,21 +139,6 @@ def _upload(dataset, limits: ServerLimits) -> None:
             )
 
 
-def check_upload(source, name: str, dataset, limits: ServerLimits):
-    """Read an uploaded model and check it against the data set and the server's limits.
-
-    Returns the model; raises ModelFileError with the sentences to show.
-    """
-    model = load_model(source, max_params=limits.max_upload_params)
-    sizes, n_classes = model.config.sizes, len(dataset.class_names)
-    if sizes[0] != dataset.X_test.shape[1] or sizes[-1] != n_classes:
-        raise ModelFileError(f"{name}: layer sizes {sizes} do not fit {dataset.name}.")
-    broken = model_violations(model.config, limits)
-    if broken:
-        raise ModelFileError(f"{name} is larger than this server allows: {' '.join(broken)}")
-    return model
-
-
 def _load_upload(dataset, limits: ServerLimits) -> None:
     """Read the uploaded file; a bad one gives a sentence, never a traceback."""
     f = st.session_state.get(K.TRAIN_UPLOAD)
@@ -158,10 +146,13 @@ def _load_upload(dataset, limits: ServerLimits) -> None:
     if f is None:
         return
     try:
-        f.seek(0)
-        model = check_upload(f, f.name, dataset, limits)
+        model = uploads.check_upload(f.getvalue(), f.name, limits)
     except ModelFileError as exc:
         ws.say("error", f"Could not use that file: {exc}", where="upload")
+        return
+    problem = misfit(model.config, dataset)
+    if problem:
+        ws.say("error", f"Could not use that file: {f.name}: {problem}", where="upload")
         return
     accuracy = evaluate(model, dataset.X_test, dataset.y_test).accuracy
     ws.set_start_model(f.name, model, dataset.name, accuracy)

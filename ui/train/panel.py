@@ -17,6 +17,7 @@ from ui import data as ui_data
 from ui.active import active_dataset
 from ui.classroom.sharing import share_run_button
 from ui.limits import ServerLimits
+from ui.presentation import PLOT_CONFIG
 from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run
@@ -144,12 +145,13 @@ def _draw(run: Run | None) -> None:
     shown = ([run] if run is not None else []) + compared
     if not shown:
         return
-    st.plotly_chart(loss_figure(shown), key="train.chart.loss", width="stretch")
+    chart = {"width": "stretch", "config": PLOT_CONFIG}
+    st.plotly_chart(loss_figure(shown), key="train.chart.loss", **chart)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(accuracy_figure(shown), key="train.chart.accuracy", width="stretch")
+        st.plotly_chart(accuracy_figure(shown), key="train.chart.accuracy", **chart)
     with right:
-        st.plotly_chart(lr_figure(shown), key="train.chart.lr", width="stretch")
+        st.plotly_chart(lr_figure(shown), key="train.chart.lr", **chart)
 
 
 def _progress(run: Run, ahead: int) -> None:
@@ -182,11 +184,14 @@ def _progress(run: Run, ahead: int) -> None:
 
 
 def _result(run: Run) -> None:
-    st.success(result_line(run), icon=":material/check_circle:")
-    share_run_button(run)
+    """What the run achieved; green only when it learned something (``run.notice`` flags a
+    result no better than guessing, which must not look like a success at a glance)."""
     if run.notice:
-        st.warning(run.notice, icon=":material/casino:")
-    elif run.status == "stopped":
+        st.warning(f"{result_line(run)}\n\n{run.notice}", icon=":material/casino:")
+    else:
+        st.success(result_line(run), icon=":material/check_circle:")
+    share_run_button(run)
+    if not run.notice and run.status == "stopped":
         st.caption(run.message)
     links = st.container(horizontal=True)
     if run.dataset == "mnist":

@@ -73,7 +73,11 @@ def result_line(run: Run) -> str:
 
 
 def short_status(run: Run) -> str:
-    """A few words for the sidebar: 'running · 45%', 'paused · step 120', 'finished'."""
+    """A few words for the sidebar and the history: 'running · 45%', 'finished', and
+    'finished · no better than guessing' for a run that learned nothing (a plain
+    "finished" there would tell a student that all went well)."""
     if run.status in ("running", "paused") and run.total_steps:
         return f"{run.status} · {min(1.0, run.steps / run.total_steps):.0%}"
+    if run.notice and run.status in ("finished", "stopped"):
+        return f"{run.status} · no better than guessing"
     return run.status
