@@ -35,17 +35,15 @@ st.header("Examples")
 options = ["All", *names]
 if st.session_state.get(K.DATA_CLASS) not in options:
     st.session_state[K.DATA_CLASS] = "All"  # the other data set's class names do not apply
-left, middle, _ = st.columns([2, 3, 4], vertical_alignment="bottom")
-choice = left.selectbox("Show class", options, key=K.DATA_CLASS)
-if middle.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:"):
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+choice = left.pills("Show class", options, required=True, key=K.DATA_CLASS)  # one click each
+if right.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:"):
     state.put(K.DATA_SEED, int(state.get(K.DATA_SEED) or 0) + 1)
 seed = int(state.get(K.DATA_SEED) or 0)
 class_id = None if choice == "All" else names.index(choice)
 idx = dataview.draw_examples(ds.y_train, class_id, GRID, seed)
 presentation.chart(pictures.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names))
-presentation.note(
-    f"Random draw number {seed} from the training set. Point at an image for its number."
-)
+presentation.note(f"Random draw number {seed} from the training set; above each image, its class.")
 
 # --- statistics ----------------------------------------------------------------------
 st.header("Classes and pixels")

@@ -23,6 +23,7 @@ from ui.evaluate.threshold import get_threshold
 from ui.state import K
 
 CANVAS_SIZE = 280  # pixels: ten canvas pixels per MNIST pixel
+PENS = {12: "Thin", 20: "Medium", 32: "Thick"}  # stroke width in canvas pixels: its name
 
 
 def load_canvas():
@@ -43,7 +44,9 @@ def clear_canvas() -> None:
 def canvas_image():
     """Draw the pen controls and the canvas; return the drawing as RGBA (h, w, 4) or None."""
     pen_col, clear_col = st.columns([3, 2], vertical_alignment="bottom")
-    pen = pen_col.slider("Pen width", 8, 40, 20, 2, key=K.DRAW_PEN)
+    pen = pen_col.segmented_control(  # three named pens, not a slider: read at a glance
+        "Pen", list(PENS), format_func=PENS.get, default=20, required=True, key=K.DRAW_PEN
+    )
     clear_col.button(
         "Clear", key=K.DRAW_CLEAR, icon=":material/delete:", on_click=clear_canvas, width="stretch"
     )
@@ -161,6 +164,9 @@ def choose_model(shown: str) -> draw.Choice | None:
     titles = {c.id: c.title for c in offered}
     if st.session_state.get(K.DRAW_MODEL_CHOICE) not in titles:
         st.session_state[K.DRAW_MODEL_CHOICE] = offered[0].id  # e.g. a run was forgotten
+    if len(offered) == 1:  # nothing to choose (a first visit): just say who reads
+        st.markdown(f"The network reading your drawing: **{offered[0].title}**")
+        return offered[0]
     wanted = st.selectbox(
         "Which network reads your drawing?",
         list(titles),

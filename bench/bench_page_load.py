@@ -10,10 +10,10 @@ visitor pays for the statistics and the PCA once for everybody) and to learn how
 charts it ends with. Then, ``--runs`` times, a fresh browser tab (a new session) opens
 the page's link and records, inside the page, the ``performance.now()`` of the first
 animation frame on which the script run is over, every Plotly chart has drawn its SVG,
-there are as many figures (Plotly charts and the app's own SVG figures, ``svg.nn-figure``)
-as after the warm-up, every image has loaded and every
-component frame (the drawing canvas) has a document. ``performance.now()`` counts from
-the start of the navigation, so the figure is "link clicked -> last chart drawn".
+there are as many figures (Plotly charts, the app's own SVG figures, ``img.nn-figure``,
+and custom components: the drawing canvas) as after the warm-up, every image has loaded
+and every component has put its canvas into its shadow root. ``performance.now()``
+counts from the start of the navigation, so the figure is "link clicked -> last chart drawn".
 
 ``--busy N`` starts N processes that each train a 784-256-10 network with NumPy as fast
 as they can (one BLAS thread, as the app's training workers use): the load of N other
@@ -46,26 +46,26 @@ from bench.app_server import ROOT, free_port, start_app  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 PAGES = {"learn": "/", "data": "/data", "draw": "/draw"}
 
+FIGURES = (  # Plotly charts, the app's SVG figures, custom components (the drawing canvas)
+    '[data-testid="stPlotlyChart"], img.nn-figure, [data-testid="stBidiComponentIsolated"]'
+)
 DONE = """(expected) => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || !main.querySelector('h1')) return false;
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (main.querySelector('[data-stale="true"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const figures = main.querySelectorAll('[data-testid="stPlotlyChart"], svg.nn-figure');
+  const figures = main.querySelectorAll(FIGURES);
   if (figures.length < expected) return false;
   const plotly = main.querySelectorAll('[data-testid="stPlotlyChart"]');
   for (const c of plotly) if (!c.querySelector('.main-svg')) return false;
   for (const img of main.querySelectorAll('img')) if (!img.complete) return false;
-  for (const f of main.querySelectorAll('iframe')) {
-    const doc = f.contentDocument;
-    if (!doc || doc.readyState !== 'complete' || !doc.body || !doc.body.children.length)
-      return false;
-  }
+  for (const host of main.querySelectorAll('[data-testid="stBidiComponentIsolated"]'))
+    if (!host.shadowRoot || !host.shadowRoot.querySelector('canvas')) return false;
   return performance.now();
-}"""
-COUNT = """() => document.querySelectorAll(
-  '[data-testid="stMain"] [data-testid="stPlotlyChart"], [data-testid="stMain"] svg.nn-figure'
+}""".replace("FIGURES", repr(FIGURES))
+COUNT = f"""() => document.querySelector('[data-testid="stMain"]').querySelectorAll(
+  {FIGURES!r}
 ).length"""
 
 

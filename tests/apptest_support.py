@@ -11,6 +11,8 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from ui.svg import Svg
+
 
 def decode(value):
     """Plotly sends NumPy arrays as base64 'typed arrays': turn them back into arrays."""
@@ -37,10 +39,22 @@ def plotly_charts(at: AppTest) -> dict[str, list[dict]]:
 def svg_figures(at: AppTest) -> dict[str, ET.Element]:
     """The page's SVG figures (``ui.svg``), parsed, by their ``data-chart`` (the last of each)."""
     found = {}
-    for element in at.markdown:
-        if element.value.startswith("<svg") and "nn-figure" in element.value:
-            root = ET.fromstring(element.value)
+    for element in at.get("html"):
+        if 'class="nn-figure"' in element.proto.body:
+            root = Svg.read(element.proto.body)
             found[root.get("data-chart")] = root
+    return found
+
+
+def figure_widths(at: AppTest) -> dict[str, float]:
+    """How wide each SVG figure may grow on the page (its image's ``max-width``), in
+    pixels, by its ``data-chart`` (the last of each)."""
+    found = {}
+    for element in at.get("html"):
+        body = element.proto.body
+        if 'class="nn-figure"' in body:
+            chart = Svg.read(body).get("data-chart")
+            found[chart] = float(body.split("max-width:")[1].split("px")[0])
     return found
 
 

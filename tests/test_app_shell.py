@@ -207,7 +207,8 @@ def test_failed_download_keeps_the_app_working(no_data, monkeypatch):
     assert calls == ["mnist"]
     error = at.sidebar.error[0].value
     assert "Could not download MNIST (download failed: all 1 mirrors unreachable)" in error
-    assert "network is unreachable" in at.sidebar.expander[-1].text[0].value  # the details
+    tried = next(box for box in at.sidebar.expander if box.label == "What was tried")
+    assert "network is unreachable" in tried.text[0].value  # the details
     assert "bundled sample" in sidebar_text(at)  # still working on the sample
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()
     assert not at.sidebar.error  # that error was about MNIST

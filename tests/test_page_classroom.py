@@ -56,7 +56,16 @@ def student_script():
     st.write(f"drawing: {sentence}")
 
 
+def open_join_form(at: AppTest) -> None:
+    """Unfold the sidebar's "Join a class", as a click on it does (a no-op when open)."""
+    if not any(box.key == K.CLASS_CODE for box in at.text_input):
+        assert not any(e.label == "Join a class" and e.proto.expanded for e in at.expander)
+        at.session_state[K.CLASS_JOIN_OPEN] = True
+        at.run()
+
+
 def _join(at: AppTest, code: str, nickname: str) -> None:
+    open_join_form(at)
     at.text_input(key=K.CLASS_CODE).input(code)
     at.text_input(key=K.CLASS_NICKNAME).input(nickname)
     at.button(key=K.CLASS_JOIN).click().run()
@@ -99,7 +108,8 @@ def test_students_join_from_the_sidebar_and_share_with_one_click():
     student.run()
     assert not student.exception
     assert student.main.markdown[-1].value == "drawing: None"  # not in a class: nothing posted
-    assert [b.key for b in student.button] == [K.CLASS_JOIN]  # no share buttons yet
+    assert not student.button  # no share buttons yet, and the join form is folded away
+    assert [e.label for e in student.sidebar.expander] == ["Join a class"]
     _join(student, codes.show_code(code).lower(), "Sam")
     assert f"In class **{codes.show_code(code)}** as **Sam**" in student.sidebar.markdown[0].value
     share = student.button(key=f"{K.CLASS_SHARE_RUN}.1")

@@ -97,8 +97,8 @@ def test_more_dots_on_the_pca_map_on_request(sample_data):
 
 def test_class_filter_shows_only_that_class(sample_data):
     at = open_data_page()
-    assert at.selectbox(key=K.DATA_CLASS).value == "All"
-    at.selectbox(key=K.DATA_CLASS).set_value("3").run()
+    assert at.button_group(key=K.DATA_CLASS).value == "All"
+    at.button_group(key=K.DATA_CLASS).set_value("3").run()
     assert not at.exception, at.exception
     ids = sorted(grid_ids(at))
     assert len(ids) == 32 and set(sample_data.y_train[ids].tolist()) == {3}
@@ -157,15 +157,15 @@ def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     ui_data.get_dataset.clear()
     at = open_data_page(K.DATA_CLOSER_OPEN)
     at.number_input(key=K.DATA_INDEX).set_value(59_999).run()
-    at.selectbox(key=K.DATA_CLASS).set_value("7").run()
+    at.button_group(key=K.DATA_CLASS).set_value("7").run()
     at.session_state[K.DATASET] = "fashion-mnist"
     at.run()
     assert not at.exception, at.exception
     if at.info:  # this machine has no Fashion-MNIST: the page shows MNIST instead
         pytest.skip("Fashion-MNIST not found in NN_DATA_DIR")
     assert at.title[0].value == "Explore the data: Fashion-MNIST"
-    assert at.selectbox(key=K.DATA_CLASS).value == "All"  # "7" is not a clothing class
-    at.selectbox(key=K.DATA_CLASS).set_value("Bag").run()
+    assert at.button_group(key=K.DATA_CLASS).value == "All"  # "7" is not a clothing class
+    at.button_group(key=K.DATA_CLASS).set_value("Bag").run()
     assert not at.exception, at.exception
     bags = ui_data.get_dataset("fashion-mnist").y_train[sorted(grid_ids(at))]
     assert set(bags.tolist()) == {8}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import SVG, svg_figures, svg_picture, svg_texts
+from apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
 from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
@@ -162,8 +162,7 @@ def test_presentation_switch_hides_explanations_and_enlarges_figures():
 
 def widest(app: AppTest) -> float:
     """How wide the network diagram may grow, in pixels."""
-    style = svg_figures(app)["network"].get("style")
-    return float(style.split("max-width:")[1].split("px")[0])
+    return figure_widths(app)["network"]
 
 
 def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):

@@ -32,14 +32,16 @@ def picture(fig: svg.Svg, index: int = 0) -> np.ndarray:
 # --- the SVG writer -------------------------------------------------------------------
 
 
-def test_markup_is_one_line_of_well_formed_svg_scaled_to_its_column():
+def test_the_page_shows_an_image_of_well_formed_svg_scaled_to_its_column():
     fig = svg.Svg("demo", 400, 300, svg.text(1, 2, "a < b & c"), "Demo")
-    markup = fig.markup()
-    assert "\n" not in markup  # Markdown ends an HTML block at a blank line
-    root = fig.tree()
+    img = fig.img()
+    root = svg.Svg.read(img)  # what the browser decodes from the image's data URI
+    assert ET.tostring(root) == ET.tostring(fig.tree())
     assert root.get("data-chart") == "demo" and root.get("viewBox") == "0 0 400 300"
-    assert root.get("width") == "100%" and f"max-width:{400 * svg.GROW:.0f}px" in root.get("style")
-    assert f"max-width:{520 * svg.GROW:.0f}px" in fig.markup(1.3)  # presentation: larger
+    assert (root.get("width"), root.get("height")) == ("400", "300")  # its natural size
+    assert 'class="nn-figure" data-chart="demo" alt="Demo"' in img
+    assert "width:100%" in img and f"max-width:{400 * svg.GROW:.0f}px" in img
+    assert f"max-width:{520 * svg.GROW:.0f}px" in fig.img(1.3)  # presentation: larger
     assert texts(fig) == ["a < b & c"]  # escaped, so read back as written
 
 

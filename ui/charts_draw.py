@@ -5,7 +5,7 @@ rebuilt after EVERY pen stroke, for every student in the room at once: three Plo
 figures cost the server 60-100 ms of work per stroke (and every fresh browser a second
 to start Plotly's 4.7 MB script); these SVGs take a few milliseconds and a few
 kilobytes. Each picture is one small PNG (:func:`ui.svg.picture`); values a test reads
-back sit in ``data-*`` attributes, and a pointer over a bar or picture shows a tooltip.
+back sit in ``data-*`` attributes, and each bar or picture is named by a ``<title>``.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ STEP_TITLES = ("1 · drawing", "2 · ink", "3 · 20×20", "4 · 28×28")
 
 
 def cross(x: float, y: float, arm: float, colour: str, tip: str) -> str:
-    """A thin "+" centred on (x, y), with a tooltip."""
+    """A thin "+" centred on (x, y), named by ``tip`` (its ``<title>``)."""
     lines = svg.line(x - arm, y, x + arm, y, color=colour, width=2) + svg.line(
         x, y - arm, x, y + arm, color=colour, width=2
     )

@@ -74,10 +74,10 @@ def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
 
 def chart(fig: go.Figure | Svg, **kwargs):
     """``st.plotly_chart`` without the toolbar, enlarged when presenting. An
-    :class:`~ui.svg.Svg` figure goes into the page as it is (Markdown keeps inline SVG;
-    ``st.html`` would strip it), allowed to grow by :data:`SCALE` when presenting."""
+    :class:`~ui.svg.Svg` figure goes into the page as an image, allowed to grow by
+    :data:`SCALE` when presenting."""
     if isinstance(fig, Svg):
-        return st.markdown(fig.markup(SCALE if is_on() else 1.0), unsafe_allow_html=True)
+        return st.html(fig.img(SCALE if is_on() else 1.0))
     if is_on():
         fig = enlarge(fig)
     return st.plotly_chart(fig, config=PLOT_CONFIG, **kwargs)

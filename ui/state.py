@@ -148,6 +148,7 @@ class K:
 
     # --- class board (app_pages/classroom.py, ui/classroom/) ---
     CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
+    CLASS_JOIN_OPEN = "class.join_open"  # sidebar expander: the join form, drawn when open
     CLASS_CODE = "class.code"  # sidebar text input: the code to join (?class= pre-fills it)
     CLASS_NICKNAME = "class.nickname"
     CLASS_JOIN = "class.join"  # buttons

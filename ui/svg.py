@@ -5,9 +5,11 @@ laptop needs about a second to compile and start it before the first chart appea
 a page whose first screen holds one Plotly chart cannot be on screen within 2 s, however
 little the chart shows. The first screens of Learn and Data show pictures, a grid of
 digits, a network diagram and a few bars: an SVG of a few kilobytes draws them at once,
-sharp at any size on a projector, in the page's own font, with a tooltip (``<title>``)
-where Plotly had a hover label. Interactive charts (selection, sliders that redraw a
-curve) stay Plotly and open further down or on demand.
+sharp at any size on a projector. The page shows it as an image (:meth:`Svg.img`, which
+says why); the parts keep a ``<title>`` naming what they show (a bar's value, a pixel's
+byte), which is what tests read back, and a tooltip wherever the SVG is opened on its
+own. Interactive charts (selection, sliders that redraw a curve) stay Plotly and open
+further down or on demand.
 
 Every figure here is an :class:`Svg`: its name for tests (``data-chart``, like Plotly's
 ``layout.meta.chart``), its natural width and its markup. Coordinates are in the
@@ -17,7 +19,9 @@ of its column, up to a little more than its natural width (more again when prese
 
 from __future__ import annotations
 
+import base64
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,21 +45,45 @@ class Svg:
     body: str
     label: str = ""
 
-    def markup(self, scale: float = 1.0) -> str:
-        """The ``<svg>`` element, as wide as its column but no wider than ``GROW`` times
-        ``scale`` times its natural width: on a projector's wide page the figure grows
-        with the text around it. One line: Markdown would end the HTML block at a blank
-        line."""
+    def markup(self) -> str:
+        """The figure as a stand-alone SVG document, at its natural size. Text is set in
+        the reader's own sans-serif: an SVG shown as an image cannot use the page's web
+        fonts, and naming one here would make the figure differ from machine to machine."""
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="nn-figure" '
             f'data-chart="{self.chart}" role="img" aria-label="{esc(self.label)}" '
-            f'viewBox="0 0 {self.width:g} {self.height:g}" width="100%" '
-            f'style="max-width:{self.width * scale * GROW:.0f}px;height:auto;display:block">'
-            f"{self.body}</svg>"
+            f'viewBox="0 0 {self.width:g} {self.height:g}" width="{self.width:g}" '
+            f'height="{self.height:g}" font-family="sans-serif">{self.body}</svg>'
         )
 
+    def img(self, scale: float = 1.0) -> str:
+        """The ``<img>`` the page shows: as wide as its column but no wider than ``GROW``
+        times ``scale`` times its natural width, so on a projector's wide page the figure
+        grows with the text around it.
+
+        Why an image and not the SVG inline? Inline, every one of a figure's hundreds of
+        elements goes through the Markdown renderer's HTML parser and becomes a React
+        node: on Learn that alone cost 0.35 s of a fresh page load (1.80 -> 1.44 s,
+        interleaved runs of ``bench/bench_page_load.py``). As an image the browser
+        decodes it in one go. What is lost is the tooltip over each bar; the figures
+        write their numbers on them instead.
+        """
+        uri = "data:image/svg+xml;base64," + base64.b64encode(self.markup().encode()).decode()
+        return (
+            f'<img class="nn-figure" data-chart="{self.chart}" alt="{esc(self.label)}" '
+            f'src="{uri}" style="width:100%;max-width:{self.width * scale * GROW:.0f}px;'
+            f'height:auto;display:block">'
+        )
+
+    @staticmethod
+    def read(img: str) -> ET.Element:
+        """The SVG inside an ``<img>`` written by :meth:`img`, parsed: what tests read
+        instead of pixels."""
+        uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', img).group(1)
+        return ET.fromstring(base64.b64decode(uri))
+
     def tree(self) -> ET.Element:
-        """The figure parsed as XML: what tests read instead of pixels."""
+        """The figure parsed as XML."""
         return ET.fromstring(self.markup())
 
 
@@ -76,7 +104,7 @@ def text(x, y, s, *, size=TICK_SIZE, anchor="start", color=TEXT, bold=False, bas
 
 
 def rect(x, y, w, h, *, fill="none", stroke="none", width=1, tip=None, **attrs):
-    """A rectangle; ``tip`` is the tooltip a pointer over it shows; ``attrs`` become
+    """A rectangle; ``tip`` names what it shows (its ``<title>``); ``attrs`` become
     ``data-*`` attributes (values tests read back)."""
     extra = "".join(f' data-{k}="{esc(v)}"' for k, v in attrs.items())
     inner = f"<title>{esc(tip)}</title>" if tip else ""

@@ -64,8 +64,8 @@ def grid(
     legend: str = "",
 ) -> svg.Svg:
     """``images`` (n, 28, 28) in a grid of ``cols`` columns as an SVG figure, each tile
-    captioned (in ``colors``) and with a tooltip; ``scale`` is screen pixels per image
-    pixel. Values run from 0 to ``zmax`` through ``colour_scale``."""
+    captioned (in ``colors``) and named by a ``<title>``; ``scale`` is screen pixels per
+    image pixel. Values run from 0 to ``zmax`` through ``colour_scale``."""
     canvas, _ = tile(images, cols)
     if colour_scale is INK_SCALE:
         pixels = ink_pixels(canvas, zmax)  # grey: a third of the bytes of RGB

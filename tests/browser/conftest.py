@@ -31,6 +31,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+SVG_OF = """(img) => {
+  // The SVG document behind one of the app's figure images (ui.svg.Svg.img), parsed.
+  const bytes = Uint8Array.from(atob(img.src.split(',')[1]), c => c.charCodeAt(0));
+  const text = new TextDecoder().decode(bytes);
+  return new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+}"""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

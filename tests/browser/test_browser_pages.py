@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
-FIGURES = "'.js-plotly-plot .main-svg, svg.nn-figure'"  # Plotly charts drawn, SVG figures
+FIGURES = "'.js-plotly-plot .main-svg, img.nn-figure'"  # Plotly charts drawn, SVG figures
 
 
 def settle(page, min_charts: int) -> None:

@@ -30,7 +30,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import launch_app, start_slow_run, stop_app
+from tests.browser.conftest import SVG_OF, launch_app, start_slow_run, stop_app
 from ui.svg import TITLE_SIZE
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ DRAWN = """(least) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const shown = e => e.getClientRects().length > 0;  // not in a hidden tab
   const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(shown);
-  const figures = charts.length + [...main.querySelectorAll('svg.nn-figure')].filter(shown).length;
+  const figures = charts.length + [...main.querySelectorAll('img.nn-figure')].filter(shown).length;
   return figures >= least && charts.every(c => c.querySelector('.main-svg'));
 }"""
 LEAST_CHARTS = {"learn": 5, "data": 5, "draw": 0}  # on the first screen, before any click
@@ -120,28 +120,36 @@ CHART_PROBLEMS = """() => {
   return problems;
 }"""
 
-SVG_PROBLEMS = """(titleSize) => {
+SVG_PROBLEMS = f"""(titleSize) => {{
   // The app's own SVG figures scale with their column: their text must still read from
   // the back of a room (titles 16 px, every other label 14 px, on screen) and no label
-  // may stick out of its figure. A title is text drawn at the figure's title size.
+  // may stick out of its figure. A title is text drawn at the figure's title size. The
+  // page shows each figure as an image, so its SVG is laid out once more, off screen at
+  // its natural size (the scaling is uniform: what sticks out there sticks out on screen).
   const problems = [];
-  for (const fig of document.querySelectorAll('[data-testid="stMain"] svg.nn-figure')) {
-    if (!fig.getClientRects().length) continue;
-    const name = fig.dataset.chart;
-    const scale = fig.getBoundingClientRect().width / fig.viewBox.baseVal.width;
+  const lab = document.createElement('div');
+  lab.style.cssText = 'position:absolute;left:-10000px;top:0';
+  document.body.appendChild(lab);
+  for (const img of document.querySelectorAll('[data-testid="stMain"] img.nn-figure')) {{
+    if (!img.getClientRects().length) continue;
+    const name = img.dataset.chart;
+    const fig = lab.appendChild(document.importNode(({SVG_OF})(img), true));
+    const scale = img.getBoundingClientRect().width / fig.viewBox.baseVal.width;
     const box = fig.getBoundingClientRect();
-    for (const t of fig.querySelectorAll('text')) {
+    for (const t of fig.querySelectorAll('text')) {{
       const natural = parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize);
       const size = natural * scale;
       const least = natural >= titleSize ? 16 : 14;
-      if (size < least) { problems.push(name + ': "' + t.textContent + '" at ' + size.toFixed(1) + 'px'); break; }
+      if (size < least) {{ problems.push(name + ': "' + t.textContent + '" at ' + size.toFixed(1) + 'px'); break; }}
       const r = t.getBoundingClientRect();
       if (r.right > box.right + 2 || r.left < box.left - 2 || r.bottom > box.bottom + 2)
-        { problems.push(name + ': "' + t.textContent + '" outside the figure'); break; }
-    }
-  }
+        {{ problems.push(name + ': "' + t.textContent + '" outside the figure'); break; }}
+    }}
+    fig.remove();
+  }}
+  lab.remove();
   return problems;
-}"""
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +257,7 @@ def test_first_pages_fit_and_read(sized, screens_url, snap, name, size):
         draw_a_one(page)
         fold = size[1]
         canvas = page.locator(CANVAS).first.bounding_box()
-        probs = page.locator('svg.nn-figure[data-chart="draw_probs"]').bounding_box()
+        probs = page.locator('img.nn-figure[data-chart="draw_probs"]').bounding_box()
         assert canvas["y"] + canvas["height"] <= fold, "canvas below the fold"
         if size == (1280, 800):
             assert probs["y"] + probs["height"] * 0.75 <= fold, "probabilities below the fold"

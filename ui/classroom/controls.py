@@ -49,7 +49,9 @@ def start_or_reclaim(session: ClassSession) -> None:
         st.text_input("Teacher key", key=K.CLASS_RECLAIM_KEY, type="password")
         st.button("Reclaim the board", key=K.CLASS_RECLAIM, on_click=_on_reclaim)
     show_message(session)
-    st.info("Students: type the class code and a nickname in the sidebar to join.")
+    st.info(
+        "Students: open **Join a class** in the sidebar and type the class code and a nickname."
+    )
 
 
 def _key_seen(session: ClassSession) -> None:
@@ -61,7 +63,7 @@ def header(session: ClassSession, board: Board | None) -> None:
     m = session.membership
     code = codes.show_code(m.code)
     st.markdown(f"## Class code: `{code}`")
-    line = f"Join in the sidebar, or with a lesson link ending in `?class={m.code}`."
+    line = f"Join under **Join a class** in the sidebar, or with a lesson link ending in `?class={m.code}`."
     if board is not None:
         expires = dt.datetime.fromtimestamp(board.expires).strftime("%d %b %Y %H:%M")
         line += f" The class and everything in it is deleted on {expires}."

@@ -184,6 +184,23 @@ def class_sidebar() -> None:
         typed = st.query_params.get("class")
         if typed and K.CLASS_CODE not in st.session_state:
             st.session_state[K.CLASS_CODE] = typed  # a lesson link names the class
+        _join_form(session, opened=bool(typed) or session.message is not None)
+
+
+def _join_form(session: ClassSession, opened: bool) -> None:
+    """Code, nickname and Join, folded away until asked for (or opened by a lesson link
+    that names the class). Folded, the form costs nothing: its widgets are not sent at
+    all, which saves a fresh page about a tenth of a second before it is on screen."""
+    box = st.expander(
+        "Join a class",
+        key=K.CLASS_JOIN_OPEN,
+        expanded=opened,
+        on_change="rerun",
+        icon=":material/groups:",
+    )
+    if not box.open:
+        return
+    with box:
         st.text_input("Class code", key=K.CLASS_CODE, placeholder="ABCD-2345", max_chars=12)
         st.text_input(
             "Nickname",

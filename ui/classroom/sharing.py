@@ -84,7 +84,7 @@ def share_run(run) -> tuple[bool, str]:
     session = class_session()
     m = session.membership
     if m is None:
-        return False, "Join a class first (sidebar)."
+        return False, "Join a class first (sidebar, **Join a class**)."
     if run.id in session.shared:
         return False, "This run is on the class board already."
     wait = session.may_post()

@@ -79,7 +79,7 @@ def flat_strip_figure(
     """The 784 inputs as one strip, with a dotted line where each image row ends."""
     flat = np.asarray(flat, dtype=np.float64).reshape(-1)
     n, width, strip_h = len(flat), 780, 44
-    x0, y0 = 10, svg.TITLE_BAND
+    x0, y0 = 20, svg.TITLE_BAND  # x0: room for half of the last label, "784"
     scale = (width - 2 * x0) / n
     pixels = np.repeat(ink_pixels(flat.reshape(1, -1)), 4, axis=0)  # (4, 784): a thin band
     body = [svg.title_text(title), svg.picture(pixels, x0, y0, n * scale, strip_h)]
