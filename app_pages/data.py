@@ -35,9 +35,9 @@ st.header("Examples")
 options = ["All", *names]
 if st.session_state.get(K.DATA_CLASS) not in options:
     st.session_state[K.DATA_CLASS] = "All"  # the other data set's class names do not apply
-left, right = st.columns([4, 1], vertical_alignment="bottom")
-choice = left.pills("Show class", options, required=True, key=K.DATA_CLASS)  # one click each
-if right.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:"):
+row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")  # wraps if narrow
+choice = row.pills("Show class", options, required=True, wrap=True, key=K.DATA_CLASS)
+if row.button("New random draw", key=K.DATA_NEW_DRAW, icon=":material/casino:"):
     state.put(K.DATA_SEED, int(state.get(K.DATA_SEED) or 0) + 1)
 seed = int(state.get(K.DATA_SEED) or 0)
 class_id = None if choice == "All" else names.index(choice)

@@ -42,13 +42,10 @@ def clear_canvas() -> None:
 
 
 def canvas_image():
-    """Draw the pen controls and the canvas; return the drawing as RGBA (h, w, 4) or None."""
-    pen_col, clear_col = st.columns([3, 2], vertical_alignment="bottom")
-    pen = pen_col.segmented_control(  # three named pens, not a slider: read at a glance
+    """Draw the pen, the canvas and Clear under it; return the drawing as RGBA (h, w, 4)
+    or None."""
+    pen = st.segmented_control(  # three named pens, not a slider: read at a glance
         "Pen", list(PENS), format_func=PENS.get, default=20, required=True, key=K.DRAW_PEN
-    )
-    clear_col.button(
-        "Clear", key=K.DRAW_CLEAR, icon=":material/delete:", on_click=clear_canvas, width="stretch"
     )
     st.space("small")  # room for the canvas's own toolbar, which appears above it on hover
     st_canvas = load_canvas()
@@ -68,6 +65,7 @@ def canvas_image():
             key=f"{K.DRAW_CANVAS}.{state.get(K.DRAW_CANVAS_VERSION)}",
         )
         image = result.image_data
+    st.button("Clear", key=K.DRAW_CLEAR, icon=":material/delete:", on_click=clear_canvas)
     injected = state.get(K.DRAW_RESULT)
     return injected if injected is not None else image
 
