@@ -7,9 +7,9 @@ little the chart shows. The first screens of Learn and Data show pictures, a gri
 digits, a network diagram and a few bars: an SVG of a few kilobytes draws them at once,
 sharp at any size on a projector. The page shows it as an image (:meth:`Svg.img`, which
 says why); the parts keep a ``<title>`` naming what they show (a bar's value, a pixel's
-byte), which is what tests read back, and a tooltip wherever the SVG is opened on its
-own. Interactive charts (selection, sliders that redraw a curve) stay Plotly and open
-further down or on demand.
+byte): the figure's own description of itself, and what tests read back. Interactive
+charts (selection, sliders that redraw a curve) stay Plotly and open further down or on
+demand.
 
 Every figure here is an :class:`Svg`: its name for tests (``data-chart``, like Plotly's
 ``layout.meta.chart``), its natural width and its markup. Coordinates are in the
@@ -63,8 +63,9 @@ class Svg:
 
         Why an image and not the SVG inline? Inline, every one of a figure's hundreds of
         elements goes through the Markdown renderer's HTML parser and becomes a React
-        node: on Learn that alone cost 0.35 s of a fresh page load (1.80 -> 1.44 s,
-        interleaved runs of ``bench/bench_page_load.py``). As an image the browser
+        node: on Learn that cost 0.35 s of a fresh page load on a slow machine (1.80 ->
+        1.44 s) and 0.12 s on a quick one (interleaved runs of
+        ``bench/bench_page_load.py``'s measurement). As an image the browser
         decodes it in one go. What is lost is the tooltip over each bar; the figures
         write their numbers on them instead.
         """

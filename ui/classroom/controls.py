@@ -63,7 +63,10 @@ def header(session: ClassSession, board: Board | None) -> None:
     m = session.membership
     code = codes.show_code(m.code)
     st.markdown(f"## Class code: `{code}`")
-    line = f"Join under **Join a class** in the sidebar, or with a lesson link ending in `?class={m.code}`."
+    line = (
+        f"Join under **Join a class** in the sidebar, or with a lesson link ending in "
+        f"`?class={m.code}`."
+    )
     if board is not None:
         expires = dt.datetime.fromtimestamp(board.expires).strftime("%d %b %Y %H:%M")
         line += f" The class and everything in it is deleted on {expires}."
