@@ -23,7 +23,7 @@ visitors training while you open a page. Targets: 2 s idle, 4 s with ``--busy 2`
     python -m bench.bench_page_load --busy 2 --runs 5     # while two visitors train
     python -m bench.bench_page_load --pages learn --size 1920x1080
     python -m bench.bench_page_load --warm                # the scripts already in the cache
-    python -m bench.bench_page_load --root /tmp/old       # another checkout, to compare
+    python -m bench.bench_page_load --root . /tmp/old     # two checkouts, runs taking turns
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ from bench.app_server import ROOT, free_port, start_app  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 PAGES = {"learn": "/", "data": "/data", "draw": "/draw"}
 
-FIGURES = (  # Plotly charts, the app's SVG figures, custom components (the drawing canvas)
-    '[data-testid="stPlotlyChart"], img.nn-figure, [data-testid="stBidiComponentIsolated"]'
+FIGURES = (  # Plotly charts, the app's SVG figures (inline in older checkouts), components
+    '[data-testid="stPlotlyChart"], .nn-figure, [data-testid="stBidiComponentIsolated"]'
 )
 DONE = """(expected) => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -105,6 +105,21 @@ def open_once(browser, url: str, size: tuple[int, int], expected: int, shared=No
             context.close()
 
 
+def warm_up(browser, base: str, pages, size) -> dict[str, int]:
+    """Open each page once (the server's caches are a one-off for the whole class) and
+    return how many figures each one ends with."""
+    expected = {}
+    for name in pages:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        page = context.new_page()
+        page.goto(base + PAGES[name])
+        page.wait_for_function(DONE, arg=1, timeout=120_000)
+        page.wait_for_timeout(3000)
+        expected[name] = page.evaluate(COUNT)
+        context.close()
+    return expected
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
@@ -115,31 +130,26 @@ def main() -> None:
         "--warm", action="store_true", help="new tabs of one browser profile (scripts cached)"
     )
     parser.add_argument(
-        "--root", default=str(ROOT), help="the checkout to run (e.g. an older one, to compare)"
+        "--root",
+        nargs="+",
+        default=[str(ROOT)],
+        help="the checkouts to run; with several, their runs take turns (to compare)",
     )
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = start_app(port, root=args.root)
+    ports = {root: free_port() for root in args.root}
+    bases = {root: f"http://127.0.0.1:{port}" for root, port in ports.items()}
+    servers = {root: start_app(port, root=root) for root, port in ports.items()}
     spawn = mp.get_context("spawn")  # not fork: a forked copy of a Playwright client hangs it
     busy = [spawn.Process(target=train_forever, args=(k,), daemon=True) for k in range(args.busy)]
-    base = f"http://127.0.0.1:{port}"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
             )
-            expected = {}
-            for name in args.pages:  # warm-up: server caches, and the final chart count
-                context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-                page = context.new_page()
-                page.goto(base + PAGES[name])
-                page.wait_for_function(DONE, arg=1 if name != "draw" else 0, timeout=120_000)
-                page.wait_for_timeout(3000)
-                expected[name] = page.evaluate(COUNT)
-                context.close()
+            expected = {root: warm_up(browser, bases[root], args.pages, size) for root in args.root}
             for proc in busy:  # after the warm-up: caches are a one-off for the whole class
                 proc.start()
             time.sleep(2 if busy else 0)  # let them get going
@@ -148,29 +158,35 @@ def main() -> None:
                 shared = browser.new_context(viewport={"width": size[0], "height": size[1]})
             profile = "warm browser cache" if args.warm else "fresh browser profile each time"
             print(
-                f"{args.root}: window {size[0]}x{size[1]}, {args.busy} busy visitor(s), "
-                f"{profile}, {args.runs} runs"
+                f"window {size[0]}x{size[1]}, {args.busy} busy visitor(s), {profile}, "
+                f"{args.runs} runs"
             )
-            for name in args.pages:
-                times = [
-                    open_once(browser, base + PAGES[name], size, expected[name], shared)
-                    for _ in range(args.runs)
-                ]
+            # The checkouts take turns, run by run: this machine's speed drifts by 10-20 %
+            # within an hour, which would swamp a comparison measured one after the other.
+            times = {(root, name): [] for root in args.root for name in args.pages}
+            for _ in range(args.runs):
+                for name in args.pages:
+                    for root in args.root:
+                        url = bases[root] + PAGES[name]
+                        seconds = open_once(browser, url, size, expected[root][name], shared)
+                        times[root, name].append(seconds)
+            for (root, name), t in times.items():
                 print(
-                    f"{name:6s} {expected[name]:2d} figures  median {statistics.median(times):.2f} s"
-                    f"  min {min(times):.2f}  max {max(times):.2f}  "
-                    f"({', '.join(f'{t:.2f}' for t in times)})"
+                    f"{root}  {name:6s} {expected[root][name]:2d} figures  "
+                    f"median {statistics.median(t):.2f} s  min {min(t):.2f}  max {max(t):.2f}  "
+                    f"({', '.join(f'{v:.2f}' for v in t)})"
                 )
             browser.close()
     finally:
         for proc in busy:
             if proc.is_alive():
                 proc.terminate()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers.values():
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 if __name__ == "__main__":
