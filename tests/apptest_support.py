@@ -36,26 +36,29 @@ def plotly_charts(at: AppTest) -> dict[str, list[dict]]:
     return found
 
 
-def svg_figures(at: AppTest) -> dict[str, ET.Element]:
-    """The page's SVG figures (``ui.svg``), parsed, by their ``data-chart`` (the last of each)."""
-    found = {}
-    for element in at.get("html"):
-        if 'class="nn-figure"' in element.proto.body:
-            root = Svg.read(element.proto.body)
-            found[root.get("data-chart")] = root
-    return found
-
-
-def figure_widths(at: AppTest) -> dict[str, float]:
-    """How wide each SVG figure may grow on the page (its image's ``max-width``), in
-    pixels, by its ``data-chart`` (the last of each)."""
+def figure_images(at: AppTest) -> dict[str, str]:
+    """The ``<img>`` markup of the page's SVG figures (``ui.svg``), by their
+    ``data-chart`` (the last of each)."""
     found = {}
     for element in at.get("html"):
         body = element.proto.body
         if 'class="nn-figure"' in body:
-            chart = Svg.read(body).get("data-chart")
-            found[chart] = float(body.split("max-width:")[1].split("px")[0])
+            found[Svg.read(body).get("data-chart")] = body
     return found
+
+
+def svg_figures(at: AppTest) -> dict[str, ET.Element]:
+    """The page's SVG figures, parsed, by their ``data-chart``."""
+    return {chart: Svg.read(img) for chart, img in figure_images(at).items()}
+
+
+def figure_widths(at: AppTest) -> dict[str, float]:
+    """How wide each SVG figure may grow on the page (its image's ``max-width``), in
+    pixels, by its ``data-chart``."""
+    return {
+        chart: float(img.split("max-width:")[1].split("px")[0])
+        for chart, img in figure_images(at).items()
+    }
 
 
 def svg_texts(root: ET.Element) -> list[str]:
