@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from ui.state import K
 from ui.svg import Svg
 
 
@@ -59,6 +60,14 @@ def figure_widths(at: AppTest) -> dict[str, float]:
         chart: float(img.split("max-width:")[1].split("px")[0])
         for chart, img in figure_images(at).items()
     }
+
+
+def open_join_form(at: AppTest) -> None:
+    """Unfold the sidebar's "Join a class", as a click on it does (a no-op when open)."""
+    if not any(box.key == K.CLASS_CODE for box in at.text_input):
+        assert not any(e.label == "Join a class" and e.proto.expanded for e in at.expander)
+        at.session_state[K.CLASS_JOIN_OPEN] = True
+        at.run()
 
 
 def svg_texts(root: ET.Element) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_support import plotly_charts
+from apptest_support import open_join_form, plotly_charts
 from streamlit.testing.v1 import AppTest
 
 from ui.classroom import codes
@@ -54,14 +54,6 @@ def student_script():
     share_run_button(make_run(2, lr=1.0, steps=200, status="running"))
     sentence = share_drawing(np.eye(28, dtype=np.float32), 7)
     st.write(f"drawing: {sentence}")
-
-
-def open_join_form(at: AppTest) -> None:
-    """Unfold the sidebar's "Join a class", as a click on it does (a no-op when open)."""
-    if not any(box.key == K.CLASS_CODE for box in at.text_input):
-        assert not any(e.label == "Join a class" and e.proto.expanded for e in at.expander)
-        at.session_state[K.CLASS_JOIN_OPEN] = True
-        at.run()
 
 
 def _join(at: AppTest, code: str, nickname: str) -> None:

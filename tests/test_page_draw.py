@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
+from apptest_support import SVG, figure_widths, open_join_form, svg_figures, svg_picture, svg_texts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
@@ -272,8 +272,7 @@ def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, 
     teacher.button(key=K.CLASS_START).click().run()
     code = teacher.session_state[K.CLASS].membership.code
     at = open_draw_page(**{K.DRAW_RESULT: block()})
-    at.session_state[K.CLASS_JOIN_OPEN] = True  # a click on the sidebar's "Join a class"
-    at.run()
+    open_join_form(at)
     at.text_input(key=K.CLASS_CODE).input(code)
     at.text_input(key=K.CLASS_NICKNAME).input("Ada")
     at.button(key=K.CLASS_JOIN).click().run()
