@@ -24,8 +24,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import streamlit as st  # noqa: E402
 
 from ui import heap, lesson, state  # noqa: E402
-from ui.data import get_scheduler  # noqa: E402
 from ui.limits import LIMITS  # noqa: E402
+from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.train.widgets import keep_alive  # noqa: E402
 

@@ -8,9 +8,10 @@ page is on screen quickly.
 
 import streamlit as st
 
-from ui import charts_data, dataview, presentation, state
+from ui import charts_data, dataview, state
 from ui.active import SOURCE_LABELS, active_dataset, title
 from ui.explore import pictures
+from ui.figures import presentation
 from ui.state import K
 
 GRID = 32  # images in the example grid (4 rows of 8)

@@ -16,10 +16,11 @@ its import raises, and the page says so and still reads an injected drawing.)
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from ui import charts_draw, draw, models, presentation, state
+from ui import charts_draw, draw, models, state
 from ui.active import active_dataset
 from ui.classroom.sharing import share_drawing
 from ui.evaluate.threshold import get_threshold
+from ui.figures import presentation
 from ui.state import K
 
 CANVAS_SIZE = 280  # pixels: ten canvas pixels per MNIST pixel

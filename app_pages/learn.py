@@ -13,8 +13,9 @@ import inspect
 import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
-from ui import charts_learn, dataview, models, presentation
+from ui import charts_learn, dataview, models
 from ui.active import active_dataset, title
+from ui.figures import presentation
 from ui.learn import pictures
 from ui.state import K
 

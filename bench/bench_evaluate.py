@@ -25,6 +25,8 @@ import statistics
 import time
 from pathlib import Path
 
+from nn_core.subset import fixed_subset
+
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as the app's server process runs
 
@@ -55,7 +57,7 @@ def bench_engine(runs: int) -> None:
     print(f"coverage curve (101 thresholds): {t * 1000:.1f} ms")
     t = timed(lambda: calibration.reliability(p.confidence, p.correct), runs)
     print(f"reliability diagram: {t * 1000:.1f} ms")
-    idx = robustness.fixed_subset(data.n_test)
+    idx = fixed_subset(data.n_test)
     X, y = data.X_test[idx], data.y_test[idx]
     for kind, spec in robustness.PERTURBATIONS.items():
         t = timed(lambda k=kind: robustness.accuracy_curve(model, X, y, k), max(1, runs // 2))
@@ -67,7 +69,7 @@ def bench_engine(runs: int) -> None:
 def bench_page(runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from ui import data as ui_data
+    from ui import shared as ui_shared
     from ui.evaluate import cache
     from ui.state import K
 
@@ -84,8 +86,8 @@ def bench_page(runs: int) -> None:
         assert not at.exception, at.exception
         return elapsed
 
-    ui_data.get_dataset("mnist")  # loading the data set is the sidebar's cost, not this page's
-    ui_data.get_default_model()
+    ui_shared.get_dataset("mnist")  # loading the data set is the sidebar's cost, not this page's
+    ui_shared.get_default_model()
     cold, warm, threshold, strength, cell = [], [], [], [], []
     for i in range(runs):
         at = open_page()
@@ -107,7 +109,7 @@ def bench_page(runs: int) -> None:
         at.slider(key=f"{K.EVAL_STRENGTH}.noise").set_value(0.2 + 0.1 * (i % 5)).run()
         strength.append(time.perf_counter() - t)
         assert not at.exception, at.exception
-    n = len(ui_data.get_dataset("mnist").y_test)
+    n = len(ui_shared.get_dataset("mnist").y_test)
     print(f"page, bundled 784-256-10 model, {n:,} test images, script time (medians of {runs}):")
     for name, values in (
         ("first view, caches empty", cold),

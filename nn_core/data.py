@@ -35,7 +35,15 @@ from nn_core.download import DownloadError, download_files
 from nn_core.errors import DataError, DataUnavailableError
 from nn_core.idx import parse_idx, read_idx_bytes
 
-__all__ = ["DATASETS", "Dataset", "DatasetInfo", "default_cache_dir", "load_dataset", "load_sample"]
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "DatasetInfo",
+    "dataset_info",
+    "default_cache_dir",
+    "load_dataset",
+    "load_sample",
+]
 
 ASSETS = Path(__file__).parent / "assets"
 FILES = (
@@ -58,6 +66,9 @@ class DatasetInfo:
     name: str
     title: str
     class_names: tuple[str, ...]
+    noun: str  # what one image shows: "digit", "piece of clothing"
+    plural: str  # many of them: "digits", "clothes"
+    drawable: bool  # a drawing on a canvas is a fair input (digits are; clothes are not)
     md5: Mapping[str, str]  # base file name -> MD5 of the decompressed file
     mirrors: tuple[str, ...]
     sample: str | None = None  # file in nn_core/assets with a bundled sample
@@ -74,6 +85,9 @@ DATASETS: dict[str, DatasetInfo] = {
         name="mnist",
         title="MNIST",
         class_names=tuple(str(d) for d in range(10)),
+        noun="digit",
+        plural="digits",
+        drawable=True,
         md5=_md5s(
             "6bbc9ace898e44ae57da46a324031adb",
             "a25bea736e30d166cdddb491f175f624",
@@ -91,6 +105,9 @@ DATASETS: dict[str, DatasetInfo] = {
         name="fashion-mnist",
         title="Fashion-MNIST",
         class_names=FASHION_CLASSES,
+        noun="piece of clothing",
+        plural="clothes",
+        drawable=False,
         md5=_md5s(  # computed from the official files; same content, however compressed
             "f4a8712d7a061bf5bd6d2ca38dc4d50a",
             "9018921c3c673c538a1fc5bad174d6f9",
@@ -186,7 +203,7 @@ def load_dataset(
     :class:`DataUnavailableError`, explaining how to provide the files, when every source
     fails.
     """
-    info = _info(name)
+    info = dataset_info(name)
     if data_dir is not None:
         return _from_named_folder(info, _named_folder(data_dir))
     notes: list[str] = []
@@ -207,7 +224,7 @@ def load_dataset(
 
 def load_sample(name: str = "mnist", notes: list[str] | tuple[str, ...] = ()) -> Dataset:
     """The small sample shipped in ``nn_core/assets``: 8,000 train + 2,000 test real MNIST digits."""
-    info = _info(name)
+    info = dataset_info(name)
     if not info.sample:
         raise DataUnavailableError(f"there is no bundled sample of {info.title}")
     path = ASSETS / info.sample
@@ -219,7 +236,7 @@ def load_sample(name: str = "mnist", notes: list[str] | tuple[str, ...] = ()) ->
     return _build(info, arrays, "bundled", str(path), notes)
 
 
-def _info(name: str) -> DatasetInfo:
+def dataset_info(name: str) -> DatasetInfo:
     """Look up a data set by name, forgiving case and ``_`` for ``-``."""
     key = str(name).strip().lower().replace("_", "-")
     if key not in DATASETS:

@@ -53,13 +53,6 @@ PERTURBATIONS: dict[str, Perturbation] = {
 }
 
 
-def fixed_subset(n: int, size: int = 2000, seed: int = 0) -> np.ndarray:
-    """Sorted numbers of ``size`` test images (all of them if fewer): the same every time."""
-    if n <= size:
-        return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
-
-
 def perturb(X: np.ndarray, kind: str, strength: float, seed: int = 0) -> np.ndarray:
     """Images X (n, 784) in [0, 1] changed by ``kind`` at ``strength``: (n, 784) float32.
 

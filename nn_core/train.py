@@ -26,6 +26,7 @@ from nn_core.checks import check_training_data
 from nn_core.losses import SoftmaxCrossEntropy
 from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, schedule_factor
+from nn_core.status import RunStatus
 
 SNAPSHOT_EVERY = 50  # steps between copies of known-good weights (for divergence recovery)
 EVAL_EXAMPLES = 9600  # training examples between two held-out checks (about 3% extra work)
@@ -131,7 +132,7 @@ class Trainer:
     ``before_update(model)`` sees the fresh gradients, ``after_update(model)`` the new
     weights. That is how the app records gradient norms without slowing every step.
 
-    status: "ready" -> "running" -> "finished" | "stopped" | "diverged".
+    status: ready -> running -> finished | stopped | diverged (a ``RunStatus``).
     """
 
     def __init__(
@@ -162,7 +163,7 @@ class Trainer:
         self.total_steps = self.steps_per_epoch * c.epochs
         self.eval_every = c.eval_every or eval_interval(c.batch_size, self.steps_per_epoch)
         self.step_count, self.elapsed = 0, 0.0
-        self.status, self.message = "ready", ""
+        self.status, self.message = RunStatus.READY, ""
         self._perm, self._pos = self.rng.permutation(self.n), 0
         self._Xb: np.ndarray | None = None
         self._good_weights, self._good_step = model.get_weights(), 0
@@ -170,7 +171,7 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.status in ("finished", "stopped", "diverged")
+        return self.status.is_over
 
     @property
     def progress(self) -> float:
@@ -189,7 +190,7 @@ class Trainer:
     def stop(self, message: str = "Stopped.") -> None:
         """End the run now; the weights reached so far are kept."""
         if not self.done:
-            self.status, self.message = "stopped", message
+            self.status, self.message = RunStatus.STOPPED, message
 
     @property
     def lr_now(self) -> float:
@@ -220,7 +221,7 @@ class Trainer:
         if self.done:
             return None
         t0 = time.perf_counter()
-        self.status = "running"
+        self.status = RunStatus.RUNNING
         lr = self.lr_now
         Xb, yb = self._next_batch()
         Z = self.model.forward(Xb, training=True)
@@ -249,9 +250,9 @@ class Trainer:
     def _check_end(self) -> None:
         """Finish at the last step or the end of the time budget; stop at the time cap."""
         if self.step_count >= self.total_steps or self.progress >= 1.0:
-            self.status, self.message = "finished", "Training finished."
+            self.status, self.message = RunStatus.FINISHED, "Training finished."
         elif self.config.max_seconds is not None and self.elapsed >= self.config.max_seconds:
-            self.status = "stopped"
+            self.status = RunStatus.STOPPED
             self.message = (
                 f"Stopped at the limit of {self.config.max_seconds:g} s of training per run "
                 "(so that everybody in the room gets a share of the machine)."
@@ -259,7 +260,7 @@ class Trainer:
 
     def _diverged(self, lr: float, loss: float) -> None:
         self.model.set_weights(self._good_weights)
-        self.status = "diverged"
+        self.status = RunStatus.DIVERGED
         what = "infinite or NaN" if not math.isfinite(loss) else f"{loss:.3g}"
         self.message = (
             f"The loss exploded to {what} at step {self.step_count + 1} "
@@ -277,7 +278,7 @@ class Trainer:
         self.val_history.append(m)
         target = self.config.target_accuracy
         if target is not None and r.accuracy >= target and not self.done:
-            self.status = "finished"
+            self.status = RunStatus.FINISHED
             self.message = (
                 f"Reached the target of {target:.0%} on held-out images "
                 f"({r.accuracy:.1%}) after {m.step:,} steps."

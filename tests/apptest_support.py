@@ -11,8 +11,8 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from ui.figures.svg import Svg
 from ui.state import K
-from ui.svg import Svg
 
 
 def decode(value):
@@ -38,7 +38,7 @@ def plotly_charts(at: AppTest) -> dict[str, list[dict]]:
 
 
 def figure_images(at: AppTest) -> dict[str, str]:
-    """The ``<img>`` markup of the page's SVG figures (``ui.svg``), by their
+    """The ``<img>`` markup of the page's SVG figures (``ui.figures.svg``), by their
     ``data-chart`` (the last of each)."""
     found = {}
     for element in at.get("html"):

@@ -28,13 +28,13 @@ def mnist_sample() -> Dataset:
 @pytest.fixture
 def bundled_sample_only(monkeypatch, tmp_path):
     """Point the app at an empty data folder and cache, so it serves the bundled sample:
-    page tests then see the same data on every machine. Yields ``ui.data.get_dataset``."""
-    from ui import data as ui_data
+    page tests then see the same data on every machine. Yields ``ui.shared.get_dataset``."""
+    from ui import shared as ui_shared
 
     (tmp_path / "data").mkdir()
     monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
-    get_dataset = ui_data.get_dataset  # kept: a test may monkeypatch the module attribute
+    get_dataset = ui_shared.get_dataset  # kept: a test may monkeypatch the module attribute
     get_dataset.clear()
     yield get_dataset
     get_dataset.clear()
@@ -57,7 +57,7 @@ def fashion_from_sample(monkeypatch):
     import dataclasses
 
     from nn_core.data import DATASETS
-    from ui import data as ui_data
+    from ui import shared as ui_shared
 
     sample = load_sample("mnist")
     fashion = dataclasses.replace(
@@ -67,8 +67,8 @@ def fashion_from_sample(monkeypatch):
         source="folder",
         location="test",
     )
-    real = ui_data.get_dataset
+    real = ui_shared.get_dataset
     monkeypatch.setattr(
-        ui_data, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
+        ui_shared, "get_dataset", lambda name: fashion if name == "fashion-mnist" else real(name)
     )
     return fashion

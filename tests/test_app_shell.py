@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core.errors import DataUnavailableError
 from nn_core.model import MLP
-from ui import data as ui_data
+from ui import shared as ui_shared
 from ui.active import redact, show_paths
 from ui.sidebar import model_lines
 from ui.state import K
@@ -29,9 +29,9 @@ needs_real_data = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def fresh_data():
     """get_dataset is cached per process: forget it around tests that change env vars."""
-    ui_data.get_dataset.clear()
+    ui_shared.get_dataset.clear()
     yield
-    ui_data.get_dataset.clear()
+    ui_shared.get_dataset.clear()
 
 
 @pytest.fixture()
@@ -200,7 +200,7 @@ def test_failed_download_keeps_the_app_working(no_data, monkeypatch):
             "  - download failed: all 1 mirrors unreachable"
         )
 
-    monkeypatch.setattr(ui_data, "download_dataset", offline)
+    monkeypatch.setattr(ui_shared, "download_dataset", offline)
     at = run_app()
     at.button(key=K.DOWNLOAD_BUTTON).click().run()
     assert not at.exception, at.exception
@@ -219,9 +219,9 @@ def test_successful_download_switches_source(no_data, monkeypatch):
     def fake_download(name, progress):
         monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)  # "the files have arrived"
         progress(1.0, "done")
-        ui_data.get_dataset.clear()
+        ui_shared.get_dataset.clear()
 
-    monkeypatch.setattr(ui_data, "download_dataset", fake_download)
+    monkeypatch.setattr(ui_shared, "download_dataset", fake_download)
     at = run_app()
     at.button(key=K.DOWNLOAD_BUTTON).click().run()
     assert not at.exception, at.exception
@@ -246,7 +246,7 @@ def test_real_data_comes_from_the_folder(monkeypatch):
 def test_model_trained_on_the_other_data_set(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
     at = AppTest.from_file(APP, default_timeout=60)
-    workspace = TrainWorkspace(ui_data.get_scheduler)
+    workspace = TrainWorkspace(ui_shared.get_scheduler)
     workspace.adopt(MLP((784, 32, 10)), "mine", "mnist", 0.9731)
     at.session_state[K.WORKSPACE] = workspace
     at.run()

@@ -1,6 +1,6 @@
 """ui/charts_draw.py: the Draw page's figures carry exactly the data they claim to show.
 
-The figures are SVG (:mod:`ui.svg`); the tests read them as XML, as the browser would:
+The figures are SVG (:mod:`ui.figures.svg`); the tests read them as XML, as the browser would:
 values from ``data-*`` attributes, pixels from the PNG pictures, labels from ``<text>``.
 """
 
@@ -10,12 +10,14 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from apptest_support import SVG, read_png
 
 from nn_core.data import DATASETS
 from nn_core.preprocess import canvas_to_mnist_steps
-from ui import charts_draw, svg, tiles
-from ui.palette import class_color, ink_pixels
+from tests.apptest_support import SVG, read_png
+from ui import charts_draw
+from ui.figures import svg, tiles
+from ui.figures.png import ink_pixels
+from ui.figures.theme import class_color
 
 DIGITS = DATASETS["mnist"].class_names
 CLOTHES = DATASETS["fashion-mnist"].class_names

@@ -13,8 +13,9 @@ from PIL import Image
 from nn_core.activations import ACTIVATIONS
 from nn_core.model import MLP
 from nn_core.presets import PRESETS
-from ui import charts_data, charts_learn, dataview, palette, presentation, tiles
-from ui.palette import CLASS_COLORS
+from ui import charts_data, charts_learn, dataview
+from ui.figures import png, presentation, theme, tiles
+from ui.figures.theme import CLASS_COLORS
 
 NAMES = [str(d) for d in range(10)]
 
@@ -44,14 +45,14 @@ def test_png_round_trip_grey_and_colour():
     grey = rng.integers(0, 256, (13, 29), dtype=np.uint8)
     rgb = rng.integers(0, 256, (7, 5, 3), dtype=np.uint8)
     for pixels in (grey, rgb):
-        decoded = np.asarray(Image.open(io.BytesIO(palette.png_bytes(pixels))))
+        decoded = np.asarray(Image.open(io.BytesIO(png.png_bytes(pixels))))
         np.testing.assert_array_equal(decoded, pixels)
 
 
 def test_colour_scales_map_values_to_pixels():
     values = np.array([[0.0, 0.5, 1.0, np.nan]])
-    np.testing.assert_array_equal(palette.ink_pixels(values), [[255, 127, 0, 255]])
-    rgb = palette.colour_pixels(values, [[0, "#ffffff"], [1, "#000080"]])
+    np.testing.assert_array_equal(png.ink_pixels(values), [[255, 127, 0, 255]])
+    rgb = png.colour_pixels(values, [[0, "#ffffff"], [1, "#000080"]])
     assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[0, 2].tolist() == [0, 0, 128]
     assert rgb[0, 1].tolist() == [128, 128, 192] and rgb[0, 3].tolist() == [255, 255, 255]
 
@@ -60,21 +61,21 @@ def test_class_colours_read_on_white():
     """No pale yellow or cyan: every class colour, used for captions and thin lines,
     keeps at least a 3:1 contrast with the white page."""
     assert len(set(CLASS_COLORS)) == 10
-    assert min(palette.contrast_with_white(c) for c in CLASS_COLORS) >= 3.0
+    assert min(theme.contrast_with_white(c) for c in CLASS_COLORS) >= 3.0
 
 
 def test_contrast_is_the_wcag_ratio():
-    assert palette.contrast_with_white("#000000") == pytest.approx(21.0)
-    assert palette.contrast_with_white("#ffffff") == pytest.approx(1.0)
-    assert palette.contrast_with_white("rgb(252, 187, 45)") == pytest.approx(1.71, abs=0.01)
-    assert palette.contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
+    assert theme.contrast_with_white("#000000") == pytest.approx(21.0)
+    assert theme.contrast_with_white("#ffffff") == pytest.approx(1.0)
+    assert theme.contrast_with_white("rgb(252, 187, 45)") == pytest.approx(1.71, abs=0.01)
+    assert theme.contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
 
 
 def test_log_axis_over_five_decades_has_at_most_eight_labels():
     """1e-5 .. 3: a fixed 1-and-3-per-decade list put twelve labels here."""
-    axis = palette.log_axis(1e-5, 3)
+    axis = theme.log_axis(1e-5, 3)
     shown = labels_on_screen(axis)
-    assert axis["type"] == "log" and 4 <= len(shown) <= palette.MAX_LOG_TICKS
+    assert axis["type"] == "log" and 4 <= len(shown) <= theme.MAX_LOG_TICKS
     assert 10 ** axis["range"][0] <= 1e-5 and 10 ** axis["range"][1] >= 3  # all data shown
     assert axis["ticktext"][0] == "1e-5" and "1" in axis["ticktext"]
 
@@ -83,33 +84,33 @@ def test_log_axis_of_a_growing_curve_never_passes_eight_labels():
     """A live loss chart: the loss falls from 2.3 towards zero while a run trains and the
     axis is rebuilt at every redraw. However far it falls, 2 to 8 labels."""
     for low in 2.3 * 10.0 ** -np.linspace(0, 14, 300):
-        shown = labels_on_screen(palette.log_axis(low, 2.3))
-        assert 2 <= len(shown) <= palette.MAX_LOG_TICKS, low
+        shown = labels_on_screen(theme.log_axis(low, 2.3))
+        assert 2 <= len(shown) <= theme.MAX_LOG_TICKS, low
 
 
 def test_log_axis_of_a_constant_or_nothing():
-    shown = labels_on_screen(palette.log_axis(0.1, 0.1))  # a constant learning rate
+    shown = labels_on_screen(theme.log_axis(0.1, 0.1))  # a constant learning rate
     assert 0.1 in shown and len(shown) >= 2
-    empty = palette.log_axis(None, None)
+    empty = theme.log_axis(None, None)
     assert empty["type"] == "log" and empty["tickvals"] == []
-    assert palette.positive_range([0, np.nan, None], []) is None
-    assert palette.positive_range([0.0, 2.0, None], [0.5, -1]) == (0.5, 2.0)
+    assert theme.positive_range([0, np.nan, None], []) is None
+    assert theme.positive_range([0.0, 2.0, None], [0.5, -1]) == (0.5, 2.0)
 
 
 def test_base_layout_sets_the_classroom_sizes():
     fig = go.Figure(go.Scatter(x=[1], y=[2]))
-    fig = palette.base_layout(fig, "demo", "A title", 300)
+    fig = theme.base_layout(fig, "demo", "A title", 300)
     assert fig.layout.meta == {"chart": "demo"} and fig.layout.height == 300
     assert fig.layout.title.font.size >= 16 and fig.layout.title.x == 0
     assert fig.layout.xaxis.tickfont.size >= 14 and fig.layout.yaxis.tickfont.size >= 14
     assert fig.layout.margin.t >= 50  # the title has its own room above the plot
-    untitled = palette.base_layout(go.Figure(), "demo", None, 200)
+    untitled = theme.base_layout(go.Figure(), "demo", None, 200)
     assert untitled.layout.title.text is None and untitled.layout.margin.t == 10
 
 
 @pytest.mark.parametrize("high", [9, 7_840_000, 1e12, 1e30])
 def test_log_ticks_at_most_eight(high):
-    ticks = palette.log_ticks(1, high)
+    ticks = theme.log_ticks(1, high)
     assert len(ticks) <= 8 and ticks[0] == 1 and ticks[-1] >= high / 1000
     assert all(b / a >= 10 for a, b in zip(ticks, ticks[1:], strict=False))
 
@@ -227,10 +228,10 @@ def test_example_grid_is_one_picture_with_ids_labels_and_colors():
     fig = charts_data.example_grid_figure(images, labels, ids, NAMES, cols=3)
     pixels = picture(fig)
     canvas, _ = tiles.tile(images, 3)
-    np.testing.assert_array_equal(pixels, palette.ink_pixels(canvas))
+    np.testing.assert_array_equal(pixels, png.ink_pixels(canvas))
     top, left = tiles.tile_origin(4, cols=3)
     np.testing.assert_array_equal(
-        pixels[top : top + 28, left : left + 28], palette.ink_pixels(images[4])
+        pixels[top : top + 28, left : left + 28], png.ink_pixels(images[4])
     )
     assert list(fig.data[1].customdata) == ids.tolist()  # hover and click: the image number
     captions = [a.text for a in fig.layout.annotations]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from classroom_support import make_run
 
+from tests.classroom_support import make_run
 from ui.classroom import charts, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
-from ui.palette import MAX_LOG_TICKS, contrast_with_white
+from ui.figures.theme import MAX_LOG_TICKS, contrast_with_white
 
 LRS = (0.001, 0.01, 0.1, 0.5, 1.0)
 

@@ -9,9 +9,9 @@ import json
 
 import numpy as np
 import pytest
-from classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 
 from nn_core.model import MLP
+from tests.classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 from ui.classroom import codes, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassError, ClassStore, NotFound

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 
+from tests.classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
 from ui.classroom import fields, schema
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassError, ClassStore, InvalidField, NotFound

@@ -16,6 +16,7 @@ from nn_core.predictions import (
     predict_all,
     ranked_mistakes,
 )
+from nn_core.subset import fixed_subset
 
 
 def fake(proba: np.ndarray, y: np.ndarray) -> Predictions:
@@ -156,7 +157,7 @@ def test_accuracy_curve_drops_for_a_trained_model(mnist_sample):
     from nn_core.pretrained import load_default_model
 
     model = load_default_model()
-    idx = robustness.fixed_subset(len(mnist_sample.y_test), 500)
+    idx = fixed_subset(len(mnist_sample.y_test), 500)
     assert len(idx) == 500 and np.all(np.diff(idx) > 0)
     X, y = mnist_sample.X_test[idx], mnist_sample.y_test[idx]
     strengths, acc = robustness.accuracy_curve(model, X, y, "shift")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_support import open_join_form, plotly_charts
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_support import open_join_form, plotly_charts
 from ui.classroom import codes
 from ui.classroom.connection import get_store
 from ui.state import K
@@ -44,8 +44,8 @@ def student_script():
     """A page with the sidebar panel, a finished and a running run, and a drawing."""
     import numpy as np
     import streamlit as st
-    from classroom_support import make_run
 
+    from tests.classroom_support import make_run
     from ui.classroom.membership import class_sidebar
     from ui.classroom.sharing import share_drawing, share_run_button
 
@@ -145,8 +145,7 @@ def test_a_student_answers_and_removes_only_their_own_entries():
     code, key = _start(teacher)
     store = _store()
     store.set_question(code, key, "Adam or SGD?", ["Adam", "SGD"])
-    from classroom_support import make_run
-
+    from tests.classroom_support import make_run
     from ui.classroom.sharing import entry_from_run
 
     ana = store.join(code, "Ana")
@@ -174,8 +173,7 @@ def test_a_student_answers_and_removes_only_their_own_entries():
 def test_the_teacher_hides_and_shows_any_entry():
     teacher = AppTest.from_file(PAGE, default_timeout=60)
     code, _ = _start(teacher)
-    from classroom_support import make_run
-
+    from tests.classroom_support import make_run
     from ui.classroom.sharing import entry_from_run
 
     store = _store()

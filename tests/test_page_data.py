@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import SVG, svg_figures, svg_texts
-from apptest_support import plotly_charts as charts
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from ui import data as ui_data
-from ui import dataview, palette, tiles
+from tests.apptest_support import SVG, svg_figures, svg_texts
+from tests.apptest_support import plotly_charts as charts
+from ui import dataview
+from ui import shared as ui_shared
+from ui.figures import png, tiles
 from ui.state import K
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -129,7 +130,7 @@ def test_index_picks_the_image_compared_with_its_class(sample_data):
     pixels = picture(spec)
     top, left = tiles.tile_origin(0, cols=3)
     shown = pixels[top : top + 28, left : left + 28, 0]
-    expected = palette.ink_pixels(sample_data.X_train[123].reshape(28, 28))
+    expected = png.ink_pixels(sample_data.X_train[123].reshape(28, 28))
     assert np.abs(shown.astype(int) - expected).max() <= 1
 
 
@@ -154,7 +155,7 @@ def test_presentation_switch_hides_the_captions(sample_data):
 @pytest.mark.skipif(not REAL_DATA, reason="set NN_DATA_DIR (e.g. /work/shared) for full data")
 def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
-    ui_data.get_dataset.clear()
+    ui_shared.get_dataset.clear()
     at = open_data_page(K.DATA_CLOSER_OPEN)
     at.number_input(key=K.DATA_INDEX).set_value(59_999).run()
     at.button_group(key=K.DATA_CLASS).set_value("7").run()
@@ -167,7 +168,7 @@ def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     assert at.button_group(key=K.DATA_CLASS).value == "All"  # "7" is not a clothing class
     at.button_group(key=K.DATA_CLASS).set_value("Bag").run()
     assert not at.exception, at.exception
-    bags = ui_data.get_dataset("fashion-mnist").y_train[sorted(grid_ids(at))]
+    bags = ui_shared.get_dataset("fashion-mnist").y_train[sorted(grid_ids(at))]
     assert set(bags.tolist()) == {8}
     assert at.number_input(key=K.DATA_INDEX).value == 59_999
-    ui_data.get_dataset.clear()
+    ui_shared.get_dataset.clear()

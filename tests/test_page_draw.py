@@ -12,15 +12,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import SVG, figure_widths, open_join_form, svg_figures, svg_picture, svg_texts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import canvas_to_mnist, load_default_model
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
+from tests.apptest_support import (
+    SVG,
+    figure_widths,
+    open_join_form,
+    svg_figures,
+    svg_picture,
+    svg_texts,
+)
 from ui import charts_draw, draw
-from ui import data as ui_data
-from ui.palette import ink_pixels
+from ui import shared as ui_shared
+from ui.figures.png import ink_pixels
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
@@ -214,7 +221,7 @@ def test_without_the_bundled_model_file(monkeypatch):
     def missing():
         raise ModelFileError("default_model.npz: no such model file")
 
-    monkeypatch.setattr(ui_data, "get_default_model", missing)
+    monkeypatch.setattr(ui_shared, "get_default_model", missing)
     at = open_draw_page(**{K.DRAW_RESULT: block()})
     assert any("No network is available" in e.value for e in at.error)
     assert len(at.metric) == 0

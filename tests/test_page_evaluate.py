@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
 import ui.limits
@@ -22,6 +21,7 @@ from nn_core.model import MLP
 from nn_core.predictions import cell_members, predict_all, ranked_mistakes
 from nn_core.pretrained import load_default_model
 from nn_core.robustness import PERTURBATIONS
+from tests.apptest_support import plotly_charts as charts
 from ui.evaluate.selection import CELL_PAGE, MISTAKE_PAGE
 from ui.state import K
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import plotly_charts
 from streamlit.testing.v1 import AppTest
 
 from nn_core import evaluate, load_default_model, probe
@@ -19,6 +18,7 @@ from nn_core.backprop_steps import trace_minibatch
 from nn_core.data import load_sample
 from nn_core.gradcheck import analytic_gradients
 from nn_core.model import MLP
+from tests.apptest_support import plotly_charts
 from ui.inside import backprop
 from ui.inside.charts_weights import GAP, SIDE, grid_shape
 from ui.state import K
@@ -231,12 +231,12 @@ def test_backprop_gradient_check_table():
 
 def test_without_any_model_the_page_says_so(monkeypatch):
     from nn_core.errors import ModelFileError
-    from ui import data as ui_data
+    from ui import shared as ui_shared
 
     def missing():
         raise ModelFileError("no bundled model here")
 
-    monkeypatch.setattr(ui_data, "get_default_model", missing)
+    monkeypatch.setattr(ui_shared, "get_default_model", missing)
     at = open_inside("Weights")
     assert any("no model" in i.value for i in at.info)
     assert not plotly_charts(at)

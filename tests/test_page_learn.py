@@ -6,15 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
-from apptest_support import plotly_charts as charts
 from streamlit.testing.v1 import AppTest
 
 from nn_core.data import DATASETS
 from nn_core.losses import softmax
 from nn_core.model import MLP
+from tests.apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
+from tests.apptest_support import plotly_charts as charts
 from ui import charts_learn, dataview
-from ui import data as ui_data
+from ui import shared as ui_shared
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
@@ -93,7 +93,7 @@ def test_p_true_slider_moves_the_point(at):
 
 
 def test_real_image_goes_through_preprocessing(at):
-    sample = ui_data.get_dataset("mnist")
+    sample = ui_shared.get_dataset("mnist")
     raw = np.rint(sample.X_train[0] * 255).reshape(28, 28)
     top, left = dataview.busy_patch(raw.astype(np.uint8), 8)
     figures = svg_figures(at)

@@ -7,12 +7,13 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from apptest_support import SVG, read_png
 
-from ui import charts_learn, dataview, palette, svg, tiles
+from tests.apptest_support import SVG, read_png
+from ui import charts_learn, dataview
 from ui.explore import pictures as explore
+from ui.figures import png, svg, theme, tiles
+from ui.figures.theme import CLASS_COLORS
 from ui.learn import pictures as learn
-from ui.palette import CLASS_COLORS
 
 NAMES = [str(d) for d in range(10)]
 
@@ -70,7 +71,7 @@ def test_bars_hold_their_values_on_a_shared_axis():
 def test_log_bars_keep_few_labels_and_show_small_counts():
     fig = svg.bars("h", list("abcd"), [svg.Series("n", "#000000", [1e7, 100, 1, 0])], log=True)
     ticks = [t for t in texts(fig) if t and t[0].isdigit()]
-    assert len(ticks) <= palette.MAX_LOG_TICKS
+    assert len(ticks) <= theme.MAX_LOG_TICKS
     heights = [float(r.get("height")) for r in rects(fig, "value")]
     assert heights[0] > heights[1] > heights[2] == heights[3] == 0
 
@@ -81,7 +82,7 @@ def test_log_bars_keep_few_labels_and_show_small_counts():
 def test_pixels_to_numbers_figures():
     steps = dataview.preprocessing_steps(np.linspace(0, 1, 784), 2)
     image = learn.image_figure(steps.raw, "raw", (3, 4, 8))
-    np.testing.assert_array_equal(picture(image), palette.ink_pixels(steps.raw, 255))
+    np.testing.assert_array_equal(picture(image), png.ink_pixels(steps.raw, 255))
     frame = [r for r in image.tree().iter(f"{SVG}rect") if r.get("stroke") == learn.RED][0]
     cell = 280 / 28
     assert float(frame.get("x")) == 4 * cell and float(frame.get("width")) == 8 * cell
@@ -94,7 +95,7 @@ def test_pixels_to_numbers_figures():
     sizes = [int(t.get("font-size")) for t in patch.tree().iter(f"{SVG}text")]
     assert min(sizes) >= 14  # readable, unlike 784 numbers at 7 px
     strip = learn.flat_strip_figure(steps.flat)
-    np.testing.assert_array_equal(picture(strip)[0], palette.ink_pixels(steps.flat))
+    np.testing.assert_array_equal(picture(strip)[0], png.ink_pixels(steps.flat))
     hot = learn.one_hot_figure(steps.one_hot, NAMES, "title")
     assert [r.get("data-value") for r in rects(hot, "value")] == ["0", "0", "1"] + ["0"] * 7
     assert texts(hot)[0] == "title" and texts(hot)[-1] == "9"  # names below the cells
@@ -129,7 +130,7 @@ def test_example_grid_is_one_picture_with_ids_labels_and_colours():
     ids = np.arange(100, 106)
     fig = explore.example_grid_figure(images, labels, ids, NAMES, cols=3)
     canvas, _ = tiles.tile(images, 3)
-    np.testing.assert_array_equal(picture(fig), palette.ink_pixels(canvas))
+    np.testing.assert_array_equal(picture(fig), png.ink_pixels(canvas))
     shown = rects(fig, "id")
     assert [int(r.get("data-id")) for r in shown] == ids.tolist()
     assert shown[4].find(f"{SVG}title").text == "5, training image #104"
@@ -149,7 +150,7 @@ def test_statistics_figures_hold_the_statistics():
     fig = explore.class_means_figure(means, NAMES)
     top, left = tiles.tile_origin(7, cols=10)
     tile7 = picture(fig)[top : top + 28, left : left + 28]
-    np.testing.assert_array_equal(tile7, palette.ink_pixels(means[7].reshape(28, 28), means.max()))
+    np.testing.assert_array_equal(tile7, png.ink_pixels(means[7].reshape(28, 28), means.max()))
     var = explore.class_variance_figure(means * 0.1, NAMES)
     assert texts(var)[0] == "Pixel variance within each class"
     assert picture(var).ndim == 3  # the heat scale, in colour

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.palette import MAX_LOG_TICKS, contrast_with_white
+from ui.figures.theme import MAX_LOG_TICKS, contrast_with_white
 from ui.train.charts import (
     RUN_COLORS,
     accuracy_figure,

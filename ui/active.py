@@ -17,7 +17,7 @@ from pathlib import Path
 import nn_core
 from nn_core.data import DATASETS, Dataset, default_cache_dir
 from nn_core.errors import DataError
-from ui import data as ui_data
+from ui import shared as ui_shared
 from ui import state
 from ui.state import K
 
@@ -141,9 +141,9 @@ def active_dataset(name: str | None = None) -> ActiveData:
     """
     requested = name or state.get(K.DATASET) or FALLBACK
     try:
-        dataset = ui_data.get_dataset(requested)
+        dataset = ui_shared.get_dataset(requested)
     except DataError:
-        dataset = ui_data.get_dataset(FALLBACK)
+        dataset = ui_shared.get_dataset(FALLBACK)
         sample = "" if dataset.is_full else " (its small bundled sample)"
         notice = (
             f"{title(requested)} is not available on this computer, so the app shows "

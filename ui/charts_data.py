@@ -18,93 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import (
-    INK_SCALE,
-    TEXT,
-    base_layout,
-    class_color,
-    colorbar_trace,
-    colour_pixels,
-    ink_pixels,
-    picture_axes,
-    picture_trace,
-)
-from ui.tiles import SIDE, tile, tile_origin
-
-
-def tiled_figure(
-    images: np.ndarray,
-    captions: Sequence[str],
-    *,
-    cols: int,
-    chart: str,
-    title: str | None = None,
-    colors: Sequence[str] | None = None,
-    ids: Sequence[int] | None = None,
-    colorscale=INK_SCALE,
-    zmin: float = 0.0,
-    zmax: float = 1.0,
-    colorbar: bool = False,
-    height: int = 420,
-    hover: Sequence[str] | None = None,
-    pixels: np.ndarray | None = None,
-) -> go.Figure:
-    """Small images in a grid, each with a caption above it (coloured per class).
-
-    The grid is one PNG; an invisible marker over each tile carries its id
-    (``customdata``, e.g. the image's index in the data set) for hovering and clicking,
-    with ``hover`` as extra text. ``pixels`` (the RGB picture of :func:`tile`'s canvas)
-    replaces the colour scale when a grid mixes scales.
-    """
-    canvas, _ = tile(images, cols)
-    if pixels is None and colorscale == INK_SCALE and zmin == 0:
-        pixels = ink_pixels(canvas, zmax)  # grey: a third of the bytes of RGB
-    elif pixels is None:
-        pixels = colour_pixels(canvas, colorscale, zmin, zmax)
-    ids = np.arange(len(captions)) if ids is None else np.asarray(ids)
-    origins = [tile_origin(i, cols) for i in range(len(captions))]
-    extra = [f"<br>{h}" for h in hover] if hover is not None else [""] * len(captions)
-    fig = go.Figure(picture_trace(pixels))
-    fig.add_trace(
-        go.Scatter(
-            x=[left + SIDE / 2 - 0.5 for _, left in origins],
-            y=[top + SIDE / 2 - 0.5 for top, _ in origins],
-            customdata=ids.tolist(),
-            text=[f"#{int(k)}{e}" for k, e in zip(ids, extra, strict=True)],
-            mode="markers",
-            marker={"size": 40, "symbol": "square", "opacity": 0},
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    shapes, annotations = [], []
-    for i, caption in enumerate(captions):
-        top, left = origins[i]
-        shapes.append(
-            {
-                "type": "rect",
-                "x0": left - 0.5,
-                "y0": top - 0.5,
-                "x1": left + SIDE - 0.5,
-                "y1": top + SIDE - 0.5,
-                "line": {"width": 1, "color": "#aaa"},
-            }
-        )
-        annotations.append(
-            {
-                "x": left + SIDE / 2 - 0.5,
-                "y": top - 1,
-                "yanchor": "bottom",
-                "text": f"<b>{caption}</b>",
-                "showarrow": False,
-                "font": {"size": 15, "color": colors[i] if colors else TEXT},
-            }
-        )
-    fig.update_layout(shapes=shapes, annotations=annotations)
-    if colorbar:
-        fig.add_trace(colorbar_trace(colorscale, zmin, zmax))
-    picture_axes(fig, canvas.shape[1], canvas.shape[0])
-    return base_layout(fig, chart, title, height)
+from ui.figures.png import colorbar_trace, colour_pixels
+from ui.figures.theme import INK_SCALE, base_layout, class_color
+from ui.figures.tiles import SIDE, tile, tiled_figure
 
 
 def example_grid_figure(

@@ -1,10 +1,10 @@
 """Figures for the Draw page: the ten probabilities, the preprocessing, the saliency map.
 
-Pure functions: arrays in, :class:`ui.svg.Svg` out, no Streamlit, no Plotly. They are
+Pure functions: arrays in, :class:`ui.figures.svg.Svg` out, no Streamlit, no Plotly. They are
 rebuilt after EVERY pen stroke, for every student in the room at once: three Plotly
 figures cost the server 60-100 ms of work per stroke (and every fresh browser a second
 to start Plotly's 4.7 MB script); these SVGs take a few milliseconds and a few
-kilobytes. Each picture is one small PNG (:func:`ui.svg.picture`); values a test reads
+kilobytes. Each picture is one small PNG (:func:`ui.figures.svg.picture`); values a test reads
 back sit in ``data-*`` attributes, and each bar or picture is named by a ``<title>``.
 """
 
@@ -15,9 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from nn_core.preprocess import CENTRE, PreprocessSteps, resize
-from ui import svg
-from ui.palette import MUTED, TICK_SIZE, class_color, ink_pixels
-from ui.tiles import GAP, SIDE, grid
+from ui.figures import svg
+from ui.figures.png import ink_pixels
+from ui.figures.theme import MUTED, TICK_SIZE, class_color
+from ui.figures.tiles import GAP, SIDE, grid
 
 FADED = 0.45  # opacity of the classes the network did not choose
 PREVIEW = 70  # largest side, in pixels, of the drawing and of the crop in the strip

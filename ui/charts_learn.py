@@ -15,11 +15,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nn_core.activations import ACTIVATIONS
+from nn_core.data import dataset_info
 from nn_core.losses import softmax
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
-from ui.palette import base_layout as _layout
-from ui.palette import class_color
+from ui.figures.theme import base_layout as _layout
+from ui.figures.theme import class_color
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -80,16 +81,17 @@ _TRAIN = ("app_pages/train.py", "Step 3 · Train a network", ":material/model_tr
 def lesson_words(dataset: str) -> LessonWords:
     """Digits end the lesson on the Draw page; clothes cannot be drawn for a digit
     reader, so a Fashion-MNIST lesson ends by looking inside and evaluating instead."""
-    if dataset == "mnist":
+    info = dataset_info(dataset)
+    if info.drawable:
         return LessonWords(
-            "digit",
+            info.noun,
             "Then explore the data, train your own network and try it on your handwriting.",
             (_DATA, _TRAIN, ("app_pages/draw.py", "Step 4 · Draw a digit", ":material/draw:")),
         )
     return LessonWords(
-        "piece of clothing",
-        "Then explore the data, train your own network, look inside it and see which "
-        "clothes it confuses.",
+        info.noun,
+        f"Then explore the data, train your own network, look inside it and see which "
+        f"{info.plural} it confuses.",
         (
             _DATA,
             _TRAIN,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ui import data as ui_data
+from ui import shared as ui_shared
 
 N_CLASSES = 10
 SIDE = 28  # images are SIDE x SIDE pixels
@@ -215,7 +215,7 @@ def cached_class_stats(name: str, source: str, n_train: int) -> dict[str, np.nda
 
     ``source`` and ``n_train`` only make the cache key precise (see the module docstring).
     """
-    ds = ui_data.get_dataset(name)
+    ds = ui_shared.get_dataset(name)
     counts, edges = pixel_histogram(ds.X_train)
     return {
         "train_counts": class_counts(ds.y_train),
@@ -234,7 +234,7 @@ def cached_pca(name: str, source: str, n_train: int, n: int = 1000) -> PCAResult
     The directions come from the same 3,000 images whatever ``n`` is, so asking for more
     dots adds dots to the map without moving the ones already there.
     """
-    ds = ui_data.get_dataset(name)
+    ds = ui_shared.get_dataset(name)
     base = pca_projection(ds.X_train, ds.y_train, n=3000)
     if n <= len(base.indices):
         keep = np.sort(np.random.default_rng(1).choice(len(base.indices), n, replace=False))

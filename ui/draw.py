@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn_core.data import DATASETS
+from nn_core.data import DATASETS, dataset_info
 from nn_core.preprocess import PreprocessSteps, canvas_to_mnist_steps
-from ui.charts_learn import lesson_words
 
 BUNDLED, MINE = "bundled", "current"  # ids of the two usual choices (runs: "run-3")
 
@@ -194,7 +193,7 @@ def not_sure_message(reading: Reading) -> str:
 def noun(dataset: str) -> str:
     """What one drawing should show for a network trained on ``dataset``: "digit" or
     "piece of clothing". The Learn page's word, so the two pages never disagree."""
-    return lesson_words(dataset).noun
+    return dataset_info(dataset).noun
 
 
 def class_set_intro(dataset: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nn_core.data import DATASETS
 from nn_core.errors import ModelFileError
-from ui import data as ui_data
+from ui import shared as ui_shared
 from ui import state
 
 
@@ -43,7 +43,7 @@ def bundled(dataset_name: str = "mnist") -> ModelInUse | None:
     if dataset_name != "mnist":
         return None
     try:
-        model = ui_data.get_default_model()
+        model = ui_shared.get_default_model()
     except ModelFileError:
         return None
     accuracy = model.meta.get("test_accuracy")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.errors import DataError
-from ui import data as ui_data
-from ui import presentation, state
+from ui import shared as ui_shared
+from ui import state
 from ui.active import (
     HOW_TO_PROVIDE,
     SOURCE_LABELS,
@@ -27,6 +27,7 @@ from ui.active import (
     title,
 )
 from ui.classroom.membership import class_sidebar
+from ui.figures import presentation
 from ui.state import K
 from ui.train.panel import sidebar_progress
 
@@ -112,7 +113,7 @@ def _download(name: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message[:80])
 
     try:
-        ui_data.download_dataset(name, progress)
+        ui_shared.download_dataset(name, progress)
     except (DataError, OSError) as exc:
         state.put(K.DOWNLOAD_ERROR, download_error_message(name, str(exc)))
         bar.empty()

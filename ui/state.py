@@ -6,7 +6,7 @@ test can find every control by the same name the page uses.
 
 What lives in session state is private to one browser tab: the visitor's workspace
 (their model and run history, ``ui.train.workspace``) and the widgets' values. What every user shares (data sets, the bundled model) lives in
-``st.cache_resource`` instead, see ``ui/data.py``.
+``st.cache_resource`` instead, see ``ui/shared.py``.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def put(key: str, value: Any) -> None:
 
 def workspace():
     """This tab's ``TrainWorkspace`` (created on first use), the owner of "your model"."""
-    from ui.data import get_scheduler
+    from ui.shared import get_scheduler
     from ui.train.workspace import TrainWorkspace
 
     ws = st.session_state.get(K.WORKSPACE)

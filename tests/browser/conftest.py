@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 
 
 SVG_OF = """(img) => {
-  // The SVG document behind one of the app's figure images (ui.svg.Svg.img), parsed.
+  // The SVG document behind one of the app's figure images (ui.figures.svg.Svg.img), parsed.
   const bytes = Uint8Array.from(atob(img.src.split(',')[1]), c => c.charCodeAt(0));
   const text = new TextDecoder().decode(bytes);
   return new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;

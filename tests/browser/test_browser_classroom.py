@@ -18,9 +18,9 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from classroom_support import fresh_pg_database, make_run, pg_admin_url  # noqa: F401
 
 from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, _wait_healthy
+from tests.classroom_support import fresh_pg_database, make_run, pg_admin_url  # noqa: F401
 from ui.classroom import codes
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore

@@ -31,7 +31,7 @@ import shutil
 import pytest
 
 from tests.browser.conftest import SVG_OF, launch_app, start_slow_run, stop_app
-from ui.svg import TITLE_SIZE
+from ui.figures.svg import TITLE_SIZE
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from plotly.colors import sample_colorscale
 
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import final_loss, setting_value, show_value, sort_key
-from ui.palette import CLASS_COLORS, INK_SCALE, LEGEND_BELOW, base_layout, log_axis_over
+from ui.figures.theme import CLASS_COLORS, INK_SCALE, LEGEND_BELOW, base_layout, log_axis_over
 
 TITLE_FONT = {"size": 18}
 AXIS_TITLE_FONT = {"size": 16}

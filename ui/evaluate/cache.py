@@ -21,6 +21,7 @@ import streamlit as st
 
 from nn_core import predictions as pred
 from nn_core import robustness
+from nn_core.subset import fixed_subset
 from ui.state import K
 
 SESSION_ENTRIES = 12  # a few models x (predictions + a curve or two)
@@ -59,7 +60,7 @@ def predictions(mu, active) -> pred.Predictions:
 
 def robustness_subset(n_test: int) -> np.ndarray:
     """The fixed test images (at least 2,000, or all) the robustness curves use: (m,)."""
-    return robustness.fixed_subset(n_test, SUBSET_SIZE)
+    return fixed_subset(n_test, SUBSET_SIZE)
 
 
 def robustness_curve(mu, active, kind: str) -> tuple[np.ndarray, np.ndarray]:

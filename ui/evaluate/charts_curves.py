@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from nn_core.calibration import CoverageCurve, Reliability, SelectiveResult
 from nn_core.robustness import Perturbation
-from ui.palette import LEGEND_BELOW, NOTE_SPACE, base_layout, titled
+from ui.figures.theme import LEGEND_BELOW, NOTE_SPACE, base_layout, titled
 
 LINE, MARK, IDEAL = "#1f77b4", "#d62728", "#7f7f7f"
 

@@ -15,8 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.charts_data import tiled_figure
-from ui.palette import INK_SCALE, base_layout
+from ui.figures.theme import INK_SCALE, base_layout
+from ui.figures.tiles import tiled_figure
 
 RIGHT, WRONG, OTHER = "#2ca02c", "#d62728", "#b8b8b8"
 ROW_HEIGHT = 125  # pixels per row of a tiled grid

@@ -1,7 +1,7 @@
 """Figures of the scores: accuracy per class, the confusion matrix and its difference.
 
 Pure functions: arrays in, ``go.Figure`` out, no Streamlit. Each figure is named in
-``layout.meta.chart`` (through ``ui.palette.base_layout``) so the page tests find it.
+``layout.meta.chart`` (through ``ui.figures.theme.base_layout``) so the page tests find it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import DIVERGING_SCALE, base_layout, class_color
+from ui.figures.theme import DIVERGING_SCALE, base_layout, class_color
 
 MATRIX_SCALE = [[0.0, "#ffffff"], [0.15, "#fde0c5"], [0.5, "#f59e72"], [1.0, "#9e1b0f"]]
 """White for nothing, deep red for many: mistakes read as heat."""

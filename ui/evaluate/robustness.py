@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from nn_core.data import dataset_info
 from nn_core.robustness import PERTURBATIONS, perturb
-from ui.charts_learn import lesson_words
 from ui.evaluate import cache, charts_curves, charts_images
 from ui.evaluate.charts_images import RIGHT, WRONG
 from ui.state import K
@@ -48,7 +48,7 @@ def notice(kind: str, dataset: str) -> str:
     and differently, so the digit sentences would describe a curve that is not there.
     """
     words = NOTICE if dataset == "mnist" else {**NOTICE, **CLOTHES_NOTICE}
-    return words[kind].format(noun=lesson_words(dataset).noun)
+    return words[kind].format(noun=dataset_info(dataset).noun)
 
 
 def robustness(mu, active) -> None:

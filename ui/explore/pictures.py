@@ -1,12 +1,12 @@
-"""The first figures of the Data page, as SVG (see :mod:`ui.svg` for why not Plotly).
+"""The first figures of the Data page, as SVG (see :mod:`ui.figures.svg` for why not Plotly).
 
 A grid of examples, how many images each class has, how bright the pixels are, and the
 average and the variance of each class: everything a class looks at before any
 training, on screen the moment the page opens. The PCA map, which needs selection and
 zoom, stays a Plotly chart (:mod:`ui.charts_data`) in a section opened on demand.
 
-Pure functions: arrays in, :class:`ui.svg.Svg` out. Grids are composed by
-:mod:`ui.tiles`, so a tile sits at the same place in every grid of the app.
+Pure functions: arrays in, :class:`ui.figures.svg.Svg` out. Grids are composed by
+:mod:`ui.figures.tiles`, so a tile sits at the same place in every grid of the app.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui import svg
-from ui.palette import HEAT_SCALE, INK_SCALE, MUTED, class_color
-from ui.tiles import SIDE, grid
+from ui.figures import svg
+from ui.figures.theme import HEAT_SCALE, INK_SCALE, MUTED, class_color
+from ui.figures.tiles import SIDE, grid
 
 TRAIN_COLOUR, TEST_COLOUR = "#1f5fbf", "#c05a00"
 

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import probe
-from ui.charts_learn import lesson_words
+from nn_core.data import dataset_info
 from ui.inside import charts_activations as charts
 from ui.inside.charts_weights import weight_grid_figure
 from ui.inside.context import Inside, memo
@@ -46,7 +46,7 @@ def choose_image(ins: Inside) -> tuple[np.ndarray, str, int | None]:
     source, number, shuffle = st.columns([2, 2, 1], vertical_alignment="bottom")
     choice = TEST
     if drawing is None:
-        noun = lesson_words(ins.use.dataset).noun  # a clothing model can read drawings too
+        noun = dataset_info(ins.use.dataset).noun  # a clothing model can read drawings too
         source.caption(f"Draw a {noun} on the Draw page and press **Look inside** to see it here.")
     else:
         fingerprint = hash(np.asarray(drawing).tobytes())

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.palette import ACCENT, INK_SCALE, NOTE_SPACE, base_layout, class_color, titled
+from ui.figures.theme import ACCENT, INK_SCALE, NOTE_SPACE, base_layout, class_color, titled
 
 POSITIVE, NEGATIVE = "#b2182b", "#2166ac"
 

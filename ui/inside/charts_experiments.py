@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import base_layout
+from ui.figures.theme import base_layout
 
 BEFORE, AFTER = "#9e9e9e", "#d62728"
 

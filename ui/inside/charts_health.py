@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.palette import CLASS_COLORS, NOTE_SPACE, base_layout, log_axis, positive_range, titled
+from ui.figures.theme import CLASS_COLORS, NOTE_SPACE, base_layout, log_axis, positive_range, titled
 
 LAYER_COLORS = CLASS_COLORS[:6]  # blue, orange, green, red...: dark enough to project
 HEALTHY_RATIO = 1e-3  # the classic rule of thumb for the size of one update

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from ui.palette import DIVERGING_SCALE, INK_SCALE, base_layout
+from ui.figures.theme import DIVERGING_SCALE, INK_SCALE, base_layout
 
 SIDE = 28  # pixels per side of one unit's image
 GAP = 2  # pixels between two units in the grid

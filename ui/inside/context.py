@@ -18,6 +18,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core.data import Dataset
+from nn_core.subset import fixed_subset
 from ui.active import active_dataset
 from ui.models import ModelInUse, model_in_use
 from ui.state import K
@@ -48,14 +49,8 @@ class Inside:
 
     def sample(self, n: int = SAMPLE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A fixed random subset of the test set: (indices, images (n, 784), labels)."""
-        idx = sample_indices(self.data.n_test, n)
+        idx = fixed_subset(self.data.n_test, n)
         return idx, self.data.X_test[idx], self.data.y_test[idx]
-
-
-def sample_indices(n_test: int, n: int, seed: int = 0) -> np.ndarray:
-    """The same subset of test images on every visit, in increasing order."""
-    rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_test, size=min(n, n_test), replace=False))
 
 
 def current() -> Inside | None:

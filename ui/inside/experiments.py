@@ -14,9 +14,9 @@ import numpy as np
 import streamlit as st
 
 from nn_core import evaluate, probe
+from nn_core.data import dataset_info
 from nn_core.metrics import EvalResult
 from nn_core.surgery import Edit, apply_edits, ranked_units
-from ui.charts_learn import lesson_words
 from ui.inside import charts_experiments as charts
 from ui.inside.context import Inside, memo
 from ui.state import K
@@ -191,7 +191,7 @@ def edit_controls(ins: Inside) -> None:
 
 
 def teach_controls(ins: Inside, now: Experiment | None) -> None:
-    st.markdown(f"**Teach it one {lesson_words(ins.use.dataset).noun}**")
+    st.markdown(f"**Teach it one {dataset_info(ins.use.dataset).noun}**")
     drawing = st.session_state.get(K.INSIDE_DRAWING)
     names = ins.use.class_names
     if drawing is not None:

@@ -1,9 +1,9 @@
-"""The first figures of the Learn page, as SVG (see :mod:`ui.svg` for why not Plotly).
+"""The first figures of the Learn page, as SVG (see :mod:`ui.figures.svg` for why not Plotly).
 
 They follow one image into the network: the image with a square of it framed, that
 square up close with every byte and the number the network receives, the 784 numbers
 laid end to end, the label as a one-hot vector, and the network's layers. Pure
-functions: arrays in, :class:`ui.svg.Svg` out.
+functions: arrays in, :class:`ui.figures.svg.Svg` out.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui import svg
-from ui.palette import ACCENT, MUTED, TEXT, class_color, ink_pixels
+from ui.figures import svg
+from ui.figures.png import ink_pixels
+from ui.figures.theme import ACCENT, MUTED, TEXT, class_color
 
 SIDE = 28
 RED = "#d62728"

@@ -7,7 +7,7 @@ batches of 1 and one with batches of 128 on the same footing.
 
 The charts are redrawn every second or two while a run trains, so they are kept light:
 at most ``MAX_POINTS`` points per curve are sent to the browser. They wear the app's one
-classroom look (``ui.palette``), built as a plain layout dict in one go.
+classroom look (``ui.figures.theme``), built as a plain layout dict in one go.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.palette import (
+from ui.figures.theme import (
     CLASS_COLORS,
     FONT,
     LEGEND_BELOW,

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data as ui_data
+from ui import shared as ui_shared
 from ui.active import active_dataset
 from ui.classroom.sharing import share_run_button
+from ui.figures.presentation import PLOT_CONFIG
 from ui.limits import ServerLimits
-from ui.presentation import PLOT_CONFIG
 from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run
@@ -35,14 +35,14 @@ def plan(limits: ServerLimits) -> RunPlan:
     """The next run as the controls describe it, on the data set the sidebar shows."""
     dataset = active_dataset().dataset
     s = current_settings(limits, dataset.n_train)
-    val = ui_data.validation_indices(dataset.name, len(dataset.y_test), limits.val_size)
+    val = ui_shared.validation_indices(dataset.name, len(dataset.y_test), limits.val_size)
     return RunPlan(
         s.preset,
         s.model,
         s.train,
         s.standardize,
         dataset,
-        ui_data.shared_data(dataset),
+        ui_shared.shared_data(dataset),
         val,
         s.speed,
     )

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core.data import Dataset, load_dataset
+from nn_core.subset import fixed_subset
 from ui.limits import LIMITS
 from ui.train.scheduler import Scheduler
 from ui.train.shared_data import SharedData, publish
@@ -72,4 +73,4 @@ def get_default_model():
 @st.cache_data(show_spinner=False)
 def validation_indices(name: str, n: int, size: int = 2000, seed: int = 0) -> np.ndarray:
     """A fixed random subset of the test set used for the live held-out curves."""
-    return np.sort(np.random.default_rng(seed).choice(n, size=min(size, n), replace=False))
+    return fixed_subset(n, size, seed)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.figures.svg import Svg
 from ui.state import K
-from ui.svg import Svg
 
 SCALE = 1.3  # figures (height and text) are this much larger when presenting
 PLOT_CONFIG = {"displayModeBar": False}  # no toolbar over the titles: the class cannot use it
@@ -74,7 +74,7 @@ def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
 
 def chart(fig: go.Figure | Svg, **kwargs):
     """``st.plotly_chart`` without the toolbar, enlarged when presenting. An
-    :class:`~ui.svg.Svg` figure goes into the page as an image, allowed to grow by
+    :class:`~ui.figures.svg.Svg` figure goes into the page as an image, allowed to grow by
     :data:`SCALE` when presenting."""
     if isinstance(fig, Svg):
         return st.html(fig.img(SCALE if is_on() else 1.0))

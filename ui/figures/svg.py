@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ui.palette import GRID, MUTED, TEXT, TICK_SIZE, TITLE_SIZE, log_ticks, png_uri
+from ui.figures.png import png_uri
+from ui.figures.theme import GRID, MUTED, TEXT, TICK_SIZE, TITLE_SIZE, log_ticks
 
 TITLE_BAND = 34  # px above the plot for a title
 GROW = 1.35  # a figure may grow this much beyond its natural width in a wide column

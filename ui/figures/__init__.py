@@ -1,0 +1,1 @@
+"""One look for every figure: the theme, SVG and PNG pictures, tiles, presentation mode."""
