@@ -27,25 +27,6 @@ class K:
     DOWNLOAD_ERROR = "download_error"  # last failed download message, or None
     DOWNLOAD_BUTTON = "sidebar.download"  # button: fetch the full data set
 
-    # --- data explorer (app_pages/data.py) ---
-    DATA_CLASS = "data.class"  # class filter for the example grid
-    DATA_SEED = "data.seed"  # seed of the current random draw
-    DATA_NEW_DRAW = "data.new_draw"  # button
-    DATA_INDEX = "data.index"  # which image to follow through preprocessing
-    DATA_PCA = "data.pca"  # the PCA scatter (its point selection)
-    DATA_PCA_POINTS = "data.pca_points"  # how many dots the PCA map shows
-    DATA_PCA_OPEN = "data.pca_open"  # expander: the PCA section is drawn only when open
-    DATA_CLOSER_OPEN = "data.closer_open"  # expander: "one image up close"
-
-    # --- learn (app_pages/learn.py) ---
-    LEARN_ACTIVATION = "learn.activation"
-    LEARN_TEMPERATURE = "learn.temperature"
-    LEARN_P_TRUE = "learn.p_true"
-    LEARN_ACTIVATION_OPEN = "learn.activation_open"  # expanders: sections drawn only when open
-    LEARN_SOFTMAX_OPEN = "learn.softmax_open"
-    LEARN_LOSS_OPEN = "learn.loss_open"
-    LEARN_BACKPROP_OPEN = "learn.backprop_open"
-
     # --- train (app_pages/train.py, ui/train/) ---
     TRAIN_PRESET = "train.preset"
     TRAIN_LAYERS = "train.layers"
@@ -204,7 +185,6 @@ DEFAULTS: dict[str, Any] = {
     K.DATASET: "mnist",
     K.PRESENTATION: False,
     K.DOWNLOAD_ERROR: None,
-    K.DATA_SEED: 0,
     K.DRAW_CANVAS_VERSION: 0,
     K.DRAW_RESULT: None,
     K.DRAW_CLASS_SET: [],

@@ -3,7 +3,7 @@
 A grid of examples, how many images each class has, how bright the pixels are, and the
 average and the variance of each class: everything a class looks at before any
 training, on screen the moment the page opens. The PCA map, which needs selection and
-zoom, stays a Plotly chart (:mod:`ui.charts_data`) in a section opened on demand.
+zoom, stays a Plotly chart (:mod:`ui.data.charts`) in a section opened on demand.
 
 Pure functions: arrays in, :class:`ui.figures.svg.Svg` out. Grids are composed by
 :mod:`ui.figures.tiles`, so a tile sits at the same place in every grid of the app.

@@ -13,14 +13,15 @@ from nn_core.losses import softmax
 from nn_core.model import MLP
 from tests.apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
 from tests.apptest_support import plotly_charts as charts
-from ui import charts_learn, dataview
 from ui import shared as ui_shared
+from ui.learn import keys, pixels
+from ui.learn.charts import EXAMPLE_SCORES
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
-LATER = (K.LEARN_ACTIVATION_OPEN, K.LEARN_SOFTMAX_OPEN, K.LEARN_LOSS_OPEN, K.LEARN_BACKPROP_OPEN)
+LATER = (keys.ACTIVATION_OPEN, keys.SOFTMAX_OPEN, keys.LOSS_OPEN, keys.BACKPROP_OPEN)
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +68,8 @@ def test_page_shows_every_concept(at):
 
 def test_activation_selector_changes_the_curve(at):
     before = charts(at)["activation"][0]["data"][0]["y"]
-    assert at.radio(key=K.LEARN_ACTIVATION).value == "relu"
-    at.radio(key=K.LEARN_ACTIVATION).set_value("sigmoid").run()
+    assert at.radio(key=keys.ACTIVATION).value == "relu"
+    at.radio(key=keys.ACTIVATION).set_value("sigmoid").run()
     assert not at.exception, at.exception
     after = charts(at)["activation"][0]["data"]
     z = np.asarray(after[0]["x"])
@@ -78,15 +79,15 @@ def test_activation_selector_changes_the_curve(at):
 
 
 def test_temperature_slider_changes_probabilities(at):
-    at.slider(key=K.LEARN_TEMPERATURE).set_value(3.0).run()
+    at.slider(key=keys.TEMPERATURE).set_value(3.0).run()
     assert not at.exception, at.exception
     probs = charts(at)["softmax"][0]["data"][1]["y"]
-    expected = softmax(np.asarray(charts_learn.EXAMPLE_SCORES)[None, :], 3.0)[0]
+    expected = softmax(np.asarray(EXAMPLE_SCORES)[None, :], 3.0)[0]
     np.testing.assert_allclose(probs, expected, rtol=1e-9)
 
 
 def test_p_true_slider_moves_the_point(at):
-    at.slider(key=K.LEARN_P_TRUE).set_value(0.8).run()
+    at.slider(key=keys.P_TRUE).set_value(0.8).run()
     assert not at.exception, at.exception
     point = charts(at)["cross_entropy"][0]["data"][1]
     assert point["x"] == [0.8] and point["y"][0] == pytest.approx(-np.log(0.8))
@@ -95,7 +96,7 @@ def test_p_true_slider_moves_the_point(at):
 def test_real_image_goes_through_preprocessing(at):
     sample = ui_shared.get_dataset("mnist")
     raw = np.rint(sample.X_train[0] * 255).reshape(28, 28)
-    top, left = dataview.busy_patch(raw.astype(np.uint8), 8)
+    top, left = pixels.busy_patch(raw.astype(np.uint8), 8)
     figures = svg_figures(at)
     cells = [int(r.get("data-byte")) for r in figures["pixel_patch"].iter(f"{SVG}rect")
              if r.get("data-byte")]  # fmt: skip
@@ -120,11 +121,11 @@ def test_network_follows_the_users_model():
     model = MLP((784, 64, 32, 10), activation="tanh")
     workspace.add_model(model, "mine", "mnist", 0.91)
     app = open_learn(
-        **{K.WORKSPACE: workspace, K.LEARN_BACKPROP_OPEN: True, K.LEARN_ACTIVATION_OPEN: True}
+        **{K.WORKSPACE: workspace, keys.BACKPROP_OPEN: True, keys.ACTIVATION_OPEN: True}
     )
     captions = svg_texts(svg_figures(app)["network"])
     assert "hidden 2" in captions and "32 tanh" in captions
-    assert app.radio(key=K.LEARN_ACTIVATION).value == "tanh"
+    assert app.radio(key=keys.ACTIVATION).value == "tanh"
     shapes = next(m.value for m in app.markdown if m.value.startswith("| layer |"))
     assert len(shapes.splitlines()) == 2 + 3  # header, rule, one row per layer of weights
     assert "Z₃" in charts(app)["backprop"][0]["data"][0]["text"]

@@ -1,4 +1,5 @@
-"""Figures for the data explorer (and the first figures on the Learn page).
+"""The Data page's interactive figures: the PCA map, the images selected on it, one
+image against its class.
 
 Pure functions: arrays in, ``plotly.graph_objects.Figure`` out, no Streamlit. Each figure
 carries ``layout.meta = {"chart": <name>}`` so tests can find it among a page's charts.

@@ -14,12 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import SVG, svg_figures, svg_texts
 from tests.apptest_support import plotly_charts as charts
-from ui import dataview
 from ui import shared as ui_shared
+from ui.data import keys, stats
 from ui.figures import png, tiles
 from ui.state import K
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
 
 
@@ -58,7 +58,7 @@ def open_data_page(*opened: str) -> AppTest:
 
 
 def test_page_shows_every_view(sample_data):
-    at = open_data_page(K.DATA_PCA_OPEN, K.DATA_CLOSER_OPEN)
+    at = open_data_page(keys.PCA_OPEN, keys.CLOSER_OPEN)
     found = charts(at)
     pictures = svg_figures(at)
     for chart in ("examples", "class_counts", "pixel_histogram", "class_means", "class_variance"):
@@ -86,9 +86,9 @@ def test_first_screen_sends_little_and_leaves_the_rest_closed(sample_data):
 
 
 def test_more_dots_on_the_pca_map_on_request(sample_data):
-    at = open_data_page(K.DATA_PCA_OPEN)
+    at = open_data_page(keys.PCA_OPEN)
     first = charts(at)["pca"][0]["data"]
-    at.button_group(key=K.DATA_PCA_POINTS).set_value(3000).run()
+    at.button_group(key=keys.PCA_POINTS).set_value(3000).run()
     assert not at.exception, at.exception
     more = charts(at)["pca"][0]["data"]
     assert sum(len(t["x"]) for t in more) == 3000
@@ -98,8 +98,8 @@ def test_more_dots_on_the_pca_map_on_request(sample_data):
 
 def test_class_filter_shows_only_that_class(sample_data):
     at = open_data_page()
-    assert at.button_group(key=K.DATA_CLASS).value == "All"
-    at.button_group(key=K.DATA_CLASS).set_value("3").run()
+    assert at.button_group(key=keys.CLASS).value == "All"
+    at.button_group(key=keys.CLASS).set_value("3").run()
     assert not at.exception, at.exception
     ids = sorted(grid_ids(at))
     assert len(ids) == 32 and set(sample_data.y_train[ids].tolist()) == {3}
@@ -110,18 +110,18 @@ def test_class_filter_shows_only_that_class(sample_data):
 def test_new_draw_changes_the_images_reproducibly(sample_data):
     at = open_data_page()
     first = grid_ids(at)
-    at.button(key=K.DATA_NEW_DRAW).click().run()
+    at.button(key=keys.NEW_DRAW).click().run()
     assert not at.exception, at.exception
-    assert at.session_state[K.DATA_SEED] == 1
+    assert at.session_state[keys.SEED] == 1
     second = grid_ids(at)
     assert second != first
-    expected = dataview.draw_examples(sample_data.y_train, None, 32, seed=1)
+    expected = stats.draw_examples(sample_data.y_train, None, 32, seed=1)
     assert second == set(expected.tolist())
 
 
 def test_index_picks_the_image_compared_with_its_class(sample_data):
-    at = open_data_page(K.DATA_CLOSER_OPEN)
-    at.number_input(key=K.DATA_INDEX).set_value(123).run()
+    at = open_data_page(keys.CLOSER_OPEN)
+    at.number_input(key=keys.INDEX).set_value(123).run()
     assert not at.exception, at.exception
     spec = charts(at)["compare"][0]
     label = sample_data.y_train[123]
@@ -136,7 +136,7 @@ def test_index_picks_the_image_compared_with_its_class(sample_data):
 
 def test_presentation_switch_hides_the_captions(sample_data):
     """Turned on in the sidebar, as a teacher does: the figures stay, their notes go."""
-    at = open_data_page(K.DATA_CLOSER_OPEN)
+    at = open_data_page(keys.CLOSER_OPEN)
     notes = ("Random draw number", "Red: ink where the average")
     figures = set(svg_figures(at)) | set(charts(at))
 
@@ -156,19 +156,19 @@ def test_presentation_switch_hides_the_captions(sample_data):
 def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
     ui_shared.get_dataset.clear()
-    at = open_data_page(K.DATA_CLOSER_OPEN)
-    at.number_input(key=K.DATA_INDEX).set_value(59_999).run()
-    at.button_group(key=K.DATA_CLASS).set_value("7").run()
+    at = open_data_page(keys.CLOSER_OPEN)
+    at.number_input(key=keys.INDEX).set_value(59_999).run()
+    at.button_group(key=keys.CLASS).set_value("7").run()
     at.session_state[K.DATASET] = "fashion-mnist"
     at.run()
     assert not at.exception, at.exception
     if at.info:  # this machine has no Fashion-MNIST: the page shows MNIST instead
         pytest.skip("Fashion-MNIST not found in NN_DATA_DIR")
     assert at.title[0].value == "Explore the data: Fashion-MNIST"
-    assert at.button_group(key=K.DATA_CLASS).value == "All"  # "7" is not a clothing class
-    at.button_group(key=K.DATA_CLASS).set_value("Bag").run()
+    assert at.button_group(key=keys.CLASS).value == "All"  # "7" is not a clothing class
+    at.button_group(key=keys.CLASS).set_value("Bag").run()
     assert not at.exception, at.exception
     bags = ui_shared.get_dataset("fashion-mnist").y_train[sorted(grid_ids(at))]
     assert set(bags.tolist()) == {8}
-    assert at.number_input(key=K.DATA_INDEX).value == 59_999
+    assert at.number_input(key=keys.INDEX).value == 59_999
     ui_shared.get_dataset.clear()

@@ -1,4 +1,4 @@
-"""The numbers behind the data explorer: draws, class statistics, PCA, preprocessing steps.
+"""The numbers behind the Data page: draws, class statistics, the PCA map.
 
 Everything above the line marked *cached* is plain NumPy on arrays, so the tests can
 check it without Streamlit. Below it, thin ``st.cache_data`` wrappers compute each
@@ -135,23 +135,6 @@ def selected_ids(event, n: int) -> list[int]:
     return ids
 
 
-def busy_patch(raw: np.ndarray, size: int = 8) -> tuple[int, int]:
-    """(top, left) of the ``size`` x ``size`` square of ``raw`` (28, 28) worth zooming into:
-    the one with the most pixels that are neither blank nor full ink, so the numbers
-    shown include 0, 255 and the greys of a stroke's edge."""
-    raw = np.asarray(raw)
-    edge = ((raw > 0) & (raw < 255)).astype(np.int64)
-    ink = (raw > 0).astype(np.int64)
-    best, where = (-1, -1), (0, 0)
-    for top in range(raw.shape[0] - size + 1):
-        for left in range(raw.shape[1] - size + 1):
-            window = (slice(top, top + size), slice(left, left + size))
-            score = (int(edge[window].sum()), -abs(int(ink[window].sum()) - size * size // 2))
-            if score > best:
-                best, where = score, (top, left)
-    return where
-
-
 def blank_share(variances: np.ndarray, border: int = 2, tiny: float = 1e-4) -> tuple[float, float]:
     """How much of the picture never changes: the share of border pixels (the outer
     ``border`` rows and columns) and of all pixels whose variance is below ``tiny`` in
@@ -179,31 +162,6 @@ def variance_sentence(variances: np.ndarray, noun: str) -> str:
         f"Here even the border varies ({border:.0%} of its pixels are always blank): the "
         f"{noun} fill the frame, so almost every pixel carries some information."
     )
-
-
-@dataclass(frozen=True)
-class PreprocessSteps:
-    """One image on its way into the network."""
-
-    raw: np.ndarray  # (28, 28) uint8 0..255: what the file stores
-    scaled: np.ndarray  # (28, 28) float32 0..1: divided by 255
-    flat: np.ndarray  # (784,) float32: rows laid end to end, the network's input
-    one_hot: np.ndarray  # (10,) float32: the label as a target probability vector
-    label: int
-
-
-def preprocessing_steps(x: np.ndarray, label: int, k: int = N_CLASSES) -> PreprocessSteps:
-    """Follow one image ``x`` (784 floats in [0, 1]) back to its bytes and forward again.
-
-    The loader already divided by 255, so the raw bytes are recovered exactly by
-    multiplying back: (k / 255) * 255 rounds to k for every byte value k.
-    """
-    x = np.asarray(x, dtype=np.float32).reshape(-1)
-    raw = np.rint(x * 255).astype(np.uint8).reshape(SIDE, SIDE)
-    scaled = raw.astype(np.float32) / np.float32(255)
-    one_hot = np.zeros(k, dtype=np.float32)
-    one_hot[int(label)] = 1
-    return PreprocessSteps(raw, scaled, scaled.reshape(-1), one_hot, int(label))
 
 
 # --- cached: computed once per server process, shared read-only by every user ---------

@@ -1,24 +1,21 @@
-"""Figures and small tables for the Learn page: one per concept.
+"""The interactive figures of the Learn page's later sections: one per concept.
 
-Pure functions: numbers in, ``plotly.graph_objects.Figure`` (or a list of table rows) out,
-no Streamlit. The curves are computed with the engine's own code (``nn_core``), so what
-the page shows is exactly what the network does. Each figure carries
-``layout.meta = {"chart": <name>}`` so tests can find it among a page's charts.
+Pure functions: numbers in, ``plotly.graph_objects.Figure`` out, no Streamlit. The
+curves are computed with the engine's own code (``nn_core``), so what the page shows is
+exactly what the network does. Each figure carries ``layout.meta = {"chart": <name>}``
+so tests can find it among a page's charts. The first screen's figures are SVG
+(:mod:`ui.learn.pictures`); the shape tables are Markdown (:mod:`ui.learn.shapes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nn_core.activations import ACTIVATIONS
-from nn_core.data import dataset_info
 from nn_core.losses import softmax
-from nn_core.model import ModelConfig
-from nn_core.presets import PRESETS
 from ui.figures.theme import base_layout as _layout
 from ui.figures.theme import class_color
 
@@ -41,67 +38,6 @@ ACTIVATION_FORMULAS = {  # (f(z), f'(z)) in LaTeX
 }
 EXAMPLE_SCORES = (0.8, -0.4, 1.9, 0.3, -1.2, 0.1, -0.6, 3.2, 0.5, 1.1)
 """Scores (logits) a network might give one image of a 7: the softmax example."""
-
-
-# --- what the page says, for the network and data set on screen -----------------------
-
-
-@dataclass(frozen=True)
-class NetworkShown:
-    """The network the Learn page draws, and how the page names it."""
-
-    config: ModelConfig
-    sentence: str  # "the default network (...)" or "your model (run #3, ...)"
-
-
-def network_shown(in_use) -> NetworkShown:
-    """The visitor's own model when they have one for this data set (``in_use``: a
-    ``ui.models.ModelInUse`` or None), else the network the Train page starts from.
-
-    Not the bundled model: Learn explains the recipe a student is about to train."""
-    if in_use is not None and not in_use.is_bundled:
-        return NetworkShown(in_use.model.config, in_use.sentence)
-    preset = PRESETS["default"]
-    return NetworkShown(preset.model, f"the default network (the Train page's “{preset.title}”)")
-
-
-@dataclass(frozen=True)
-class LessonWords:
-    """The sentences and links of the Learn page that depend on the data set."""
-
-    noun: str  # one image shows one ...
-    next_steps: str
-    links: tuple[tuple[str, str, str], ...]  # (page file, label, icon)
-
-
-_DATA = ("app_pages/data.py", "Step 2 · Explore the data", ":material/grid_view:")
-_TRAIN = ("app_pages/train.py", "Step 3 · Train a network", ":material/model_training:")
-
-
-def lesson_words(dataset: str) -> LessonWords:
-    """Digits end the lesson on the Draw page; clothes cannot be drawn for a digit
-    reader, so a Fashion-MNIST lesson ends by looking inside and evaluating instead."""
-    info = dataset_info(dataset)
-    if info.drawable:
-        return LessonWords(
-            info.noun,
-            "Then explore the data, train your own network and try it on your handwriting.",
-            (_DATA, _TRAIN, ("app_pages/draw.py", "Step 4 · Draw a digit", ":material/draw:")),
-        )
-    return LessonWords(
-        info.noun,
-        f"Then explore the data, train your own network, look inside it and see which "
-        f"{info.plural} it confuses.",
-        (
-            _DATA,
-            _TRAIN,
-            ("app_pages/inside.py", "Step 4 · Look inside", ":material/neurology:"),
-            ("app_pages/evaluate.py", "Step 5 · Evaluate", ":material/fact_check:"),
-        ),
-    )
-
-
-# --- figures ------------------------------------------------------------------------
 
 
 def activation_figure(name: str, z_max: float = 5.0) -> go.Figure:
@@ -261,53 +197,3 @@ def _arrow(fig: go.Figure, x0: float, x1: float, y: float, label: str, color: st
         showarrow=False,
         font={"size": 15, "color": color},
     )
-
-
-def markdown_table(rows: Sequence[dict[str, str]]) -> str:
-    """``rows`` as a Markdown table. A table this small needs no data grid: ``st.table``
-    would make the browser load Arrow's 0.7 MB of script before the page is complete."""
-    head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += [
-        "| " + " | ".join(f"`{row[k]}`" if "(" in row[k] else row[k] for k in head) + " |"
-        for row in rows
-    ]
-    return "\n".join(lines)
-
-
-def forward_shapes(sizes: Sequence[int], n: int) -> list[dict[str, str]]:
-    """For a batch of ``n`` images: the shape of every array in the forward pass."""
-    rows = []
-    last = len(sizes) - 1
-    for i in range(1, len(sizes)):
-        k_in, k_out = sizes[i - 1], sizes[i]
-        rows.append(
-            {
-                "layer": f"{i} ({'output' if i == last else 'hidden'})",
-                "input": f"{'X' if i == 1 else f'A{i - 1}'}: ({n}, {k_in})",
-                "W": f"({k_in}, {k_out})",
-                "b": f"({k_out},)",
-                "Z = input·W + b": f"({n}, {k_out})",
-                "A = f(Z)": f"P = softmax(Z): ({n}, {k_out})" if i == last else f"({n}, {k_out})",
-            }
-        )
-    return rows
-
-
-def backward_shapes(sizes: Sequence[int], n: int) -> list[dict[str, str]]:
-    """For a batch of ``n``: every gradient, last layer first, each the shape of its array."""
-    rows = []
-    last = len(sizes) - 1
-    for i in range(last, 0, -1):
-        k_in, k_out = sizes[i - 1], sizes[i]
-        prev = "X" if i == 1 else f"A{i - 1}"
-        rows.append(
-            {
-                "layer": str(i),
-                "dZ": ("(P − Y) / n" if i == last else f"dA{i} ⊙ f′(Z{i})") + f": ({n}, {k_out})",
-                "dW = inputᵀ·dZ": f"{prev}ᵀ·dZ{i}: ({k_in}, {k_out})",
-                "db = Σ rows of dZ": f"({k_out},)",
-                "dA below = dZ·Wᵀ": "not needed" if i == 1 else f"dA{i - 1}: ({n}, {k_in})",
-            }
-        )
-    return rows
