@@ -1,8 +1,11 @@
 """Entry point: ``streamlit run app.py``.
 
-Sets up the page, the navigation between the pages in ``app_pages/`` and the shared
-sidebar. Each page file is a short script; the work happens in ``nn_core`` (the
-network) and ``ui`` (state, cached data, figures, the training scheduler).
+Sets up the page, the navigation between the pages in ``app_pages/`` and the sidebar.
+Each page file is a short script; the work happens in ``nn_core`` (the network) and
+``ui`` (state, cached data, figures, the training scheduler). This file is the frame:
+the one place besides the pages that may import the features, so it hands the shared
+modules what they must not import themselves (the features' key defaults, the Train
+page's progress line and the Class panel of the sidebar).
 
 The pages live in ``app_pages/``, not ``pages/``: Streamlit treats a folder named
 ``pages/`` beside the entry point as its legacy page directory, and on a freshly
@@ -24,9 +27,13 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import streamlit as st  # noqa: E402
 
 from ui import heap, lesson, state  # noqa: E402
+from ui.classroom import keys as classroom_keys  # noqa: E402
+from ui.classroom.membership import class_sidebar  # noqa: E402
+from ui.evaluate import keys as evaluate_keys  # noqa: E402
 from ui.limits import LIMITS  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
+from ui.train.panel import sidebar_progress  # noqa: E402
 from ui.train.widgets import keep_alive  # noqa: E402
 
 # The browser tab's icon, served by this app so it shows offline. An absolute path: the
@@ -36,8 +43,14 @@ from ui.train.widgets import keep_alive  # noqa: E402
 # entry point Streamlit would print a bare string on every page.)
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 
+# The keys each feature wants set before its widgets first draw (ui/state.py explains why
+# the features' defaults are handed over here rather than imported by ui/state.py).
+FEATURE_DEFAULTS = (evaluate_keys.DEFAULTS, classroom_keys.DEFAULTS)
+
 st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
 heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
+for defaults in FEATURE_DEFAULTS:
+    state.register_defaults(defaults)
 state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
@@ -57,5 +70,6 @@ page = st.navigation(PAGES)
 by_name = {p.url_path or "learn": p for p in PAGES}
 if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
     st.switch_page(by_name[wanted])
-render_sidebar()
+render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run in a line
+class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
 page.run()

@@ -71,7 +71,7 @@ def bench_page(runs: int) -> None:
 
     from ui import shared as ui_shared
     from ui.evaluate import cache
-    from ui.state import K
+    from ui.evaluate import keys as evaluate_keys
 
     def open_page() -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -96,17 +96,17 @@ def bench_page(runs: int) -> None:
         at.run()
         warm.append(time.perf_counter() - t)
         t = time.perf_counter()
-        at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value(
-            at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").options[i % 10]
+        at.selectbox(key=f"{evaluate_keys.CELL_TRUE}.0").set_value(
+            at.selectbox(key=f"{evaluate_keys.CELL_TRUE}.0").options[i % 10]
         ).run()
         cell.append(time.perf_counter() - t)
-        at.segmented_control(key=K.EVAL_VIEW).set_value("confidence").run()
+        at.segmented_control(key=evaluate_keys.VIEW).set_value("confidence").run()
         t = time.perf_counter()
-        at.slider(key=K.EVAL_THRESHOLD).set_value(0.8 + 0.01 * i).run()
+        at.slider(key=evaluate_keys.THRESHOLD).set_value(0.8 + 0.01 * i).run()
         threshold.append(time.perf_counter() - t)
-        at.segmented_control(key=K.EVAL_VIEW).set_value("robustness").run()
+        at.segmented_control(key=evaluate_keys.VIEW).set_value("robustness").run()
         t = time.perf_counter()
-        at.slider(key=f"{K.EVAL_STRENGTH}.noise").set_value(0.2 + 0.1 * (i % 5)).run()
+        at.slider(key=f"{evaluate_keys.STRENGTH}.noise").set_value(0.2 + 0.1 * (i % 5)).run()
         strength.append(time.perf_counter() - t)
         assert not at.exception, at.exception
     n = len(ui_shared.get_dataset("mnist").y_test)

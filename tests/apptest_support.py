@@ -11,8 +11,8 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from ui.classroom import keys as class_keys
 from ui.figures.svg import Svg
-from ui.state import K
 
 
 def decode(value):
@@ -64,9 +64,9 @@ def figure_widths(at: AppTest) -> dict[str, float]:
 
 def open_join_form(at: AppTest) -> None:
     """Unfold the sidebar's "Join a class", as a click on it does (a no-op when open)."""
-    if not any(box.key == K.CLASS_CODE for box in at.text_input):
+    if not any(box.key == class_keys.CODE for box in at.text_input):
         assert not any(e.label == "Join a class" and e.proto.expanded for e in at.expander)
-        at.session_state[K.CLASS_JOIN_OPEN] = True
+        at.session_state[class_keys.JOIN_OPEN] = True
         at.run()
 
 

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from nn_core.model import MLP
 from nn_core.robustness import PERTURBATIONS
 from ui import draw
+from ui.evaluate import keys as evaluate_keys
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
@@ -90,10 +91,10 @@ def test_draw_page_speaks_of_digits_for_a_digit_reader(fashion_from_sample):
 
 def robustness_notices(at: AppTest) -> list[str]:
     """The robustness view's caption for every kind of change to the test images."""
-    at.segmented_control(key=K.EVAL_VIEW).set_value("robustness").run()
+    at.segmented_control(key=evaluate_keys.VIEW).set_value("robustness").run()
     found = []
     for kind in PERTURBATIONS:
-        at.radio(key=K.EVAL_PERTURBATION).set_value(kind).run()
+        at.radio(key=evaluate_keys.PERTURBATION).set_value(kind).run()
         assert not at.exception, at.exception
         found += [c.value for c in at.caption if "Notice:" in c.value]
     assert len(found) == len(PERTURBATIONS)

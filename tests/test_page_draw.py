@@ -27,6 +27,7 @@ from tests.apptest_support import (
 )
 from ui import charts_draw, draw
 from ui import shared as ui_shared
+from ui.classroom import keys as class_keys
 from ui.figures.png import ink_pixels
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
@@ -276,13 +277,13 @@ def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, 
     monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
     teacher = AppTest.from_file("../app_pages/classroom.py", default_timeout=60)
     teacher.run()
-    teacher.button(key=K.CLASS_START).click().run()
+    teacher.button(key=class_keys.START).click().run()
     code = teacher.session_state[K.CLASS].membership.code
     at = open_draw_page(**{K.DRAW_RESULT: block()})
     open_join_form(at)
-    at.text_input(key=K.CLASS_CODE).input(code)
-    at.text_input(key=K.CLASS_NICKNAME).input("Ada")
-    at.button(key=K.CLASS_JOIN).click().run()
+    at.text_input(key=class_keys.CODE).input(code)
+    at.text_input(key=class_keys.NICKNAME).input("Ada")
+    at.button(key=class_keys.JOIN).click().run()
     at.button_group(key=K.DRAW_LABEL).set_value(1).run()
     at.button(key=K.DRAW_ADD).click().run()
     assert not at.exception, at.exception

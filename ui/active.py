@@ -14,11 +14,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit as st
+
 import nn_core
 from nn_core.data import DATASETS, Dataset, default_cache_dir
 from nn_core.errors import DataError
 from ui import shared as ui_shared
-from ui import state
 from ui.state import K
 
 FALLBACK = "mnist"  # the one data set with a bundled sample: always available
@@ -139,7 +140,7 @@ def active_dataset(name: str | None = None) -> ActiveData:
     Never raises for a missing data set: it falls back to MNIST (at worst its bundled
     sample) and explains why in ``notice``.
     """
-    requested = name or state.get(K.DATASET) or FALLBACK
+    requested = name or st.session_state.get(K.DATASET) or FALLBACK
     try:
         dataset = ui_shared.get_dataset(requested)
     except DataError:

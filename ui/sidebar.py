@@ -12,6 +12,8 @@ the machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from nn_core.errors import DataError
@@ -26,10 +28,8 @@ from ui.active import (
     show_paths,
     title,
 )
-from ui.classroom.membership import class_sidebar
 from ui.figures import presentation
 from ui.state import K
-from ui.train.panel import sidebar_progress
 
 DATASET_CHOICES = ("mnist", "fashion-mnist")
 FALLBACK_WORDS = {  # what the app reads when the NN_DATA_DIR folder could not be used
@@ -39,8 +39,13 @@ FALLBACK_WORDS = {  # what the app reads when the NN_DATA_DIR folder could not b
 }
 
 
-def render_sidebar() -> ActiveData:
-    """Draw the sidebar; return the data set the pages will use (see ``ui.active``)."""
+def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
+    """Draw the sidebar; return the data set the pages will use (see ``ui.active``).
+
+    ``progress`` draws the visitor's run in a line under their model: the frame passes
+    the Train page's (``ui.train.panel.sidebar_progress``), as this shared module may
+    not import a feature. The Class panel goes below the sidebar, drawn by the frame too.
+    """
     with st.sidebar:
         st.radio(
             "Data set",
@@ -48,8 +53,7 @@ def render_sidebar() -> ActiveData:
             format_func=title,
             key=K.DATASET,
             horizontal=True,
-            on_change=state.put,
-            args=(K.DOWNLOAD_ERROR, None),  # an old download error is about the other set
+            on_change=_forget_download_error,  # an old download error is about the other set
             help="Every page follows this choice.",
         )
         active = active_dataset()
@@ -58,10 +62,14 @@ def render_sidebar() -> ActiveData:
             _missing_data(active)
         st.divider()
         _model_panel(active.dataset.name)
-        sidebar_progress()
+        if progress is not None:
+            progress()
         presentation.toggle()
-    class_sidebar()
     return active
+
+
+def _forget_download_error() -> None:
+    st.session_state[K.DOWNLOAD_ERROR] = None
 
 
 def source_line(active: ActiveData) -> str:
@@ -97,7 +105,7 @@ def _missing_data(active: ActiveData) -> None:
     label = f"Download full {title(active.requested)}"
     if st.button(label, key=K.DOWNLOAD_BUTTON, icon=":material/download:", width="stretch"):
         _download(active.requested)
-    error = state.get(K.DOWNLOAD_ERROR)
+    error = st.session_state.get(K.DOWNLOAD_ERROR)
     if error:
         summary, _, details = error.partition("\n\n")
         st.error(redact(summary), icon=":material/wifi_off:")
@@ -115,10 +123,10 @@ def _download(name: str) -> None:
     try:
         ui_shared.download_dataset(name, progress)
     except (DataError, OSError) as exc:
-        state.put(K.DOWNLOAD_ERROR, download_error_message(name, str(exc)))
+        st.session_state[K.DOWNLOAD_ERROR] = download_error_message(name, str(exc))
         bar.empty()
         return
-    state.put(K.DOWNLOAD_ERROR, None)
+    st.session_state[K.DOWNLOAD_ERROR] = None
     st.rerun()
 
 

@@ -1,16 +1,33 @@
-"""The one owner of ``st.session_state``: every key the app uses is named here.
-
-Pages and helpers never type a key as a string literal; they use the constants below
-(``K.MODEL``) or the small accessors. Widget keys live here too, grouped by page, so a
-test can find every control by the same name the page uses.
+"""The tab's shared state: the few keys every feature reads, and how defaults get set.
 
 What lives in session state is private to one browser tab: the visitor's workspace
-(their model and run history, ``ui.train.workspace``) and the widgets' values. What every user shares (data sets, the bundled model) lives in
-``st.cache_resource`` instead, see ``ui/shared.py``.
+(their model and run history, ``ui.train.workspace``), their class membership, the
+lesson link applied to the tab, and the widgets' values. What every user shares (data
+sets, the bundled model) lives in ``st.cache_resource`` instead, see ``ui/shared.py``.
+
+**Who names a key.** ``K`` below holds only the keys more than one feature reads: the
+data set, the workspace, the presentation switch, the "not sure" threshold, the
+sidebar's download, the class membership and the lesson. A key that one feature owns
+(a widget's, a page's memo) lives in that feature's ``ui/<feature>/keys.py`` as a
+module constant, ``from ui.evaluate import keys`` -> ``keys.VIEW``, with the same string
+value it always had. Code reads a widget's value as ``st.session_state[keys.X]`` and a
+feature object through its typed accessor (``workspace()`` here, ``class_session()`` in
+``ui/classroom/membership.py``), never through a generic getter with a cast.
+
+**Defaults, without importing the features.** Some keys need a value before any widget
+draws them (a canvas version, an empty class set). Each feature's ``keys.py`` declares
+them in a ``DEFAULTS`` dict; the frame (``app.py``, which may import every feature) hands
+each dict to :func:`register_defaults` and then calls :func:`ensure_state` on every run.
+This module never imports a feature for it: imports go one way, features -> shared. To
+add a feature's defaults, add its ``keys.DEFAULTS`` to ``FEATURE_DEFAULTS`` in
+``app.py``. Registering the same key twice with the same value is harmless (``app.py``
+runs on every rerun); with a different value it is an error, so two features cannot
+quietly fight over one key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -26,6 +43,7 @@ class K:
     CONFIDENCE = "confidence"  # "not sure" threshold shared by Evaluate and Draw (float)
     DOWNLOAD_ERROR = "download_error"  # last failed download message, or None
     DOWNLOAD_BUTTON = "sidebar.download"  # button: fetch the full data set
+    CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
 
     # --- train (app_pages/train.py, ui/train/) ---
     TRAIN_PRESET = "train.preset"
@@ -107,60 +125,6 @@ class K:
     INSIDE_BP_LR = "inside.bp_lr"
     INSIDE_BP_STAGE = "inside.bp_stage"  # forward | loss | backward | update | check
 
-    # --- evaluate (app_pages/evaluate.py, ui/evaluate/) ---
-    EVAL_MODEL = "evaluate.model"  # selectbox: title of the model to evaluate
-    EVAL_VIEW = "evaluate.view"  # segmented control: which section is shown (computed)
-    EVAL_NORMALISE = "evaluate.normalise"  # toggle: confusion matrix as row rates
-    EVAL_CELL = "evaluate.cell"  # Cell: the chosen confusion cell (ui/evaluate/selection.py)
-    EVAL_MATRIX = "evaluate.matrix"  # prefix: the heatmap per Cell.version, "evaluate.matrix.2"
-    EVAL_CELL_TRUE = "evaluate.cell_true"  # prefix: selectbox per Cell.version, true class
-    EVAL_CELL_PRED = "evaluate.cell_pred"  # prefix: selectbox per Cell.version, answered class
-    EVAL_CELL_PAGE = "evaluate.cell_page"  # prefix: pagination per cell, "evaluate.cell_page.4.9"
-    EVAL_MISTAKE_TRUE = "evaluate.mistake_true"  # selectbox filter: "Any" or a class name
-    EVAL_MISTAKE_PRED = "evaluate.mistake_pred"
-    EVAL_MISTAKE_PAGE = "evaluate.mistake_page"  # prefix: pagination per filter pair
-    EVAL_PERTURBATION = "evaluate.perturbation"  # radio: noise | shift | rotate | scale | ...
-    EVAL_STRENGTH = "evaluate.strength"  # prefix: one slider per perturbation, "...strength.noise"
-    EVAL_THRESHOLD = "evaluate.threshold"  # slider writing K.CONFIDENCE (ui/evaluate/threshold.py)
-    EVAL_COMPARE_A = "evaluate.compare_a"  # selectboxes: the two models compared
-    EVAL_COMPARE_B = "evaluate.compare_b"
-    EVAL_UPLOAD = "evaluate.upload"  # file uploader: a saved model to compare
-    EVAL_CACHE = "evaluate.cache"  # dict: this tab's predictions and curves per model version
-
-    # --- class board (app_pages/classroom.py, ui/classroom/) ---
-    CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
-    CLASS_JOIN_OPEN = "class.join_open"  # sidebar expander: the join form, drawn when open
-    CLASS_CODE = "class.code"  # sidebar text input: the code to join (?class= pre-fills it)
-    CLASS_NICKNAME = "class.nickname"
-    CLASS_JOIN = "class.join"  # buttons
-    CLASS_LEAVE = "class.leave"
-    CLASS_START = "class.start"
-    CLASS_RECLAIM_CODE = "class.reclaim_code"  # teacher: code + key to reclaim a board
-    CLASS_RECLAIM_KEY = "class.reclaim_key"
-    CLASS_RECLAIM = "class.reclaim"
-    CLASS_KEY_SEEN = "class.key_seen"  # button: hide the teacher key shown once
-    CLASS_COLOR_BY = "class.color_by"  # the setting that colours the board's curves
-    CLASS_SHARE_RUN = "class.share_run"  # prefix: one button per run, "class.share_run.3"
-    CLASS_QUESTION = "class.question"  # teacher: the question's text
-    CLASS_CHOICES = "class.choices"  # teacher: its answers, one per line
-    CLASS_POSE = "class.pose"  # button
-    CLASS_REVEAL = "class.reveal"  # toggle: show the answers on the board
-    CLASS_CLOSED = "class.closed"  # toggle: closed to new entries
-    CLASS_ANSWER = "class.answer"  # student: radio with the answers
-    CLASS_SEND_ANSWER = "class.send_answer"  # button
-    CLASS_ENTRY = "class.entry"  # select: the entry to hide, show again or remove
-    CLASS_HIDE = "class.hide"  # buttons
-    CLASS_SHOW = "class.show"
-    CLASS_REMOVE = "class.remove"
-    CLASS_EXPORT_CSV = "class.export_csv"  # download buttons
-    CLASS_EXPORT_JSON = "class.export_json"
-    CLASS_EXPORT_NPZ = "class.export_npz"
-    CLASS_CHART_LOSS = "class.chart_loss"  # the board's figures (stable ids: no flicker)
-    CLASS_CHART_ACCURACY = "class.chart_accuracy"
-    CLASS_CHART_RESULTS = "class.chart_results"
-    CLASS_CHART_ANSWERS = "class.chart_answers"
-    CLASS_CHART_DRAWINGS = "class.chart_drawings"
-
     # --- lesson links (ui/lesson.py) ---
     LESSON = "lesson"  # ui.lesson.Lesson: the link applied to this tab (notes, locks)
 
@@ -181,15 +145,29 @@ class K:
     DRAW_ABOUT_OPEN = "draw.about_open"  # expander: the model's recipe is sent only when open
 
 
+CONFIDENCE_DEFAULT = 0.6  # answer only when the top probability reaches this (Evaluate, Draw)
+
 DEFAULTS: dict[str, Any] = {
     K.DATASET: "mnist",
     K.PRESENTATION: False,
+    K.CONFIDENCE: CONFIDENCE_DEFAULT,
     K.DOWNLOAD_ERROR: None,
     K.DRAW_CANVAS_VERSION: 0,
     K.DRAW_RESULT: None,
     K.DRAW_CLASS_SET: [],
     K.DRAW_MESSAGE: None,
 }
+
+
+def register_defaults(defaults: Mapping[str, Any]) -> None:
+    """Add a feature's key defaults (its ``keys.DEFAULTS``) to those ``ensure_state`` fills.
+
+    Called by ``app.py`` for every feature, so this module needs no feature import.
+    """
+    for key, value in defaults.items():
+        if key in DEFAULTS and DEFAULTS[key] != value:
+            raise ValueError(f"two defaults for session key {key!r}: {DEFAULTS[key]!r}, {value!r}")
+        DEFAULTS[key] = value
 
 
 def ensure_state() -> None:

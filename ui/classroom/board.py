@@ -13,12 +13,12 @@ import os
 
 import streamlit as st
 
-from ui.classroom import charts, tables
+from nn_core.data import DATASETS
+from ui.classroom import charts, keys, tables
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import Board, SharedRun
 from ui.classroom.store import ClassError, ClassStore
-from ui.state import K
 
 REFRESH_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 PLOT_CONFIG = {"displayModeBar": False}  # a projected board: no toolbar over the titles
@@ -28,7 +28,7 @@ MOSAIC_MAX = 200  # newest drawings shown; the export has them all
 def color_by_picker() -> tuple[str, str]:
     """The setting that colours the board; returns (its label, its key in the settings)."""
     labels = list(tables.COLOR_BY)
-    label = st.selectbox("Colour the runs by", labels, key=K.CLASS_COLOR_BY)
+    label = st.selectbox("Colour the runs by", labels, key=keys.COLOR_BY)
     return label, tables.COLOR_BY[label]
 
 
@@ -41,9 +41,19 @@ def _class_model(_store: ClassStore, code: str, run_id: int):
     return None if data is None else MLP.load(data)
 
 
+def reads_drawings(dataset: str) -> bool:
+    """Whether a network trained on ``dataset`` can fairly read the class's drawings.
+
+    The board keeps whatever word a student's tab sent, so an unknown name is simply
+    not a data set of drawings.
+    """
+    return dataset in DATASETS and DATASETS[dataset].drawable
+
+
 def best_class_run(runs) -> SharedRun | None:
-    """The class's best MNIST run whose weights were shared, by test accuracy."""
-    candidates = [r for r in runs if r.has_model and r.dataset == "mnist" and r.test_accuracy]
+    """The class's best run on drawable images (digits) whose weights were shared, by
+    test accuracy: the one worth scoring on the class's handwriting."""
+    candidates = [r for r in runs if r.has_model and reads_drawings(r.dataset) and r.test_accuracy]
     return max(candidates, key=lambda r: r.test_accuracy, default=None)
 
 
@@ -79,7 +89,7 @@ def _handwriting(store: ClassStore, board: Board, visible_drawings) -> None:
     fig = charts.drawings_figure(
         images[newest], labels[newest], correct, uirevision=f"{board.code}:drawings"
     )
-    st.plotly_chart(fig, key=K.CLASS_CHART_DRAWINGS, config=PLOT_CONFIG)
+    st.plotly_chart(fig, key=keys.CHART_DRAWINGS, config=PLOT_CONFIG)
     st.caption(f"Labels in green: read correctly by {models[-1][0]}; red: misread.")
 
 
@@ -94,12 +104,12 @@ def _question(board: Board, runs, label: str, key: str) -> None:
     left, right = st.columns(2)
     left.plotly_chart(
         charts.answers_figure(board.choices, board.tally, uirevision=f"{board.code}:answers"),
-        key=K.CLASS_CHART_ANSWERS,
+        key=keys.CHART_ANSWERS,
         config=PLOT_CONFIG,
     )
     if runs:
         fig = charts.results_figure(runs, key, label, uirevision=f"{board.code}:results:{key}")
-        right.plotly_chart(fig, key=K.CLASS_CHART_RESULTS, config=PLOT_CONFIG)
+        right.plotly_chart(fig, key=keys.CHART_RESULTS, config=PLOT_CONFIG)
 
 
 def _curves(board: Board, runs, label: str, key: str) -> None:
@@ -109,8 +119,8 @@ def _curves(board: Board, runs, label: str, key: str) -> None:
         return
     left, right = st.columns(2)
     for column, metric, chart_key in (
-        (left, "loss", K.CLASS_CHART_LOSS),
-        (right, "accuracy", K.CLASS_CHART_ACCURACY),
+        (left, "loss", keys.CHART_LOSS),
+        (right, "accuracy", keys.CHART_ACCURACY),
     ):
         fig = charts.curves_figure(runs, key, label, metric, uirevision=f"{board.code}:{key}")
         column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
@@ -135,7 +145,7 @@ def _entry_options(board: Board, m: Membership) -> dict[str, str]:
 
 def _act(m: Membership, action: str) -> None:
     """Hide, show again or remove the selected entry; the store checks who may."""
-    choice = st.session_state.get(K.CLASS_ENTRY)
+    choice = st.session_state.get(keys.ENTRY)
     if not choice:
         return
     kind, entry_id = choice.split(":")
@@ -160,13 +170,13 @@ def _manage(board: Board, m: Membership) -> None:
         if not options:
             st.caption("Nothing to manage yet.")
             return
-        st.selectbox("Entry", list(options), format_func=options.get, key=K.CLASS_ENTRY)
+        st.selectbox("Entry", list(options), format_func=options.get, key=keys.ENTRY)
         if m.is_teacher:
             a, b = st.columns(2)
-            a.button("Hide", key=K.CLASS_HIDE, on_click=_act, args=(m, "hide"))
-            b.button("Show again", key=K.CLASS_SHOW, on_click=_act, args=(m, "show"))
+            a.button("Hide", key=keys.HIDE, on_click=_act, args=(m, "hide"))
+            b.button("Show again", key=keys.SHOW, on_click=_act, args=(m, "show"))
         else:
-            st.button("Remove", key=K.CLASS_REMOVE, on_click=_act, args=(m, "remove"))
+            st.button("Remove", key=keys.REMOVE, on_click=_act, args=(m, "remove"))
 
 
 @st.fragment(run_every=REFRESH_SECONDS)

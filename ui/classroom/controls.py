@@ -13,7 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ui.classroom import codes, tables
+from ui.classroom import codes, keys, tables
 from ui.classroom.connection import database_url, describe, get_store
 from ui.classroom.membership import (
     ClassSession,
@@ -25,7 +25,6 @@ from ui.classroom.membership import (
 )
 from ui.classroom.records import Board
 from ui.classroom.store import ClassError, InvalidField
-from ui.state import K
 
 
 def _on_start() -> None:
@@ -36,18 +35,18 @@ def _on_reclaim() -> None:
     reclaim(
         class_session(),
         get_store(),
-        st.session_state.get(K.CLASS_RECLAIM_CODE, ""),
-        st.session_state.get(K.CLASS_RECLAIM_KEY, ""),
+        st.session_state.get(keys.RECLAIM_CODE, ""),
+        st.session_state.get(keys.RECLAIM_KEY, ""),
     )
 
 
 def start_or_reclaim(session: ClassSession) -> None:
     """For a visitor in no class: start one, or take back a board with its teacher key."""
-    st.button("Start a class", key=K.CLASS_START, type="primary", on_click=_on_start)
+    st.button("Start a class", key=keys.START, type="primary", on_click=_on_start)
     with st.expander("Reclaim a board from another device (teacher key)"):
-        st.text_input("Class code", key=K.CLASS_RECLAIM_CODE, placeholder="ABCD-2345")
-        st.text_input("Teacher key", key=K.CLASS_RECLAIM_KEY, type="password")
-        st.button("Reclaim the board", key=K.CLASS_RECLAIM, on_click=_on_reclaim)
+        st.text_input("Class code", key=keys.RECLAIM_CODE, placeholder="ABCD-2345")
+        st.text_input("Teacher key", key=keys.RECLAIM_KEY, type="password")
+        st.button("Reclaim the board", key=keys.RECLAIM, on_click=_on_reclaim)
     show_message(session)
     st.info(
         "Students: open **Join a class** in the sidebar and type the class code and a nickname."
@@ -78,9 +77,7 @@ def header(session: ClassSession, board: Board | None) -> None:
             "another device.",
             icon=":material/key:",
         )
-        st.button(
-            "I have written it down", key=K.CLASS_KEY_SEEN, on_click=_key_seen, args=(session,)
-        )
+        st.button("I have written it down", key=keys.KEY_SEEN, on_click=_key_seen, args=(session,))
     show_message(session)
 
 
@@ -93,65 +90,63 @@ def _teacher_call(m: Membership, action, *args) -> None:
 
 
 def _on_pose(m: Membership) -> None:
-    prompt = st.session_state.get(K.CLASS_QUESTION, "")
-    lines = st.session_state.get(K.CLASS_CHOICES, "").splitlines()
+    prompt = st.session_state.get(keys.QUESTION, "")
+    lines = st.session_state.get(keys.CHOICES, "").splitlines()
     _teacher_call(m, get_store().set_question, prompt, [c for c in lines if c.strip()])
 
 
 def _on_toggle(m: Membership, widget: str) -> None:
     store = get_store()
-    action = store.reveal if widget == K.CLASS_REVEAL else store.set_closed
+    action = store.reveal if widget == keys.REVEAL else store.set_closed
     _teacher_call(m, action, bool(st.session_state[widget]))
 
 
 def teacher_panel(m: Membership, board: Board) -> None:
     """Pose the question, reveal the answers, close the class, export everything."""
     store = get_store()
-    st.session_state.setdefault(K.CLASS_REVEAL, board.revealed)
-    st.session_state.setdefault(K.CLASS_CLOSED, board.closed)
+    st.session_state.setdefault(keys.REVEAL, board.revealed)
+    st.session_state.setdefault(keys.CLOSED, board.closed)
     panel = st.expander("Teacher controls: question, reveal, close, export")
     ask, manage = panel.columns([3, 2])
     with ask:
         st.markdown("**A question to predict before running**")
         st.text_input(
             "Question",
-            key=K.CLASS_QUESTION,
+            key=keys.QUESTION,
             placeholder="Which learning rate ends with the lowest loss?",
         )
-        st.text_area(
-            "Answers, one per line", key=K.CLASS_CHOICES, placeholder="0.001\n0.01\n0.1\n1"
-        )
-        st.button("Ask the class", key=K.CLASS_POSE, on_click=_on_pose, args=(m,))
+        st.text_area("Answers, one per line", key=keys.CHOICES, placeholder="0.001\n0.01\n0.1\n1")
+        st.button("Ask the class", key=keys.POSE, on_click=_on_pose, args=(m,))
     with manage:
         st.toggle(
-            "Reveal the answers", key=K.CLASS_REVEAL, on_change=_on_toggle, args=(m, K.CLASS_REVEAL)
+            "Reveal the answers", key=keys.REVEAL, on_change=_on_toggle, args=(m, keys.REVEAL)
         )
         st.toggle(
             "Closed to new entries",
-            key=K.CLASS_CLOSED,
+            key=keys.CLOSED,
             on_change=_on_toggle,
-            args=(m, K.CLASS_CLOSED),
+            args=(m, keys.CLOSED),
         )
         a, b, c = st.columns(3)
         code, key = m.code, m.teacher_key
         stem = f"class-{code}"
         a.download_button(
             "Runs CSV", lambda: tables.runs_csv(store.export(code, key)), f"{stem}-runs.csv",
-            "text/csv", key=K.CLASS_EXPORT_CSV,
+            "text/csv", key=keys.EXPORT_CSV,
         )  # fmt: skip
         b.download_button(
             "Runs JSON", lambda: tables.runs_json(store.export(code, key)), f"{stem}-runs.json",
-            "application/json", key=K.CLASS_EXPORT_JSON,
+            "application/json", key=keys.EXPORT_JSON,
         )  # fmt: skip
         c.download_button(
             "Drawings", lambda: tables.drawings_npz(store.export(code, key)),
-            f"{stem}-drawings.npz", "application/octet-stream", key=K.CLASS_EXPORT_NPZ,
+            f"{stem}-drawings.npz", "application/octet-stream", key=keys.EXPORT_NPZ,
         )  # fmt: skip
         st.caption(f"Stored in {describe(database_url())}.")
 
 
 def _on_answer(m: Membership) -> None:
-    session, choice = class_session(), st.session_state.get(K.CLASS_ANSWER)
+    session, choice = class_session(), st.session_state.get(keys.ANSWER)
     board = get_store().board(m.code)
     try:
         get_store().answer(m.member, board.choices.index(choice))
@@ -170,5 +165,5 @@ def student_panel(m: Membership, board: Board) -> None:
         picked = board.choices[mine] if mine is not None and mine < len(board.choices) else None
         st.caption(f"The answers are revealed. You predicted: {picked or 'nothing'}.")
         return
-    st.radio("Your prediction", board.choices, key=K.CLASS_ANSWER, horizontal=True, index=mine)
-    st.button("Send my prediction", key=K.CLASS_SEND_ANSWER, on_click=_on_answer, args=(m,))
+    st.radio("Your prediction", board.choices, key=keys.ANSWER, horizontal=True, index=mine)
+    st.button("Send my prediction", key=keys.SEND_ANSWER, on_click=_on_answer, args=(m,))

@@ -30,7 +30,6 @@ DRAWINGS_PER_MEMBER = 200
 DRAWINGS_PER_CLASS = 3000
 CURVE_FIELDS = ("step", "epoch", "loss", "accuracy", "lr")
 VALIDATION_FIELDS = ("step", "epoch", "loss", "accuracy")
-STATUSES = ("finished", "stopped", "diverged")
 
 
 class InvalidField(ValueError):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ui.classroom import codes
+from ui.classroom import codes, keys
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.store import ClassError, ClassStore, Member, NotFound
@@ -159,8 +159,8 @@ def _on_join() -> None:
     join(
         class_session(),
         get_store(),
-        st.session_state.get(K.CLASS_CODE, ""),
-        st.session_state.get(K.CLASS_NICKNAME, ""),
+        st.session_state.get(keys.CODE, ""),
+        st.session_state.get(keys.NICKNAME, ""),
         server_join_failures(),
     )
 
@@ -179,11 +179,11 @@ def class_sidebar() -> None:
         if m is not None:
             role = "teacher" if m.is_teacher else m.nickname
             st.markdown(f"In class **{codes.show_code(m.code)}** as **{role}**")
-            st.button("Leave the class", key=K.CLASS_LEAVE, on_click=leave, args=(session,))
+            st.button("Leave the class", key=keys.LEAVE, on_click=leave, args=(session,))
             return
         typed = st.query_params.get("class")
-        if typed and K.CLASS_CODE not in st.session_state:
-            st.session_state[K.CLASS_CODE] = typed  # a lesson link names the class
+        if typed and keys.CODE not in st.session_state:
+            st.session_state[keys.CODE] = typed  # a lesson link names the class
         _join_form(session, opened=bool(typed) or session.message is not None)
 
 
@@ -193,7 +193,7 @@ def _join_form(session: ClassSession, opened: bool) -> None:
     all, which saves a fresh page about a tenth of a second before it is on screen."""
     box = st.expander(
         "Join a class",
-        key=K.CLASS_JOIN_OPEN,
+        key=keys.JOIN_OPEN,
         expanded=opened,
         on_change="rerun",
         icon=":material/groups:",
@@ -201,12 +201,12 @@ def _join_form(session: ClassSession, opened: bool) -> None:
     if not box.open:
         return
     with box:
-        st.text_input("Class code", key=K.CLASS_CODE, placeholder="ABCD-2345", max_chars=12)
+        st.text_input("Class code", key=keys.CODE, placeholder="ABCD-2345", max_chars=12)
         st.text_input(
             "Nickname",
-            key=K.CLASS_NICKNAME,
+            key=keys.NICKNAME,
             max_chars=24,
             help="Any name your class will recognise; no real name needed.",
         )
-        st.button("Join the class", key=K.CLASS_JOIN, on_click=_on_join)
+        st.button("Join the class", key=keys.JOIN, on_click=_on_join)
         show_message(session)

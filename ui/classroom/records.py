@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nn_core.status import TERMINAL
 from ui.classroom import fields
 from ui.classroom.fields import InvalidField
 
@@ -45,7 +46,7 @@ class RunEntry:
 
     name: str
     dataset: str
-    status: str
+    status: str  # a RunStatus, stored as its plain word; only an ended run is shared
     settings: dict
     curves: dict
     validation: dict
@@ -107,7 +108,7 @@ class Board:
 
 def run_row(entry: RunEntry) -> dict:
     """The row for one shared run, every field checked and bounded."""
-    if entry.status not in fields.STATUSES:
+    if entry.status not in TERMINAL:  # a run still training would change under the board
         raise InvalidField("only a finished or stopped run can be shared")
     curves = {
         "train": fields.curves(entry.curves),
@@ -118,7 +119,7 @@ def run_row(entry: RunEntry) -> dict:
     return {
         "name": fields.text(entry.name, "The run's name", fields.RUN_NAME_MAX),
         "dataset": fields.text(entry.dataset, "The data set", fields.TEXT_MAX),
-        "status": entry.status,
+        "status": str(entry.status),  # the plain word: "finished", not the enum
         "settings": json.dumps(fields.settings(entry.settings)),
         "curves": json.dumps(curves),
         "test_accuracy": fields.optional_number(entry.test_accuracy, "Test accuracy", 0, 1),

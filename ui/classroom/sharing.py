@@ -14,12 +14,11 @@ import io
 import numpy as np
 import streamlit as st
 
-from ui.classroom import codes, fields
+from ui.classroom import codes, fields, keys
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError, RunEntry
-from ui.state import K
 
 # The settings a class compares, first; any other plain value follows while there is room.
 KNOWN_SETTINGS = (
@@ -111,7 +110,7 @@ def share_run_button(run) -> None:
     shared = run.id in session.shared
     st.button(
         "Shared with the class" if shared else "Share with the class",
-        key=f"{K.CLASS_SHARE_RUN}.{run.id}",
+        key=f"{keys.SHARE_RUN}.{run.id}",
         icon=":material/groups:",
         disabled=shared,
         on_click=_on_share,

@@ -17,9 +17,8 @@ from nn_core.errors import ModelFileError
 from nn_core.model import MLP
 from nn_core.predictions import compare
 from ui import limits, uploads
-from ui.evaluate import cache, charts_images, charts_scores
+from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
-from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
 SHOW = 24  # images shown per disagreement list
@@ -46,7 +45,7 @@ def read_upload(file, n_classes: int) -> UploadedModel | None:
     """
     data = file.getvalue()
     digest = hashlib.sha1(data).hexdigest()
-    store: dict = st.session_state.setdefault(K.EVAL_CACHE, {})
+    store: dict = st.session_state.setdefault(keys.CACHE, {})
     key = ("upload", digest, file.name, n_classes)
     if key not in store:
         for old in [k for k in store if k[0] == "upload"]:
@@ -85,18 +84,18 @@ def compare_view(options: list, active) -> None:
     """Choose models A and B (or upload one), then show where they differ."""
     ds = active.dataset
     names = list(ds.class_names)
-    file = st.file_uploader("Add a saved model (.npz)", type=["npz"], key=K.EVAL_UPLOAD)
+    file = st.file_uploader("Add a saved model (.npz)", type=["npz"], key=keys.UPLOAD)
     if file is not None:
         uploaded = read_upload(file, len(names))
         if uploaded is not None:
             options = [*options, uploaded]
     titles = [m.title for m in options]
     left, right = st.columns(2)
-    a = options[_pick("Model A", K.EVAL_COMPARE_A, titles, 0)]
+    a = options[_pick("Model A", keys.COMPARE_A, titles, 0)]
     with left:
         st.caption(a.sentence)
     with right:
-        b = options[_pick("Model B", K.EVAL_COMPARE_B, titles, min(1, len(titles) - 1))]
+        b = options[_pick("Model B", keys.COMPARE_B, titles, min(1, len(titles) - 1))]
         st.caption(b.sentence)
     result = compare(cache.predictions(a, active), cache.predictions(b, active))
     cols = st.columns(3)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.predictions import Predictions, ranked_mistakes
-from ui.evaluate import charts_images
+from ui.evaluate import charts_images, keys
 from ui.evaluate.selection import ANY, MISTAKE_PAGE, class_filter, n_pages, page_slice
-from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -21,18 +20,18 @@ def mistakes(p: Predictions, ds) -> None:
     """Filters by true and by answered class, then a page of mistakes with their bars."""
     names = list(ds.class_names)
     options = [ANY, *names]
-    for key in (K.EVAL_MISTAKE_TRUE, K.EVAL_MISTAKE_PRED):
+    for key in (keys.MISTAKE_TRUE, keys.MISTAKE_PRED):
         if st.session_state.get(key) not in options:
             st.session_state[key] = ANY  # first visit, or the other data set's class names
     left, middle, _ = st.columns([2, 2, 3])
-    t = class_filter(left.selectbox("True class", options, key=K.EVAL_MISTAKE_TRUE), names)
-    a = class_filter(middle.selectbox("Answered", options, key=K.EVAL_MISTAKE_PRED), names)
+    t = class_filter(left.selectbox("True class", options, key=keys.MISTAKE_TRUE), names)
+    a = class_filter(middle.selectbox("Answered", options, key=keys.MISTAKE_PRED), names)
     ranked = ranked_mistakes(p, t, a)
     if len(ranked) == 0:
         st.info("No mistakes of this kind on the test set.")
         return
     pages = n_pages(len(ranked), MISTAKE_PAGE)
-    page = st.pagination(pages, key=f"{K.EVAL_MISTAKE_PAGE}.{t}.{a}") if pages > 1 else 1
+    page = st.pagination(pages, key=f"{keys.MISTAKE_PAGE}.{t}.{a}") if pages > 1 else 1
     shown = ranked[page_slice(page, MISTAKE_PAGE)]
     st.markdown(
         f"**{len(ranked):,}** mistakes of this kind; these are numbers "

@@ -12,9 +12,8 @@ import streamlit as st
 
 from nn_core.data import dataset_info
 from nn_core.robustness import PERTURBATIONS, perturb
-from ui.evaluate import cache, charts_curves, charts_images
+from ui.evaluate import cache, charts_curves, charts_images, keys
 from ui.evaluate.charts_images import RIGHT, WRONG
-from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
 EXAMPLES = 8  # images shown before and after
@@ -39,6 +38,8 @@ CLOTHES_NOTICE = {  # where clothes break unlike digits
     "filled shape, not a stroke, and both change its outline.",
 }
 
+NOTICE_FOR = {"fashion-mnist": CLOTHES_NOTICE}  # a data set's own sentences, where they differ
+
 
 def notice(kind: str, dataset: str) -> str:
     """What to notice on the curve of ``kind``, true for the data set on screen.
@@ -47,11 +48,12 @@ def notice(kind: str, dataset: str) -> str:
     Train page's recipes (about 89 % accurate): they break sooner than a digit reader,
     and differently, so the digit sentences would describe a curve that is not there.
     """
-    words = NOTICE if dataset == "mnist" else {**NOTICE, **CLOTHES_NOTICE}
-    return words[kind].format(noun=dataset_info(dataset).noun)
+    info = dataset_info(dataset)
+    words = {**NOTICE, **NOTICE_FOR.get(info.name, {})}
+    return words[kind].format(noun=info.noun)
 
 
-def robustness(mu, active) -> None:
+def robustness(in_use, active) -> None:
     """One perturbation at a time: its slider, its accuracy curve and examples."""
     ds = active.dataset
     names = list(ds.class_names)
@@ -60,7 +62,7 @@ def robustness(mu, active) -> None:
         list(PERTURBATIONS),
         format_func=lambda k: PERTURBATIONS[k].label,
         horizontal=True,
-        key=K.EVAL_PERTURBATION,
+        key=keys.PERTURBATION,
     )
     spec = PERTURBATIONS[kind]
     strength = st.slider(
@@ -69,10 +71,10 @@ def robustness(mu, active) -> None:
         spec.hi,
         START[kind],
         spec.step,
-        key=f"{K.EVAL_STRENGTH}.{kind}",
+        key=f"{keys.STRENGTH}.{kind}",
     )
     with st.spinner(f"Measuring accuracy at every {spec.label.lower()} strength..."):
-        strengths, acc = cache.robustness_curve(mu, active, kind)
+        strengths, acc = cache.robustness_curve(in_use, active, kind)
     idx = cache.robustness_subset(ds.n_test)
     left, right = st.columns([3, 2])
     with left:
@@ -86,7 +88,7 @@ def robustness(mu, active) -> None:
     with right:
         shown = idx[:EXAMPLES]
         changed = perturb(ds.X_test[shown], kind, strength)  # (8, 784)
-        answers = mu.model.predict(changed)
+        answers = in_use.model.predict(changed)
         right_now = answers == ds.y_test[shown]
         fig = charts_images.image_grid_figure(
             np.concatenate([ds.X_test[shown], changed]),

@@ -14,10 +14,9 @@ import numpy as np
 import streamlit as st
 
 from nn_core.predictions import Predictions, cell_members, precision_recall
-from ui.evaluate import charts_images, charts_scores
+from ui.evaluate import charts_images, charts_scores, keys
 from ui.evaluate.charts_images import RIGHT, WRONG
 from ui.evaluate.selection import CELL_PAGE, Cell, clicked_cell, n_pages, page_slice
-from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -74,21 +73,21 @@ def _default_cell(cm: np.ndarray) -> tuple[int, int]:
 
 def _chosen_cell(cm: np.ndarray) -> Cell:
     """This tab's chosen cell; on the first visit the most frequent mistake."""
-    cell = st.session_state.get(K.EVAL_CELL)
+    cell = st.session_state.get(keys.CELL)
     if not isinstance(cell, Cell) or not cell.fits(len(cm)):
-        cell = st.session_state[K.EVAL_CELL] = Cell(*_default_cell(cm))
+        cell = st.session_state[keys.CELL] = Cell(*_default_cell(cm))
     return cell
 
 
 def _on_click(matrix_key: str, names: list[str]) -> None:
     click = clicked_cell(st.session_state.get(matrix_key), names)
     if click is not None:  # an emptied selection (a redraw, a second click) changes nothing
-        st.session_state[K.EVAL_CELL] = st.session_state[K.EVAL_CELL].clicked(*click)
+        st.session_state[keys.CELL] = st.session_state[keys.CELL].clicked(*click)
 
 
 def _on_choose(true_key: str, pred_key: str, names: list[str]) -> None:
     t, a = names.index(st.session_state[true_key]), names.index(st.session_state[pred_key])
-    st.session_state[K.EVAL_CELL] = st.session_state[K.EVAL_CELL].chosen(t, a)
+    st.session_state[keys.CELL] = st.session_state[keys.CELL].chosen(t, a)
 
 
 def confusion(p: Predictions, ds) -> None:
@@ -96,8 +95,8 @@ def confusion(p: Predictions, ds) -> None:
     names = list(ds.class_names)
     cm = p.summary().confusion
     cell = _chosen_cell(cm)
-    normalise = st.toggle("Show each row as rates", key=K.EVAL_NORMALISE)
-    matrix_key = cell.key(K.EVAL_MATRIX)
+    normalise = st.toggle("Show each row as rates", key=keys.NORMALISE)
+    matrix_key = cell.key(keys.MATRIX)
     st.plotly_chart(
         charts_scores.confusion_figure(cm, names, normalise, chosen=(cell.true, cell.answered)),
         config=PLOT_CONFIG,
@@ -110,11 +109,11 @@ def confusion(p: Predictions, ds) -> None:
         "everything else is a mistake. Notice which pairs light up; they look alike. "
         "Click a cell to see its images."
     )
-    keys = cell.key(K.EVAL_CELL_TRUE), cell.key(K.EVAL_CELL_PRED)
-    choose = partial(_on_choose, *keys, names)
+    true_key, pred_key = cell.key(keys.CELL_TRUE), cell.key(keys.CELL_PRED)
+    choose = partial(_on_choose, true_key, pred_key, names)
     left, middle, _ = st.columns([2, 2, 3])
-    left.selectbox("True class", names, cell.true, key=keys[0], on_change=choose)
-    middle.selectbox("Answered", names, cell.answered, key=keys[1], on_change=choose)
+    left.selectbox("True class", names, cell.true, key=true_key, on_change=choose)
+    middle.selectbox("Answered", names, cell.answered, key=pred_key, on_change=choose)
     cell_images(p, ds, cell.true, cell.answered)
 
 
@@ -126,7 +125,7 @@ def cell_images(p: Predictions, ds, t: int, a: int) -> None:
         st.info(f"No test image of class {names[t]} was answered {names[a]}.")
         return
     pages = n_pages(len(members), CELL_PAGE)
-    page = st.pagination(pages, key=f"{K.EVAL_CELL_PAGE}.{t}.{a}") if pages > 1 else 1
+    page = st.pagination(pages, key=f"{keys.CELL_PAGE}.{t}.{a}") if pages > 1 else 1
     shown = members[page_slice(page, CELL_PAGE)]
     verdict = "right" if t == a else "wrong"
     title = f"True {names[t]}, answered {names[a]} ({verdict}): {len(members):,} images" + (

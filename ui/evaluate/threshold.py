@@ -8,16 +8,18 @@ learns on one page holds on the other.
 
 The value lives in ``K.CONFIDENCE`` (a plain session value, not a widget's): Streamlit
 forgets a widget's state on pages where the widget is not drawn, and the threshold must
-survive a visit to the Draw page.
+survive a visit to the Draw page. Its default, ``CONFIDENCE_DEFAULT``, sits beside the
+key in ``ui/state.py``, where both pages find it.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.state import K
+from ui.evaluate import keys
+from ui.state import CONFIDENCE_DEFAULT, K
 
-DEFAULT = 0.6
+DEFAULT = CONFIDENCE_DEFAULT  # one owner: ui/state.py, beside the key it is the default of
 LOW, HIGH, STEP = 0.0, 1.0, 0.01
 
 
@@ -28,19 +30,19 @@ def get_threshold() -> float:
 
 
 def _store() -> None:
-    st.session_state[K.CONFIDENCE] = float(st.session_state[K.EVAL_THRESHOLD])
+    st.session_state[K.CONFIDENCE] = float(st.session_state[keys.THRESHOLD])
 
 
 def threshold_slider(label: str = "Say “not sure” below this confidence") -> float:
     """A slider for the threshold; returns the value and writes it to ``K.CONFIDENCE``."""
-    if st.session_state.get(K.EVAL_THRESHOLD) is None:
-        st.session_state[K.EVAL_THRESHOLD] = get_threshold()
+    if st.session_state.get(keys.THRESHOLD) is None:
+        st.session_state[keys.THRESHOLD] = get_threshold()
     value = st.slider(
         label,
         LOW,
         HIGH,
         step=STEP,
-        key=K.EVAL_THRESHOLD,
+        key=keys.THRESHOLD,
         on_change=_store,
         help="The network answers only when its top probability is at least this high.",
     )

@@ -13,11 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_support import open_join_form, plotly_charts
-from ui.classroom import codes
+from ui.classroom import codes, keys
 from ui.classroom.connection import get_store
 from ui.state import K
 
-PAGE = "../app_pages/classroom.py"
+PAGE = "../../../app_pages/classroom.py"
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ def _store():
 
 def _start(at: AppTest) -> tuple[str, str]:
     at.run()
-    at.button(key=K.CLASS_START).click().run()
+    at.button(key=keys.START).click().run()
     assert not at.exception
     m = at.session_state[K.CLASS].membership
     return m.code, m.teacher_key
@@ -58,9 +58,9 @@ def student_script():
 
 def _join(at: AppTest, code: str, nickname: str) -> None:
     open_join_form(at)
-    at.text_input(key=K.CLASS_CODE).input(code)
-    at.text_input(key=K.CLASS_NICKNAME).input(nickname)
-    at.button(key=K.CLASS_JOIN).click().run()
+    at.text_input(key=keys.CODE).input(code)
+    at.text_input(key=keys.NICKNAME).input(nickname)
+    at.button(key=keys.JOIN).click().run()
     assert not at.exception
 
 
@@ -70,7 +70,7 @@ def test_a_teacher_starts_a_class_and_sees_the_key_once():
     assert f"`{codes.show_code(code)}`" in at.markdown[0].value
     assert codes.show_key(key) in at.warning[0].value
     assert _store().is_teacher(code, key)
-    at.button(key=K.CLASS_KEY_SEEN).click().run()
+    at.button(key=keys.KEY_SEEN).click().run()
     assert not any(codes.show_key(key) in w.value for w in at.warning)
     at.run()
     assert not any(codes.show_key(key) in str(e.value) for e in at.markdown)
@@ -79,15 +79,15 @@ def test_a_teacher_starts_a_class_and_sees_the_key_once():
 def test_the_teacher_asks_reveals_and_closes():
     at = AppTest.from_file(PAGE, default_timeout=60)
     code, _ = _start(at)
-    at.text_input(key=K.CLASS_QUESTION).input("Which learning rate ends lowest?")
-    at.text_area(key=K.CLASS_CHOICES).input("0.01\n0.1\n\n1")
-    at.button(key=K.CLASS_POSE).click().run()
+    at.text_input(key=keys.QUESTION).input("Which learning rate ends lowest?")
+    at.text_area(key=keys.CHOICES).input("0.01\n0.1\n\n1")
+    at.button(key=keys.POSE).click().run()
     board = _store().board(code)
     assert board.prompt == "Which learning rate ends lowest?"
     assert board.choices == ("0.01", "0.1", "1")
     assert "Question: Which learning rate ends lowest?" in [s.value for s in at.subheader]
-    at.toggle(key=K.CLASS_REVEAL).set_value(True).run()
-    at.toggle(key=K.CLASS_CLOSED).set_value(True).run()
+    at.toggle(key=keys.REVEAL).set_value(True).run()
+    at.toggle(key=keys.CLOSED).set_value(True).run()
     board = _store().board(code)
     assert board.revealed and board.closed
     assert "class_answers" in plotly_charts(at)
@@ -104,12 +104,12 @@ def test_students_join_from_the_sidebar_and_share_with_one_click():
     assert [e.label for e in student.sidebar.expander] == ["Join a class"]
     _join(student, codes.show_code(code).lower(), "Sam")
     assert f"In class **{codes.show_code(code)}** as **Sam**" in student.sidebar.markdown[0].value
-    share = student.button(key=f"{K.CLASS_SHARE_RUN}.1")
+    share = student.button(key=f"{keys.SHARE_RUN}.1")
     with pytest.raises(KeyError):
-        student.button(key=f"{K.CLASS_SHARE_RUN}.2")  # still running: nothing to share
+        student.button(key=f"{keys.SHARE_RUN}.2")  # still running: nothing to share
     share.click().run()
     assert "Shared with class" in student.toast[0].value
-    assert student.button(key=f"{K.CLASS_SHARE_RUN}.1").disabled  # once is enough
+    assert student.button(key=f"{keys.SHARE_RUN}.1").disabled  # once is enough
     assert student.main.markdown[-1].value.startswith("drawing: Added to class")
     board = _store().board(code)
     assert [r.nickname for r in board.runs] == ["Sam"]
@@ -130,14 +130,14 @@ def test_a_lesson_link_fills_in_the_class_code_and_bad_codes_are_explained():
     student = AppTest.from_function(student_script, default_timeout=60)
     student.query_params["class"] = code
     student.run()
-    assert student.text_input(key=K.CLASS_CODE).value == code
+    assert student.text_input(key=keys.CODE).value == code
     _join(student, "NOPE", "Sam")
     assert "8 letters and digits" in student.sidebar.error[0].value
     _join(student, "2222-2222", "Sam")
     assert "no class with that code" in student.sidebar.error[0].value
     _join(student, code, "Ana")
-    student.button(key=K.CLASS_LEAVE).click().run()
-    assert student.button(key=K.CLASS_JOIN)
+    student.button(key=keys.LEAVE).click().run()
+    assert student.button(key=keys.JOIN)
 
 
 def test_a_student_answers_and_removes_only_their_own_entries():
@@ -158,14 +158,14 @@ def test_a_student_answers_and_removes_only_their_own_entries():
     sam_run = store.share_run(sam, entry_from_run(make_run(2, steps=50)))
     page.session_state[K.CLASS].membership = Membership(sam)
     page.run()
-    page.radio(key=K.CLASS_ANSWER).set_value("SGD")
-    page.button(key=K.CLASS_SEND_ANSWER).click().run()
+    page.radio(key=keys.ANSWER).set_value("SGD")
+    page.button(key=keys.SEND_ANSWER).click().run()
     assert store.board(code).tally == (0, 1)
-    options = page.selectbox(key=K.CLASS_ENTRY).options
+    options = page.selectbox(key=keys.ENTRY).options
     assert len(options) == 1 and "Sam" in options[0]  # Ana's run is not offered
     with pytest.raises(KeyError):
-        page.button(key=K.CLASS_HIDE)  # hiding is the teacher's
-    page.button(key=K.CLASS_REMOVE).click().run()
+        page.button(key=keys.HIDE)  # hiding is the teacher's
+    page.button(key=keys.REMOVE).click().run()
     assert [r.nickname for r in store.board(code, include_hidden=True).runs] == ["Ana"]
     assert sam_run not in [r.id for r in store.board(code).runs]
 
@@ -180,11 +180,11 @@ def test_the_teacher_hides_and_shows_any_entry():
     store.share_run(store.join(code, "Ana"), entry_from_run(make_run(1, steps=50)))
     store.add_drawing(store.join(code, "Sam"), np.zeros((28, 28)), 2)
     teacher.run()
-    entries = teacher.selectbox(key=K.CLASS_ENTRY)
+    entries = teacher.selectbox(key=keys.ENTRY)
     assert len(entries.options) == 2
     assert entries.options[0].startswith("run 1 by Ana")  # selected first
-    teacher.button(key=K.CLASS_HIDE).click().run()
+    teacher.button(key=keys.HIDE).click().run()
     assert store.board(code).runs == ()
     assert "class_loss" not in plotly_charts(teacher)
-    teacher.button(key=K.CLASS_SHOW).click().run()
+    teacher.button(key=keys.SHOW).click().run()
     assert len(store.board(code).runs) == 1

@@ -18,7 +18,7 @@ from ui.sidebar import model_lines
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
 needs_real_data = pytest.mark.skipif(
     not (REAL_DATA and (Path(REAL_DATA) / "mnist").is_dir()),

@@ -22,10 +22,11 @@ from nn_core.predictions import cell_members, predict_all, ranked_mistakes
 from nn_core.pretrained import load_default_model
 from nn_core.robustness import PERTURBATIONS
 from tests.apptest_support import plotly_charts as charts
+from ui.evaluate import keys
 from ui.evaluate.selection import CELL_PAGE, MISTAKE_PAGE
 from ui.state import K
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 
 
 @pytest.fixture()
@@ -47,7 +48,7 @@ def open_page() -> AppTest:
 
 
 def show(at: AppTest, section: str) -> None:
-    at.segmented_control(key=K.EVAL_VIEW).set_value(section).run()
+    at.segmented_control(key=keys.VIEW).set_value(section).run()
     assert not at.exception, at.exception
 
 
@@ -81,15 +82,15 @@ def test_first_view_counts_every_test_image(sample, bundled_answers):
 
 def test_choosing_a_cell_lists_exactly_its_images(sample, bundled_answers):
     at = open_page()
-    at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value("1").run()
-    at.selectbox(key=f"{K.EVAL_CELL_PRED}.0").set_value("1").run()
+    at.selectbox(key=f"{keys.CELL_TRUE}.0").set_value("1").run()
+    at.selectbox(key=f"{keys.CELL_PRED}.0").set_value("1").run()
     members = cell_members(bundled_answers, 1, 1)
     assert len(members) > 2 * CELL_PAGE
     assert ids_of(at, "eval_cell_images") == members[:CELL_PAGE].tolist()
     at.get("pagination")[0].set_value(2).run()
     assert ids_of(at, "eval_cell_images") == members[CELL_PAGE : 2 * CELL_PAGE].tolist()
-    at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").set_value("4").run()
-    at.selectbox(key=f"{K.EVAL_CELL_PRED}.0").set_value("9").run()
+    at.selectbox(key=f"{keys.CELL_TRUE}.0").set_value("4").run()
+    at.selectbox(key=f"{keys.CELL_PRED}.0").set_value("9").run()
     members = cell_members(bundled_answers, 4, 9)
     assert 0 < len(members) <= CELL_PAGE
     assert ids_of(at, "eval_cell_images") == members.tolist()
@@ -104,7 +105,7 @@ def test_mistakes_are_sorted_by_confidence_and_filtered(sample, bundled_answers)
     assert len(tops) == MISTAKE_PAGE and all(a >= b for a, b in zip(tops, tops[1:], strict=False))
     assert fig["layout"]["meta"]["ids"] == ranked_mistakes(bundled_answers)[:MISTAKE_PAGE].tolist()
     label = int(sample.y_test[ranked_mistakes(bundled_answers)[0]])
-    at.selectbox(key=K.EVAL_MISTAKE_TRUE).set_value(str(label)).run()
+    at.selectbox(key=keys.MISTAKE_TRUE).set_value(str(label)).run()
     ids = ids_of(at, "eval_mistakes")
     assert ids == ranked_mistakes(bundled_answers, true_class=label)[:MISTAKE_PAGE].tolist()
     assert set(sample.y_test[ids].tolist()) == {label}
@@ -118,7 +119,7 @@ def test_threshold_curve_is_monotone_and_shared_with_draw(sample, bundled_answer
     thresholds, coverage = np.asarray(curve[0]["customdata"]), np.asarray(curve[0]["x"])
     assert np.all(np.diff(thresholds) > 0) and np.all(np.diff(coverage) <= 0)
     assert coverage[0] == 1.0
-    at.slider(key=K.EVAL_THRESHOLD).set_value(0.9).run()
+    at.slider(key=keys.THRESHOLD).set_value(0.9).run()
     assert at.session_state[K.CONFIDENCE] == 0.9
     withheld = int((bundled_answers.confidence < 0.9).sum())
     assert at.metric[5].value == f"{withheld:,}"  # four headline numbers, then these
@@ -133,8 +134,8 @@ def test_robustness_curve_and_examples(sample, bundled_answers):
     assert np.allclose(curve["x"], PERTURBATIONS["noise"].strengths)
     assert curve["y"][0] == pytest.approx(bundled_answers.summary().accuracy)  # all 2,000 images
     assert curve["y"][-1] < curve["y"][0]
-    at.radio(key=K.EVAL_PERTURBATION).set_value("rotate").run()
-    at.slider(key=f"{K.EVAL_STRENGTH}.rotate").set_value(60.0).run()
+    at.radio(key=keys.PERTURBATION).set_value("rotate").run()
+    at.slider(key=f"{keys.STRENGTH}.rotate").set_value(60.0).run()
     assert not at.exception, at.exception
     found = charts(at)
     marker = found["eval_robustness"][0]["data"][1]
@@ -156,13 +157,13 @@ def test_comparing_a_model_with_itself_shows_no_difference(sample, bundled_answe
     at.session_state[K.WORKSPACE].add_model(model, "tiny", "mnist", answers.summary().accuracy)
     at.run()
     show(at, "compare")
-    title = at.selectbox(key=K.EVAL_COMPARE_A).value
-    at.selectbox(key=K.EVAL_COMPARE_B).set_value(title).run()
+    title = at.selectbox(key=keys.COMPARE_A).value
+    at.selectbox(key=keys.COMPARE_B).set_value(title).run()
     diff = np.asarray(charts(at)["eval_confusion_diff"][0]["data"][0]["z"])
     assert diff.shape == (10, 10) and not diff.any()
     assert len(at.info) >= 2  # no image that one gets right and the other wrong, both ways
-    bundled = next(o for o in at.selectbox(key=K.EVAL_COMPARE_B).options if "bundled" in o.lower())
-    at.selectbox(key=K.EVAL_COMPARE_B).set_value(bundled).run()
+    bundled = next(o for o in at.selectbox(key=keys.COMPARE_B).options if "bundled" in o.lower())
+    at.selectbox(key=keys.COMPARE_B).set_value(bundled).run()
     found = charts(at)
     diff = np.asarray(found["eval_confusion_diff"][0]["data"][0]["z"])
     expected = bundled_answers.summary().confusion - answers.summary().confusion
@@ -174,23 +175,19 @@ def test_comparing_a_model_with_itself_shows_no_difference(sample, bundled_answe
 def test_an_uploaded_model_can_be_compared_and_a_bad_file_is_refused(sample):
     at = open_page()
     show(at, "compare")
-    at.file_uploader(key=K.EVAL_UPLOAD).set_value(("junk.npz", b"not a model", "application/zip"))
+    at.file_uploader(key=keys.UPLOAD).set_value(("junk.npz", b"not a model", "application/zip"))
     at.run()
     assert not at.exception, at.exception
     assert at.error  # the engine's sentence about the bad file
     buffer = io.BytesIO()
     MLP((784, 8, 10), seed=5).save(buffer)
-    at.file_uploader(key=K.EVAL_UPLOAD).set_value(
-        ("mine.npz", buffer.getvalue(), "application/zip")
-    )
+    at.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buffer.getvalue(), "application/zip"))
     at.run()
     assert not at.error
-    assert "uploaded file mine.npz" in at.selectbox(key=K.EVAL_COMPARE_B).options
+    assert "uploaded file mine.npz" in at.selectbox(key=keys.COMPARE_B).options
     buffer = io.BytesIO()
     MLP((784, 8, 3), seed=5).save(buffer)
-    at.file_uploader(key=K.EVAL_UPLOAD).set_value(
-        ("three.npz", buffer.getvalue(), "application/zip")
-    )
+    at.file_uploader(key=keys.UPLOAD).set_value(("three.npz", buffer.getvalue(), "application/zip"))
     at.run()
     assert "3 classes" in at.error[0].value
 
@@ -206,7 +203,7 @@ def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, fashion_from_
     at.run()
     assert not at.exception, at.exception
     names = list(fashion.class_names)
-    assert at.selectbox(key=f"{K.EVAL_CELL_TRUE}.0").options == names
+    assert at.selectbox(key=f"{keys.CELL_TRUE}.0").options == names
     assert charts(at)["eval_confusion"][0]["data"][0]["x"] == names
 
 
@@ -214,13 +211,13 @@ def upload(at: AppTest, name: str, model: MLP) -> None:
     """Put a saved model in the Compare section's uploader, as a visitor would."""
     buffer = io.BytesIO()
     model.save(buffer)
-    at.file_uploader(key=K.EVAL_UPLOAD).set_value((name, buffer.getvalue(), "application/zip"))
+    at.file_uploader(key=keys.UPLOAD).set_value((name, buffer.getvalue(), "application/zip"))
     at.run()
     assert not at.exception, at.exception
 
 
 def offered_uploads(at: AppTest) -> list[str]:
-    options = at.selectbox(key=K.EVAL_COMPARE_B).options
+    options = at.selectbox(key=keys.COMPARE_B).options
     return [o for o in options if o.startswith("uploaded file")]
 
 
@@ -262,5 +259,5 @@ def test_an_upload_is_read_once_not_at_every_rerun(sample, monkeypatch):
     assert reads == ["mine.npz"] and offered_uploads(at) == ["uploaded file mine.npz"]
     upload(at, "mine.npz", MLP((784, 8, 10), seed=6))  # another file: read again
     assert reads == ["mine.npz", "mine.npz"]
-    kept = [k for k in at.session_state[K.EVAL_CACHE] if k[0] == "upload"]
+    kept = [k for k in at.session_state[keys.CACHE] if k[0] == "upload"]
     assert len(kept) == 1  # the first file's model is let go

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 APP = str(ROOT / "app.py")
 HOST = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 ALLOWED_HOSTS = {"www.w3.org"}  # the SVG namespace: a name, never fetched

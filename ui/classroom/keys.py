@@ -1,0 +1,47 @@
+"""The Class feature's widget keys: the sidebar's join form, the board and its controls.
+
+The membership itself (``K.CLASS``, a ``ClassSession``) is shared: Train and Draw share
+runs and drawings through it, so its key stays in ``ui.state``. Everything here is a
+control of this feature, named once so the page, its callbacks and the tests agree. The
+string values are the ones the app has always used (``"class.code"``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+JOIN_OPEN = "class.join_open"  # sidebar expander: the join form, drawn when open
+CODE = "class.code"  # sidebar text input: the code to join (?class= pre-fills it)
+NICKNAME = "class.nickname"
+JOIN = "class.join"  # buttons
+LEAVE = "class.leave"
+START = "class.start"
+RECLAIM_CODE = "class.reclaim_code"  # teacher: code + key to reclaim a board
+RECLAIM_KEY = "class.reclaim_key"
+RECLAIM = "class.reclaim"
+KEY_SEEN = "class.key_seen"  # button: hide the teacher key shown once
+COLOR_BY = "class.color_by"  # the setting that colours the board's curves
+SHARE_RUN = "class.share_run"  # prefix: one button per run, "class.share_run.3"
+QUESTION = "class.question"  # teacher: the question's text
+CHOICES = "class.choices"  # teacher: its answers, one per line
+POSE = "class.pose"  # button
+REVEAL = "class.reveal"  # toggle: show the answers on the board
+CLOSED = "class.closed"  # toggle: closed to new entries
+ANSWER = "class.answer"  # student: radio with the answers
+SEND_ANSWER = "class.send_answer"  # button
+ENTRY = "class.entry"  # select: the entry to hide, show again or remove
+HIDE = "class.hide"  # buttons
+SHOW = "class.show"
+REMOVE = "class.remove"
+EXPORT_CSV = "class.export_csv"  # download buttons
+EXPORT_JSON = "class.export_json"
+EXPORT_NPZ = "class.export_npz"
+CHART_LOSS = "class.chart_loss"  # the board's figures (stable ids: no flicker)
+CHART_ACCURACY = "class.chart_accuracy"
+CHART_RESULTS = "class.chart_results"
+CHART_ANSWERS = "class.chart_answers"
+CHART_DRAWINGS = "class.chart_drawings"
+
+# Values set before the page first draws (``ui.state.register_defaults``): none, each
+# control above sets its own value the first time it is drawn.
+DEFAULTS: dict[str, Any] = {}
