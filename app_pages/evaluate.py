@@ -45,14 +45,14 @@ if st.session_state.get(K.EVAL_MODEL) not in titles:
     st.session_state[K.EVAL_MODEL] = current.title if current.title in titles else titles[0]
 if len(options) > 1:
     st.selectbox("Model to evaluate", titles, key=K.EVAL_MODEL)
-mu = options[titles.index(st.session_state[K.EVAL_MODEL])]
+in_use = options[titles.index(st.session_state[K.EVAL_MODEL])]
 st.markdown(
-    f"Evaluating **{mu.sentence}** on the **{ds.n_test:,}** test images "
+    f"Evaluating **{in_use.sentence}** on the **{ds.n_test:,}** test images "
     f"({SOURCE_LABELS.get(ds.source, ds.source)})."
 )
 
 with st.spinner("Running the network over the test set..."):
-    answers = cache.predictions(mu, active)
+    answers = cache.predictions(in_use, active)
 scores.headline(answers)
 
 section = st.segmented_control(
@@ -74,7 +74,7 @@ elif section == "mistakes":
     mistakes.mistakes(answers, ds)
 elif section == "robustness":
     st.header("How it breaks")
-    robustness.robustness(mu, active)
+    robustness.robustness(in_use, active)
 elif section == "confidence":
     st.header("Saying “not sure”")
     confidence.threshold_view(answers)

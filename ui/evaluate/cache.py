@@ -34,11 +34,11 @@ def _shared(what: str, data_key: tuple, extra: Hashable, _compute: Callable[[], 
     return _compute()
 
 
-def _cached(what: str, mu, data_key: tuple, extra: Hashable, compute: Callable[[], Any]) -> Any:
-    if mu.is_bundled:
+def _cached(what: str, in_use, data_key: tuple, extra: Hashable, compute: Callable[[], Any]) -> Any:
+    if in_use.is_bundled:
         return _shared(what, data_key, extra, compute)
     store: dict = st.session_state.setdefault(K.EVAL_CACHE, {})
-    key = (what, mu.key, data_key, extra)
+    key = (what, in_use.key, data_key, extra)
     if key not in store:
         while len(store) >= SESSION_ENTRIES:
             store.pop(next(iter(store)))  # dicts keep insertion order: drop the oldest
@@ -46,15 +46,15 @@ def _cached(what: str, mu, data_key: tuple, extra: Hashable, compute: Callable[[
     return store[key]
 
 
-def predictions(mu, active) -> pred.Predictions:
-    """What model ``mu`` answers for every test image of ``active.dataset``."""
+def predictions(in_use, active) -> pred.Predictions:
+    """What model ``in_use`` answers for every test image of ``active.dataset``."""
     ds = active.dataset
     return _cached(
         "predictions",
-        mu,
+        in_use,
         active.cache_key,
         None,
-        lambda: pred.predict_all(mu.model, ds.X_test, ds.y_test),
+        lambda: pred.predict_all(in_use.model, ds.X_test, ds.y_test),
     )
 
 
@@ -63,12 +63,12 @@ def robustness_subset(n_test: int) -> np.ndarray:
     return fixed_subset(n_test, SUBSET_SIZE)
 
 
-def robustness_curve(mu, active, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """(strengths (s,), accuracies (s,)) of model ``mu`` for one perturbation."""
+def robustness_curve(in_use, active, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(strengths (s,), accuracies (s,)) of model ``in_use`` for one perturbation."""
     ds = active.dataset
     idx = robustness_subset(ds.n_test)
 
     def compute():
-        return robustness.accuracy_curve(mu.model, ds.X_test[idx], ds.y_test[idx], kind)
+        return robustness.accuracy_curve(in_use.model, ds.X_test[idx], ds.y_test[idx], kind)
 
-    return _cached("robustness", mu, active.cache_key, kind, compute)
+    return _cached("robustness", in_use, active.cache_key, kind, compute)

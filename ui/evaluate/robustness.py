@@ -51,7 +51,7 @@ def notice(kind: str, dataset: str) -> str:
     return words[kind].format(noun=dataset_info(dataset).noun)
 
 
-def robustness(mu, active) -> None:
+def robustness(in_use, active) -> None:
     """One perturbation at a time: its slider, its accuracy curve and examples."""
     ds = active.dataset
     names = list(ds.class_names)
@@ -72,7 +72,7 @@ def robustness(mu, active) -> None:
         key=f"{K.EVAL_STRENGTH}.{kind}",
     )
     with st.spinner(f"Measuring accuracy at every {spec.label.lower()} strength..."):
-        strengths, acc = cache.robustness_curve(mu, active, kind)
+        strengths, acc = cache.robustness_curve(in_use, active, kind)
     idx = cache.robustness_subset(ds.n_test)
     left, right = st.columns([3, 2])
     with left:
@@ -86,7 +86,7 @@ def robustness(mu, active) -> None:
     with right:
         shown = idx[:EXAMPLES]
         changed = perturb(ds.X_test[shown], kind, strength)  # (8, 784)
-        answers = mu.model.predict(changed)
+        answers = in_use.model.predict(changed)
         right_now = answers == ds.y_test[shown]
         fig = charts_images.image_grid_figure(
             np.concatenate([ds.X_test[shown], changed]),
