@@ -27,11 +27,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import streamlit as st  # noqa: E402
 
 from ui import heap, lesson, state  # noqa: E402
-from ui.classroom import keys as classroom_keys  # noqa: E402
 from ui.classroom.membership import class_sidebar  # noqa: E402
-from ui.data import keys as data_keys  # noqa: E402
-from ui.evaluate import keys as evaluate_keys  # noqa: E402
-from ui.learn import keys as learn_keys  # noqa: E402
 from ui.limits import LIMITS  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
@@ -45,19 +41,8 @@ from ui.train.widgets import keep_alive  # noqa: E402
 # entry point Streamlit would print a bare string on every page.)
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 
-# The keys each feature wants set before its widgets first draw (ui/state.py explains why
-# the features' defaults are handed over here rather than imported by ui/state.py).
-FEATURE_DEFAULTS = (
-    learn_keys.DEFAULTS,
-    data_keys.DEFAULTS,
-    evaluate_keys.DEFAULTS,
-    classroom_keys.DEFAULTS,
-)
-
 st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
 heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
-for defaults in FEATURE_DEFAULTS:
-    state.register_defaults(defaults)
 state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls

@@ -10,9 +10,8 @@ in real numbers. Only the chosen tab computes.
 import streamlit as st
 
 from ui import state
-from ui.inside import activations, backprop, experiments, health, weights
+from ui.inside import activations, backprop, experiments, health, keys, weights
 from ui.inside.context import current
-from ui.state import K
 
 TABS = ["Weights", "Activations", "Health", "Experiments", "Backprop"]
 
@@ -27,13 +26,13 @@ if ins is None:
     )
     st.stop()
 st.markdown(
-    f"Looking inside **{ins.use.sentence}**: {ins.model.config.describe()}, "
-    f"{ins.model.n_params:,} weights."
+    f"Looking inside **{ins.in_use.sentence}**: {ins.in_use.model.config.describe()}, "
+    f"{ins.in_use.model.n_params:,} weights."
 )
 if ins.notice:
     st.caption(ins.notice)
 
-tabs = st.tabs(TABS, key=K.INSIDE_VIEW, on_change="rerun")
+tabs = st.tabs(TABS, key=keys.VIEW, on_change="rerun")
 views = {
     "Weights": lambda: weights.render(ins, ws),
     "Activations": lambda: activations.render(ins),

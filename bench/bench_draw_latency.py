@@ -148,7 +148,8 @@ def in_process(repeats: int) -> dict[str, float]:
     from bench.redrawn import redraw_digit
     from nn_core import canvas_to_mnist, load_default_model
     from nn_core.data import load_sample
-    from ui import charts_draw, draw
+    from ui.draw import figures as charts_draw
+    from ui.draw import reading as draw
 
     model = load_default_model()
     sample = load_sample("mnist")

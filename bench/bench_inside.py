@@ -33,6 +33,7 @@ def time_views(sizes: tuple[int, ...], seed: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from nn_core.model import MLP
+    from ui.inside import keys as inside_keys
     from ui.state import K
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -42,7 +43,7 @@ def time_views(sizes: tuple[int, ...], seed: int) -> dict:
     at.session_state[K.WORKSPACE].add_model(MLP(sizes, seed=seed), "bench", "mnist", None)
     out = {}
     for view in VIEWS:
-        at.session_state[K.INSIDE_VIEW] = view
+        at.session_state[inside_keys.VIEW] = view
         t0 = time.perf_counter()
         at.run()
         first = time.perf_counter() - t0

@@ -5,19 +5,29 @@ here so the pages cannot disagree: the visitor's current model when it was train
 the data set on screen, else the pretrained model that ships with the app (it knows
 MNIST digits only), and the page says which in one sentence.
 
+``ModelInUse`` is the one description of such a network: the model, its names for a
+selector and for a sentence, the data set and classes it knows, and whether it is the
+bundled one. Draw, Inside, Evaluate and Learn take it as it is; none wraps it again.
 ``ModelInUse.key`` names the exact weights, so a page can cache what it computes from a
 model (predictions on 10,000 test images, PCA of activations) and recompute only when
-the weights change.
+the weights change; ``ModelInUse.stable_id`` names its place among the choices, which
+survives retraining.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nn_core.data import DATASETS
+from nn_core.data import DATASETS, dataset_info
 from nn_core.errors import ModelFileError
 from ui import shared as ui_shared
 from ui import state
+
+BUNDLED_DATASET = "mnist"
+"""The data set the bundled model learned: the only one that ships with a trained network."""
+
+BUNDLED, YOURS = "bundled", "current"
+"""``stable_id`` of the bundled network and of "your model" (a kept run's is "run-3")."""
 
 
 @dataclass(frozen=True)
@@ -33,27 +43,43 @@ class ModelInUse:
     is_bundled: bool = False
     run_id: int | None = None
 
+    @property
+    def stable_id(self) -> str:
+        """Which of the choices this is, in a way that survives retraining (``key`` does
+        not): ``BUNDLED``, ``YOURS`` or "run-<id>". What a model selector remembers."""
+        if self.is_bundled:
+            return BUNDLED
+        return YOURS if self.key[0] == YOURS else f"run-{self.run_id}"
+
 
 def _pct(accuracy) -> str:
     return "" if accuracy is None else f", {accuracy:.1%} on the test set"
 
 
-def bundled(dataset_name: str = "mnist") -> ModelInUse | None:
-    """The pretrained MNIST model, or None (missing file, or another data set)."""
-    if dataset_name != "mnist":
+def bundled_network():
+    """The shipped network, loaded once per server and shared (``ui.shared``); raises
+    ModelFileError when its file is missing. Every page reaches it through here, so a
+    test can take it away in one place."""
+    return ui_shared.get_default_model()
+
+
+def bundled(dataset_name: str = BUNDLED_DATASET) -> ModelInUse | None:
+    """The bundled pretrained model, or None (missing file, or another data set)."""
+    if dataset_name != BUNDLED_DATASET:
         return None
     try:
-        model = ui_shared.get_default_model()
+        model = bundled_network()
     except ModelFileError:
         return None
     accuracy = model.meta.get("test_accuracy")
+    info = dataset_info(BUNDLED_DATASET)
     return ModelInUse(
         model,
-        ("bundled",),
-        f"Bundled pretrained model (MNIST{_pct(accuracy)})",
+        (BUNDLED,),
+        f"Bundled pretrained model ({info.title}{_pct(accuracy)})",
         "the bundled pretrained model",
-        "mnist",
-        DATASETS["mnist"].class_names,
+        info.name,
+        info.class_names,
         is_bundled=True,
     )
 
@@ -73,7 +99,7 @@ def current(dataset_name: str) -> ModelInUse | None:
     now = state.workspace().current
     if now is None or now.dataset != dataset_name:
         return None
-    key = ("current", now.version)
+    key = (YOURS, now.version)
     return _visitors(
         now.model, key, "your model", now.name, now.dataset, now.test_accuracy, now.run_id
     )
@@ -95,3 +121,11 @@ def model_options(dataset_name: str) -> list[ModelInUse]:
             options.append(_visitors(run.model, key, "run", run.name, run.dataset, acc, run.id))
     pretrained = bundled(dataset_name)
     return options + ([pretrained] if pretrained else [])
+
+
+def uploaded(model, digest: str, file_name: str, dataset_name: str) -> ModelInUse:
+    """A model file the visitor uploaded to compare, named by its file and keyed by its
+    contents' digest (the same file uploaded twice is the same model)."""
+    title = f"uploaded file {file_name}"
+    names = DATASETS[dataset_name].class_names
+    return ModelInUse(model, ("upload", digest), title, f"the {title}", dataset_name, names)

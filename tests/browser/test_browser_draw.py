@@ -140,12 +140,12 @@ def test_clear_between_digits_and_the_whole_page(draw_page, snap):
     )
     assert page.locator(PROBS_FIGURE).count() == 1
     assert len(page.evaluate(PROBABILITIES).split()) == 10
-    # keep the drawing in the class set, so the screenshot shows that section at work
+    # keep the drawing in my drawings, so the screenshot shows that section at work
     page.get_by_role("radiogroup", name="What did you draw?").get_by_role(
         "radio", name="7", exact=True
     ).click()
     page.wait_for_function(IDLE, timeout=30_000)
-    page.get_by_role("button", name="Add this drawing to the class set").click()
+    page.get_by_role("button", name="Add this drawing to my drawings").click()
     page.get_by_text("Read correctly by this model").wait_for(timeout=30_000)
     page.wait_for_function(IDLE, timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0

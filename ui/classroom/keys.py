@@ -42,6 +42,6 @@ CHART_RESULTS = "class.chart_results"
 CHART_ANSWERS = "class.chart_answers"
 CHART_DRAWINGS = "class.chart_drawings"
 
-# Values set before the page first draws (``ui.state.register_defaults``): none, each
+# Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.
 DEFAULTS: dict[str, Any] = {}

@@ -8,15 +8,13 @@ makes, and the images one gets right and the other wrong show what that means.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from nn_core.errors import ModelFileError
-from nn_core.model import MLP
 from nn_core.predictions import compare
-from ui import limits, uploads
+from ui import limits, models, uploads
 from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
 
@@ -24,18 +22,7 @@ PLOT_CONFIG = {"displayModeBar": False}
 SHOW = 24  # images shown per disagreement list
 
 
-@dataclass(frozen=True)
-class UploadedModel:
-    """A model file the visitor uploaded here: shaped like ``ui.models.ModelInUse``."""
-
-    model: MLP
-    key: Any
-    title: str
-    sentence: str
-    is_bundled: bool = False
-
-
-def read_upload(file, n_classes: int) -> UploadedModel | None:
+def read_upload(file, dataset_name: str) -> models.ModelInUse | None:
     """The uploaded model if this server allows it and it reads these images, else None
     after saying why.
 
@@ -46,11 +33,11 @@ def read_upload(file, n_classes: int) -> UploadedModel | None:
     data = file.getvalue()
     digest = hashlib.sha1(data).hexdigest()
     store: dict = st.session_state.setdefault(keys.CACHE, {})
-    key = ("upload", digest, file.name, n_classes)
+    key = ("upload", digest, file.name, dataset_name)
     if key not in store:
         for old in [k for k in store if k[0] == "upload"]:
             del store[old]
-        store[key] = _verdict(data, file.name, digest, n_classes)
+        store[key] = _verdict(data, file.name, digest, dataset_name)
     verdict = store[key]
     if isinstance(verdict, str):
         st.error(verdict, icon=":material/error:")
@@ -58,8 +45,9 @@ def read_upload(file, n_classes: int) -> UploadedModel | None:
     return verdict
 
 
-def _verdict(data: bytes, name: str, digest: str, n_classes: int) -> UploadedModel | str:
+def _verdict(data: bytes, name: str, digest: str, dataset_name: str) -> models.ModelInUse | str:
     """The checked model, or the sentence that says why it cannot be used here."""
+    n_classes = len(DATASETS[dataset_name].class_names)
     try:
         model = uploads.check_upload(data, name, limits.LIMITS)
     except ModelFileError as err:
@@ -70,8 +58,7 @@ def _verdict(data: bytes, name: str, digest: str, n_classes: int) -> UploadedMod
             f"This model reads {sizes[0]} pixels and answers {sizes[-1]} classes; the test "
             f"images here have {limits.IMAGE_PIXELS} pixels and {n_classes} classes."
         )
-    title = f"uploaded file {name}"
-    return UploadedModel(model, ("upload", digest), title, f"the {title}")
+    return models.uploaded(model, digest, name, dataset_name)
 
 
 def _pick(label: str, key: str, titles: list[str], default: int) -> int:
@@ -86,7 +73,7 @@ def compare_view(options: list, active) -> None:
     names = list(ds.class_names)
     file = st.file_uploader("Add a saved model (.npz)", type=["npz"], key=keys.UPLOAD)
     if file is not None:
-        uploaded = read_upload(file, len(names))
+        uploaded = read_upload(file, ds.name)
         if uploaded is not None:
             options = [*options, uploaded]
     titles = [m.title for m in options]

@@ -30,6 +30,6 @@ COMPARE_B = "evaluate.compare_b"
 UPLOAD = "evaluate.upload"  # file uploader: a saved model to compare
 CACHE = "evaluate.cache"  # dict: this tab's predictions and curves per model version
 
-# Values set before the page first draws (``ui.state.register_defaults``): none, each
+# Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.
 DEFAULTS: dict[str, Any] = {}

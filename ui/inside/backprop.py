@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from nn_core.backprop_steps import BackpropTrace, LayerTrace, gradient_table, trace_minibatch
+from ui.inside import keys
 from ui.inside.context import Inside, memo
-from ui.state import K
 
 STAGES = ["1 · forward", "2 · backward", "3 · update", "4 · gradient check"]
 ROWS, COLS = 4, 6  # size of the value excerpts
@@ -64,32 +64,32 @@ def tex(template: str, i: int) -> str:
 
 
 def new_batch() -> None:
-    st.session_state[K.INSIDE_BP_SEED] = int(st.session_state.get(K.INSIDE_BP_SEED) or 0) + 1
+    st.session_state[keys.BP_SEED] = int(st.session_state.get(keys.BP_SEED) or 0) + 1
 
 
 def render(ins: Inside) -> None:
     size_col, lr_col, new_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-    n = size_col.select_slider("Images in the batch", [2, 4, 8, 16, 32], 8, key=K.INSIDE_BP_BATCH)
+    n = size_col.select_slider("Images in the batch", [2, 4, 8, 16, 32], 8, key=keys.BP_BATCH)
     lr = lr_col.select_slider(
-        "Learning rate η", [0.001, 0.01, 0.05, 0.1, 0.5, 1.0], 0.1, key=K.INSIDE_BP_LR
+        "Learning rate η", [0.001, 0.01, 0.05, 0.1, 0.5, 1.0], 0.1, key=keys.BP_LR
     )
-    new_col.button(
-        "Another batch", key=K.INSIDE_BP_NEW, icon=":material/shuffle:", on_click=new_batch
-    )
-    seed = int(st.session_state.get(K.INSIDE_BP_SEED) or 0)
+    new_col.button("Another batch", key=keys.BP_NEW, icon=":material/shuffle:", on_click=new_batch)
+    seed = int(st.session_state.get(keys.BP_SEED) or 0)
     data = ins.data
     rows = np.random.default_rng(seed).choice(data.n_train, size=n, replace=False)
     X, y = data.X_train[rows], data.y_train[rows]
-    trace = memo(("trace", seed, n, lr), ins.key, lambda: trace_minibatch(ins.model, X, y, lr=lr))
+    trace = memo(
+        ("trace", seed, n, lr), ins.key, lambda: trace_minibatch(ins.in_use.model, X, y, lr=lr)
+    )
     stage = st.segmented_control(
-        "Step", STAGES, default=STAGES[0], key=K.INSIDE_BP_STAGE, required=True
+        "Step", STAGES, default=STAGES[0], key=keys.BP_STAGE, required=True
     )
     st.caption(
         f"{n} training images (numbers {', '.join(str(r) for r in rows[:8])}{' ...' if n > 8 else ''}) "
-        f"through {ins.use.sentence}. Every value below is the engine's own."
+        f"through {ins.in_use.sentence}. Every value below is the engine's own."
     )
     if stage == STAGES[0]:
-        forward(trace, ins.use.class_names)
+        forward(trace, ins.in_use.class_names)
     elif stage == STAGES[1]:
         backward(trace)
     elif stage == STAGES[2]:
@@ -182,7 +182,9 @@ def check(ins: Inside, X: np.ndarray, y: np.ndarray, seed: int) -> None:
         r"\frac{\partial L}{\partial w} \approx \frac{L(w + \varepsilon) - L(w - \varepsilon)}{2\varepsilon}, \quad \varepsilon = 10^{-6}"
     )
     rows, per_array = memo(
-        ("gradcheck", seed, len(y)), ins.key, lambda: gradient_table(ins.model, X, y, seed=seed)
+        ("gradcheck", seed, len(y)),
+        ins.key,
+        lambda: gradient_table(ins.in_use.model, X, y, seed=seed),
     )
     df = pd.DataFrame(
         {

@@ -1,8 +1,10 @@
 """What every Inside view needs: the network to look at, the images, and a memory.
 
 The page looks at the visitor's current model, or the bundled pretrained one when they
-have none for this data set, and says which. Heavy results (importance of every unit,
-a PCA of thousands of activations, the accuracy of the untouched network) are
+have none for this data set, and says which: that network is a ``ui.models.ModelInUse``,
+the same description every page uses, held here as it is. What this module adds is the
+visit's own: the data set on screen and a memory. Heavy results (importance of every
+unit, a PCA of thousands of activations, the accuracy of the untouched network) are
 remembered per model version (``ModelInUse.key``), per visitor: switching views or
 moving a slider then costs milliseconds, and a retrained model is never confused with
 its predecessor.
@@ -20,8 +22,8 @@ import streamlit as st
 from nn_core.data import Dataset
 from nn_core.subset import fixed_subset
 from ui.active import active_dataset
+from ui.inside import keys
 from ui.models import ModelInUse, model_in_use
-from ui.state import K
 
 SAMPLE = 2000  # test images behind importance, top activations and the PCA map
 MEMO_SIZE = 48  # results remembered per visitor (old model versions fall out first)
@@ -29,23 +31,16 @@ MEMO_SIZE = 48  # results remembered per visitor (old model versions fall out fi
 
 @dataclass(frozen=True)
 class Inside:
-    """The model in use and the data it is shown on."""
+    """One visit to the page: the model in use and the data it is shown on."""
 
-    use: ModelInUse
+    in_use: ModelInUse
     data: Dataset
     notice: str | None  # about the data set (a sample, a fallback), or None
 
     @property
-    def model(self):
-        return self.use.model
-
-    @property
     def key(self) -> Hashable:
-        return (self.use.key, self.data.name, self.data.source, self.data.n_test)
-
-    @property
-    def hidden(self) -> tuple[int, ...]:
-        return self.model.config.hidden
+        """Names this model on these images: what the memory files results under."""
+        return (self.in_use.key, self.data.name, self.data.source, self.data.n_test)
 
     def sample(self, n: int = SAMPLE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A fixed random subset of the test set: (indices, images (n, 784), labels)."""
@@ -56,17 +51,17 @@ class Inside:
 def current() -> Inside | None:
     """The network to look inside and its data set, or None when there is none yet."""
     active = active_dataset()
-    use = model_in_use(active.dataset.name)
-    if use is None:
+    in_use = model_in_use(active.dataset.name)
+    if in_use is None:
         return None
-    return Inside(use, active.dataset, active.notice)
+    return Inside(in_use, active.dataset, active.notice)
 
 
 def memo(name: str, key: Hashable, compute: Callable[[], object]) -> object:
     """``compute()`` once per (name, key) for this visitor; a small LRU in session state."""
-    store = st.session_state.get(K.INSIDE_CACHE)
+    store = st.session_state.get(keys.CACHE)
     if store is None:
-        store = st.session_state[K.INSIDE_CACHE] = OrderedDict()
+        store = st.session_state[keys.CACHE] = OrderedDict()
     slot = (name, key)
     if slot in store:
         store.move_to_end(slot)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.inside import charts_health as charts
-from ui.state import K
+from ui.inside import keys
 
 PLOT_CONFIG = {"displayModeBar": False}
 
@@ -42,14 +42,14 @@ def render(ws) -> None:
     ids = [r.id for r in runs]
     by_id = {r.id: r for r in runs}
     pick_a, pick_b = st.columns(2)
-    a = pick_a.selectbox("Run", ids, format_func=lambda i: label(by_id[i]), key=K.INSIDE_RUN_A)
+    a = pick_a.selectbox("Run", ids, format_func=lambda i: label(by_id[i]), key=keys.RUN_A)
     others = [None, *[i for i in ids if i != a]]
     b = pick_b.selectbox(
         "Beside it",
         others,
         format_func=lambda i: "(none)" if i is None else label(by_id[i]),
         index=1 if len(others) > 1 else 0,
-        key=K.INSIDE_RUN_B,
+        key=keys.RUN_B,
     )
     chosen = [by_id[a]] + ([by_id[b]] if b is not None else [])
     ranges = charts.health_ranges([r.health for r in chosen])

@@ -14,8 +14,8 @@ import streamlit as st
 
 from nn_core import probe
 from ui.inside import charts_weights as charts
+from ui.inside import keys
 from ui.inside.context import Inside, memo
-from ui.state import K
 
 PLOT_CONFIG = {"displayModeBar": False}
 SORTS = {"unit number": "number", "weight norm": "norm", "importance": "importance"}
@@ -27,7 +27,7 @@ def unit_facts(ins: Inside) -> dict:
 
     def compute() -> dict:
         idx, X, y = ins.sample()
-        model = ins.model
+        model = ins.in_use.model
         A = probe.hidden_activations(model, X, 0)  # (n, units)
         top = np.argsort(-A, axis=0, kind="stable")[:TOP]  # (TOP, units) rows of X
         return {
@@ -50,11 +50,11 @@ def order_of(facts: dict | None, sort: str, n: int) -> np.ndarray:
 
 def pick_unit() -> None:
     """A click on the grid chooses that unit (the invisible dot on each tile carries it)."""
-    points = st.session_state[K.INSIDE_GRID].get("selection", {}).get("points", [])
+    points = st.session_state[keys.GRID].get("selection", {}).get("points", [])
     picked = [p.get("customdata") for p in points if p.get("customdata") is not None]
     if picked:
         value = picked[0][0] if isinstance(picked[0], list) else picked[0]
-        st.session_state[K.INSIDE_UNIT] = int(value)
+        st.session_state[keys.UNIT] = int(value)
 
 
 def live_grid(ws, dataset: str) -> None:
@@ -77,7 +77,7 @@ def live_grid(ws, dataset: str) -> None:
     st.plotly_chart(
         charts.refresh_grid_figure(figure, W, title),
         config=PLOT_CONFIG,
-        key=K.INSIDE_GRID,
+        key=keys.GRID,
         on_select=pick_unit,
         selection_mode="points",
     )
@@ -88,17 +88,17 @@ def live_grid(ws, dataset: str) -> None:
 
 
 def render(ins: Inside, ws) -> None:
-    model = ins.model
+    model = ins.in_use.model
     run = ws.active_run() if ws is not None else None
     training = run is not None and run.dataset == ins.data.name and run.status == "running"
     n_units = model.dense[0].W.shape[1]
-    has_hidden = bool(ins.hidden)
+    has_hidden = bool(ins.in_use.model.config.hidden)
 
     sort_label = st.segmented_control(
         "Order the units by",
         list(SORTS),
         default="unit number",
-        key=K.INSIDE_SORT,
+        key=keys.SORT,
         disabled=training or not has_hidden,
         help="Importance: how much the unit sends on towards the class scores, on average.",
     )
@@ -106,7 +106,7 @@ def render(ins: Inside, ws) -> None:
         st.fragment(run_every=1.0)(live_grid)(ws, ins.data.name)
         st.caption(
             f"While the run trains, this view follows it; the unit details, deeper layers "
-            f"and histograms of {ins.use.sentence} come back when it ends."
+            f"and histograms of {ins.in_use.sentence} come back when it ends."
         )
         return
     else:
@@ -122,7 +122,7 @@ def render(ins: Inside, ws) -> None:
         st.plotly_chart(
             figure,
             config=PLOT_CONFIG,
-            key=K.INSIDE_GRID,
+            key=keys.GRID,
             on_select=pick_unit,
             selection_mode="points",
         )
@@ -153,20 +153,20 @@ def render(ins: Inside, ws) -> None:
 
 def unit_details(ins: Inside, n_units: int) -> None:
     st.subheader("One unit up close")
-    if not 0 <= st.session_state.get(K.INSIDE_UNIT, -1) < n_units:
-        st.session_state[K.INSIDE_UNIT] = 0  # first visit, or a smaller network than before
+    if not 0 <= st.session_state.get(keys.UNIT, -1) < n_units:
+        st.session_state[keys.UNIT] = 0  # first visit, or a smaller network than before
     unit = st.number_input(
-        "Unit", 0, n_units - 1, key=K.INSIDE_UNIT, help="Or click a square in the grid."
+        "Unit", 0, n_units - 1, key=keys.UNIT, help="Or click a square in the grid."
     )
     facts = unit_facts(ins)
-    W = ins.model.dense[0].W
-    exact = len(ins.hidden) == 1
+    W = ins.in_use.model.dense[0].W
+    exact = len(ins.in_use.model.config.hidden) == 1
     big, votes = st.columns(2, gap="large")
     big.plotly_chart(
         charts.unit_figure(W[:, unit], charts.shared_scale(W), unit), config=PLOT_CONFIG
     )
     votes.plotly_chart(
-        charts.outgoing_figure(facts["influence"][unit], ins.use.class_names, unit, exact),
+        charts.outgoing_figure(facts["influence"][unit], ins.in_use.class_names, unit, exact),
         config=PLOT_CONFIG,
     )
     votes.caption(
@@ -175,7 +175,7 @@ def unit_details(ins: Inside, n_units: int) -> None:
         else "Its average effect on each class score (the layers in between included)."
     )
     top = facts["top_index"][:, unit]
-    labels = [ins.use.class_names[int(ins.data.y_test[i])] for i in top]
+    labels = [ins.in_use.class_names[int(ins.data.y_test[i])] for i in top]
     acts = facts["top_activation"][:, unit]
     captions = [f"#{i}<br>{lab}<br>{a:.2f}" for i, lab, a in zip(top, labels, acts, strict=True)]
     st.plotly_chart(
@@ -195,14 +195,14 @@ def unit_details(ins: Inside, n_units: int) -> None:
 
 
 def deeper_layers(ins: Inside) -> None:
-    dense = ins.model.dense
+    dense = ins.in_use.model.dense
     st.subheader("Deeper layers")
     choices = list(range(1, len(dense)))
     layer = st.selectbox(
         "Weight matrix",
         choices,
         format_func=lambda i: f"layer {i + 1}: {dense[i].W.shape[0]} → {dense[i].W.shape[1]}",
-        key=K.INSIDE_LAYER,
+        key=keys.LAYER,
     )
     figure = memo(
         ("layer", layer), ins.key, lambda: charts.layer_heatmap_figure(dense[layer].W, layer)
@@ -216,10 +216,10 @@ def deeper_layers(ins: Inside) -> None:
 
 def initial_weights(ins: Inside, ws) -> list | None:
     """The starting weights of the run that made this model, when they were kept."""
-    if ws is None or ins.use.run_id is None:
+    if ws is None or ins.in_use.run_id is None:
         return None
-    run = ws.run(ins.use.run_id)
+    run = ws.run(ins.in_use.run_id)
     initial = getattr(run, "initial_weights", None) if run is not None else None
-    if initial is None or len(initial) != len(ins.model.get_weights()):
+    if initial is None or len(initial) != len(ins.in_use.model.get_weights()):
         return None
     return [np.asarray(w) for w in initial]

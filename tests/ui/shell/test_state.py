@@ -1,16 +1,15 @@
-"""The shared state: feature keys live in their folders, and their defaults reach every
-tab without ``ui/state.py`` importing a feature."""
+"""The shared state: feature keys live in their folders, each key names one thing, and a
+feature's defaults are filled without ``ui/state.py`` importing the feature."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
 
 from ui import state
-from ui.classroom import keys as classroom_keys
-from ui.evaluate import keys as evaluate_keys
 from ui.evaluate import threshold
 from ui.state import K
 
@@ -26,38 +25,48 @@ def constants(namespace) -> dict[str, str]:
     }
 
 
-@pytest.fixture()
-def defaults(monkeypatch):
-    """A private copy of the registered defaults, so a test cannot leak into the next."""
-    copy = dict(state.DEFAULTS)
-    monkeypatch.setattr(state, "DEFAULTS", copy)
-    return copy
+def feature_keys() -> dict[str, object]:
+    """Every feature's ``keys`` module, found on disk so a new feature is checked too."""
+    found = {}
+    for path in sorted((ROOT / "ui").glob("*/keys.py")):
+        found[path.parent.name] = importlib.import_module(f"ui.{path.parent.name}.keys")
+    return found
 
 
-def test_a_registered_default_is_added_once_and_twice_is_harmless(defaults):
-    state.register_defaults({"evaluate.example": 3})
-    state.register_defaults({"evaluate.example": 3})  # app.py runs again on every rerun
-    assert defaults["evaluate.example"] == 3
-
-
-def test_two_features_cannot_give_one_key_two_defaults(defaults):
-    with pytest.raises(ValueError, match="two defaults"):
-        state.register_defaults({K.DATASET: "fashion-mnist"})
-    assert defaults[K.DATASET] == "mnist"
+def test_every_feature_has_its_keys():
+    assert set(feature_keys()) >= {"learn", "data", "inside", "evaluate", "draw", "classroom"}
 
 
 def test_every_key_names_one_thing():
     owners: dict[str, str] = {}
-    for where, namespace in (("K", K), ("evaluate", evaluate_keys), ("class", classroom_keys)):
+    for where, namespace in [("K", K), *feature_keys().items()]:
         for name, value in constants(namespace).items():
             assert value not in owners, f"{where}.{name} reuses {owners[value]}'s {value!r}"
             owners[value] = f"{where}.{name}"
 
 
-def test_feature_keys_keep_their_feature_prefix():
-    assert all(v.startswith("evaluate.") for v in constants(evaluate_keys).values())
-    assert all(v.startswith("class.") for v in constants(classroom_keys).values())
+@pytest.mark.parametrize("feature", sorted(p.parent.name for p in (ROOT / "ui").glob("*/keys.py")))
+def test_feature_keys_keep_their_feature_prefix(feature):
+    prefix = {"classroom": "class."}.get(feature, f"{feature}.")
+    module = feature_keys()[feature]
+    assert all(v.startswith(prefix) for v in constants(module).values()), feature
+    assert all(key.startswith(prefix) for key in getattr(module, "DEFAULTS", {})), feature
+
+
+def test_shared_keys_are_few():
+    """K holds what several features read; a key one feature owns lives in its folder."""
+    assert set(constants(K)) == {
+        "DATASET", "WORKSPACE", "PRESENTATION", "CONFIDENCE", "DOWNLOAD_ERROR",
+        "DOWNLOAD_BUTTON", "CLASS", "LESSON",
+    }  # fmt: skip
     assert K.CLASS == "class"  # the membership object stays shared: Train and Draw share
+
+
+def test_a_feature_default_fills_only_what_is_missing(monkeypatch):
+    session: dict = {"draw.example": "kept"}
+    monkeypatch.setattr(state.st, "session_state", session)
+    state.ensure_state({"draw.example": "default", "draw.other": 0})
+    assert session == {"draw.example": "kept", "draw.other": 0}
 
 
 def test_the_not_sure_threshold_has_one_default():

@@ -1,7 +1,7 @@
 """The Draw page in AppTest: an injected drawing goes through the page as a drawn one would.
 
 AppTest cannot draw on the canvas, so the tests use the page's documented seam: an RGBA
-array in ``st.session_state[K.DRAW_RESULT]`` is read instead of the canvas's image.
+array in ``st.session_state[keys.RESULT]`` is read instead of the canvas's image.
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ from tests.apptest_support import (
     svg_picture,
     svg_texts,
 )
-from ui import charts_draw, draw
-from ui import shared as ui_shared
+from ui import models
 from ui.classroom import keys as class_keys
+from ui.draw import figures, keys, my_drawings
 from ui.figures.png import ink_pixels
+from ui.inside import keys as inside_keys
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[3]
+APP = str(ROOT / "app.py")
 PAGE = "app_pages/draw.py"
 
 
@@ -85,8 +87,8 @@ def use_my_model(at: AppTest, model: MLP, dataset: str = "mnist") -> None:
     workspace.add_model(model, "mine", dataset, 0.5)
     at.session_state[K.WORKSPACE] = workspace
     at.run()
-    if any(box.key == K.DRAW_MODEL_CHOICE for box in at.selectbox):
-        at.selectbox(key=K.DRAW_MODEL_CHOICE).set_value(draw.MINE).run()
+    if any(box.key == keys.MODEL_CHOICE for box in at.selectbox):
+        at.selectbox(key=keys.MODEL_CHOICE).set_value(models.YOURS).run()
     else:  # the only network on offer: the page names it instead of asking
         assert reader(at).startswith("**Your model")
     assert not at.exception, at.exception
@@ -95,7 +97,7 @@ def use_my_model(at: AppTest, model: MLP, dataset: str = "mnist") -> None:
 def reader(at: AppTest) -> str:
     """The network the page names when there is no other to choose from."""
     start = "The network reading your drawing: "
-    assert not any(box.key == K.DRAW_MODEL_CHOICE for box in at.selectbox)
+    assert not any(box.key == keys.MODEL_CHOICE for box in at.selectbox)
     return next(m.value for m in at.markdown if m.value.startswith(start))[len(start) :]
 
 
@@ -105,14 +107,14 @@ def test_empty_canvas_shows_a_hint_not_an_error():
     assert any("Draw one digit" in i.value for i in at.info)
     assert len(at.metric) == 0 and len(at.error) == 0
     assert reader(at).startswith("**Bundled pretrained model")
-    assert at.button(key=K.DRAW_ADD).disabled
-    assert len(at.get("button")) and not any(b.key == K.DRAW_INSIDE for b in at.button)
+    assert at.button(key=keys.ADD).disabled
+    assert len(at.get("button")) and not any(b.key == keys.INSIDE for b in at.button)
 
 
 def test_an_injected_drawing_is_read_like_a_drawn_one():
     at = open_draw_page()
     image = block()
-    at.session_state[K.DRAW_RESULT] = image
+    at.session_state[keys.RESULT] = image
     at.run()
     assert not at.exception, at.exception
     model = load_default_model()
@@ -128,24 +130,24 @@ def test_an_injected_drawing_is_read_like_a_drawn_one():
     centred = svg_picture(found["draw_steps"], 3)  # the fourth step: the network's input
     np.testing.assert_array_equal(centred, ink_pixels(x.reshape(28, 28)))
     expected = model.input_gradient(x, classes=[1])[0].reshape(28, 28)
-    limit = charts_draw.saliency_range(expected)
+    limit = figures.saliency_range(expected)
     shown = [r for r in found["draw_saliency"].iter(f"{SVG}rect") if r.get("data-limit")]
     assert float(shown[0].get("data-limit")) == pytest.approx(limit, rel=1e-4)
     overlay = svg_picture(found["draw_saliency"], 0).astype(int)
-    wanted = charts_draw.saliency_pixels(x.reshape(28, 28), expected, limit).astype(int)
+    wanted = figures.saliency_pixels(x.reshape(28, 28), expected, limit).astype(int)
     assert np.abs(overlay - wanted).max() <= 1  # the gradient of P(1), over the input
     assert "P(1)" in svg_texts(found["draw_saliency"])
     assert not any(w.value.startswith("Not sure") for w in at.warning)  # sure of itself
 
 
 def test_clear_brings_back_an_empty_canvas():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     assert at.metric[0].value == "1"
-    version = at.session_state[K.DRAW_CANVAS_VERSION]
-    at.button(key=K.DRAW_CLEAR).click().run()
+    version = at.session_state[keys.CANVAS_VERSION]
+    at.button(key=keys.CLEAR).click().run()
     assert not at.exception, at.exception
-    assert at.session_state[K.DRAW_CANVAS_VERSION] == version + 1  # a fresh canvas key
-    assert at.session_state[K.DRAW_RESULT] is None
+    assert at.session_state[keys.CANVAS_VERSION] == version + 1  # a fresh canvas key
+    assert at.session_state[keys.RESULT] is None
     assert len(at.metric) == 0 and any("Draw one digit" in i.value for i in at.info)
 
 
@@ -157,7 +159,7 @@ def in_order(node):
 
 
 def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     use_my_model(at, fixed_model())
     assert at.metric[0].delta == "10% sure"
     warning = next(w.value for w in at.warning if w.value.startswith("Not sure"))
@@ -173,7 +175,7 @@ def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
 
 
 def test_the_threshold_comes_from_the_evaluate_page():
-    at = open_draw_page(**{K.DRAW_RESULT: block(), K.CONFIDENCE: 0.05})
+    at = open_draw_page(**{keys.RESULT: block(), K.CONFIDENCE: 0.05})
     use_my_model(at, fixed_model())
     assert at.metric[0].delta == "10% sure"  # above a 5 % threshold: an answer, no doubt
     assert not any(w.value.startswith("Not sure") for w in at.warning)
@@ -181,16 +183,16 @@ def test_the_threshold_comes_from_the_evaluate_page():
 
 
 def test_look_inside_sends_the_drawing_to_the_inside_page():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
-    at.button(key=K.DRAW_INSIDE).click().run()
-    sent = at.session_state[K.INSIDE_DRAWING]
+    at = open_draw_page(**{keys.RESULT: block()})
+    at.button(key=keys.INSIDE).click().run()
+    sent = at.session_state[inside_keys.DRAWING]
     assert sent.shape == (28, 28) and sent.dtype == np.float32
     np.testing.assert_array_equal(sent, canvas_to_mnist(block()))
     assert at.title[0].value != "Draw a digit"  # now on the Inside page
 
 
 def test_my_fashion_model_answers_with_clothes():
-    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DATASET: "fashion-mnist"})
+    at = open_draw_page(**{keys.RESULT: block(), K.DATASET: "fashion-mnist"})
     use_my_model(at, fixed_model(winner=8), dataset="fashion-mnist")
     assert at.metric[0].value == "Bag"
     assert any("clothing" in w.value for w in at.warning)
@@ -199,22 +201,22 @@ def test_my_fashion_model_answers_with_clothes():
 
 
 def test_bundled_model_on_fashion_data_asks_for_digits(fashion_from_sample):
-    at = open_draw_page(**{K.DATASET: "fashion-mnist", K.DRAW_RESULT: block()})
+    at = open_draw_page(**{K.DATASET: "fashion-mnist", keys.RESULT: block()})
     assert any("trained on MNIST digits" in w.value for w in at.warning)
     assert at.metric[0].value == "1"  # still a digit model, with digit labels
 
 
 def test_before_training_only_the_bundled_model_is_offered():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     assert reader(at).startswith("**Bundled pretrained model")  # one offered: no choice
     assert "train" in {link.proto.page for link in at.get("page_link")}
     assert at.metric[0].value == "1"
 
 
 def test_a_forgotten_choice_falls_back_to_what_is_offered():
-    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DRAW_MODEL_CHOICE: "run-7"})
+    at = open_draw_page(**{keys.RESULT: block(), keys.MODEL_CHOICE: "run-7"})
     assert reader(at).startswith("**Bundled pretrained model")
-    assert at.session_state[K.DRAW_MODEL_CHOICE] == draw.BUNDLED
+    assert at.session_state[keys.MODEL_CHOICE] == models.BUNDLED
     assert at.metric[0].value == "1"
 
 
@@ -222,8 +224,8 @@ def test_without_the_bundled_model_file(monkeypatch):
     def missing():
         raise ModelFileError("default_model.npz: no such model file")
 
-    monkeypatch.setattr(ui_shared, "get_default_model", missing)
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    monkeypatch.setattr(models, "bundled_network", missing)
+    at = open_draw_page(**{keys.RESULT: block()})
     assert any("No network is available" in e.value for e in at.error)
     assert len(at.metric) == 0
     use_my_model(at, fixed_model(winner=3))
@@ -232,41 +234,41 @@ def test_without_the_bundled_model_file(monkeypatch):
 
 def test_page_still_reads_a_drawing_when_the_canvas_cannot_load(monkeypatch):
     monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", None)  # import fails
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     assert any("streamlit run app.py" in c.value for c in at.caption)
     assert at.metric[0].value == "1"
 
 
-def test_class_set_add_score_and_empty():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
-    assert at.button(key=K.DRAW_ADD).disabled  # no true label chosen yet
-    at.button_group(key=K.DRAW_LABEL).set_value(7).run()  # say it was a 7: a wrong reading
-    at.button(key=K.DRAW_ADD).click().run()
+def test_my_drawings_add_score_and_empty():
+    at = open_draw_page(**{keys.RESULT: block()})
+    assert at.button(key=keys.ADD).disabled  # no true label chosen yet
+    at.button_group(key=keys.LABEL).set_value(7).run()  # say it was a 7: a wrong reading
+    at.button(key=keys.ADD).click().run()
     assert not at.exception, at.exception
-    items = at.session_state[K.DRAW_CLASS_SET]
+    items = at.session_state[keys.MY_DRAWINGS]
     assert len(items) == 1 and items[0][1] == 7
     np.testing.assert_array_equal(items[0][0], canvas_to_mnist(block()))
     assert any("Added a drawing of 7" in s.value for s in at.success)
     score = [m for m in at.metric if m.label == "Read correctly by this model"][0]
     assert score.value == "0 / 1" and score.delta == "0%"
-    thumbnails = svg_figures(at)["draw_class_set"]
+    thumbnails = svg_figures(at)["draw_my_drawings"]
     assert svg_texts(thumbnails) == ["7→1"]
     np.testing.assert_array_equal(
         svg_picture(thumbnails)[9:37, :28], ink_pixels(canvas_to_mnist(block()))
     )
     assert at.get("download_button")
-    at.button(key=K.DRAW_EMPTY_SET).click().run()
-    assert at.session_state[K.DRAW_CLASS_SET] == []
-    assert "draw_class_set" not in svg_figures(at)
+    at.button(key=keys.EMPTY_SET).click().run()
+    assert at.session_state[keys.MY_DRAWINGS] == []
+    assert "draw_my_drawings" not in svg_figures(at)
 
 
-def test_a_full_class_set_refuses_more():
-    full = [(np.zeros((28, 28), np.float32), 1)] * draw.CLASS_SET_LIMIT
-    at = open_draw_page(**{K.DRAW_RESULT: block(), K.DRAW_CLASS_SET: full})
-    at.button_group(key=K.DRAW_LABEL).set_value(1).run()
-    at.button(key=K.DRAW_ADD).click().run()
+def test_full_my_drawings_refuse_more():
+    full = [(np.zeros((28, 28), np.float32), 1)] * my_drawings.LIMIT
+    at = open_draw_page(**{keys.RESULT: block(), keys.MY_DRAWINGS: full})
+    at.button_group(key=keys.LABEL).set_value(1).run()
+    at.button(key=keys.ADD).click().run()
     assert not at.exception, at.exception
-    assert len(at.session_state[K.DRAW_CLASS_SET]) == draw.CLASS_SET_LIMIT
+    assert len(at.session_state[keys.MY_DRAWINGS]) == my_drawings.LIMIT
     assert any("full" in e.value for e in at.error)
 
 
@@ -275,17 +277,17 @@ def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, 
 
     monkeypatch.setenv("NN_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
-    teacher = AppTest.from_file("../app_pages/classroom.py", default_timeout=60)
+    teacher = AppTest.from_file(str(ROOT / "app_pages/classroom.py"), default_timeout=60)
     teacher.run()
     teacher.button(key=class_keys.START).click().run()
     code = teacher.session_state[K.CLASS].membership.code
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     open_join_form(at)
     at.text_input(key=class_keys.CODE).input(code)
     at.text_input(key=class_keys.NICKNAME).input("Ada")
     at.button(key=class_keys.JOIN).click().run()
-    at.button_group(key=K.DRAW_LABEL).set_value(1).run()
-    at.button(key=K.DRAW_ADD).click().run()
+    at.button_group(key=keys.LABEL).set_value(1).run()
+    at.button(key=keys.ADD).click().run()
     assert not at.exception, at.exception
     assert any("Added a drawing of 1" in s.value and "class" in s.value for s in at.success)
     drawings = get_store().board(code).drawings
@@ -309,23 +311,23 @@ def test_the_pen_width_is_kept_and_given_to_the_canvas(monkeypatch):
     monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", fake_canvas(calls))
     at = open_draw_page()
     assert calls[-1]["stroke_width"] == 20  # the default
-    pens = at.button_group(key=K.DRAW_PEN)
+    pens = at.button_group(key=keys.PEN)
     assert pens.options == ["Thin", "Medium", "Thick"]
     pens.set_value(32).run()
     assert not at.exception, at.exception
     assert calls[-1]["stroke_width"] == 32
-    at.session_state[K.DRAW_RESULT] = block()  # a stroke: the page runs again
+    at.session_state[keys.RESULT] = block()  # a stroke: the page runs again
     at.run()
-    assert at.button_group(key=K.DRAW_PEN).value == 32 and calls[-1]["stroke_width"] == 32
+    assert at.button_group(key=keys.PEN).value == 32 and calls[-1]["stroke_width"] == 32
 
 
 def test_about_this_model_shows_the_recipe_when_opened():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     about = next(e for e in at.expander if e.label.startswith("About this model"))
     model = load_default_model()
     assert model.config.describe() in about.label
     assert not at.code  # the recipe is not sent until asked for
-    at.session_state[K.DRAW_ABOUT_OPEN] = True  # what a click on the expander does
+    at.session_state[keys.ABOUT_OPEN] = True  # what a click on the expander does
     at.run()
     assert not at.exception, at.exception
     assert [c.value for c in at.code] == [model.meta["command"]]
@@ -333,7 +335,7 @@ def test_about_this_model_shows_the_recipe_when_opened():
 
 
 def test_presentation_mode_keeps_the_answer_and_drops_the_explanations():
-    at = open_draw_page(**{K.DRAW_RESULT: block()})
+    at = open_draw_page(**{keys.RESULT: block()})
     before = figure_widths(at)
     assert any("with your mouse" in m.value for m in at.markdown)
     assert any("MNIST's own recipe" in c.value for c in at.caption)

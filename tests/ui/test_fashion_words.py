@@ -16,12 +16,14 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core.model import MLP
 from nn_core.robustness import PERTURBATIONS
-from ui import draw
+from ui import models
+from ui.draw import keys as draw_keys
 from ui.evaluate import keys as evaluate_keys
+from ui.inside import keys as inside_keys
 from ui.state import K
 from ui.train.workspace import TrainWorkspace
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DIGIT_WORDS = re.compile(r"digit|handwriting|sixes|nines", re.IGNORECASE)
 TEXTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success")
 
@@ -66,21 +68,21 @@ def a_drawing() -> np.ndarray:
 
 def test_draw_page_speaks_of_clothes_for_a_clothing_model(fashion_from_sample):
     at = open_page(
-        "app_pages/draw.py", "fashion-mnist", tiny_model(), **{K.DRAW_RESULT: a_drawing()}
+        "app_pages/draw.py", "fashion-mnist", tiny_model(), **{draw_keys.RESULT: a_drawing()}
     )
-    assert at.selectbox(key=K.DRAW_MODEL_CHOICE).value == draw.MINE
+    assert at.selectbox(key=draw_keys.MODEL_CHOICE).value == models.YOURS
     text = page_text(at)
     assert at.title[0].value == "Draw a piece of clothing"
     assert "a small piece of clothing in a corner" in text
     assert "Fashion-MNIST's pictures are photos of clothes" in text
     assert not DIGIT_WORDS.search(text), DIGIT_WORDS.findall(text)
-    at.button(key=K.DRAW_CLEAR).click().run()
+    at.button(key=draw_keys.CLEAR).click().run()
     assert any("Draw one piece of clothing" in i.value for i in at.info)
     assert not DIGIT_WORDS.search(page_text(at))
 
 
 def test_draw_page_speaks_of_digits_for_a_digit_reader(fashion_from_sample):
-    mnist = open_page("app_pages/draw.py", "mnist", **{K.DRAW_RESULT: a_drawing()})
+    mnist = open_page("app_pages/draw.py", "mnist", **{draw_keys.RESULT: a_drawing()})
     assert mnist.title[0].value == "Draw a digit"
     text = page_text(mnist)
     assert "a small digit in a corner" in text and "MNIST's digits were written" in text
@@ -120,10 +122,12 @@ def test_evaluate_notices_speak_of_digits_on_mnist():
     ("dataset", "noun"), [("fashion-mnist", "piece of clothing"), ("mnist", "digit")]
 )
 def test_inside_names_what_the_model_reads(fashion_from_sample, dataset, noun):
-    at = open_page("app_pages/inside.py", dataset, tiny_model(), **{K.INSIDE_VIEW: "Activations"})
+    at = open_page(
+        "app_pages/inside.py", dataset, tiny_model(), **{inside_keys.VIEW: "Activations"}
+    )
     assert any(f"Draw a {noun} on the Draw page" in c.value for c in at.caption)
     seen = page_text(at)
-    at.session_state[K.INSIDE_VIEW] = "Experiments"
+    at.session_state[inside_keys.VIEW] = "Experiments"
     at.run()
     assert not at.exception, at.exception
     assert any(m.value == f"**Teach it one {noun}**" for m in at.markdown)

@@ -1,4 +1,5 @@
-"""ui/draw.py: reading a drawing, choosing the model, and the class's own test set."""
+"""ui/draw/ reading.py, choice.py and my_drawings.py: reading a drawing, choosing the model,
+and my drawings as a test set."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from bench.redrawn import redraw_digit
 from nn_core import canvas_to_mnist, load_default_model
 from nn_core.data import DATASETS, load_sample
 from nn_core.model import MLP
-from ui import draw
+from ui import models
+from ui.draw import choice, my_drawings
+from ui.draw import reading as draw
 from ui.models import ModelInUse
 
 FASHION = DATASETS["fashion-mnist"].class_names
@@ -150,9 +153,9 @@ def test_not_sure_advice_is_what_actually_helps():
 
 def test_the_words_name_what_the_network_learned():
     assert draw.noun("mnist") == "digit" and draw.noun("fashion-mnist") == "piece of clothing"
-    digits = draw.class_set_intro("mnist")
+    digits = my_drawings.intro("mnist")
     assert "handwriting" in digits and "digits" in digits
-    clothes = draw.class_set_intro("fashion-mnist")
+    clothes = my_drawings.intro("fashion-mnist")
     assert "digit" not in clothes and "handwriting" not in clothes
     assert "Fashion-MNIST" in clothes and "photos of clothes" in clothes
 
@@ -201,73 +204,73 @@ def in_use(model, dataset="mnist", bundled=False, key=("current", 1), run_id=Non
     return ModelInUse(model, key, title, sentence, dataset, names, bundled, run_id)
 
 
-def test_choice_ids_survive_retraining(model):
-    assert draw.choice_id(in_use(model, bundled=True, key=("bundled",))) == draw.BUNDLED
-    assert draw.choice_id(in_use(MLP((784, 10)), key=("current", 9))) == draw.MINE
-    assert draw.choice_id(in_use(MLP((784, 10)), key=("run", 3), run_id=3)) == "run-3"
+def test_stable_ids_survive_retraining(model):
+    assert in_use(model, bundled=True, key=("bundled",)).stable_id == models.BUNDLED
+    assert in_use(MLP((784, 10)), key=("current", 9)).stable_id == models.YOURS
+    assert in_use(MLP((784, 10)), key=("run", 3), run_id=3).stable_id == "run-3"
 
 
 def test_notes_for_the_data_set_on_screen(model):
     bundled = in_use(model, bundled=True, key=("bundled",))
-    assert draw.note_for(bundled, "mnist") is None
-    note = draw.note_for(bundled, "fashion-mnist")
+    assert choice.note_for(bundled, "mnist") is None
+    note = choice.note_for(bundled, "fashion-mnist")
     assert "MNIST digits" in note and "Fashion-MNIST" in note and "draw a digit" in note
-    clothes = draw.note_for(in_use(MLP((784, 10)), "fashion-mnist"), "fashion-mnist")
+    clothes = choice.note_for(in_use(MLP((784, 10)), "fashion-mnist"), "fashion-mnist")
     assert "clothing" in clothes and "Fashion-MNIST" in clothes
 
 
 def test_choices_keep_the_digit_reader_for_fashion(model):
     bundled = in_use(model, bundled=True, key=("bundled",))
     mine = in_use(MLP((784, 10)), "fashion-mnist")
-    offered = draw.choices([mine], "fashion-mnist", digit_reader=bundled)
-    assert [c.id for c in offered] == [draw.MINE, draw.BUNDLED]
+    offered = choice.choices([mine], digit_reader=bundled)
+    assert [m.stable_id for m in offered] == [models.YOURS, models.BUNDLED]
     assert offered[0].class_names == FASHION and offered[1].class_names == draw.DIGITS
-    assert "draw a digit" in offered[1].note
-    same = draw.choices([bundled], "mnist", digit_reader=bundled)
-    assert [c.id for c in same] == [draw.BUNDLED]  # offered once
-    assert draw.choices([], "mnist") == []
+    assert "draw a digit" in choice.note_for(offered[1], "fashion-mnist")
+    same = choice.choices([bundled], digit_reader=bundled)
+    assert [m.stable_id for m in same] == [models.BUNDLED]  # offered once
+    assert choice.choices([]) == []
 
 
 def test_pick_falls_back_to_what_is_offered(model):
     bundled = in_use(model, bundled=True, key=("bundled",))
-    offered = draw.choices([in_use(MLP((784, 10))), bundled], "mnist")
-    assert draw.pick(draw.BUNDLED, offered).id == draw.BUNDLED
-    assert draw.pick(draw.MINE, offered).id == draw.MINE
-    assert draw.pick("run-5", offered).id == draw.MINE  # forgotten: the first offered
-    assert draw.pick(None, offered).id == draw.MINE
-    assert draw.pick(draw.MINE, []) is None
+    offered = choice.choices([in_use(MLP((784, 10))), bundled])
+    assert choice.pick(models.BUNDLED, offered).stable_id == models.BUNDLED
+    assert choice.pick(models.YOURS, offered).stable_id == models.YOURS
+    assert choice.pick("run-5", offered).stable_id == models.YOURS  # forgotten: the first
+    assert choice.pick(None, offered).stable_id == models.YOURS
+    assert choice.pick(models.YOURS, []) is None
 
 
-# --- the class's own test set --------------------------------------------------------------
+# --- my drawings ------------------------------------------------------------------------
 
 
 def test_add_drawing_returns_a_new_list():
     image = canvas_to_mnist(paint(ONE))
     empty: list = []
-    one = draw.add_drawing(empty, image, 1)
+    one = my_drawings.add_drawing(empty, image, 1)
     assert empty == [] and len(one) == 1
     stored, label = one[0]
     assert label == 1 and stored.shape == (28, 28) and stored.dtype == np.float32
     image[:] = 0  # the set keeps its own copy
     assert stored.sum() > 0
     with pytest.raises(ValueError, match="0..9"):
-        draw.add_drawing(one, stored, 10)
+        my_drawings.add_drawing(one, stored, 10)
 
 
 def test_the_set_is_bounded():
     image = np.zeros((28, 28), np.float32)
     items = [(image, 0)] * 3
     with pytest.raises(ValueError, match="full"):
-        draw.add_drawing(items, image, 1, limit=3)
-    assert len(draw.add_drawing(items, image, 1, limit=4)) == 4
+        my_drawings.add_drawing(items, image, 1, limit=3)
+    assert len(my_drawings.add_drawing(items, image, 1, limit=4)) == 4
 
 
-def test_score_class_set(model, redrawn):
+def test_score_my_drawings(model, redrawn):
     canvases, labels = redrawn
     items: list = []
     for canvas, label in zip(canvases[:30], labels[:30], strict=True):
-        items = draw.add_drawing(items, canvas_to_mnist(canvas), int(label))
-    score = draw.score_class_set(model, items)
+        items = my_drawings.add_drawing(items, canvas_to_mnist(canvas), int(label))
+    score = my_drawings.score(model, items)
     expected = model.predict(np.stack([img for img, _ in items]))
     np.testing.assert_array_equal(score.predictions, expected)
     assert score.n == 30 and score.correct == int((expected == labels[:30]).sum())
@@ -275,17 +278,17 @@ def test_score_class_set(model, redrawn):
     drawn, right = score.per_class()
     np.testing.assert_array_equal(drawn, np.bincount(labels[:30], minlength=10))
     assert right.sum() == score.correct and (right <= drawn).all()
-    empty = draw.score_class_set(model, [])
+    empty = my_drawings.score(model, [])
     assert empty.n == 0 and empty.accuracy is None
 
 
 def test_npz_export_round_trip():
     image = canvas_to_mnist(paint(ONE))
-    items = draw.add_drawing(draw.add_drawing([], image, 1), np.zeros((28, 28)), 7)
-    with np.load(io.BytesIO(draw.class_set_npz(items)), allow_pickle=False) as f:
+    items = my_drawings.add_drawing(my_drawings.add_drawing([], image, 1), np.zeros((28, 28)), 7)
+    with np.load(io.BytesIO(my_drawings.npz(items)), allow_pickle=False) as f:
         assert f["images"].shape == (2, 28, 28) and f["images"].dtype == np.uint8
         np.testing.assert_array_equal(f["images"][0], np.rint(image * 255))
         assert f["labels"].tolist() == [1, 7]
         assert tuple(f["class_names"]) == draw.DIGITS
-    with np.load(io.BytesIO(draw.class_set_npz([], FASHION))) as f:
+    with np.load(io.BytesIO(my_drawings.npz([], FASHION))) as f:
         assert f["images"].shape == (0, 28, 28) and tuple(f["class_names"]) == FASHION

@@ -19,11 +19,11 @@ from nn_core.data import load_sample
 from nn_core.gradcheck import analytic_gradients
 from nn_core.model import MLP
 from tests.apptest_support import plotly_charts
-from ui.inside import backprop
+from ui.inside import backprop, keys
 from ui.inside.charts_weights import GAP, SIDE, grid_shape
 from ui.state import K
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 PAGE = "app_pages/inside.py"
 
 
@@ -44,7 +44,7 @@ def open_inside(view: str = "Weights", model: MLP | None = None, **state) -> App
         at.session_state[K.WORKSPACE].add_model(model, "test", "mnist", 0.9)
     for key, value in state.items():
         at.session_state[key] = value
-    at.session_state[K.INSIDE_VIEW] = view
+    at.session_state[keys.VIEW] = view
     at.switch_page(PAGE)
     at.run()
     assert not at.exception, at.exception
@@ -73,7 +73,7 @@ def test_weights_view_shows_every_first_layer_unit_in_one_image():
 
 def test_sorting_by_importance_puts_the_most_important_unit_first(sample):
     at = open_inside()
-    at.segmented_control(key=K.INSIDE_SORT).set_value("importance").run()
+    at.segmented_control(key=keys.SORT).set_value("importance").run()
     order = np.asarray(charts(at)["inside.weight_grid"]["data"][1]["customdata"])
     idx = np.sort(np.random.default_rng(0).choice(len(sample.X_test), 2000, replace=False))
     expected = probe.unit_importance(load_default_model(), sample.X_test[idx][:1000], 0)
@@ -82,7 +82,7 @@ def test_sorting_by_importance_puts_the_most_important_unit_first(sample):
 
 def test_choosing_a_unit_shows_its_weights_and_votes():
     at = open_inside()
-    at.number_input(key=K.INSIDE_UNIT).set_value(17).run()
+    at.number_input(key=keys.UNIT).set_value(17).run()
     found = charts(at)
     model = load_default_model()
     z = np.asarray(found["inside.unit"]["data"][0]["z"])
@@ -105,7 +105,7 @@ def test_histograms_show_the_move_from_the_initial_weights():
 
 
 def test_activations_view_follows_a_test_image(sample):
-    at = open_inside("Activations", **{K.INSIDE_INDEX: 5})
+    at = open_inside("Activations", **{keys.INDEX: 5})
     found = charts(at)
     image = np.asarray(found["inside.image"]["data"][0]["z"])
     np.testing.assert_allclose(image, sample.X_test[5].reshape(28, 28))
@@ -120,16 +120,16 @@ def test_activations_view_follows_a_test_image(sample):
 
 
 def test_random_button_and_drawing(sample):
-    at = open_inside("Activations", **{K.INSIDE_INDEX: 3})
-    at.button(key=K.INSIDE_RANDOM).click().run()
-    assert at.session_state[K.INSIDE_INDEX] != 3
+    at = open_inside("Activations", **{keys.INDEX: 3})
+    at.button(key=keys.RANDOM).click().run()
+    assert at.session_state[keys.INDEX] != 3
     drawing = np.zeros((28, 28), np.float32)
     drawing[4:24, 13:16] = 1.0
-    at.session_state[K.INSIDE_DRAWING] = drawing  # what Draw's "Look inside" does
+    at.session_state[keys.DRAWING] = drawing  # what Draw's "Look inside" does
     at.run()
     image = np.asarray(charts(at)["inside.image"]["data"][0]["z"])
     np.testing.assert_array_equal(image, drawing)
-    at.segmented_control(key=K.INSIDE_SOURCE).set_value("a test image").run()
+    at.segmented_control(key=keys.SOURCE).set_value("a test image").run()
     image = np.asarray(charts(at)["inside.image"]["data"][0]["z"])
     assert not np.array_equal(image, drawing)
 
@@ -147,7 +147,7 @@ def test_health_view_compares_two_runs_on_the_same_axes():
             "dead_share": [[0.1]] * 3,
             "weight_norm": [[10.0, 3.0]] * 3,
         }
-    at.session_state[K.INSIDE_VIEW] = "Health"
+    at.session_state[keys.VIEW] = "Health"
     at.switch_page(PAGE)
     at.run()
     assert not at.exception
@@ -162,17 +162,17 @@ def test_ablation_changes_accuracy_and_undo_restores_it_exactly(sample):
     at = open_inside("Experiments")
     base = evaluate(load_default_model(), sample.X_test, sample.y_test).accuracy
     assert at.metric[0].value == f"{base:.2%}"
-    at.button(key=K.INSIDE_OFF_MOST).click().run()
-    experiment = at.session_state[K.INSIDE_EXPERIMENT]
+    at.button(key=keys.OFF_MOST).click().run()
+    experiment = at.session_state[keys.EXPERIMENT]
     assert experiment.result.accuracy < base - 0.01
     assert at.metric[0].value == f"{experiment.result.accuracy:.2%}"
-    at.multiselect(key=K.INSIDE_OFF_UNITS).set_value([0, 1]).run()
-    at.button(key=K.INSIDE_OFF_APPLY).click().run()
-    assert len(at.session_state[K.INSIDE_EXPERIMENT].edits) == 2
-    at.button(key=K.INSIDE_UNDO).click().run()
-    assert at.session_state[K.INSIDE_EXPERIMENT].result.accuracy == experiment.result.accuracy
-    at.button(key=K.INSIDE_UNDO_ALL).click().run()
-    assert at.session_state[K.INSIDE_EXPERIMENT] is None
+    at.multiselect(key=keys.OFF_UNITS).set_value([0, 1]).run()
+    at.button(key=keys.OFF_APPLY).click().run()
+    assert len(at.session_state[keys.EXPERIMENT].edits) == 2
+    at.button(key=keys.UNDO).click().run()
+    assert at.session_state[keys.EXPERIMENT].result.accuracy == experiment.result.accuracy
+    at.button(key=keys.UNDO_ALL).click().run()
+    assert at.session_state[keys.EXPERIMENT] is None
     assert at.metric[0].value == f"{base:.2%}"
     edited = charts(at)["inside.per_class"]["data"]
     np.testing.assert_array_equal(np.asarray(edited[0]["y"]), np.asarray(edited[1]["y"]))
@@ -180,23 +180,23 @@ def test_ablation_changes_accuracy_and_undo_restores_it_exactly(sample):
 
 def test_prune_then_save_as_a_new_model(sample):
     at = open_inside("Experiments")
-    at.slider(key=K.INSIDE_PRUNE_SHARE).set_value(90).run()
-    at.button(key=K.INSIDE_PRUNE_APPLY).click().run()
-    edited = at.session_state[K.INSIDE_EXPERIMENT].model
+    at.slider(key=keys.PRUNE_SHARE).set_value(90).run()
+    at.button(key=keys.PRUNE_APPLY).click().run()
+    edited = at.session_state[keys.EXPERIMENT].model
     assert np.mean(edited.dense[0].W == 0) >= 0.9
-    at.button(key=K.INSIDE_SAVE).click().run()
+    at.button(key=keys.SAVE).click().run()
     ws = at.session_state[K.WORKSPACE]
     assert ws.current is not None and "edited" in ws.current.name
     np.testing.assert_array_equal(ws.current.model.dense[0].W, edited.dense[0].W)
-    assert at.session_state[K.INSIDE_EXPERIMENT] is None
+    assert at.session_state[keys.EXPERIMENT] is None
     assert "your model" in at.markdown[0].value
 
 
 def test_teach_my_digit_raises_the_true_label(sample):
-    at = open_inside("Experiments", **{K.INSIDE_INDEX: 0})
+    at = open_inside("Experiments", **{keys.INDEX: 0})
     label = (int(sample.y_test[0]) + 1) % 10
-    at.pills(key=K.INSIDE_TEACH_LABEL).set_value(label).run()
-    at.button(key=K.INSIDE_TEACH_APPLY).click().run()
+    at.pills(key=keys.TEACH_LABEL).set_value(label).run()
+    at.button(key=keys.TEACH_APPLY).click().run()
     figure = charts(at)["inside.teach"]
     before, after = (np.asarray(t["y"]) for t in figure["data"])
     assert after[label] > before[label]
@@ -205,7 +205,7 @@ def test_teach_my_digit_raises_the_true_label(sample):
 def test_backprop_numbers_are_nn_cores_gradients(sample):
     at = open_inside("Backprop")
     assert len(at.latex) >= 5
-    at.segmented_control(key=K.INSIDE_BP_STAGE).set_value(backprop.STAGES[1]).run()
+    at.segmented_control(key=keys.BP_STAGE).set_value(backprop.STAGES[1]).run()
     rows = np.random.default_rng(0).choice(len(sample.X_train), size=8, replace=False)
     X, y = sample.X_train[rows], sample.y_train[rows]
     model = load_default_model()
@@ -217,13 +217,13 @@ def test_backprop_numbers_are_nn_cores_gradients(sample):
             row = int(label.split()[-1])
             np.testing.assert_array_equal(values.to_numpy(), grads[name][row, : len(values)])
     trace = trace_minibatch(model, X, y, lr=0.1)
-    at.segmented_control(key=K.INSIDE_BP_STAGE).set_value(backprop.STAGES[2]).run()
+    at.segmented_control(key=keys.BP_STAGE).set_value(backprop.STAGES[2]).run()
     assert at.metric[0].value == f"{trace.loss_after:.4f}"
 
 
 def test_backprop_gradient_check_table():
     at = open_inside("Backprop")
-    at.segmented_control(key=K.INSIDE_BP_STAGE).set_value(backprop.STAGES[3]).run()
+    at.segmented_control(key=keys.BP_STAGE).set_value(backprop.STAGES[3]).run()
     table = at.dataframe[0].value
     assert len(table) == 8 and set(table["parameter"]) == {"W0", "b0", "W1", "b1"}
     assert (table["relative error"] < 1e-5).all()
@@ -231,12 +231,12 @@ def test_backprop_gradient_check_table():
 
 def test_without_any_model_the_page_says_so(monkeypatch):
     from nn_core.errors import ModelFileError
-    from ui import shared as ui_shared
+    from ui import models
 
     def missing():
         raise ModelFileError("no bundled model here")
 
-    monkeypatch.setattr(ui_shared, "get_default_model", missing)
+    monkeypatch.setattr(models, "bundled_network", missing)
     at = open_inside("Weights")
     assert any("no model" in i.value for i in at.info)
     assert not plotly_charts(at)

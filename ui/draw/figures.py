@@ -1,4 +1,5 @@
-"""Figures for the Draw page: the ten probabilities, the preprocessing, the saliency map.
+"""Figures for the Draw page: the ten probabilities, the preprocessing, the saliency map,
+and my drawings.
 
 Pure functions: arrays in, :class:`ui.figures.svg.Svg` out, no Streamlit, no Plotly. They are
 rebuilt after EVERY pen stroke, for every student in the room at once: three Plotly
@@ -37,7 +38,7 @@ SALIENCY_SCALE = (
     (1.0, (178, 24, 43), 0.95),
 )
 """(position from -limit to +limit, colour, opacity): blue below zero, red above, as
-``palette.DIVERGING_SCALE``; near zero it is see-through, so only the pixels that
+``ui.figures.theme.DIVERGING_SCALE``; near zero it is see-through, so only the pixels that
 matter are coloured and the drawing shows underneath."""
 
 
@@ -213,7 +214,7 @@ def saliency_figure(
     return svg.Svg("draw_saliency", size + 2, y + 40, "".join(body), label_text)
 
 
-def class_set_figure(
+def my_drawings_figure(
     images: np.ndarray,
     labels: np.ndarray,
     predictions: np.ndarray,
@@ -222,7 +223,7 @@ def class_set_figure(
     cols: int = 10,
     width: float = 780,
 ) -> svg.Svg:
-    """The most recent drawings of the class set, captioned "true" or "true→read as".
+    """The most recent of my drawings, captioned "true" or "true→read as".
 
     A green caption: the model read it right; red, with the wrong answer after the arrow.
     Tiles are spaced for their longest caption (clothes' names are long), in as many
@@ -243,7 +244,7 @@ def class_set_figure(
     ids = np.arange(first, first + len(labels))
     tips = [f"drawing #{i}: {c}" for i, c in zip(ids, captions, strict=True)]
     return grid(
-        "draw_class_set",
+        "draw_my_drawings",
         images,
         captions,
         cols=cols,

@@ -1,0 +1,62 @@
+"""The drawing board: everything on the Draw page that follows the pen.
+
+One fragment: a stroke reruns only this part of the page, not the sidebar and the rest
+of the app, so the answer comes back sooner. The canvas and the answer come first, so
+both are on screen without scrolling. The title is in the fragment too: it names what
+the chosen network reads.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.draw import choice, keys, sections
+from ui.draw.canvas import canvas_image
+from ui.draw.reading import noun, read_drawing, threshold_sentence
+from ui.figures import presentation
+from ui.models import YOURS
+from ui.state import K
+
+
+@st.fragment
+def drawing_board(shown: str) -> None:
+    """The board for the data set ``shown`` in the sidebar (a model of yours needs no
+    data on disk to read drawings, so this is the data set asked for, not the one
+    loaded)."""
+    state.ensure_state(keys.DEFAULTS)
+    head = st.container()
+    canvas_col, answer_col = st.columns([2, 3], gap="large")
+    with answer_col:
+        in_use = sections.choose_model(shown)
+    what = noun(shown if in_use is None else in_use.dataset)
+    with head:
+        sections.heading(what)
+    with canvas_col:
+        drawing = canvas_image()
+    if in_use is None:
+        return
+    threshold = float(state.get(K.CONFIDENCE))  # the one Evaluate's slider sets
+    reading = read_drawing(in_use.model, drawing, in_use.class_names, threshold)
+    with answer_col:
+        sections.show_prediction(reading, what)
+        note = choice.note_for(in_use, shown)
+        if note:
+            st.warning(note, icon=":material/warning:")
+    sections.model_details(in_use)
+    if in_use.stable_id != YOURS:
+        st.page_link(
+            "app_pages/train.py",
+            label="Train your own model to choose it here",
+            icon=":material/model_training:",
+        )
+    if reading is not None:
+        if reading.not_sure or not presentation.is_on():
+            st.markdown(threshold_sentence(threshold))
+            st.page_link(
+                "app_pages/evaluate.py",
+                label="Change the threshold on the Evaluate page",
+                icon=":material/fact_check:",
+            )
+        sections.show_insides(reading, what)
+    sections.my_drawings_section(in_use, reading)
