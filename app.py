@@ -23,10 +23,12 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import streamlit as st  # noqa: E402
 
-from ui import heap, lesson, state  # noqa: E402
-from ui.limits import LIMITS  # noqa: E402
+from server import heap  # noqa: E402
+from server.limits import LIMITS  # noqa: E402
+from ui import state  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
+from ui.train import lesson  # noqa: E402
 from ui.train.widgets import keep_alive  # noqa: E402
 
 # The browser tab's icon, served by this app so it shows offline. An absolute path: the

@@ -3,7 +3,7 @@
 ``st.cache_resource`` keeps one copy per server process: thirty students on one hosted
 demo share one 190 MB MNIST array instead of holding thirty. The arrays are even shared
 with the training workers: they are memory-mapped from files the server writes once
-(``ui.train.shared_data``). Nothing returned from here may be modified in place.
+(``server.shared_data``). Nothing returned from here may be modified in place.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import streamlit as st
 
 from nn_core.data import Dataset, load_dataset
 from nn_core.subset import fixed_subset
-from ui.limits import LIMITS
-from ui.train.scheduler import Scheduler
-from ui.train.shared_data import SharedData, publish
+from server.limits import LIMITS
+from server.scheduler import Scheduler
+from server.shared_data import SharedData, publish
 
 
 @st.cache_resource(show_spinner="Loading the data set...")

@@ -181,7 +181,7 @@ class K:
     CLASS_CHART_DRAWINGS = "class.chart_drawings"
 
     # --- lesson links (ui/lesson.py) ---
-    LESSON = "lesson"  # ui.lesson.Lesson: the link applied to this tab (notes, locks)
+    LESSON = "lesson"  # ui.train.lesson.Lesson: the link applied to this tab (notes, locks)
 
     # --- draw (app_pages/draw.py) ---
     DRAW_MODEL_CHOICE = "draw.model_choice"  # ModelInUse.key of the network that reads
@@ -242,9 +242,9 @@ def workspace():
 
 def _on_tab_closed(ws) -> None:
     """The tab's connection closed: pause its run now, and book the release of the whole
-    session for when its reconnect window ends (``ui.sessions``: it shuts the session
+    session for when its reconnect window ends (``server.sessions``: it shuts the session
     down, empties it and drops the workspace's runs, ``TrainWorkspace.release``)."""
-    from ui.sessions import release_when_expired
+    from server.sessions import release_when_expired
 
     ws.on_disconnect()
     release_when_expired()

@@ -16,7 +16,8 @@ import streamlit as st
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
 from nn_core.predictions import compare
-from ui import limits, uploads
+from server import limits
+from ui import uploads
 from ui.evaluate import cache, charts_images, charts_scores
 from ui.evaluate.charts_images import WRONG
 from ui.state import K

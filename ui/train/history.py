@@ -13,8 +13,8 @@ import streamlit as st
 from nn_core.errors import ModelFileError
 from nn_core.metrics import evaluate
 from nn_core.modelfile import model_to_bytes
+from server.limits import ServerLimits
 from ui import uploads
-from ui.limits import ServerLimits
 from ui.state import K, workspace
 from ui.train.panel import show_message
 from ui.train.records import misfit

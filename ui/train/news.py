@@ -1,6 +1,6 @@
 """A worker's news, copied into the run record it is about.
 
-The worker reports in four kinds of message (see ``ui.train.worker``); each changes the
+The worker reports in four kinds of message (see ``server.worker``); each changes the
 ``Run`` in one obvious way. Kept apart from the workspace so that what a message means
 is readable in one place, and testable without a worker.
 """

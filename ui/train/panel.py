@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from server.limits import ServerLimits
 from ui import shared as ui_shared
 from ui.active import active_dataset
 from ui.classroom.sharing import share_run_button
 from ui.figures.presentation import PLOT_CONFIG
-from ui.limits import ServerLimits
 from ui.state import K, workspace
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run

@@ -58,7 +58,7 @@ class RunPlan:
     train: TrainConfig
     standardize: bool
     dataset: object  # nn_core.data.Dataset
-    shared: object  # ui.train.shared_data.SharedData of that data set
+    shared: object  # server.shared_data.SharedData of that data set
     val_index: np.ndarray | None = None
     speed: float | None = None  # steps per second, None: full speed
     label: str = ""

@@ -1,10 +1,10 @@
 """The Train page's settings as plain values: presets, the offered choices, the limits.
 
 Every control offers a short list of sensible values rather than a free number, which
-keeps a room of students inside what the server can afford (``ui.limits``) and makes
+keeps a room of students inside what the server can afford (``server.limits``) and makes
 "lr 0.01 against lr 1.0" a matter of two clicks. The values live under the widgets' own
 keys (``ui.state.K``); this module turns them into ``ModelConfig`` / ``TrainConfig``
-and back, without Streamlit, so the tests and the lesson links (``ui.lesson``) use the
+and back, without Streamlit, so the tests and the lesson links (``ui.train.lesson``) use the
 very same rules as the page.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
 from nn_core.train import TrainConfig
-from ui.limits import ServerLimits, clamp_settings
+from server.limits import ServerLimits, clamp_settings
 from ui.state import K
 
 PRESET_CHOICES = ("original", "default", "fast", "best")

@@ -15,7 +15,7 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
-from ui.limits import ServerLimits
+from server.limits import ServerLimits
 from ui.state import K
 from ui.train.settings import (
     DEFAULT_PRESET,

@@ -11,7 +11,7 @@ and it is the only owner of these facts:
 - ``start_model``: an uploaded network the next run continues from.
 - ``message``: the last sentence an action left for the page.
 
-Training happens elsewhere, in the server's worker processes (``ui.train.scheduler``).
+Training happens elsewhere, in the server's worker processes (``server.scheduler``).
 The workspace sends the owner's commands there and, whenever the page asks (``sync``),
 copies the news into the run record: curves, state, the latest weights. It holds no
 Streamlit code, so the tests drive it directly, and every public method takes one lock,
@@ -29,12 +29,12 @@ from collections.abc import Callable
 from nn_core.checks import no_better_than_chance
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig
-from ui.limits import LIMITS, ServerLimits
+from server.limits import LIMITS, ServerLimits
+from server.scheduler import Job, Scheduler, new_job_id
+from server.worker import JobSpec
 from ui.train.news import apply_news, close_run
 from ui.train.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
 from ui.train.runs import Run, trim_history
-from ui.train.scheduler import Job, Scheduler, new_job_id
-from ui.train.worker import JobSpec
 
 
 def _drop_jobs(scheduler_ref: Callable, jobs: list[Job]) -> None:

@@ -36,8 +36,8 @@ from nn_core.metrics import evaluate
 from nn_core.model import MLP, ModelConfig
 from nn_core.presets import input_stats
 from nn_core.train import TrainConfig, Trainer
-from ui.heap import give_back
-from ui.train.shared_data import SharedData
+from server.heap import give_back
+from server.shared_data import SharedData
 
 SLICE_SECONDS = 0.05  # one run's turn: short enough that commands feel instant
 
@@ -194,7 +194,7 @@ class Worker:
             self.give_back()
 
     def give_back(self) -> None:
-        """After a run has gone, hand its memory back to the system (``ui.heap``): glibc
+        """After a run has gone, hand its memory back to the system (``server.heap``): glibc
         keeps it for the next run, and a worker may wait hours for one."""
         if self.freed:
             self.freed = False

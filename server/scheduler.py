@@ -1,7 +1,7 @@
 """The server-wide training scheduler: a few worker processes that train every visitor's runs.
 
 One scheduler serves the whole server (the app keeps it in ``st.cache_resource``). It owns
-a fixed pool of worker processes (``ui.train.worker``), by default one per core, and a
+a fixed pool of worker processes (``server.worker``), by default one per core, and a
 queue. A new run goes to the worker with the fewest runs; when ``max_active`` runs are
 already under way it waits in the queue and the page says how many are ahead of it.
 Inside a worker, runs take turns in short slices, so every run keeps moving.
@@ -30,8 +30,8 @@ import threading
 import time
 from collections import deque
 
-from ui.train.cpu import MachineLoad
-from ui.train.worker import JobSpec, spawn
+from server.cpu import MachineLoad
+from server.worker import JobSpec, spawn
 
 LIVE = ("queued", "running", "paused")
 

@@ -17,8 +17,8 @@ from threadpoolctl import threadpool_limits
 
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig, Trainer
-from ui.train.scheduler import Scheduler, new_job_id
-from ui.train.worker import JobSpec
+from server.scheduler import Scheduler, new_job_id
+from server.worker import JobSpec
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05, seed=1)
 
@@ -172,7 +172,7 @@ def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
     worker would cost every class a few megabytes per run."""
     import queue
 
-    from ui.train.worker import Worker
+    from server.worker import Worker
 
     results = queue.Queue()
     worker = Worker(conn=None, results=results)
@@ -209,12 +209,12 @@ class Commands:
 
 
 def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared, monkeypatch):
-    """glibc keeps what a run freed for the next run (``ui.heap``), and a worker may wait
+    """glibc keeps what a run freed for the next run (``server.heap``), and a worker may wait
     hours for one: it hands the memory back as soon as a run has gone, dropped (before
     it answers the next command) or finished (once its last news has gone out)."""
     import queue
 
-    from ui.train import worker
+    from server import worker
 
     for commands, last in (
         (lambda job: [("add", job), ("drop", job.job_id), ("pause", job.job_id, 7)], "reply"),

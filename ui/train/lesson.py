@@ -29,7 +29,7 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.data import DATASETS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
-from ui.limits import LIMITS, ServerLimits
+from server.limits import LIMITS, ServerLimits
 from ui.state import K
 from ui.train import settings as ts
 

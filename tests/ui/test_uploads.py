@@ -12,7 +12,7 @@ import pytest
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig
 from nn_core.modelfile import FORMAT, n_params
-from ui.limits import ServerLimits, limits_from_env, model_violations
+from server.limits import ServerLimits, limits_from_env, model_violations
 from ui.uploads import check_upload, read_config
 
 LIMITS = ServerLimits(max_hidden_units=512, max_hidden_layers=3)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.limits
+import server.limits
 from nn_core.model import MLP
 from ui.state import K
 from ui.train.settings import units_key, widget_keys
@@ -35,7 +35,7 @@ BUTTONS = (
 
 @pytest.fixture
 def at(bundled_sample_only):
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = AppTest.from_file("../../../app.py", default_timeout=60)
     app.run()
     app.switch_page("app_pages/train.py").run()
     assert not app.exception
@@ -90,12 +90,12 @@ def _keys(at) -> set:
 
 
 def test_every_control_is_reachable_by_key(at):
-    at.slider(key=K.TRAIN_LAYERS).set_value(ui.limits.LIMITS.max_hidden_layers).run()
+    at.slider(key=K.TRAIN_LAYERS).set_value(server.limits.LIMITS.max_hidden_layers).run()
     at.radio(key=K.TRAIN_UNTIL).set_value("accuracy").run()
-    missing = set(widget_keys(ui.limits.LIMITS)) | set(BUTTONS) | {K.TRAIN_UPLOAD}
+    missing = set(widget_keys(server.limits.LIMITS)) | set(BUTTONS) | {K.TRAIN_UPLOAD}
     assert missing <= _keys(at), missing - _keys(at)
     for w in _all_widgets(at):
-        if getattr(w, "key", None) in set(widget_keys(ui.limits.LIMITS)):
+        if getattr(w, "key", None) in set(widget_keys(server.limits.LIMITS)):
             assert w.help, f"{w.key} has no explanation"
     at.radio(key=K.TRAIN_UNTIL).set_value("epochs").run()
     start_long_run(at)
@@ -111,7 +111,7 @@ def test_presets_fill_the_controls_without_blaming_the_visitor(at):
     assert at.slider(key=K.TRAIN_LAYERS).value == 2
     assert at.select_slider(key=units_key(1)).value == 512
     assert at.select_slider(key=K.TRAIN_DROPOUT).value == 0.2
-    assert at.slider(key=K.TRAIN_EPOCHS).value == ui.limits.LIMITS.max_epochs
+    assert at.slider(key=K.TRAIN_EPOCHS).value == server.limits.LIMITS.max_epochs
     assert not any("epochs" in w.value for w in at.warning)  # 200 asked by the recipe
     assert any("On this server" in c.value for c in at.caption)  # said once, calmly
     at.selectbox(key=K.TRAIN_PRESET).select("default").run()  # the CLI's default is here
@@ -211,8 +211,10 @@ def test_an_oversized_upload_is_refused_with_the_limit_it_breaks(at):
 
 
 def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample_only, monkeypatch):
-    monkeypatch.setattr(ui.limits, "LIMITS", replace(ui.limits.LIMITS, max_upload_params=1000))
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    monkeypatch.setattr(
+        server.limits, "LIMITS", replace(server.limits.LIMITS, max_upload_params=1000)
+    )
+    app = AppTest.from_file("../../../app.py", default_timeout=60)
     app.run()
     app.switch_page("app_pages/train.py").run()
     buf = io.BytesIO()
@@ -252,7 +254,7 @@ def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
 
 
 def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = AppTest.from_file("../../../app.py", default_timeout=60)
     app.query_params.update(
         {"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"}
     )

@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from ui.lesson import lesson_query, parse_lesson, share_link
-from ui.limits import LIMITS
+from server.limits import LIMITS
 from ui.state import K
+from ui.train.lesson import lesson_query, parse_lesson, share_link
 from ui.train.settings import DEFAULT_PRESET, preset_values, settings_from_values, units_key
 
 

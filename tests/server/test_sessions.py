@@ -1,4 +1,4 @@
-"""Closed tabs are released when their reconnect window ends (ui.sessions).
+"""Closed tabs are released when their reconnect window ends (server.sessions).
 
 Streamlit's own session manager, session storage, upload manager and ``AppSession`` run
 for real, on an event loop as in the server. A window of 0 s makes a stored session
@@ -23,9 +23,10 @@ from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
 from nn_core.model import ModelConfig
 from nn_core.train import TrainConfig
-from ui import sessions, state
+from server import sessions
+from server.scheduler import Scheduler
+from ui import state
 from ui.state import K
-from ui.train.scheduler import Scheduler
 from ui.train.workspace import RunPlan, TrainWorkspace
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05)

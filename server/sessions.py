@@ -13,7 +13,7 @@ thread that owns the stored sessions) for just after the reconnect window. The c
 removes the sessions whose window has passed, shuts them down as Streamlit shuts down
 a closed session, empties them and has each workspace drop its runs from the training
 workers (Streamlit may hold a session's shell a while longer, see ``_empty``); then
-``ui.heap.give_back`` collects the cycles and returns the freed pages to the system.
+``server.heap.give_back`` collects the cycles and returns the freed pages to the system.
 
 Reaching the stored sessions needs Streamlit internals (``Runtime._session_mgr`` and the
 ``TTLCache`` inside its ``MemorySessionStorage``); they are read in one place,
@@ -29,7 +29,7 @@ import logging
 
 import streamlit as st
 
-from ui.heap import give_back
+from server.heap import give_back
 from ui.state import K
 
 MARGIN_SECONDS = 1.0  # after the window: the session was stored a moment after the hook ran
