@@ -221,7 +221,7 @@ def test_without_the_bundled_model_file(monkeypatch):
     def missing():
         raise ModelFileError("default_model.npz: no such model file")
 
-    monkeypatch.setattr(ui_shared, "get_default_model", missing)
+    monkeypatch.setattr(ui_shared, "get_bundled_model", missing)
     at = open_draw_page(**{K.DRAW_RESULT: block()})
     assert any("No network is available" in e.value for e in at.error)
     assert len(at.metric) == 0

@@ -236,7 +236,7 @@ def test_without_any_model_the_page_says_so(monkeypatch):
     def missing():
         raise ModelFileError("no bundled model here")
 
-    monkeypatch.setattr(ui_shared, "get_default_model", missing)
+    monkeypatch.setattr(ui_shared, "get_bundled_model", missing)
     at = open_inside("Weights")
     assert any("no model" in i.value for i in at.info)
     assert not plotly_charts(at)

@@ -43,7 +43,7 @@ def bundled(dataset_name: str = "mnist") -> ModelInUse | None:
     if dataset_name != "mnist":
         return None
     try:
-        model = ui_shared.get_default_model()
+        model = ui_shared.get_bundled_model()
     except ModelFileError:
         return None
     accuracy = model.meta.get("test_accuracy")

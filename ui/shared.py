@@ -4,6 +4,10 @@
 demo share one 190 MB MNIST array instead of holding thirty. The arrays are even shared
 with the training workers: they are memory-mapped from files the server writes once
 (``server.shared_data``). Nothing returned from here may be modified in place.
+
+This is where the ``server`` package meets Streamlit: the pool of training processes
+(``server.scheduler``) and the shared data maps know nothing of Streamlit, and
+``st.cache_resource`` makes each of them one per server process here, on the ui side.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def download_dataset(name: str, progress) -> Dataset:
 
 
 @st.cache_resource(show_spinner="Loading the pretrained model...")
-def get_default_model():
+def get_bundled_model():
     """The bundled pretrained MNIST model (read-only: never train it in place)."""
     from nn_core import load_default_model
 
