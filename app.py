@@ -17,7 +17,7 @@ from pathlib import Path
 # would otherwise make BLAS threads fight over the same cores, and a multi-threaded
 # matrix product that has to wait for a busy core runs many times slower, not faster.
 # Must happen before NumPy is first imported; an explicit setting wins. (Training runs
-# in worker processes, which choose their own thread count: see ui/train/worker.py.)
+# in worker processes, which choose their own thread count: see server/worker.py.)
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, os.environ.get("NN_BLAS_THREADS", "1"))
 

@@ -8,37 +8,34 @@ expired session without shutting it down, so its uploaded files stay behind in t
 server's upload manager. At the end of a lesson nobody disconnects later: three closed
 tabs that had uploaded models still held about 2 GB minutes after they had gone.
 
-So each tab's release hook (``ui.state``) books a call on Streamlit's event loop (the
-thread that owns the stored sessions) for just after the reconnect window. The call
-removes the sessions whose window has passed, shuts them down as Streamlit shuts down
-a closed session, empties them and has each workspace drop its runs from the training
-workers (Streamlit may hold a session's shell a while longer, see ``_empty``); then
-``server.heap.give_back`` collects the cycles and returns the freed pages to the system.
+So each tab's release hook (``ui.state``, which reads the window from Streamlit's
+options) books a call on Streamlit's event loop (the thread that owns the stored
+sessions) for just after the reconnect window. The call removes the sessions whose
+window has passed, shuts them down as Streamlit shuts down a closed session, empties
+them and has the object the hook named (the tab's workspace) let go of what it holds:
+its runs leave the training workers (Streamlit may hold a session's shell a while
+longer, see ``_empty``). Then ``server.heap.give_back`` collects the cycles and returns
+the freed pages to the system.
 
-Reaching the stored sessions needs Streamlit internals (``Runtime._session_mgr`` and the
-``TTLCache`` inside its ``MemorySessionStorage``); they are read in one place,
-``_expire_stored``, and ``tests/test_sessions.py`` runs it against the real classes,
-so an upgrade that moves them fails a test instead of quietly keeping memory again.
+The stored sessions are reached through Streamlit internals, all of them in
+``server.streamlit_internals``. This module knows no session key of the app: the hook
+names the one to release, so the server never imports the ui.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 
-import streamlit as st
-
+from server import streamlit_internals
 from server.heap import give_back
-from ui.state import K
 
 MARGIN_SECONDS = 1.0  # after the window: the session was stored a moment after the hook ran
 
-_log = logging.getLogger(__name__)
 
-
-def release_when_expired() -> bool:
-    """A tab has just disconnected: book ``release_expired`` for when its window ends.
+def release_when_expired(ttl: float, held: str | None = None) -> bool:
+    """A tab has just disconnected: book ``release_expired`` for when its window of
+    ``ttl`` seconds ends. ``held`` is the session key of the object that must let go of
+    its resources then (it has a ``release()`` method).
 
     Streamlit calls the release hook on its event loop; anywhere else (a session shut
     down from its script thread, a test) there is nothing stored to wait for.
@@ -47,21 +44,19 @@ def release_when_expired() -> bool:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return False
-    ttl = float(st.get_option("server.disconnectedSessionTTL"))
-    loop.call_later(ttl + MARGIN_SECONDS, release_expired)
+    loop.call_later(ttl + MARGIN_SECONDS, release_expired, None, held)
     return True
 
 
-def release_expired(runtime=None) -> int:
+def release_expired(runtime=None, held: str | None = None) -> int:
     """Shut down every stored session whose reconnect window has passed; free their memory.
 
     Returns how many went. Several tabs closed together book one call each; the first
     takes them all, and the others find nothing and cost nothing.
     """
-    expired = _expire_stored(runtime)
+    expired = streamlit_internals.expire_stored_sessions(runtime)
     for session in expired:
-        session.shutdown()  # uploads, media files and session caches of that tab
-        _empty(session.session_state)
+        _empty(streamlit_internals.shut_down(session), held)
     count = len(expired)
     del expired  # nothing here may keep them alive through the collection
     if count:
@@ -69,33 +64,17 @@ def release_expired(runtime=None) -> int:
     return count
 
 
-def _empty(state) -> None:
+def _empty(state, held: str | None) -> None:
     """Let go of what a released tab held, even while Streamlit still holds the session:
     its message loop keeps the last tab it served in a local variable until another tab
     sends something, and its widget registry keeps the buttons' callbacks, which are
     bound to the workspace."""
-    try:
-        workspace = state[K.WORKSPACE]  # a SessionState: no .get()
-    except KeyError:
-        workspace = None
+    owner = None
+    if held is not None:
+        try:
+            owner = state[held]  # a SessionState: no .get()
+        except KeyError:
+            owner = None
     state.clear()
-    if workspace is not None:
-        workspace.release()
-
-
-def _expire_stored(runtime=None) -> list:
-    """The ``AppSession`` of every expired stored session, removed from the storage."""
-    if runtime is None:
-        from streamlit import runtime as st_runtime
-
-        if not st_runtime.exists():
-            return []
-        runtime = st_runtime.get_instance()
-    manager = getattr(runtime, "_session_mgr", None)
-    cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
-    if not callable(getattr(cache, "expire", None)):
-        _log.warning("Cannot release closed tabs on this Streamlit version (no TTL storage)")
-        return []
-    # Streamlit takes this lock when a reconnecting tab adopts its stored session.
-    with getattr(manager, "_storage_lock", None) or contextlib.nullcontext():
-        return [info.session for _key, info in cache.expire()]
+    if owner is not None:
+        owner.release()

@@ -11,9 +11,14 @@ What lives in session state is private to one browser tab: the visitor's workspa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+
+from server import sessions
+
+if TYPE_CHECKING:
+    from ui.train.workspace import TrainWorkspace
 
 
 class K:
@@ -45,44 +50,6 @@ class K:
     LEARN_SOFTMAX_OPEN = "learn.softmax_open"
     LEARN_LOSS_OPEN = "learn.loss_open"
     LEARN_BACKPROP_OPEN = "learn.backprop_open"
-
-    # --- train (app_pages/train.py, ui/train/) ---
-    TRAIN_PRESET = "train.preset"
-    TRAIN_LAYERS = "train.layers"
-    TRAIN_UNITS = "train.units"  # prefix: one select slider per layer, "train.units.0", ...
-    TRAIN_ACTIVATION = "train.activation"
-    TRAIN_INIT = "train.init"
-    TRAIN_DROPOUT = "train.dropout"
-    TRAIN_STANDARDIZE = "train.standardize"
-    TRAIN_OPTIMIZER = "train.optimizer"
-    TRAIN_LR = "train.lr"
-    TRAIN_MOMENTUM = "train.momentum"
-    TRAIN_SCHEDULE = "train.schedule"
-    TRAIN_BATCH = "train.batch_size"
-    TRAIN_EPOCHS = "train.epochs"
-    TRAIN_L2 = "train.l2"
-    TRAIN_SHIFT = "train.shift"
-    TRAIN_TIME_BUDGET = "train.time_budget"
-    TRAIN_SUBSET = "train.subset"
-    TRAIN_SEED = "train.seed"
-    TRAIN_UNTIL = "train.until"  # "epochs" | "accuracy": what ends the run
-    TRAIN_TARGET = "train.target"  # held-out accuracy that ends the run (with "accuracy")
-    TRAIN_SPEED = "train.speed"  # "full" | "slow": full speed or slow motion
-    TRAIN_START = "train.start"  # buttons
-    TRAIN_PAUSE = "train.pause"
-    TRAIN_RESUME = "train.resume"
-    TRAIN_STEP = "train.step"
-    TRAIN_STOP = "train.stop"
-    TRAIN_RESET = "train.reset"
-    TRAIN_LIVE_LR = "train.live_lr"  # learning rate of the running network
-    TRAIN_COMPARE = "train.compare"  # ids of earlier runs overlaid on the charts
-    TRAIN_EXPORT_RUN = "train.export_run"  # id of the run to export
-    TRAIN_KEEP = "train.keep"  # keep the exported run's weights
-    TRAIN_DOWNLOAD_CSV = "train.download_csv"
-    TRAIN_DOWNLOAD_JSON = "train.download_json"
-    TRAIN_DOWNLOAD_MODEL = "train.download_model"
-    TRAIN_UPLOAD = "train.upload"  # file uploader for a saved model
-    TRAIN_FORGET_UPLOAD = "train.forget_upload"
 
     # --- inside (app_pages/inside.py, ui/inside/) ---
     INSIDE_DRAWING = "inside.drawing"  # (28, 28) float32 drawing sent by Draw's "Look inside"
@@ -180,7 +147,7 @@ class K:
     CLASS_CHART_ANSWERS = "class.chart_answers"
     CLASS_CHART_DRAWINGS = "class.chart_drawings"
 
-    # --- lesson links (ui/lesson.py) ---
+    # --- lesson links (ui/train/lesson.py) ---
     LESSON = "lesson"  # ui.train.lesson.Lesson: the link applied to this tab (notes, locks)
 
     # --- draw (app_pages/draw.py) ---
@@ -228,7 +195,7 @@ def put(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def workspace():
+def workspace() -> TrainWorkspace:
     """This tab's ``TrainWorkspace`` (created on first use), the owner of "your model"."""
     from ui.shared import get_scheduler
     from ui.train.workspace import TrainWorkspace
@@ -243,11 +210,15 @@ def workspace():
 def _on_tab_closed(ws) -> None:
     """The tab's connection closed: pause its run now, and book the release of the whole
     session for when its reconnect window ends (``server.sessions``: it shuts the session
-    down, empties it and drops the workspace's runs, ``TrainWorkspace.release``)."""
-    from server.sessions import release_when_expired
+    down, empties it and has the workspace drop its runs, ``TrainWorkspace.release``).
 
+    This is the ui side of the release: it reads the window from Streamlit's options and
+    names the key whose object lets go, so ``server`` needs neither Streamlit's public
+    API nor this module."""
     ws.on_disconnect()
-    release_when_expired()
+    sessions.release_when_expired(
+        float(st.get_option("server.disconnectedSessionTTL")), K.WORKSPACE
+    )
 
 
 @st.cache_resource(scope="session", on_release=_on_tab_closed, show_spinner=False)

@@ -17,8 +17,8 @@ from threadpoolctl import threadpool_limits
 
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig, Trainer
-from server.scheduler import Scheduler, new_job_id
-from server.worker import JobSpec
+from server.job import GONE, JobSpec, new_job_id
+from server.scheduler import Scheduler
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05, seed=1)
 
@@ -74,7 +74,7 @@ def test_queue_order_and_position(shared):
         wait_for(lambda: b.state == "running", what="b to start")
         assert c.state == "queued" and s.position(c) == 0
         s.stop(c, "cancelled")  # a queued run can be cancelled before it starts
-        assert c.state == "done" and news(c, "cancelled")
+        assert c.state == GONE and news(c, "cancelled")
     finally:
         s.close()
 
