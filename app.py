@@ -20,17 +20,19 @@ from pathlib import Path
 # would otherwise make BLAS threads fight over the same cores, and a multi-threaded
 # matrix product that has to wait for a busy core runs many times slower, not faster.
 # Must happen before NumPy is first imported; an explicit setting wins. (Training runs
-# in worker processes, which choose their own thread count: see ui/train/worker.py.)
+# in worker processes, which choose their own thread count: see server/worker.py.)
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, os.environ.get("NN_BLAS_THREADS", "1"))
 
 import streamlit as st  # noqa: E402
 
-from ui import heap, lesson, state  # noqa: E402
+from server import heap  # noqa: E402
+from server.limits import LIMITS  # noqa: E402
+from ui import state  # noqa: E402
 from ui.classroom.membership import class_sidebar  # noqa: E402
-from ui.limits import LIMITS  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
+from ui.train import lesson  # noqa: E402
 from ui.train.panel import sidebar_progress  # noqa: E402
 from ui.train.widgets import keep_alive  # noqa: E402
 

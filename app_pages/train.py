@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from server.limits import LIMITS
 from ui.active import active_dataset
-from ui.lesson import locked_keys, share_box, show_lesson_notes
-from ui.limits import LIMITS
 from ui.train import panel
 from ui.train.history import history
+from ui.train.lesson import locked_keys, share_box, show_lesson_notes
 from ui.train.widgets import current_values, limits_caption, pace_widgets, render_settings
 
 st.title("Train a network")

@@ -87,7 +87,7 @@ def bench_page(runs: int) -> None:
         return elapsed
 
     ui_shared.get_dataset("mnist")  # loading the data set is the sidebar's cost, not this page's
-    ui_shared.get_default_model()
+    ui_shared.get_bundled_model()
     cold, warm, threshold, strength, cell = [], [], [], [], []
     for i in range(runs):
         at = open_page()

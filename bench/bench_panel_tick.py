@@ -20,10 +20,10 @@ import numpy as np
 from nn_core.data import load_dataset
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
-from ui.limits import LIMITS
+from server.limits import LIMITS
+from server.scheduler import Scheduler
+from server.shared_data import publish
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
-from ui.train.scheduler import Scheduler
-from ui.train.shared_data import publish
 from ui.train.workspace import RunPlan, TrainWorkspace
 
 

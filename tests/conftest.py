@@ -42,9 +42,9 @@ def bundled_sample_only(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="module")
 def shared_sample(mnist_sample, tmp_path_factory):
-    """The bundled sample published for training workers (ui.train.shared_data), in a
+    """The bundled sample published for training workers (server.shared_data), in a
     temporary state folder: what the scheduler's tests train on."""
-    from ui.train.shared_data import publish
+    from server.shared_data import publish
 
     return publish(mnist_sample, tmp_path_factory.mktemp("state"))
 

@@ -60,7 +60,7 @@ def bundled_network():
     """The shipped network, loaded once per server and shared (``ui.shared``); raises
     ModelFileError when its file is missing. Every page reaches it through here, so a
     test can take it away in one place."""
-    return ui_shared.get_default_model()
+    return ui_shared.get_bundled_model()
 
 
 def bundled(dataset_name: str = BUNDLED_DATASET) -> ModelInUse | None:

@@ -3,7 +3,11 @@
 ``st.cache_resource`` keeps one copy per server process: thirty students on one hosted
 demo share one 190 MB MNIST array instead of holding thirty. The arrays are even shared
 with the training workers: they are memory-mapped from files the server writes once
-(``ui.train.shared_data``). Nothing returned from here may be modified in place.
+(``server.shared_data``). Nothing returned from here may be modified in place.
+
+This is where the ``server`` package meets Streamlit: the pool of training processes
+(``server.scheduler``) and the shared data maps know nothing of Streamlit, and
+``st.cache_resource`` makes each of them one per server process here, on the ui side.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ import streamlit as st
 
 from nn_core.data import Dataset, load_dataset
 from nn_core.subset import fixed_subset
-from ui.limits import LIMITS
-from ui.train.scheduler import Scheduler
-from ui.train.shared_data import SharedData, publish
+from server.limits import LIMITS
+from server.scheduler import Scheduler
+from server.shared_data import SharedData, publish
 
 
 @st.cache_resource(show_spinner="Loading the data set...")
@@ -63,7 +67,7 @@ def download_dataset(name: str, progress) -> Dataset:
 
 
 @st.cache_resource(show_spinner="Loading the pretrained model...")
-def get_default_model():
+def get_bundled_model():
     """The bundled pretrained MNIST model (read-only: never train it in place)."""
     from nn_core import load_default_model
 

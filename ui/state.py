@@ -24,9 +24,14 @@ shared. ``app.py`` calls ``ensure_state()`` for the shared keys on every run.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+
+from server import sessions
+
+if TYPE_CHECKING:
+    from ui.train.workspace import TrainWorkspace
 
 
 class K:
@@ -41,46 +46,8 @@ class K:
     DOWNLOAD_BUTTON = "sidebar.download"  # button: fetch the full data set
     CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
 
-    # --- train (app_pages/train.py, ui/train/) ---
-    TRAIN_PRESET = "train.preset"
-    TRAIN_LAYERS = "train.layers"
-    TRAIN_UNITS = "train.units"  # prefix: one select slider per layer, "train.units.0", ...
-    TRAIN_ACTIVATION = "train.activation"
-    TRAIN_INIT = "train.init"
-    TRAIN_DROPOUT = "train.dropout"
-    TRAIN_STANDARDIZE = "train.standardize"
-    TRAIN_OPTIMIZER = "train.optimizer"
-    TRAIN_LR = "train.lr"
-    TRAIN_MOMENTUM = "train.momentum"
-    TRAIN_SCHEDULE = "train.schedule"
-    TRAIN_BATCH = "train.batch_size"
-    TRAIN_EPOCHS = "train.epochs"
-    TRAIN_L2 = "train.l2"
-    TRAIN_SHIFT = "train.shift"
-    TRAIN_TIME_BUDGET = "train.time_budget"
-    TRAIN_SUBSET = "train.subset"
-    TRAIN_SEED = "train.seed"
-    TRAIN_UNTIL = "train.until"  # "epochs" | "accuracy": what ends the run
-    TRAIN_TARGET = "train.target"  # held-out accuracy that ends the run (with "accuracy")
-    TRAIN_SPEED = "train.speed"  # "full" | "slow": full speed or slow motion
-    TRAIN_START = "train.start"  # buttons
-    TRAIN_PAUSE = "train.pause"
-    TRAIN_RESUME = "train.resume"
-    TRAIN_STEP = "train.step"
-    TRAIN_STOP = "train.stop"
-    TRAIN_RESET = "train.reset"
-    TRAIN_LIVE_LR = "train.live_lr"  # learning rate of the running network
-    TRAIN_COMPARE = "train.compare"  # ids of earlier runs overlaid on the charts
-    TRAIN_EXPORT_RUN = "train.export_run"  # id of the run to export
-    TRAIN_KEEP = "train.keep"  # keep the exported run's weights
-    TRAIN_DOWNLOAD_CSV = "train.download_csv"
-    TRAIN_DOWNLOAD_JSON = "train.download_json"
-    TRAIN_DOWNLOAD_MODEL = "train.download_model"
-    TRAIN_UPLOAD = "train.upload"  # file uploader for a saved model
-    TRAIN_FORGET_UPLOAD = "train.forget_upload"
-
-    # --- lesson links (ui/lesson.py) ---
-    LESSON = "lesson"  # ui.lesson.Lesson: the link applied to this tab (notes, locks)
+    # --- lesson links (ui/train/lesson.py) ---
+    LESSON = "lesson"  # ui.train.lesson.Lesson: the link applied to this tab (notes, locks)
 
 
 CONFIDENCE_DEFAULT = 0.6
@@ -115,7 +82,7 @@ def put(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def workspace():
+def workspace() -> TrainWorkspace:
     """This tab's ``TrainWorkspace`` (created on first use), the owner of "your model"."""
     from ui.shared import get_scheduler
     from ui.train.workspace import TrainWorkspace
@@ -129,12 +96,16 @@ def workspace():
 
 def _on_tab_closed(ws) -> None:
     """The tab's connection closed: pause its run now, and book the release of the whole
-    session for when its reconnect window ends (``ui.sessions``: it shuts the session
-    down, empties it and drops the workspace's runs, ``TrainWorkspace.release``)."""
-    from ui.sessions import release_when_expired
+    session for when its reconnect window ends (``server.sessions``: it shuts the session
+    down, empties it and has the workspace drop its runs, ``TrainWorkspace.release``).
 
+    This is the ui side of the release: it reads the window from Streamlit's options and
+    names the key whose object lets go, so ``server`` needs neither Streamlit's public
+    API nor this module."""
     ws.on_disconnect()
-    release_when_expired()
+    sessions.release_when_expired(
+        float(st.get_option("server.disconnectedSessionTTL")), K.WORKSPACE
+    )
 
 
 @st.cache_resource(scope="session", on_release=_on_tab_closed, show_spinner=False)

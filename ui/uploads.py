@@ -20,7 +20,7 @@ from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig
 from nn_core.modelfile import load_model
 from nn_core.modelfile import read_config as read_declared
-from ui.limits import ServerLimits, model_violations
+from server.limits import ServerLimits, model_violations
 
 
 def read_config(data: bytes, name: str) -> ModelConfig | None:

@@ -59,9 +59,9 @@ def best_class_run(runs) -> SharedRun | None:
 
 def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
     """(name, model) pairs to score on the handwriting set: bundled, then the class's best."""
-    from ui.shared import get_default_model
+    from ui.shared import get_bundled_model
 
-    models = [("the bundled model", get_default_model())]
+    models = [("the bundled model", get_bundled_model())]
     best = best_class_run(runs)
     if best is not None:
         model = _class_model(store, code, best.id)

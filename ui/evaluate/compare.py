@@ -14,7 +14,8 @@ import streamlit as st
 from nn_core.data import DATASETS
 from nn_core.errors import ModelFileError
 from nn_core.predictions import compare
-from ui import limits, models, uploads
+from server import limits
+from ui import models, uploads
 from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
 

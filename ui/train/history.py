@@ -13,9 +13,10 @@ import streamlit as st
 from nn_core.errors import ModelFileError
 from nn_core.metrics import evaluate
 from nn_core.modelfile import model_to_bytes
+from server.limits import ServerLimits
 from ui import uploads
-from ui.limits import ServerLimits
-from ui.state import K, workspace
+from ui.state import workspace
+from ui.train import keys
 from ui.train.panel import show_message
 from ui.train.records import misfit
 from ui.train.runs import Run
@@ -62,18 +63,18 @@ def _export(runs: list[Run], limits: ServerLimits) -> None:
         "Run to export",
         list(reversed(by_id)),
         format_func=lambda i: by_id[i].name,
-        key=f"{K.TRAIN_EXPORT_RUN}.{newest}",  # a new run: a new picker, on the newest
+        key=f"{keys.EXPORT_RUN}.{newest}",  # a new run: a new picker, on the newest
         help="Download its settings and curves, or its trained network.",
     )
     run = by_id[run_id]
     stem = f"run{run.id}-{run.dataset}"
     cols[1].download_button(
-        "Curves (CSV)", run.to_csv, f"{stem}.csv", "text/csv", key=K.TRAIN_DOWNLOAD_CSV,
+        "Curves (CSV)", run.to_csv, f"{stem}.csv", "text/csv", key=keys.DOWNLOAD_CSV,
         on_click="ignore", help="Settings as # comments, then one row per point.",
     )  # fmt: skip
     cols[2].download_button(
         "Run (JSON)", run.to_json, f"{stem}.json", "application/json",
-        key=K.TRAIN_DOWNLOAD_JSON, on_click="ignore", help="Settings, results and curves.",
+        key=keys.DOWNLOAD_JSON, on_click="ignore", help="Settings, results and curves.",
     )  # fmt: skip
     has_model = run.model is not None and run.done
     cols[3].download_button(
@@ -81,17 +82,17 @@ def _export(runs: list[Run], limits: ServerLimits) -> None:
         (lambda: _model_file(run)) if has_model else b"",
         f"{stem}.npz",
         "application/octet-stream",
-        key=K.TRAIN_DOWNLOAD_MODEL,
+        key=keys.DOWNLOAD_MODEL,
         on_click="ignore",
         disabled=not has_model,
         help="The trained weights: load them again below, or with nn_core.MLP.load."
         if has_model
         else "This run's weights were released (mark runs with 'Keep weights' to keep them).",
     )
-    st.session_state[K.TRAIN_KEEP] = run.keep
+    st.session_state[keys.KEEP] = run.keep
     cols[4].toggle(
         "Keep weights",
-        key=K.TRAIN_KEEP,
+        key=keys.KEEP,
         on_change=_toggle_keep,
         args=(run, limits),
         disabled=run.model is None,
@@ -107,7 +108,7 @@ def _model_file(run: Run) -> bytes:
 
 
 def _toggle_keep(run: Run, limits: ServerLimits) -> None:
-    want = st.session_state[K.TRAIN_KEEP]
+    want = st.session_state[keys.KEEP]
     kept = sum(r.keep for r in workspace().runs if r is not run)
     if want and kept >= limits.max_kept_models:
         workspace().say("warning", f"At most {limits.max_kept_models} runs can keep their weights.")
@@ -120,7 +121,7 @@ def _upload(dataset, limits: ServerLimits) -> None:
         st.file_uploader(
             "Model file",
             type=["npz"],
-            key=K.TRAIN_UPLOAD,
+            key=keys.UPLOAD,
             on_change=_load_upload,
             args=(dataset, limits),
             help="A model saved by this app or by `python -m nn_core.train --out`.",
@@ -134,14 +135,14 @@ def _upload(dataset, limits: ServerLimits) -> None:
             )
             st.button(
                 "Forget this model",
-                key=K.TRAIN_FORGET_UPLOAD,
+                key=keys.FORGET_UPLOAD,
                 on_click=workspace().forget_start_model,
             )
 
 
 def _load_upload(dataset, limits: ServerLimits) -> None:
     """Read the uploaded file; a bad one gives a sentence, never a traceback."""
-    f = st.session_state.get(K.TRAIN_UPLOAD)
+    f = st.session_state.get(keys.UPLOAD)
     ws = workspace()
     if f is None:
         return

@@ -1,13 +1,16 @@
 """A worker's news, copied into the run record it is about.
 
-The worker reports in four kinds of message (see ``ui.train.worker``); each changes the
+The worker reports in four kinds of message (see ``server.worker``); each changes the
 ``Run`` in one obvious way. Kept apart from the workspace so that what a message means
-is readable in one place, and testable without a worker.
+is readable in one place, and testable without a worker. The last news also brings a
+judgement (``refusal``): whether the run's network may become "your model".
 """
 
 from __future__ import annotations
 
+from nn_core.checks import no_better_than_chance
 from nn_core.model import MLP, ModelConfig
+from nn_core.status import RunStatus
 from ui.train.runs import Run
 
 
@@ -27,7 +30,7 @@ def apply_news(run: Run, kind: str, data) -> bool:
         run.steps_per_second = data["rate"]
     elif kind in ("error", "cancelled"):
         text = data if isinstance(data, str) else data["message"]
-        run.status = "stopped"
+        run.status = RunStatus.STOPPED
         run.message = text if kind == "cancelled" else f"The run could not go on: {text}."
         return True
     return False
@@ -35,7 +38,7 @@ def apply_news(run: Run, kind: str, data) -> bool:
 
 def close_run(run: Run, data: dict) -> MLP:
     """Apply the final "done" message: status, scores, health; returns the trained model."""
-    run.status, run.message = data["status"], data["message"]
+    run.status, run.message = RunStatus(data["status"]), data["message"]
     run.steps, run.train_seconds = data["step"], data["elapsed"]
     run.test_accuracy, run.test_loss = data["test_accuracy"], data["test_loss"]
     run.health = data.get("health") or run.health
@@ -43,3 +46,18 @@ def close_run(run: Run, data: dict) -> MLP:
     model.set_weights(data["weights"])
     run.model = model
     return model
+
+
+def refusal(run: Run, n_classes: int) -> str:
+    """Why a closed run's network must not become "your model" ("" when it may).
+
+    A run that blew up, or one that learned nothing (no better than picking a class at
+    random), would quietly replace a network that works on every other page."""
+    if run.status == RunStatus.DIVERGED:
+        return "A run that blew up never replaces your model."
+    if no_better_than_chance(run.test_accuracy, n_classes):
+        return (
+            f"No better than guessing: {run.test_accuracy:.1%} on the test set, where "
+            f"picking a class at random gets {1 / n_classes:.0%}. Your model stays as it was."
+        )
+    return ""

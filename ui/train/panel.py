@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.data import dataset_info
+from nn_core.status import RunStatus
+from server.limits import ServerLimits
 from ui import shared as ui_shared
 from ui.active import active_dataset
 from ui.classroom.sharing import share_run_button
 from ui.figures.presentation import PLOT_CONFIG
-from ui.limits import ServerLimits
-from ui.state import K, workspace
+from ui.state import workspace
+from ui.train import keys
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.runs import Run
 from ui.train.settings import LRS, nearest
@@ -29,6 +32,7 @@ from ui.train.workspace import RunPlan
 DRAW_PAGE = "app_pages/draw.py"
 INSIDE_PAGE = "app_pages/inside.py"
 EVALUATE_PAGE = "app_pages/evaluate.py"
+MOVING = (RunStatus.QUEUED, RunStatus.RUNNING)  # the live panel's timer ticks for these
 
 
 def plan(limits: ServerLimits) -> RunPlan:
@@ -55,27 +59,27 @@ def show_message(where: str) -> None:
 
 
 def _change_lr() -> None:
-    workspace().set_lr(st.session_state[K.TRAIN_LIVE_LR])
+    workspace().set_lr(st.session_state[keys.LIVE_LR])
 
 
 def controls(limits: ServerLimits) -> None:
     """The row of buttons; each one is enabled only when it makes sense."""
     ws = workspace()
     run = ws.active_run()
-    live, running = run is not None, run is not None and run.status in ("queued", "running")
+    live, running = run is not None, run is not None and run.status in MOVING
     row = st.container(horizontal=True, gap="small")
     buttons = [
-        ("Start", "play_arrow", K.TRAIN_START, lambda: ws.start(plan(limits)), not live,
+        ("Start", "play_arrow", keys.START, lambda: ws.start(plan(limits)), not live,
          "Build a new network with the settings on the left and train it."),
-        ("Pause", "pause", K.TRAIN_PAUSE, ws.pause, running,
+        ("Pause", "pause", keys.PAUSE, ws.pause, running,
          "Hold training; nothing is lost."),
-        ("Resume", "resume", K.TRAIN_RESUME, ws.resume, live and not running,
+        ("Resume", "resume", keys.RESUME, ws.resume, live and not running,
          "Carry on where the run paused."),
-        ("Step", "skip_next", K.TRAIN_STEP, lambda: ws.step(plan(limits)), not running,
+        ("Step", "skip_next", keys.STEP, lambda: ws.step(plan(limits)), not running,
          "Train on exactly one mini-batch, then pause: learning in slow motion."),
-        ("Stop", "stop", K.TRAIN_STOP, ws.stop, live,
+        ("Stop", "stop", keys.STOP, ws.stop, live,
          "End the run now and score it on the test set; the network keeps what it learned."),
-        ("Reset", "restart_alt", K.TRAIN_RESET, ws.reset, ws.shown_run() is not None,
+        ("Reset", "restart_alt", keys.RESET, ws.reset, ws.shown_run() is not None,
          "Clear the panel. An unfinished run is discarded; your model stays."),
     ]  # fmt: skip
     for label, icon, key, action, enabled, why in buttons:
@@ -85,7 +89,7 @@ def controls(limits: ServerLimits) -> None:
             icon=f":material/{icon}:",
             on_click=action,
             disabled=not enabled,
-            type="primary" if enabled and key in (K.TRAIN_START, K.TRAIN_RESUME) else "secondary",
+            type="primary" if enabled and key in (keys.START, keys.RESUME) else "secondary",
             help=why,
         )
     show_message("controls")
@@ -94,9 +98,8 @@ def controls(limits: ServerLimits) -> None:
 
 
 END_MARGIN = 0.5  # seconds: a run's last steps and its final test, beyond the estimate
-LIVE_KEY = "train-live"  # the live panel's container, for the style below
 NO_FADE = (
-    f".st-key-{LIVE_KEY} [data-stale='true']"
+    f".st-key-{keys.LIVE_PANEL} [data-stale='true']"
     " {opacity: 1 !important; transition: none !important;}"
 )
 """While a fragment reruns, Streamlit marks its elements stale and fades them after a
@@ -108,7 +111,7 @@ charts flicker at every redraw whenever the browser or the server was a little s
 def live_panel(limits: ServerLimits) -> None:
     """Progress, the live learning-rate control and the curves, redrawn while training."""
     st.html(f"<style>{NO_FADE}</style>")  # style only: Streamlit puts it out of the layout
-    with st.container(key=LIVE_KEY):
+    with st.container(key=keys.LIVE_PANEL):
         _live_panel(limits)
 
 
@@ -116,12 +119,12 @@ def _live_panel(limits: ServerLimits) -> None:
     ws = workspace()
     ws.sync()
     run = ws.active_run()
-    moving = run is not None and run.status in ("queued", "running")
+    moving = run is not None and run.status in MOVING
     every = refresh_every(limits.refresh_seconds, ws.server_load()) if moving else None
 
     @st.fragment(run_every=every)
     def _live() -> None:
-        left = seconds_left(run) if moving and run.status == "running" else None
+        left = seconds_left(run) if moving and run.status == RunStatus.RUNNING else None
         if left is not None and left < every:
             ws.wait_for_end(left + END_MARGIN)  # show the result as soon as it exists
         ended = ws.sync()
@@ -136,7 +139,7 @@ def _live_panel(limits: ServerLimits) -> None:
 
 def _draw(run: Run | None) -> None:
     ws = workspace()
-    compared = [r for r in ws.runs if r.id in (st.session_state.get(K.TRAIN_COMPARE) or [])]
+    compared = [r for r in ws.runs if r.id in (st.session_state.get(keys.COMPARE) or [])]
     if run is None:
         st.info("Press **Start** to train a network with the settings on the left.")
     else:
@@ -146,12 +149,12 @@ def _draw(run: Run | None) -> None:
     if not shown:
         return
     chart = {"width": "stretch", "config": PLOT_CONFIG}
-    st.plotly_chart(loss_figure(shown), key="train.chart.loss", **chart)
+    st.plotly_chart(loss_figure(shown), key=keys.CHART_LOSS, **chart)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(accuracy_figure(shown), key="train.chart.accuracy", **chart)
+        st.plotly_chart(accuracy_figure(shown), key=keys.CHART_ACCURACY, **chart)
     with right:
-        st.plotly_chart(lr_figure(shown), key="train.chart.lr", **chart)
+        st.plotly_chart(lr_figure(shown), key=keys.CHART_LR, **chart)
 
 
 def _progress(run: Run, ahead: int) -> None:
@@ -159,15 +162,15 @@ def _progress(run: Run, ahead: int) -> None:
     st.markdown(f"**{run.name}**{origin}")
     fraction = min(1.0, run.steps / run.total_steps) if run.total_steps else 0.0
     st.progress(1.0 if run.done else fraction, text=status_line(run, ahead))
-    if run.live and run.status != "queued":
+    if run.live and run.status != RunStatus.QUEUED:
         # The control shows the rate in force (the schedule lowers it as the run goes on);
         # a keyed widget keeps its own value, so it is set here before it is drawn.
-        st.session_state[K.TRAIN_LIVE_LR] = nearest(run.lr_now or run.train_config["lr"], LRS)
+        st.session_state[keys.LIVE_LR] = nearest(run.lr_now or run.train_config["lr"], LRS)
         st.select_slider(
             "Learning rate now",
             LRS,
             format_func=lambda v: f"{v:g}",
-            key=K.TRAIN_LIVE_LR,
+            key=keys.LIVE_LR,
             on_change=_change_lr,
             help="The step size in force right now (the schedule lowers it as the run goes "
             "on). Pick another and the run continues from that rate.",
@@ -177,7 +180,7 @@ def _progress(run: Run, ahead: int) -> None:
         st.caption(
             f"Learning rate changed to {lr:g} at step {step:,} (the dashed line on the charts)."
         )
-    if run.status == "diverged":
+    if run.status == RunStatus.DIVERGED:
         st.error(f"**The run blew up.** {run.message} {run.notice}", icon=":material/error:")
     elif run.done:
         _result(run)
@@ -191,10 +194,10 @@ def _result(run: Run) -> None:
     else:
         st.success(result_line(run), icon=":material/check_circle:")
     share_run_button(run)
-    if not run.notice and run.status == "stopped":
+    if not run.notice and run.status == RunStatus.STOPPED:
         st.caption(run.message)
     links = st.container(horizontal=True)
-    if run.dataset == "mnist":
+    if dataset_info(run.dataset).drawable:
         links.page_link(DRAW_PAGE, label="Try it on your handwriting", icon=":material/draw:")
     links.page_link(INSIDE_PAGE, label="Look inside it", icon=":material/neurology:")
     links.page_link(EVALUATE_PAGE, label="See where it is wrong", icon=":material/fact_check:")
@@ -208,14 +211,14 @@ def compare_picker() -> None:
     if not others:
         return
     names = {r.id: r.name for r in others}
-    chosen = [i for i in (st.session_state.get(K.TRAIN_COMPARE) or []) if i in names]
-    if chosen != (st.session_state.get(K.TRAIN_COMPARE) or []):
-        st.session_state[K.TRAIN_COMPARE] = chosen
+    chosen = [i for i in (st.session_state.get(keys.COMPARE) or []) if i in names]
+    if chosen != (st.session_state.get(keys.COMPARE) or []):
+        st.session_state[keys.COMPARE] = chosen
     st.multiselect(
         "Compare with earlier runs",
         list(names),
         format_func=names.get,
-        key=K.TRAIN_COMPARE,
+        key=keys.COMPARE,
         max_selections=5,
         help="Overlay earlier runs on the charts, each in its own colour.",
     )
@@ -231,7 +234,7 @@ def sidebar_progress() -> None:
     run = ws.active_run()
     if run is None:
         return
-    moving = run.status in ("queued", "running")
+    moving = run.status in MOVING
 
     @st.fragment(run_every=2.0 if moving else None)
     def _line() -> None:

@@ -12,6 +12,8 @@ import numpy as np
 
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig
+from server.job import JobSpec, new_job_id
+from server.limits import ServerLimits
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,28 @@ class RunPlan:
     train: TrainConfig
     standardize: bool
     dataset: object  # nn_core.data.Dataset
-    shared: object  # ui.train.shared_data.SharedData of that data set
+    shared: object  # server.shared_data.SharedData of that data set
     val_index: np.ndarray | None = None
     speed: float | None = None  # steps per second, None: full speed
     label: str = ""
+
+    def job_spec(
+        self, config: ModelConfig, standardize: bool, weights: tuple | None, limits: ServerLimits
+    ) -> JobSpec:
+        """What a worker needs to train this plan: ``config`` (the plan's network or an
+        uploaded one, whose ``weights`` it then starts from), as plain data."""
+        return JobSpec(
+            job_id=new_job_id(),
+            model_config=config.to_dict(),
+            train_config=self.train.to_dict(),
+            data=self.shared,
+            standardize=standardize,
+            weights=weights,
+            val_index=self.val_index,
+            speed=self.speed,
+            health_every=limits.health_every,
+            snapshot_seconds=limits.snapshot_seconds,
+        )
 
 
 def describe(model: ModelConfig, train: TrainConfig) -> str:

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nn_core.status import RunStatus
+
 CURVE_FIELDS = ("step", "epoch", "loss", "accuracy", "lr")
-STATUSES = ("ready", "queued", "running", "paused", "finished", "stopped", "diverged")
-LIVE = ("ready", "queued", "running", "paused")
-DONE = ("finished", "stopped", "diverged")
 
 
 class StepLog:
@@ -112,7 +111,7 @@ class Run:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     lr_changes: list[tuple[int, float, float]] = field(default_factory=list)  # step, epoch, lr
-    status: str = "ready"
+    status: RunStatus = RunStatus.READY  # written as its plain word in JSON and CSV
     message: str = ""
     test_accuracy: float | None = None
     test_loss: float | None = None
@@ -131,13 +130,18 @@ class Run:
     steps_per_second: float = 0.0  # lately, as measured by the worker
     notice: str = ""  # one sentence about the result worth flagging ("no better than guessing")
 
+    def __post_init__(self) -> None:
+        self.status = RunStatus(self.status)  # a word read back from JSON or CSV
+
     @property
     def done(self) -> bool:
-        return self.status in DONE
+        """Finished, stopped or diverged: nothing will change this run any more."""
+        return self.status.is_over
 
     @property
     def live(self) -> bool:
-        return self.status in LIVE
+        """Ready, queued, running or paused."""
+        return self.status.is_live
 
     @property
     def epoch(self) -> float:
@@ -165,7 +169,7 @@ class Run:
             "name": self.name,
             "preset": self.preset,
             "dataset": self.dataset,
-            "status": self.status,
+            "status": self.status.value,  # the plain word
             "message": self.message,
             "steps": self.steps,
             "total_steps": self.total_steps,
@@ -188,6 +192,7 @@ class Run:
         keys = ("name", "preset", "dataset", "status", "test_accuracy", "test_loss", "created")
         return {
             **{k: getattr(self, k) for k in keys},
+            "status": self.status.value,  # the plain word, in its place among the keys above
             "train_config": self.train_config,
             "standardize": self.standardize,
             "steps": self.steps,

@@ -1,10 +1,10 @@
 """The Train page's settings as plain values: presets, the offered choices, the limits.
 
 Every control offers a short list of sensible values rather than a free number, which
-keeps a room of students inside what the server can afford (``ui.limits``) and makes
+keeps a room of students inside what the server can afford (``server.limits``) and makes
 "lr 0.01 against lr 1.0" a matter of two clicks. The values live under the widgets' own
-keys (``ui.state.K``); this module turns them into ``ModelConfig`` / ``TrainConfig``
-and back, without Streamlit, so the tests and the lesson links (``ui.lesson``) use the
+keys (``ui.train.keys``); this module turns them into ``ModelConfig`` / ``TrainConfig``
+and back, without Streamlit, so the tests and the lesson links (``ui.train.lesson``) use the
 very same rules as the page.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
 from nn_core.train import TrainConfig
-from ui.limits import ServerLimits, clamp_settings
-from ui.state import K
+from server.limits import ServerLimits, clamp_settings
+from ui.train import keys
 
 PRESET_CHOICES = ("original", "default", "fast", "best")
 DEFAULT_PRESET = "fast"
@@ -37,7 +37,7 @@ INIT_NAMES = {"he": "He (for ReLU)", "xavier": "Xavier (for tanh)", "naive": "N(
 
 def units_key(i: int) -> str:
     """The widget key of hidden layer ``i``'s size."""
-    return f"{K.TRAIN_UNITS}.{i}"
+    return f"{keys.UNITS}.{i}"
 
 
 @dataclass(frozen=True)
@@ -96,26 +96,26 @@ def preset_values(name: str, limits: ServerLimits) -> dict:
     model, train, _ = clamp_settings(p.model, p.train, limits, n_train=limits.max_train_subset)
     hidden = list(model.hidden)
     values = {
-        K.TRAIN_PRESET: name,
-        K.TRAIN_LAYERS: len(hidden),
-        K.TRAIN_ACTIVATION: model.activation,
-        K.TRAIN_INIT: model.init,
-        K.TRAIN_DROPOUT: nearest(model.dropout, DROPOUTS),
-        K.TRAIN_STANDARDIZE: p.standardize,
-        K.TRAIN_OPTIMIZER: train.optimizer,
-        K.TRAIN_LR: nearest(train.lr, LRS),
-        K.TRAIN_MOMENTUM: nearest(train.momentum, MOMENTA),
-        K.TRAIN_SCHEDULE: train.schedule,
-        K.TRAIN_BATCH: nearest(train.batch_size, c.batches),
-        K.TRAIN_EPOCHS: min(train.epochs, c.max_epochs),
-        K.TRAIN_L2: nearest(train.weight_decay, L2S),
-        K.TRAIN_SHIFT: min(train.shift, SHIFTS[-1]),
-        K.TRAIN_TIME_BUDGET: nearest(train.time_budget or 0, c.budgets),
-        K.TRAIN_SUBSET: 0 if train.subset is None else nearest(train.subset, c.subsets),
-        K.TRAIN_SEED: train.seed,
-        K.TRAIN_UNTIL: "epochs",
-        K.TRAIN_TARGET: TARGETS[2],
-        K.TRAIN_SPEED: "full",
+        keys.PRESET: name,
+        keys.LAYERS: len(hidden),
+        keys.ACTIVATION: model.activation,
+        keys.INIT: model.init,
+        keys.DROPOUT: nearest(model.dropout, DROPOUTS),
+        keys.STANDARDIZE: p.standardize,
+        keys.OPTIMIZER: train.optimizer,
+        keys.LR: nearest(train.lr, LRS),
+        keys.MOMENTUM: nearest(train.momentum, MOMENTA),
+        keys.SCHEDULE: train.schedule,
+        keys.BATCH: nearest(train.batch_size, c.batches),
+        keys.EPOCHS: min(train.epochs, c.max_epochs),
+        keys.L2: nearest(train.weight_decay, L2S),
+        keys.SHIFT: min(train.shift, SHIFTS[-1]),
+        keys.TIME_BUDGET: nearest(train.time_budget or 0, c.budgets),
+        keys.SUBSET: 0 if train.subset is None else nearest(train.subset, c.subsets),
+        keys.SEED: train.seed,
+        keys.UNTIL: "epochs",
+        keys.TARGET: TARGETS[2],
+        keys.SPEED: "full",
     }
     for i in range(c.max_layers):
         values[units_key(i)] = nearest(hidden[i] if i < len(hidden) else 128, c.units)
@@ -133,41 +133,39 @@ def preset_description(name: str, limits: ServerLimits) -> str:
 
 def settings_from_values(values: dict, limits: ServerLimits, n_train: int) -> Settings:
     """Turn the controls' values into configs, cut to the server's limits."""
-    preset = PRESETS[values[K.TRAIN_PRESET]]
-    layers = int(values[K.TRAIN_LAYERS])
+    preset = PRESETS[values[keys.PRESET]]
+    layers = int(values[keys.LAYERS])
     hidden = tuple(int(values[units_key(i)]) for i in range(layers))
-    seed = int(values[K.TRAIN_SEED])
+    seed = int(values[keys.SEED])
     model = dataclasses.replace(
         preset.model,
         sizes=(preset.model.sizes[0], *hidden, preset.model.sizes[-1]),
-        activation=values[K.TRAIN_ACTIVATION],
-        init=values[K.TRAIN_INIT],
-        dropout=float(values[K.TRAIN_DROPOUT]),
+        activation=values[keys.ACTIVATION],
+        init=values[keys.INIT],
+        dropout=float(values[keys.DROPOUT]),
         seed=seed,
     )
     train = dataclasses.replace(
         preset.train,
-        optimizer=values[K.TRAIN_OPTIMIZER],
-        lr=float(values[K.TRAIN_LR]),
-        momentum=float(values[K.TRAIN_MOMENTUM]),
-        schedule=values[K.TRAIN_SCHEDULE],
-        batch_size=int(values[K.TRAIN_BATCH]),
-        epochs=int(values[K.TRAIN_EPOCHS]),
-        weight_decay=float(values[K.TRAIN_L2]),
-        shift=int(values[K.TRAIN_SHIFT]),
-        time_budget=float(values[K.TRAIN_TIME_BUDGET]) or None,
-        subset=int(values[K.TRAIN_SUBSET]) or None,
+        optimizer=values[keys.OPTIMIZER],
+        lr=float(values[keys.LR]),
+        momentum=float(values[keys.MOMENTUM]),
+        schedule=values[keys.SCHEDULE],
+        batch_size=int(values[keys.BATCH]),
+        epochs=int(values[keys.EPOCHS]),
+        weight_decay=float(values[keys.L2]),
+        shift=int(values[keys.SHIFT]),
+        time_budget=float(values[keys.TIME_BUDGET]) or None,
+        subset=int(values[keys.SUBSET]) or None,
         seed=seed,
         max_seconds=limits.max_train_seconds,
-        target_accuracy=float(values[K.TRAIN_TARGET])
-        if values[K.TRAIN_UNTIL] == "accuracy"
-        else None,
+        target_accuracy=float(values[keys.TARGET]) if values[keys.UNTIL] == "accuracy" else None,
     )
-    if values[K.TRAIN_UNTIL] == "accuracy":
+    if values[keys.UNTIL] == "accuracy":
         train = dataclasses.replace(train, epochs=limits.max_epochs)  # the target ends it
     model, train, notes = clamp_settings(model, train, limits, n_train)
-    standardize = bool(values[K.TRAIN_STANDARDIZE])
-    speed = limits.slow_motion if values[K.TRAIN_SPEED] == "slow" else None
+    standardize = bool(values[keys.STANDARDIZE])
+    speed = limits.slow_motion if values[keys.SPEED] == "slow" else None
     return Settings(preset.name, model, train, standardize, tuple(notes), speed)
 
 

@@ -7,6 +7,7 @@ disagree between two corners of the screen.
 
 from __future__ import annotations
 
+from nn_core.status import RunStatus
 from ui.train.runs import Run
 
 
@@ -36,7 +37,7 @@ def seconds_left(run: Run) -> float | None:
 
 def status_line(run: Run, ahead: int = 0) -> str:
     """'Epoch 2 of 3 · step 812 of 1,407 · 310 steps/s · about 2 s left'."""
-    if run.status == "queued":
+    if run.status == RunStatus.QUEUED:
         who = "1 run is" if ahead == 1 else f"{ahead} runs are"
         return f"Waiting for a free place on the server: {who} ahead of yours."
     if not run.total_steps:
@@ -51,12 +52,12 @@ def status_line(run: Run, ahead: int = 0) -> str:
             else f"{run.epoch:.2f} epochs"
         ]
     parts.append(f"step {run.steps:,} of {run.total_steps:,}")
-    if run.status == "running":
+    if run.status == RunStatus.RUNNING:
         parts.append(f"{run.steps_per_second:,.0f} steps/s")
         left = seconds_left(run)
         if left is not None:
             parts.append("under a second left" if left < 1 else f"about {left:,.0f} s left")
-    elif run.status == "paused":
+    elif run.status == RunStatus.PAUSED:
         parts.append("paused")
     return " · ".join(parts)
 
@@ -76,8 +77,8 @@ def short_status(run: Run) -> str:
     """A few words for the sidebar and the history: 'running · 45%', 'finished', and
     'finished · no better than guessing' for a run that learned nothing (a plain
     "finished" there would tell a student that all went well)."""
-    if run.status in ("running", "paused") and run.total_steps:
+    if run.status in (RunStatus.RUNNING, RunStatus.PAUSED) and run.total_steps:
         return f"{run.status} · {min(1.0, run.steps / run.total_steps):.0%}"
-    if run.notice and run.status in ("finished", "stopped"):
+    if run.notice and run.status in (RunStatus.FINISHED, RunStatus.STOPPED):
         return f"{run.status} · no better than guessing"
     return run.status

@@ -15,8 +15,8 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
-from ui.limits import ServerLimits
-from ui.state import K
+from server.limits import ServerLimits
+from ui.train import keys
 from ui.train.settings import (
     DEFAULT_PRESET,
     DROPOUTS,
@@ -42,9 +42,9 @@ UNTIL = {"epochs": "a number of epochs", "accuracy": "a target accuracy"}
 
 def apply_preset(limits: ServerLimits) -> None:
     """Callback of the preset box: fill every control with the chosen recipe."""
-    values = preset_values(st.session_state[K.TRAIN_PRESET], limits)
+    values = preset_values(st.session_state[keys.PRESET], limits)
     for key, value in values.items():
-        if key not in (K.TRAIN_UNTIL, K.TRAIN_TARGET, K.TRAIN_SPEED):  # how, not what
+        if key not in (keys.UNTIL, keys.TARGET, keys.SPEED):  # how, not what
             st.session_state[key] = value
 
 
@@ -81,13 +81,13 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
         "Preset",
         PRESET_CHOICES,
         format_func=lambda n: PRESETS[n].title,
-        key=K.TRAIN_PRESET,
+        key=keys.PRESET,
         on_change=apply_preset,
         args=(limits,),
         disabled=bool(locked),
         help="A ready-made recipe. Choosing one fills in every setting below; then change any.",
     )
-    st.caption(preset_description(st.session_state[K.TRAIN_PRESET], limits))
+    st.caption(preset_description(st.session_state[keys.PRESET], limits))
     network, optimiser, data = st.tabs(["Network", "Optimiser", "Data"])
     with network:
         _network_widgets(c, locked)
@@ -105,8 +105,8 @@ def pace_widgets(locked=frozenset()) -> None:
         "Speed",
         list(SPEEDS),
         format_func=SPEEDS.get,
-        key=K.TRAIN_SPEED,
-        disabled=K.TRAIN_SPEED in locked,
+        key=keys.SPEED,
+        disabled=keys.SPEED in locked,
         help="Slow motion takes a fixed, small number of steps per second, so you can "
         "narrate a run while it happens.",
     )
@@ -114,9 +114,9 @@ def pace_widgets(locked=frozenset()) -> None:
         "Train until",
         list(UNTIL),
         format_func=UNTIL.get,
-        key=K.TRAIN_UNTIL,
+        key=keys.UNTIL,
         horizontal=True,
-        disabled=K.TRAIN_UNTIL in locked,
+        disabled=keys.UNTIL in locked,
         help="Stop after the epochs set on the Data tab, or as soon as the held-out "
         "accuracy reaches a target.",
     )
@@ -125,8 +125,8 @@ def pace_widgets(locked=frozenset()) -> None:
             "Target held-out accuracy",
             TARGETS,
             format_func=lambda v: f"{v:.0%}",
-            key=K.TRAIN_TARGET,
-            disabled=K.TRAIN_TARGET in locked,
+            key=keys.TARGET,
+            disabled=keys.TARGET in locked,
             help="The run ends at the first held-out check at or above this accuracy.",
         )
 
@@ -136,8 +136,8 @@ def _network_widgets(c: Choices, locked) -> None:
         "Hidden layers",
         0,
         c.max_layers,
-        key=K.TRAIN_LAYERS,
-        disabled=K.TRAIN_LAYERS in locked,
+        key=keys.LAYERS,
+        disabled=keys.LAYERS in locked,
         help="Layers between the pixels and the answer. 0 = a linear classifier.",
     )
     for i in range(layers):
@@ -145,35 +145,35 @@ def _network_widgets(c: Choices, locked) -> None:
             f"Units in hidden layer {i + 1}",
             c.units,
             key=units_key(i),
-            disabled=K.TRAIN_UNITS in locked,
+            disabled=keys.UNITS in locked,
             help="More units can learn more patterns, but train more slowly.",
         )
     st.selectbox(
         "Activation",
         list(ACTIVATIONS),
-        key=K.TRAIN_ACTIVATION,
-        disabled=K.TRAIN_ACTIVATION in locked,
+        key=keys.ACTIVATION,
+        disabled=keys.ACTIVATION in locked,
         help="The bend applied after each hidden layer; without it, layers collapse into one.",
     )
     st.selectbox(
         "Initialisation",
         INITS,
         format_func=INIT_NAMES.get,
-        key=K.TRAIN_INIT,
-        disabled=K.TRAIN_INIT in locked,
+        key=keys.INIT,
+        disabled=keys.INIT in locked,
         help="How the starting weights are drawn. Scaled (He/Xavier) keeps signals a sane size.",
     )
     st.select_slider(
         "Dropout",
         DROPOUTS,
-        key=K.TRAIN_DROPOUT,
-        disabled=K.TRAIN_DROPOUT in locked,
+        key=keys.DROPOUT,
+        disabled=keys.DROPOUT in locked,
         help="Fraction of hidden units switched off at random in each step: fights overfitting.",
     )
     st.toggle(
         "Standardise inputs",
-        key=K.TRAIN_STANDARDIZE,
-        disabled=K.TRAIN_STANDARDIZE in locked,
+        key=keys.STANDARDIZE,
+        disabled=keys.STANDARDIZE in locked,
         help="Shift and scale the pixels to mean 0, spread 1 first: the optimiser has it easier.",
     )
 
@@ -182,45 +182,45 @@ def _optimiser_widgets(c: Choices, locked) -> None:
     st.selectbox(
         "Optimiser",
         OPTIMIZERS,
-        key=K.TRAIN_OPTIMIZER,
-        disabled=K.TRAIN_OPTIMIZER in locked,
+        key=keys.OPTIMIZER,
+        disabled=keys.OPTIMIZER in locked,
         help="sgd: plain steps downhill; momentum: keeps rolling; adam: adapts each weight's step.",
     )
     st.select_slider(
         "Learning rate",
         LRS,
         format_func=lambda v: f"{v:g}",
-        key=K.TRAIN_LR,
-        disabled=K.TRAIN_LR in locked,
+        key=keys.LR,
+        disabled=keys.LR in locked,
         help="How big each step is. Too small: slow. Too big: the loss jumps around or explodes.",
     )
     st.select_slider(
         "Momentum",
         MOMENTA,
-        key=K.TRAIN_MOMENTUM,
-        disabled=K.TRAIN_MOMENTUM in locked,
+        key=keys.MOMENTUM,
+        disabled=keys.MOMENTUM in locked,
         help="With the momentum optimiser: how much of the last step carries into the next.",
     )
     st.selectbox(
         "Learning-rate schedule",
         SCHEDULES,
-        key=K.TRAIN_SCHEDULE,
-        disabled=K.TRAIN_SCHEDULE in locked,
+        key=keys.SCHEDULE,
+        disabled=keys.SCHEDULE in locked,
         help="How the learning rate shrinks during the run: big steps first, fine ones at the end.",
     )
     st.select_slider(
         "Batch size",
         c.batches,
-        key=K.TRAIN_BATCH,
-        disabled=K.TRAIN_BATCH in locked,
+        key=keys.BATCH,
+        disabled=keys.BATCH in locked,
         help="Images averaged per step. Bigger: smoother and faster per image; 1: the notebook.",
     )
     st.select_slider(
         "L2 weight decay",
         L2S,
         format_func=lambda v: f"{v:g}",
-        key=K.TRAIN_L2,
-        disabled=K.TRAIN_L2 in locked,
+        key=keys.L2,
+        disabled=keys.L2 in locked,
         help="Pulls every weight a little towards 0 at each step: a guard against overfitting.",
     )
 
@@ -230,31 +230,31 @@ def _data_widgets(c: Choices, n_train: int, locked) -> None:
         "Epochs",
         1,
         c.max_epochs,
-        key=K.TRAIN_EPOCHS,
-        disabled=K.TRAIN_EPOCHS in locked,
+        key=keys.EPOCHS,
+        disabled=keys.EPOCHS in locked,
         help="How many times the network sees every training image.",
     )
     st.select_slider(
         "Training subset",
         c.subsets,
         format_func=lambda v: f"all ({n_train:,})" if v == 0 else f"{v:,}",
-        key=K.TRAIN_SUBSET,
-        disabled=K.TRAIN_SUBSET in locked,
+        key=keys.SUBSET,
+        disabled=keys.SUBSET in locked,
         help="Train on fewer images for a quick run in class: faster, a little less accurate.",
     )
     st.select_slider(
         "Random shifts (pixels)",
         SHIFTS,
-        key=K.TRAIN_SHIFT,
-        disabled=K.TRAIN_SHIFT in locked,
+        key=keys.SHIFT,
+        disabled=keys.SHIFT in locked,
         help="Move each training image by up to this many pixels: more varied data for free.",
     )
     st.select_slider(
         "Time budget (seconds)",
         c.budgets,
         format_func=lambda v: "none" if v == 0 else f"{v} s",
-        key=K.TRAIN_TIME_BUDGET,
-        disabled=K.TRAIN_TIME_BUDGET in locked,
+        key=keys.TIME_BUDGET,
+        disabled=keys.TIME_BUDGET in locked,
         help="Stop after this long, with the learning-rate schedule following the clock.",
     )
     st.number_input(
@@ -262,8 +262,8 @@ def _data_widgets(c: Choices, n_train: int, locked) -> None:
         min_value=0,
         max_value=2**31 - 1,
         step=1,
-        key=K.TRAIN_SEED,
-        disabled=K.TRAIN_SEED in locked,
+        key=keys.SEED,
+        disabled=keys.SEED in locked,
         help="Fixes the random starting weights and the order of the images: same seed, same run.",
     )
 

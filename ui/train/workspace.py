@@ -11,7 +11,7 @@ and it is the only owner of these facts:
 - ``start_model``: an uploaded network the next run continues from.
 - ``message``: the last sentence an action left for the page.
 
-Training happens elsewhere, in the server's worker processes (``ui.train.scheduler``).
+Training happens elsewhere, in the server's worker processes (``server.scheduler``).
 The workspace sends the owner's commands there and, whenever the page asks (``sync``),
 copies the news into the run record: curves, state, the latest weights. It holds no
 Streamlit code, so the tests drive it directly, and every public method takes one lock,
@@ -26,15 +26,15 @@ import time
 import weakref
 from collections.abc import Callable
 
-from nn_core.checks import no_better_than_chance
 from nn_core.model import MLP, ModelConfig
+from nn_core.status import RunStatus
 from nn_core.train import TrainConfig
-from ui.limits import LIMITS, ServerLimits
-from ui.train.news import apply_news, close_run
+from server.job import Job
+from server.limits import LIMITS, ServerLimits
+from server.scheduler import Scheduler
+from ui.train.news import apply_news, close_run, refusal
 from ui.train.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
 from ui.train.runs import Run, trim_history
-from ui.train.scheduler import Job, Scheduler, new_job_id
-from ui.train.worker import JobSpec
 
 
 def _drop_jobs(scheduler_ref: Callable, jobs: list[Job]) -> None:
@@ -90,7 +90,8 @@ class TrainWorkspace:
     def queue_position(self) -> int:
         """Runs waiting ahead of this tab's run on the server (0 when it is not waiting)."""
         job = self._job
-        return self._scheduler().position(job) if job is not None and job.state == "queued" else 0
+        queued = job is not None and job.state == RunStatus.QUEUED
+        return self._scheduler().position(job) if queued else 0
 
     def server_load(self) -> dict[str, int]:
         """How busy the whole server's training is (``Scheduler.load``)."""
@@ -108,7 +109,7 @@ class TrainWorkspace:
         """Keep a network made outside training (an edited copy, an upload) as a finished run."""
         with self._lock:
             run = self._new_run(name, "edited", dataset, model.config, TrainConfig(), False)
-            run.status, run.message, run.model, run.keep = "finished", note, model, True
+            run.status, run.message, run.model, run.keep = RunStatus.FINISHED, note, model, True
             run.test_accuracy = test_accuracy
             self._append(run)
             self.adopt(model, run.name, dataset, test_accuracy, run.id)
@@ -145,21 +146,11 @@ class TrainWorkspace:
                 plan.standardize and start is None,
             )
             run.started_from = start[0] if start else None
-            spec = JobSpec(
-                job_id=new_job_id(),
-                model_config=config.to_dict(),
-                train_config=plan.train.to_dict(),
-                data=plan.shared,
-                standardize=run.standardize,
-                weights=tuple(start[1].get_weights()) if start else None,
-                val_index=plan.val_index,
-                speed=plan.speed,
-                health_every=self.limits.health_every,
-                snapshot_seconds=self.limits.snapshot_seconds,
-            )
+            weights = tuple(start[1].get_weights()) if start else None
+            spec = plan.job_spec(config, run.standardize, weights, self.limits)
             self._job = self._scheduler().submit(spec, running)
             self._remember(self._job)
-            run.status = "queued"
+            run.status = RunStatus.QUEUED
             self._active, self._live, self.start_model, self.message = run, None, None, None
             self._append(run)
             return run
@@ -207,7 +198,7 @@ class TrainWorkspace:
         """Make ``lr`` the learning rate in force now; the schedule carries on from it."""
         with self._lock:
             run = self.active_run()
-            if run is None or self._job is None or run.status == "queued":
+            if run is None or self._job is None or run.status == RunStatus.QUEUED:
                 return False
             self.sync()
             factor = (run.lr_now / run.base_lr) if run.lr_now and run.base_lr else 1.0
@@ -231,7 +222,7 @@ class TrainWorkspace:
     def on_disconnect(self) -> None:
         """The tab's connection closed: pause its run (it may come back; then press Resume)."""
         job = self._job
-        if job is not None and job.state == "running":
+        if job is not None and job.state == RunStatus.RUNNING:
             self._scheduler().pause(job, "disconnected")
 
     def release(self) -> None:
@@ -262,15 +253,15 @@ class TrainWorkspace:
                 return None
             self._scheduler().touch(job)
             now = time.monotonic()
-            if run.status == "running":
+            if run.status == RunStatus.RUNNING:
                 run.wall_seconds += now - self._last_sync
             self._last_sync = now
             ended = False
             while job.inbox:
                 kind, data = job.inbox.popleft()
                 ended |= self._apply(run, kind, data)
-            if not run.done and job.state in ("queued", "running", "paused"):
-                run.status = job.state
+            if not run.done and job.live:
+                run.status = job.state  # queued, running or paused, as the server has it
             weights = job.latest.get("weights")
             if weights is not None and (self._live is None or self._live.weights is not weights):
                 config = ModelConfig.from_dict(run.model_config)
@@ -293,15 +284,8 @@ class TrainWorkspace:
     def _finish(self, run: Run, data: dict) -> None:
         """Close the record and decide whether the result becomes "your model"."""
         model = close_run(run, data)
-        n_classes = model.config.sizes[-1]
-        if run.status == "diverged":
-            run.notice = "A run that blew up never replaces your model."
-        elif no_better_than_chance(run.test_accuracy, n_classes):
-            run.notice = (
-                f"No better than guessing: {run.test_accuracy:.1%} on the test set, where "
-                f"picking a class at random gets {1 / n_classes:.0%}. Your model stays as it was."
-            )
-        else:
+        run.notice = refusal(run, model.config.sizes[-1])
+        if not run.notice:
             self.adopt(model, run.name, run.dataset, run.test_accuracy, run.id)
         self._job = None
         self._release_weights()
@@ -343,7 +327,11 @@ class TrainWorkspace:
 
     def _wait_until_placed(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
-        while self._job is not None and self._job.state == "queued" and time.monotonic() < deadline:
+        while (
+            self._job is not None
+            and self._job.state == RunStatus.QUEUED
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
 
     def _remember(self, job: Job) -> None:

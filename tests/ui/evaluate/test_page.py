@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.limits
+import server.limits
 import ui.uploads
 from nn_core.data import Dataset
 from nn_core.model import MLP
@@ -240,7 +240,9 @@ def test_an_upload_beyond_the_server_limits_is_refused_and_not_offered(sample, s
 
 
 def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(sample, monkeypatch):
-    monkeypatch.setattr(ui.limits, "LIMITS", replace(ui.limits.LIMITS, max_upload_params=1000))
+    monkeypatch.setattr(
+        server.limits, "LIMITS", replace(server.limits.LIMITS, max_upload_params=1000)
+    )
     at = open_page()
     show(at, "compare")
     upload(at, "small.npz", MLP((784, 8, 10)))

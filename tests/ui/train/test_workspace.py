@@ -15,9 +15,9 @@ from threadpoolctl import threadpool_limits
 from nn_core.metrics import evaluate
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig, Trainer
-from ui.limits import LIMITS
-from ui.train.scheduler import Scheduler
-from ui.train.worker import WorkerJob
+from server.limits import LIMITS
+from server.scheduler import Scheduler
+from server.worker_job import WorkerJob
 from ui.train.workspace import RunPlan, TrainWorkspace
 
 SMALL = ModelConfig((784, 16, 10))
@@ -293,11 +293,11 @@ def test_disconnect_pauses_the_run(ws, sample, shared):
 
 def test_slow_motion_paces_by_the_clock(sample, shared, monkeypatch):
     """The pace is a rule about the clock, so the test moves the clock itself."""
-    from ui.train import worker
+    from server import worker_job
 
     now = [100.0]
-    monkeypatch.setattr(worker.time, "perf_counter", lambda: now[0])
-    spec = worker.JobSpec("x", SMALL.to_dict(), LONG.to_dict(), shared, speed=20.0)
+    monkeypatch.setattr(worker_job.time, "perf_counter", lambda: now[0])
+    spec = worker_job.JobSpec("x", SMALL.to_dict(), LONG.to_dict(), shared, speed=20.0)
     job = WorkerJob(spec, shared.open())
     job.set_running(True)
     assert job.allowed_steps() == 1  # one step at once

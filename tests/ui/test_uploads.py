@@ -1,4 +1,8 @@
-"""Uploaded models and the server's limits: the sentences, the order of the checks, the cap."""
+"""Uploaded models (ui.uploads): judged by the network they declare, in the order that
+names the limit a file breaks, with the parameter cap as the last guard.
+
+The sentences that name each limit are ``server.limits``'s (``tests/server/test_limits.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,36 +16,10 @@ import pytest
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig
 from nn_core.modelfile import FORMAT, n_params
-from ui.limits import ServerLimits, limits_from_env, model_violations
+from server.limits import limits_from_env
 from ui.uploads import check_upload, read_config
 
-LIMITS = ServerLimits(max_hidden_units=512, max_hidden_layers=3)
 SERVER = limits_from_env({})  # this server's defaults, whatever the test machine sets
-
-
-def test_a_model_within_the_limits_has_no_violations():
-    assert model_violations(ModelConfig(sizes=(784, 512, 512, 512, 10)), LIMITS) == []
-    assert model_violations(ModelConfig(sizes=(784, 10)), LIMITS) == []  # no hidden layer
-
-
-def test_too_many_hidden_layers():
-    problems = model_violations(ModelConfig(sizes=(784, 64, 64, 64, 64, 10)), LIMITS)
-    assert problems == ["This model has 4 hidden layers; this server allows at most 3."]
-
-
-def test_each_oversized_layer_gets_its_own_sentence():
-    problems = model_violations(ModelConfig(sizes=(784, 4096, 128, 513, 10)), LIMITS)
-    assert problems == [
-        "Hidden layer 1 has 4,096 units; this server allows at most 512 per layer.",
-        "Hidden layer 3 has 513 units; this server allows at most 512 per layer.",
-    ]
-
-
-def test_both_kinds_at_once_and_the_input_and_output_sizes_are_not_judged():
-    config = ModelConfig(sizes=(5000, 1024, 8, 8, 8, 3000))
-    problems = model_violations(config, ServerLimits(max_hidden_units=1000, max_hidden_layers=2))
-    assert len(problems) == 2
-    assert "4 hidden layers" in problems[0] and "Hidden layer 1 has 1,024 units" in problems[1]
 
 
 def model_file(sizes, zeros: bool = False) -> bytes:

@@ -1,8 +1,12 @@
-"""Closed tabs are released when their reconnect window ends (ui.sessions).
+"""Closed tabs are released when their reconnect window ends (server.sessions).
 
 Streamlit's own session manager, session storage, upload manager and ``AppSession`` run
 for real, on an event loop as in the server. A window of 0 s makes a stored session
 expire at once, so no test waits on the clock; a window of an hour keeps it.
+
+These tests are the guard on ``server.streamlit_internals``: when a Streamlit upgrade
+moves the internals it reaches, they fail (requirements.txt caps Streamlit until then).
+The release is started as Streamlit starts it, through the tab's hook in ``ui.state``.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
 from nn_core.model import ModelConfig
 from nn_core.train import TrainConfig
-from ui import sessions, state
+from server import sessions
+from server.scheduler import Scheduler
+from ui import state
 from ui.state import K
-from ui.train.scheduler import Scheduler
 from ui.train.workspace import RunPlan, TrainWorkspace
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05)
@@ -96,8 +101,8 @@ def test_a_closed_tab_is_shut_down_and_emptied_when_its_window_ends(
         job, callback = ws._job, ws.pause  # Streamlit keeps the buttons' callbacks
         done = asyncio.Event()
 
-        def release():
-            released.append(real_release(runtime))
+        def release(_runtime, held):  # booked with no runtime: the test's stands in
+            released.append(real_release(runtime, held))
             done.set()
 
         monkeypatch.setattr(sessions, "release_expired", release)
@@ -114,7 +119,7 @@ def test_a_closed_tab_is_shut_down_and_emptied_when_its_window_ends(
         assert K.WORKSPACE not in session.session_state
         assert job.id not in scheduler._jobs and ws.runs == [] and ws.current is None
         callback()  # harmless now
-        assert real_release(runtime) == 0 and given == [True]  # nothing left, no second trim
+        assert real_release(runtime, K.WORKSPACE) == 0 and given == [True]  # no second trim
 
     run_alone(scenario)
 
@@ -127,7 +132,7 @@ def test_a_tab_within_its_window_keeps_everything(
 
     async def scenario():
         runtime, uploads, session, ws = closed_tab(3600, scheduler, mnist_sample, shared_sample)
-        assert sessions.release_expired(runtime) == 0 and given == []
+        assert sessions.release_expired(runtime, K.WORKSPACE) == 0 and given == []
         assert runtime._session_mgr.get_session_info(session.id) is not None  # may reconnect
         assert uploads.get_files(session.id, [UPLOAD.file_id]) == [UPLOAD]
         assert session.session_state[K.WORKSPACE] is ws and ws._job.id in scheduler._jobs
@@ -138,4 +143,4 @@ def test_a_tab_within_its_window_keeps_everything(
 
 def test_outside_the_event_loop_nothing_is_booked():
     with no_running_loop():
-        assert sessions.release_when_expired() is False
+        assert sessions.release_when_expired(0.0, K.WORKSPACE) is False

@@ -1,4 +1,4 @@
-"""ui.heap: freed arrays go back to the operating system, measured from /proc.
+"""server.heap: freed arrays go back to the operating system, measured from /proc.
 
 Each case runs in a fresh interpreter, so that nothing else shares its heap: it frees a
 20 MB array (glibc then raises its threshold for mappings of their own to that size),
@@ -12,13 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui import heap
+from server import heap
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = """
 import sys
 import numpy as np
-from ui import heap
+from server import heap
 
 def anonymous_mb():
     with open("/proc/self/smaps_rollup") as f:

@@ -7,6 +7,7 @@ import pytest
 
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
+from nn_core.status import RunStatus
 from ui.train.runs import Run, StepLog, release_weights, trim_history
 from ui.train.status import refresh_every, short_status
 
@@ -27,7 +28,7 @@ def _run(run_id: int = 3, n: int = 50) -> Run:
         if step % 10 == 0:
             run.record_validation(step, step / 20, float(rng.uniform(0.1, 1)), 0.9 + step / 1000)
     run.record_lr_change(25, 1.25, 0.3)
-    run.status, run.message = "stopped", "Stopped by you after 50 steps."
+    run.status, run.message = RunStatus.STOPPED, "Stopped by you after 50 steps."
     run.test_accuracy, run.test_loss, run.steps, run.total_steps = 0.9312, 0.231, n, 100
     run.train_seconds, run.wall_seconds = 1.25, 1.5
     return run
@@ -70,8 +71,10 @@ def test_steplog_memory_does_not_grow_with_the_run():
 
 def test_json_round_trip():
     run = _run()
-    back = Run.from_json(run.to_json())
-    assert back.summary() == run.summary()
+    text = run.to_json()
+    assert '"status": "stopped"' in text  # the plain word, as before the enum
+    back = Run.from_json(text)
+    assert back.summary() == run.summary() and back.status is RunStatus.STOPPED
     for k, v in run.log.arrays().items():
         np.testing.assert_array_equal(back.log.arrays()[k], v)
     assert back.validation() == run.validation()
@@ -83,8 +86,9 @@ def test_csv_round_trip():
     text = run.to_csv()
     assert text.startswith("# id: 3\n")
     assert "kind,step,epoch,loss,accuracy,lr" in text
+    assert '# status: "stopped"\n' in text
     back = Run.from_csv(text)
-    assert back.summary() == run.summary()
+    assert back.summary() == run.summary() and back.status is RunStatus.STOPPED
     for k, v in run.log.arrays().items():
         np.testing.assert_array_equal(back.log.arrays()[k], v)
     assert back.validation() == run.validation()
@@ -144,13 +148,13 @@ def test_the_live_panel_redraws_half_as_often_while_more_runs_train_than_workers
 
 def test_the_short_status_flags_a_run_no_better_than_guessing():
     run = _run()
-    run.status = "finished"
+    run.status = RunStatus.FINISHED
     assert short_status(run) == "finished"
     run.notice = "No better than guessing: 9.8% on the test set, ..."
     assert short_status(run) == "finished · no better than guessing"
-    run.status = "stopped"
+    run.status = RunStatus.STOPPED
     assert short_status(run) == "stopped · no better than guessing"
-    run.status, run.notice = "diverged", "A run that blew up never replaces your model."
+    run.status, run.notice = RunStatus.DIVERGED, "A run that blew up never replaces your model."
     assert short_status(run) == "diverged"  # its own word says enough
-    run.status, run.notice, run.steps = "running", "", 25
+    run.status, run.notice, run.steps = RunStatus.RUNNING, "", 25
     assert short_status(run) == "running · 25%"

@@ -14,6 +14,10 @@ same choices and clamping as the controls.
 
 ``parse_lesson`` is plain Python (tested directly); the functions below it apply the
 result to one tab once, when the link is opened.
+
+It lives in the Train feature because a lesson link is the Train settings written as a
+URL: it reads the same choices (``ui.train.settings``) and widget keys (``ui.train.keys``)
+as the controls. ``app.py`` applies it before any page runs.
 """
 
 from __future__ import annotations
@@ -29,25 +33,26 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.data import DATASETS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
-from ui.limits import LIMITS, ServerLimits
+from server.limits import LIMITS, ServerLimits
 from ui.state import K
+from ui.train import keys
 from ui.train import settings as ts
 
 PAGES = ("learn", "data", "train", "inside", "evaluate", "draw", "class")
 NAMED = {  # query name -> (widget key, kind, offered values or None)
-    "activation": (K.TRAIN_ACTIVATION, "choice", tuple(ACTIVATIONS)),
-    "init": (K.TRAIN_INIT, "choice", INITS),
-    "optimizer": (K.TRAIN_OPTIMIZER, "choice", OPTIMIZERS),
-    "schedule": (K.TRAIN_SCHEDULE, "choice", SCHEDULES),
-    "lr": (K.TRAIN_LR, "number", ts.LRS),
-    "momentum": (K.TRAIN_MOMENTUM, "number", ts.MOMENTA),
-    "weight_decay": (K.TRAIN_L2, "number", ts.L2S),
-    "dropout": (K.TRAIN_DROPOUT, "number", ts.DROPOUTS),
-    "batch_size": (K.TRAIN_BATCH, "batch", None),
-    "epochs": (K.TRAIN_EPOCHS, "epochs", None),
-    "subset": (K.TRAIN_SUBSET, "subset", None),
-    "seed": (K.TRAIN_SEED, "seed", None),
-    "standardize": (K.TRAIN_STANDARDIZE, "flag", None),
+    "activation": (keys.ACTIVATION, "choice", tuple(ACTIVATIONS)),
+    "init": (keys.INIT, "choice", INITS),
+    "optimizer": (keys.OPTIMIZER, "choice", OPTIMIZERS),
+    "schedule": (keys.SCHEDULE, "choice", SCHEDULES),
+    "lr": (keys.LR, "number", ts.LRS),
+    "momentum": (keys.MOMENTUM, "number", ts.MOMENTA),
+    "weight_decay": (keys.L2, "number", ts.L2S),
+    "dropout": (keys.DROPOUT, "number", ts.DROPOUTS),
+    "batch_size": (keys.BATCH, "batch", None),
+    "epochs": (keys.EPOCHS, "epochs", None),
+    "subset": (keys.SUBSET, "subset", None),
+    "seed": (keys.SEED, "seed", None),
+    "standardize": (keys.STANDARDIZE, "flag", None),
 }
 OTHER = ("page", "dataset", "preset", "hidden", "class", "lock")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -108,7 +113,7 @@ def _hidden(raw: str, c: ts.Choices, snapped: list) -> dict:
     if len(sizes) > c.max_layers:
         snapped.append(f"hidden: at most {c.max_layers} layers on this server")
         sizes = sizes[: c.max_layers]
-    values = {K.TRAIN_LAYERS: len(sizes)}
+    values = {keys.LAYERS: len(sizes)}
     for i, size in enumerate(sizes):
         values[ts.units_key(i)] = _snap("hidden", str(size), "number", c.units, c, snapped)
     return values
@@ -157,21 +162,21 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
 
 
 def _locks(raw: str) -> tuple[frozenset, list[str]]:
-    keys, unknown = set(), []
+    locked, unknown = set(), []
     for name in (n.strip() for n in raw.split(",") if n.strip()):
         if name in NAMED:
-            keys.add(NAMED[name][0])
+            locked.add(NAMED[name][0])
         elif name == "hidden":
-            keys |= {K.TRAIN_LAYERS, K.TRAIN_UNITS}
+            locked |= {keys.LAYERS, keys.UNITS}
         else:
             unknown.append(name)
-    return frozenset(keys), unknown
+    return frozenset(locked), unknown
 
 
 def lesson_query(values: Mapping, limits: ServerLimits = LIMITS) -> dict[str, str]:
     """The query parameters that reproduce these widget values (for "Share")."""
-    query = {"page": "train", "preset": values[K.TRAIN_PRESET]}
-    base = ts.preset_values(values[K.TRAIN_PRESET], limits)
+    query = {"page": "train", "preset": values[keys.PRESET]}
+    base = ts.preset_values(values[keys.PRESET], limits)
     for name, (key, _, _) in NAMED.items():
         if values.get(key) != base.get(key):
             value = values[key]
@@ -182,9 +187,9 @@ def lesson_query(values: Mapping, limits: ServerLimits = LIMITS) -> dict[str, st
                 if isinstance(value, float)
                 else str(value)
             )
-    layers = int(values[K.TRAIN_LAYERS])
+    layers = int(values[keys.LAYERS])
     hidden = [int(values[ts.units_key(i)]) for i in range(layers)]
-    base_hidden = [int(base[ts.units_key(i)]) for i in range(int(base[K.TRAIN_LAYERS]))]
+    base_hidden = [int(base[ts.units_key(i)]) for i in range(int(base[keys.LAYERS]))]
     if hidden != base_hidden:
         query["hidden"] = ",".join(str(h) for h in hidden)
     return query
@@ -200,7 +205,7 @@ def apply_query_params() -> str | None:
     if not relevant:
         return None
     lesson = parse_lesson(relevant)
-    previous = st.session_state.get(K.LESSON)
+    previous = current_lesson()
     if previous is not None and previous.query == lesson.query:
         return None  # already applied: the visitor's own changes since then stand
     st.session_state[K.LESSON] = lesson
@@ -211,14 +216,22 @@ def apply_query_params() -> str | None:
     return lesson.page
 
 
+def current_lesson() -> Lesson | None:
+    """The lesson link applied to this tab (``K.LESSON``), or None when it came without one.
+
+    The Lesson is a feature object of this tab, read here and nowhere else: its key is
+    shared (``ui.state``), its type is this module's."""
+    return st.session_state.get(K.LESSON)
+
+
 def locked_keys() -> frozenset:
-    lesson = st.session_state.get(K.LESSON)
+    lesson = current_lesson()
     return lesson.locked if lesson is not None else frozenset()
 
 
 def show_lesson_notes() -> None:
     """One note about the link: which controls it fixed, and what it snapped or ignored."""
-    lesson = st.session_state.get(K.LESSON)
+    lesson = current_lesson()
     if lesson is None:
         return
     if lesson.locked:

@@ -7,25 +7,25 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from ui.lesson import lesson_query, parse_lesson, share_link
-from ui.limits import LIMITS
-from ui.state import K
+from server.limits import LIMITS
+from ui.train import keys
+from ui.train.lesson import lesson_query, parse_lesson, share_link
 from ui.train.settings import DEFAULT_PRESET, preset_values, settings_from_values, units_key
 
 
 def test_names_like_the_cli_flags_set_the_controls():
     lesson = parse_lesson({"init": "naive", "lr": "0.3", "hidden": "256,128", "standardize": "no"})
     v = lesson.values
-    assert v[K.TRAIN_INIT] == "naive" and v[K.TRAIN_LR] == 0.3
-    assert v[K.TRAIN_LAYERS] == 2 and v[units_key(0)] == 256 and v[units_key(1)] == 128
-    assert v[K.TRAIN_STANDARDIZE] is False
+    assert v[keys.INIT] == "naive" and v[keys.LR] == 0.3
+    assert v[keys.LAYERS] == 2 and v[units_key(0)] == 256 and v[units_key(1)] == 128
+    assert v[keys.STANDARDIZE] is False
     assert lesson.notes == ()
 
 
 def test_values_between_choices_snap_with_a_note():
     lesson = parse_lesson({"lr": "0.25", "batch_size": "100", "hidden": "300"})
-    assert lesson.values[K.TRAIN_LR] == 0.3
-    assert lesson.values[K.TRAIN_BATCH] == 128
+    assert lesson.values[keys.LR] == 0.3
+    assert lesson.values[keys.BATCH] == 128
     assert lesson.values[units_key(0)] == 256
     assert "lr 0.25 → 0.3" in lesson.notes[0] and "batch_size 100 → 128" in lesson.notes[0]
 
@@ -46,15 +46,15 @@ def test_values_between_choices_snap_with_a_note():
 def test_bad_values_are_ignored_and_named_never_raised(params, named):
     lesson = parse_lesson(params)
     assert len(lesson.notes) == 1 and named in lesson.notes[0]
-    assert not any(k in lesson.values for k in (K.TRAIN_LR, K.TRAIN_INIT, K.TRAIN_SEED))
+    assert not any(k in lesson.values for k in (keys.LR, keys.INIT, keys.SEED))
 
 
 def test_nothing_can_exceed_the_servers_limits():
     tight = dataclasses.replace(LIMITS, max_hidden_units=128, max_hidden_layers=1, max_epochs=5)
     lesson = parse_lesson({"hidden": "2048,2048", "epochs": "500", "batch_size": "99999"}, tight)
     v = lesson.values
-    assert v[K.TRAIN_LAYERS] == 1 and v[units_key(0)] == 128
-    assert v[K.TRAIN_EPOCHS] == 5 and v[K.TRAIN_BATCH] <= tight.max_batch_size
+    assert v[keys.LAYERS] == 1 and v[units_key(0)] == 128
+    assert v[keys.EPOCHS] == 5 and v[keys.BATCH] <= tight.max_batch_size
     values = {**preset_values(DEFAULT_PRESET, tight), **v}
     settings = settings_from_values(values, tight, 60_000)
     assert settings.model.hidden == (128,) and settings.train.epochs == 5
@@ -62,12 +62,12 @@ def test_nothing_can_exceed_the_servers_limits():
 
 def test_locks_name_controls():
     lesson = parse_lesson({"lock": "lr,init,hidden"})
-    assert {K.TRAIN_LR, K.TRAIN_INIT, K.TRAIN_LAYERS, K.TRAIN_UNITS} <= lesson.locked
+    assert {keys.LR, keys.INIT, keys.LAYERS, keys.UNITS} <= lesson.locked
 
 
 def test_the_share_link_reads_back_as_the_same_settings():
     values = preset_values("fast", LIMITS)
-    values.update({K.TRAIN_LR: 0.03, K.TRAIN_INIT: "xavier", K.TRAIN_LAYERS: 2})
+    values.update({keys.LR: 0.03, keys.INIT: "xavier", keys.LAYERS: 2})
     values[units_key(1)] = 64
     link = share_link(values, "http://class.example:8501")
     parts = urlsplit(link)
@@ -75,6 +75,6 @@ def test_the_share_link_reads_back_as_the_same_settings():
     query = dict(parse_qsl(parts.query))
     assert query == lesson_query(values)
     back = {**preset_values("fast", LIMITS), **parse_lesson(query).values}
-    for key in (K.TRAIN_LR, K.TRAIN_INIT, K.TRAIN_LAYERS, units_key(0), units_key(1)):
+    for key in (keys.LR, keys.INIT, keys.LAYERS, units_key(0), units_key(1)):
         assert back[key] == values[key], key
     assert parse_lesson(query).page == "train"

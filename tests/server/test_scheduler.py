@@ -17,8 +17,8 @@ from threadpoolctl import threadpool_limits
 
 from nn_core.model import MLP, ModelConfig
 from nn_core.train import TrainConfig, Trainer
-from ui.train.scheduler import Scheduler, new_job_id
-from ui.train.worker import JobSpec
+from server.job import GONE, JobSpec, new_job_id
+from server.scheduler import Scheduler
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05, seed=1)
 
@@ -74,7 +74,7 @@ def test_queue_order_and_position(shared):
         wait_for(lambda: b.state == "running", what="b to start")
         assert c.state == "queued" and s.position(c) == 0
         s.stop(c, "cancelled")  # a queued run can be cancelled before it starts
-        assert c.state == "done" and news(c, "cancelled")
+        assert c.state == GONE and news(c, "cancelled")
     finally:
         s.close()
 
@@ -172,7 +172,7 @@ def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
     worker would cost every class a few megabytes per run."""
     import queue
 
-    from ui.train.worker import Worker
+    from server.worker import Worker
 
     results = queue.Queue()
     worker = Worker(conn=None, results=results)
@@ -209,12 +209,12 @@ class Commands:
 
 
 def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared, monkeypatch):
-    """glibc keeps what a run freed for the next run (``ui.heap``), and a worker may wait
+    """glibc keeps what a run freed for the next run (``server.heap``), and a worker may wait
     hours for one: it hands the memory back as soon as a run has gone, dropped (before
     it answers the next command) or finished (once its last news has gone out)."""
     import queue
 
-    from ui.train import worker
+    from server import worker
 
     for commands, last in (
         (lambda job: [("add", job), ("drop", job.job_id), ("pause", job.job_id, 7)], "reply"),

@@ -13,29 +13,32 @@ import io
 import json
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.limits
+import server.limits
 from nn_core.model import MLP
 from ui.state import K
+from ui.train import keys
 from ui.train.settings import units_key, widget_keys
 
+APP = str(Path(__file__).resolve().parents[3] / "app.py")
 BUTTONS = (
-    K.TRAIN_START,
-    K.TRAIN_PAUSE,
-    K.TRAIN_RESUME,
-    K.TRAIN_STEP,
-    K.TRAIN_STOP,
-    K.TRAIN_RESET,
+    keys.START,
+    keys.PAUSE,
+    keys.RESUME,
+    keys.STEP,
+    keys.STOP,
+    keys.RESET,
 )
 
 
 @pytest.fixture
 def at(bundled_sample_only):
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     app.switch_page("app_pages/train.py").run()
     assert not app.exception
@@ -60,9 +63,9 @@ def rerun_until(at, predicate, timeout=60.0):
 
 def start_long_run(at):
     """A run of many steps on the sample, in slow motion, so it outlives the test."""
-    at.slider(key=K.TRAIN_EPOCHS).set_value(30)
-    at.segmented_control(key=K.TRAIN_SPEED).set_value("slow")
-    at.button(key=K.TRAIN_START).click().run()
+    at.slider(key=keys.EPOCHS).set_value(30)
+    at.segmented_control(key=keys.SPEED).set_value("slow")
+    at.button(key=keys.START).click().run()
     return rerun_until(at, lambda r: r.status == "running" and r.steps > 0)
 
 
@@ -90,75 +93,75 @@ def _keys(at) -> set:
 
 
 def test_every_control_is_reachable_by_key(at):
-    at.slider(key=K.TRAIN_LAYERS).set_value(ui.limits.LIMITS.max_hidden_layers).run()
-    at.radio(key=K.TRAIN_UNTIL).set_value("accuracy").run()
-    missing = set(widget_keys(ui.limits.LIMITS)) | set(BUTTONS) | {K.TRAIN_UPLOAD}
+    at.slider(key=keys.LAYERS).set_value(server.limits.LIMITS.max_hidden_layers).run()
+    at.radio(key=keys.UNTIL).set_value("accuracy").run()
+    missing = set(widget_keys(server.limits.LIMITS)) | set(BUTTONS) | {keys.UPLOAD}
     assert missing <= _keys(at), missing - _keys(at)
     for w in _all_widgets(at):
-        if getattr(w, "key", None) in set(widget_keys(ui.limits.LIMITS)):
+        if getattr(w, "key", None) in set(widget_keys(server.limits.LIMITS)):
             assert w.help, f"{w.key} has no explanation"
-    at.radio(key=K.TRAIN_UNTIL).set_value("epochs").run()
+    at.radio(key=keys.UNTIL).set_value("epochs").run()
     start_long_run(at)
-    assert K.TRAIN_LIVE_LR in _keys(at)
-    at.button(key=K.TRAIN_STOP).click().run()
-    assert {K.TRAIN_KEEP, K.TRAIN_DOWNLOAD_CSV, K.TRAIN_DOWNLOAD_MODEL} <= _keys(at)
-    at.button(key=K.TRAIN_RESET).click().run()
-    assert K.TRAIN_COMPARE in _keys(at)
+    assert keys.LIVE_LR in _keys(at)
+    at.button(key=keys.STOP).click().run()
+    assert {keys.KEEP, keys.DOWNLOAD_CSV, keys.DOWNLOAD_MODEL} <= _keys(at)
+    at.button(key=keys.RESET).click().run()
+    assert keys.COMPARE in _keys(at)
 
 
 def test_presets_fill_the_controls_without_blaming_the_visitor(at):
-    at.selectbox(key=K.TRAIN_PRESET).select("best").run()
-    assert at.slider(key=K.TRAIN_LAYERS).value == 2
+    at.selectbox(key=keys.PRESET).select("best").run()
+    assert at.slider(key=keys.LAYERS).value == 2
     assert at.select_slider(key=units_key(1)).value == 512
-    assert at.select_slider(key=K.TRAIN_DROPOUT).value == 0.2
-    assert at.slider(key=K.TRAIN_EPOCHS).value == ui.limits.LIMITS.max_epochs
+    assert at.select_slider(key=keys.DROPOUT).value == 0.2
+    assert at.slider(key=keys.EPOCHS).value == server.limits.LIMITS.max_epochs
     assert not any("epochs" in w.value for w in at.warning)  # 200 asked by the recipe
     assert any("On this server" in c.value for c in at.caption)  # said once, calmly
-    at.selectbox(key=K.TRAIN_PRESET).select("default").run()  # the CLI's default is here
-    assert at.selectbox(key=K.TRAIN_OPTIMIZER).value == "adam"
-    at.selectbox(key=K.TRAIN_PRESET).select("original").run()
-    assert at.selectbox(key=K.TRAIN_INIT).value == "naive"
-    assert at.select_slider(key=K.TRAIN_BATCH).value == 1
+    at.selectbox(key=keys.PRESET).select("default").run()  # the CLI's default is here
+    assert at.selectbox(key=keys.OPTIMIZER).value == "adam"
+    at.selectbox(key=keys.PRESET).select("original").run()
+    assert at.selectbox(key=keys.INIT).value == "naive"
+    assert at.select_slider(key=keys.BATCH).value == 1
 
 
 def test_start_pause_step_resume_stop_reset(at):
     run = start_long_run(at)
-    at.button(key=K.TRAIN_PAUSE).click().run()
+    at.button(key=keys.PAUSE).click().run()
     paused = run.steps
     assert run.status == "paused"
     at.run().run()
     assert run.steps == paused  # nothing moves while paused
-    at.button(key=K.TRAIN_STEP).click().run()
+    at.button(key=keys.STEP).click().run()
     assert run.steps == paused + 1 and run.status == "paused"
     assert f"step {run.steps:,} of" in at.get("progress")[0].proto.text
-    at.button(key=K.TRAIN_RESUME).click().run()
+    at.button(key=keys.RESUME).click().run()
     rerun_until(at, lambda r: r.steps > paused + 1)
     assert ws(at).current is None  # your model changes only when the run ends
-    at.button(key=K.TRAIN_STOP).click().run()
+    at.button(key=keys.STOP).click().run()
     assert run.status == "stopped" and ws(at).current.run_id == run.id
     assert any("Test accuracy" in m.value for m in at.success)
     assert any(f"{run.steps:,} steps" in m.value for m in at.success)  # the same count
     assert at.get("page_link")
-    at.button(key=K.TRAIN_RESET).click().run()
+    at.button(key=keys.RESET).click().run()
     assert ws(at).shown_run() is None and len(ws(at).runs) == 1
     assert not at.exception
 
 
 def test_step_alone_starts_a_paused_run_of_one_step(at):
-    at.button(key=K.TRAIN_STEP).click().run()
+    at.button(key=keys.STEP).click().run()
     run = ws(at).shown_run()
     assert run.steps == 1 and run.status == "paused"
-    at.button(key=K.TRAIN_STEP).click().run()
+    at.button(key=keys.STEP).click().run()
     assert run.steps == 2
 
 
 def test_the_live_rate_is_the_one_in_force_and_changes_it(at):
     run = start_long_run(at)
-    at.button(key=K.TRAIN_PAUSE).click().run()
-    assert at.select_slider(key=K.TRAIN_LIVE_LR).value == 0.1  # fast: lr 0.1, barely decayed
-    at.select_slider(key=K.TRAIN_LIVE_LR).set_value(0.01).run()
+    at.button(key=keys.PAUSE).click().run()
+    assert at.select_slider(key=keys.LIVE_LR).value == 0.1  # fast: lr 0.1, barely decayed
+    at.select_slider(key=keys.LIVE_LR).set_value(0.01).run()
     assert run.lr_now == pytest.approx(0.01, rel=1e-3) and len(run.lr_changes) == 1
-    at.button(key=K.TRAIN_STEP).click().run()
+    at.button(key=keys.STEP).click().run()
     loss, _, lr = (chart_spec(at, i) for i in range(3))
     c = run.log.arrays()
     np.testing.assert_allclose(values(loss["data"][0]["y"]), c["loss"])
@@ -168,33 +171,33 @@ def test_the_live_rate_is_the_one_in_force_and_changes_it(at):
 
 def test_earlier_runs_can_be_overlaid_and_the_export_follows_the_newest(at):
     start_long_run(at)
-    at.button(key=K.TRAIN_STOP).click().run()
+    at.button(key=keys.STOP).click().run()
     first = ws(at).runs[0]
-    at.select_slider(key=K.TRAIN_LR).set_value(0.01)
-    at.button(key=K.TRAIN_START).click().run()
-    at.multiselect(key=K.TRAIN_COMPARE).select(first.id).run()
+    at.select_slider(key=keys.LR).set_value(0.01)
+    at.button(key=keys.START).click().run()
+    at.multiselect(key=keys.COMPARE).select(first.id).run()
     second = ws(at).shown_run()
     names = [t.get("name") for t in chart_spec(at, 0)["data"]]
     assert first.name in names and second.name in names
-    at.button(key=K.TRAIN_STOP).click().run()
-    picker = [s for s in at.selectbox if str(s.key).startswith(K.TRAIN_EXPORT_RUN)][0]
+    at.button(key=keys.STOP).click().run()
+    picker = [s for s in at.selectbox if str(s.key).startswith(keys.EXPORT_RUN)][0]
     assert picker.value == second.id
 
 
 def test_switching_pages_keeps_the_run_the_model_and_the_settings(at):
-    at.select_slider(key=K.TRAIN_SUBSET).set_value(2000)
+    at.select_slider(key=keys.SUBSET).set_value(2000)
     run = start_long_run(at)
     at.switch_page("app_pages/data.py").run()
     at.switch_page("app_pages/train.py").run()
     assert not at.exception
     assert ws(at).shown_run() is run and run.live  # it kept training meanwhile
-    assert at.select_slider(key=K.TRAIN_SUBSET).value == 2000
-    assert at.slider(key=K.TRAIN_EPOCHS).value == 30
-    at.button(key=K.TRAIN_STOP).click().run()
+    assert at.select_slider(key=keys.SUBSET).value == 2000
+    assert at.slider(key=keys.EPOCHS).value == 30
+    at.button(key=keys.STOP).click().run()
 
 
 def test_a_garbage_upload_shows_a_message_not_a_traceback(at):
-    at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("junk.npz", b"garbage", "application/zip"))
+    at.file_uploader(key=keys.UPLOAD).set_value(("junk.npz", b"garbage", "application/zip"))
     at.run()
     assert not at.exception
     assert any("junk.npz" in e.value for e in at.error)
@@ -204,20 +207,22 @@ def test_a_garbage_upload_shows_a_message_not_a_traceback(at):
 def test_an_oversized_upload_is_refused_with_the_limit_it_breaks(at):
     buf = io.BytesIO()
     MLP((784, 16, 16, 16, 16, 10)).save(buf)  # four hidden layers: the limit is three
-    at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("deep.npz", buf.getvalue(), "application/zip"))
+    at.file_uploader(key=keys.UPLOAD).set_value(("deep.npz", buf.getvalue(), "application/zip"))
     at.run()
     assert any("deep.npz" in e.value and "hidden layers" in e.value for e in at.error)
     assert ws(at).start_model is None and ws(at).current is None
 
 
 def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample_only, monkeypatch):
-    monkeypatch.setattr(ui.limits, "LIMITS", replace(ui.limits.LIMITS, max_upload_params=1000))
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    monkeypatch.setattr(
+        server.limits, "LIMITS", replace(server.limits.LIMITS, max_upload_params=1000)
+    )
+    app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     app.switch_page("app_pages/train.py").run()
     buf = io.BytesIO()
     MLP((784, 8, 10)).save(buf)  # 6,370 parameters: within every other limit
-    app.file_uploader(key=K.TRAIN_UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
+    app.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
     app.run()
     errors = [e.value for e in app.error]
     assert any("mine.npz" in e and "this server accepts at most 1,000" in e for e in errors)
@@ -227,22 +232,22 @@ def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample
 def test_an_uploaded_model_is_used_by_the_next_run(at):
     buf = io.BytesIO()
     MLP((784, 24, 10), seed=1).save(buf)
-    at.file_uploader(key=K.TRAIN_UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
+    at.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
     at.run()
     assert any("mine.npz" in m.value for m in at.success)
     assert ws(at).current.name == "uploaded mine.npz"
-    at.button(key=K.TRAIN_START).click().run()
+    at.button(key=keys.START).click().run()
     run = ws(at).shown_run()
     assert run.started_from == "mine.npz" and run.model_config["sizes"] == [784, 24, 10]
     assert ws(at).start_model is None
-    at.button(key=K.TRAIN_STOP).click().run()
+    at.button(key=keys.STOP).click().run()
 
 
 def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
-    at.selectbox(key=K.TRAIN_PRESET).select("original").run()  # N(0, 1) weights, plain SGD
-    at.select_slider(key=K.TRAIN_BATCH).set_value(64)
-    at.select_slider(key=K.TRAIN_LR).set_value(10.0)
-    at.button(key=K.TRAIN_START).click().run()
+    at.selectbox(key=keys.PRESET).select("original").run()  # N(0, 1) weights, plain SGD
+    at.select_slider(key=keys.BATCH).set_value(64)
+    at.select_slider(key=keys.LR).set_value(10.0)
+    at.button(key=keys.START).click().run()
     run = rerun_until(at, lambda r: r.done)
     assert run.status == "diverged" and ws(at).current is None
     errors = [e.value for e in at.error]
@@ -252,14 +257,14 @@ def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
 
 
 def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=60)
     app.query_params.update(
         {"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"}
     )
     app.run()
     assert not app.exception
-    assert app.selectbox(key=K.TRAIN_INIT).value == "naive"
-    lr = app.select_slider(key=K.TRAIN_LR)
+    assert app.selectbox(key=keys.INIT).value == "naive"
+    lr = app.select_slider(key=keys.LR)
     assert lr.value == 0.3 and lr.disabled  # snapped to the nearest offered rate, locked
     notes = " ".join(c.value for c in app.caption)
     assert "lr 0.25 → 0.3" in notes and "x (not a setting)" in notes
@@ -267,8 +272,8 @@ def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
 
 def finish_short_run(at):
     """One epoch on the sample, at full speed, until its result is on the page."""
-    at.slider(key=K.TRAIN_EPOCHS).set_value(1)
-    at.button(key=K.TRAIN_START).click().run()
+    at.slider(key=keys.EPOCHS).set_value(1)
+    at.button(key=keys.START).click().run()
     return rerun_until(at, lambda r: r.done)
 
 
@@ -280,11 +285,11 @@ def page_links(at) -> list[str]:
 def test_a_run_no_better_than_guessing_is_not_shown_as_a_success(at):
     """SGD at lr 10 on raw pixels kills the ReLUs without blowing up: about 10 % on the
     test set (the issue's 8.9 %)."""
-    at.toggle(key=K.TRAIN_STANDARDIZE).set_value(False)
-    at.select_slider(key=K.TRAIN_BATCH).set_value(64)
-    at.selectbox(key=K.TRAIN_OPTIMIZER).set_value("sgd")
-    at.selectbox(key=K.TRAIN_SCHEDULE).set_value("constant")
-    at.select_slider(key=K.TRAIN_LR).set_value(10.0)
+    at.toggle(key=keys.STANDARDIZE).set_value(False)
+    at.select_slider(key=keys.BATCH).set_value(64)
+    at.selectbox(key=keys.OPTIMIZER).set_value("sgd")
+    at.selectbox(key=keys.SCHEDULE).set_value("constant")
+    at.select_slider(key=keys.LR).set_value(10.0)
     run = finish_short_run(at)
     assert run.status == "finished" and run.notice and ws(at).current is None
     assert not at.success
@@ -295,7 +300,7 @@ def test_a_run_no_better_than_guessing_is_not_shown_as_a_success(at):
 
 
 def test_the_live_charts_have_no_toolbar(at):
-    at.button(key=K.TRAIN_STEP).click().run()
+    at.button(key=keys.STEP).click().run()
     configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
     assert len(configs) == 3 and all(c.get("displayModeBar") is False for c in configs)
 

@@ -1,8 +1,8 @@
 """The server-wide training scheduler: a few worker processes that train every visitor's runs.
 
-One scheduler serves the whole server (the app keeps it in ``st.cache_resource``). It owns
-a fixed pool of worker processes (``ui.train.worker``), by default one per core, and a
-queue. A new run goes to the worker with the fewest runs; when ``max_active`` runs are
+One scheduler serves the whole server (the app keeps it in ``st.cache_resource``, see
+``ui.shared``). It owns a fixed pool of worker processes (``server.worker``), by default
+one per core, and a queue. A new run goes to the worker with the fewest runs; when ``max_active`` runs are
 already under way it waits in the queue and the page says how many are ahead of it.
 Inside a worker, runs take turns in short slices, so every run keeps moving.
 
@@ -10,7 +10,8 @@ The page never waits for training. It reads a run's news from ``Job.inbox`` (cur
 state) and ``Job.latest`` (the newest weights, shipped about once a second), which a
 background thread fills from the workers' messages. Commands that must be exact (pause,
 step, stop, a new learning rate) wait for the worker's reply, so the step count the
-page shows afterwards is the final one.
+page shows afterwards is the final one. A job's states are the run statuses it can have
+on the server (queued, running, paused) and ``GONE`` once it has left (``server.job``).
 
 Housekeeping, once a second: a run whose page has not asked for news for
 ``idle_pause`` seconds is paused (a closed tab stops costing CPU); a lone run on an
@@ -25,16 +26,14 @@ import itertools
 import multiprocessing as mp
 import os
 import queue
-import secrets
 import threading
 import time
 from collections import deque
 
-from ui.train.cpu import MachineLoad
-from ui.train.worker import JobSpec, spawn
-
-LIVE = ("queued", "running", "paused")
-
+from nn_core.status import RunStatus
+from server.cpu import MachineLoad
+from server.job import GONE, Job, JobSpec
+from server.worker import spawn
 
 QUIET_CORES = 0.2  # the rest of the machine busier than this: one BLAS thread per run
 QUIET_PROBES = 3  # seconds in a row it must be that quiet before a lone run takes every core
@@ -43,25 +42,6 @@ bursts. With two BLAS threads a run then waits for the busy core at every matrix
 (400 steps/s instead of 480 in bench/bench_app_training.py, the thread count flapping
 each second at the old 0.5-core line); so the line is low, and it takes a few quiet
 seconds in a row, not one, to cross it."""
-
-
-class Job:
-    """The server's view of one run: where it is, and the news the page has not read yet."""
-
-    def __init__(self, spec: JobSpec):
-        self.id, self.spec = spec.job_id, spec
-        self.state = "queued"  # queued -> running <-> paused -> done
-        self.wanted = "running"  # what the owner asked for while the run was queued
-        self.worker: int | None = None
-        self.inbox: deque[tuple] = deque()  # ("started" | "progress" | "done" | "error", data)
-        self.latest: dict = {}  # newest "weights" and "health", replaced, never queued
-        self.pause_reason: str | None = None  # "idle" | "disconnected" when not the owner's
-        self.last_poll = time.monotonic()
-        self.ended = threading.Event()  # set with its last news: done, error or cancelled
-
-    @property
-    def live(self) -> bool:
-        return self.state in LIVE
 
 
 class Scheduler:
@@ -102,7 +82,7 @@ class Scheduler:
     def submit(self, spec: JobSpec, running: bool = True) -> Job:
         """Queue a run; it starts at once if a place is free (paused if not ``running``)."""
         job = Job(spec)
-        job.wanted = "running" if running else "paused"
+        job.wanted = RunStatus.RUNNING if running else RunStatus.PAUSED
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job)
@@ -113,56 +93,56 @@ class Scheduler:
         """Start or resume a run (a queued run starts when its turn comes)."""
         with self._lock:
             job.pause_reason = None
-            if job.state == "queued":
-                job.wanted = "running"
-            elif job.state == "paused":
-                job.state = "running"
+            if job.state == RunStatus.QUEUED:
+                job.wanted = RunStatus.RUNNING
+            elif job.state == RunStatus.PAUSED:
+                job.state = RunStatus.RUNNING
                 self._send(job.worker, ("run", job.id))
                 self._balance_threads()
 
     def pause(self, job: Job, reason: str | None = None) -> None:
         """Hold a run between two slices; returns once the worker has stopped it."""
         with self._lock:
-            if job.state == "queued":
-                job.wanted = "paused"
+            if job.state == RunStatus.QUEUED:
+                job.wanted = RunStatus.PAUSED
                 return
-            if job.state != "running":
+            if job.state != RunStatus.RUNNING:
                 return
             job.pause_reason = reason  # first: whoever sees "paused" (no lock) finds its reason
-            job.state = "paused"
+            job.state = RunStatus.PAUSED
             self._balance_threads()
         self._ask(job, "pause")
 
     def step(self, job: Job) -> None:
         """Exactly one mini-batch, then paused; returns once it is done and reported."""
         with self._lock:
-            if job.state not in ("running", "paused"):
+            if not job.on_worker:
                 return
-            job.state = "paused"
+            job.state = RunStatus.PAUSED
         self._ask(job, "step")
 
     def stop(self, job: Job, message: str) -> None:
         """End a run now: the worker scores it and sends the final weights before replying."""
         with self._lock:
-            if job.state == "queued":
+            if job.state == RunStatus.QUEUED:
                 self._waiting.remove(job)
-                job.state = "done"
+                job.state = GONE
                 job.inbox.append(("cancelled", {"message": message}))
                 job.ended.set()
                 return
-            if job.state not in ("running", "paused"):
+            if not job.on_worker:
                 return
         self._ask(job, "stop", message)
 
     def set_lr(self, job: Job, lr: float) -> dict | None:
         """A new base learning rate from the next step on; the reply says which step."""
-        if job.state not in ("running", "paused"):
+        if not job.on_worker:
             return None
         return self._ask(job, "lr", float(lr))
 
     def set_speed(self, job: Job, speed: float | None) -> None:
         with self._lock:
-            if job.state in ("running", "paused"):
+            if job.on_worker:
                 self._send(job.worker, ("speed", job.id, speed))
 
     def drop(self, job: Job) -> None:
@@ -174,7 +154,7 @@ class Scheduler:
                 self._waiting.remove(job)
             elif job.worker is not None:
                 self._send(job.worker, ("drop", job.id))
-            job.state = "done"
+            job.state = GONE
             job.inbox.clear()
             job.latest = {}
             self._promote()
@@ -194,9 +174,9 @@ class Scheduler:
         with self._lock:
             states = [j.state for j in self._jobs.values()]
         return {
-            "running": states.count("running"),
-            "paused": states.count("paused"),
-            "queued": states.count("queued"),
+            "running": states.count(RunStatus.RUNNING),
+            "paused": states.count(RunStatus.PAUSED),
+            "queued": states.count(RunStatus.QUEUED),
             "workers": self.n_workers,
         }
 
@@ -241,24 +221,24 @@ class Scheduler:
 
     def _promote(self) -> None:
         """Start waiting runs while places are free, each on the least busy worker."""
-        active = sum(1 for j in self._jobs.values() if j.state in ("running", "paused"))
+        active = sum(1 for j in self._jobs.values() if j.on_worker)
         while self._waiting and active < self.max_active:
             job = self._waiting.popleft()
             per_worker = [0] * self.n_workers
             for other in self._jobs.values():
-                if other.state in ("running", "paused") and other.worker is not None:
+                if other.on_worker and other.worker is not None:
                     per_worker[other.worker] += 1
             job.worker = per_worker.index(min(per_worker))
             job.state = job.wanted
             self._send(job.worker, ("add", job.spec))
-            if job.state == "running":
+            if job.state == RunStatus.RUNNING:
                 self._send(job.worker, ("run", job.id))
             active += 1
         self._balance_threads()
 
     def _balance_threads(self) -> None:
         """Every core for a lone run on an idle machine, else one BLAS thread per worker."""
-        running = [j for j in self._jobs.values() if j.state == "running"]
+        running = [j for j in self._jobs.values() if j.state == RunStatus.RUNNING]
         lone = running[0].worker if len(running) == 1 and self._machine_free else None
         for i in range(self.n_workers):
             want = self.cores if i == lone else 1
@@ -302,7 +282,7 @@ class Scheduler:
         if kind in ("done", "error"):
             job.ended.set()
             with self._lock:
-                job.state = "done"
+                job.state = GONE
                 self._jobs.pop(job.id, None)  # the worker has forgotten it too
                 self._promote()
                 self._balance_threads()
@@ -316,7 +296,7 @@ class Scheduler:
             self._machine_free = self._quiet_probes >= QUIET_PROBES
             self._balance_threads()
             for job in list(self._jobs.values()):
-                if job.state == "running" and now - job.last_poll > self.idle_pause:
+                if job.state == RunStatus.RUNNING and now - job.last_poll > self.idle_pause:
                     threading.Thread(target=self.pause, args=(job, "idle"), daemon=True).start()
             for i, proc in enumerate(self._procs):
                 if not proc.is_alive() and not self._closed:
@@ -325,14 +305,9 @@ class Scheduler:
     def _replace_worker(self, i: int) -> None:
         """A worker died (out of memory, killed): its runs fail with a message, a new one starts."""
         for job in [j for j in self._jobs.values() if j.worker == i and j.live]:
-            job.state = "done"
+            job.state = GONE
             job.inbox.append(("error", "the training process stopped unexpectedly"))
             job.ended.set()
             del self._jobs[job.id]
         self._start_worker(i)
         self._promote()
-
-
-def new_job_id() -> str:
-    """An unguessable run id: one visitor can never address another visitor's run."""
-    return secrets.token_hex(8)
