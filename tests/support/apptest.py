@@ -1,4 +1,10 @@
-"""Helpers shared by the AppTest page tests: reading Plotly figures and SVG figures."""
+"""The app as a visitor opens it in Streamlit's AppTest, and what its pages show.
+
+One way to open a page for every page test and for the benchmarks that time a page
+(``bench/bench_evaluate.py``, ``bench/bench_inside.py``): ``app.py`` first, as a browser
+does (it builds the navigation and the sidebar), then a switch to the page. Then the
+readers of what the page drew: its Plotly figures as plain dicts, its SVG figures parsed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import base64
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -13,6 +20,60 @@ from streamlit.testing.v1 import AppTest
 
 from ui.figures.svg import Svg
 from ui.state import K
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def page_path(page: str) -> str:
+    """``"draw"`` -> ``"app_pages/draw.py"``, the name ``AppTest.switch_page`` wants;
+    a path is returned as it is."""
+    return page if page.endswith(".py") else f"app_pages/{page}.py"
+
+
+def open_app(*, timeout: float = 120, **state) -> AppTest:
+    """``app.py`` run once, on its home page (Learn), with ``state`` in the session first:
+    a data set chosen in the sidebar, a section opened, a view chosen, as the visitor
+    would have done. ``timeout`` bounds each script run, in seconds."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at
+
+
+def open_page(
+    page: str | None = None,
+    *,
+    model=None,
+    dataset: str | None = None,
+    timeout: float = 120,
+    **state,
+) -> AppTest:
+    """The app opened on ``page`` (``"draw"``, or ``"app_pages/draw.py"``; None: the home
+    page), with no exception on it.
+
+    ``state`` goes into the session before the first run (see ``open_app``). ``model``:
+    a network of the visitor's own, added to their workspace after the first run as
+    Train adds one, trained on ``dataset`` (default: the one chosen in ``state``, else
+    MNIST); the page then shows it instead of the bundled one.
+    """
+    at = open_app(timeout=timeout, **state)
+    if model is not None:
+        trained_on = dataset or state.get(K.DATASET, "mnist")
+        at.session_state[K.WORKSPACE].add_model(model, "mine", trained_on, 0.5)
+    if page is not None:
+        at.switch_page(page_path(page))
+    if page is not None or model is not None:
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_alone(page: str, *, timeout: float = 60) -> AppTest:
+    """One page script without ``app.py`` around it (not run yet): what a test of that
+    page's own logic needs, or a second visitor opening only that page."""
+    return AppTest.from_file(str(ROOT / page_path(page)), default_timeout=timeout)
 
 
 def decode(value):
@@ -70,6 +131,9 @@ def open_join_form(at: AppTest) -> None:
         at.run()
 
 
+SVG = "{http://www.w3.org/2000/svg}"  # the namespace of every tag in a parsed SVG figure
+
+
 def svg_texts(root: ET.Element) -> list[str]:
     """Every label of an SVG figure, in drawing order."""
     return [t.text or "" for t in root.iter(f"{SVG}text")]
@@ -81,7 +145,9 @@ def svg_picture(root: ET.Element, index: int = 0) -> np.ndarray:
     return read_png(images[index].get("href"))
 
 
-SVG = "{http://www.w3.org/2000/svg}"
+def svg_values(root: ET.Element) -> list[float]:
+    """The values an SVG bar chart shows (its bars' ``data-value``), in drawing order."""
+    return [float(r.get("data-value")) for r in root.iter(f"{SVG}rect") if r.get("data-value")]
 
 
 def read_png(uri: str) -> np.ndarray:
