@@ -1,61 +1,90 @@
-"""Start ``streamlit run app.py`` on a free local port for the browser benchmarks.
+"""A real ``streamlit run app.py`` on a free local port, for the browser tests and benchmarks.
 
-Also the helpers several benchmarks share: the server's memory (PSS of the server process
-and its children, the training workers) from ``/proc``.
+The server runs headless with this process's environment (so ``NN_DATA_DIR`` reaches
+it), plus whatever a caller lays over it. ``launch_app`` returns only once the server
+answers its health check, so a test never races a server that is still starting; and
+``stop_app`` also ends the training workers a server that died badly left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+from tests.support.ports import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(
-    port: int,
-    extra: tuple[str, ...] = (),
-    env: dict[str, str] | None = None,
+def launch_app(
     log: str | Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+    *,
+    extra: tuple[str, ...] = (),
+    script: str = "app.py",
     root: str | Path = ROOT,
-) -> subprocess.Popen:
-    """``streamlit run app.py`` on ``port``; returns once it answers its health check.
+    port: int | None = None,
+    timeout: float = 60.0,
+) -> tuple[subprocess.Popen, str]:
+    """``streamlit run <root>/<script>`` headless on 127.0.0.1; returns (process, base URL)
+    once it answers its health check, or raises RuntimeError (the server stopped).
 
-    ``extra``: more command-line options (``--server.disconnectedSessionTTL 10``);
-    ``env``: variables laid over this process's environment (``NN_WORKERS``);
-    ``log``: a file for the server's stdout and stderr (default: discarded);
-    ``root``: the checkout to run (another one, to compare before and after).
+    ``log``: a file for the server's output (default: discarded); ``env``: variables laid
+    over this process's environment (``NN_WORKERS``; None removes one); ``extra``: more
+    Streamlit options (``--server.disconnectedSessionTTL 10``); ``script``: another entry
+    point (``app_pages/classroom.py`` serves one page alone); ``root``: the checkout to run
+    (another one, to compare before and after); ``port``: default, a free one.
     """
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", *extra]
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(root) / script)]
+    cmd += ["--server.headless", "true", *extra]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    full_env = {**os.environ, **(env or {})}
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
-    proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=full_env)
-    deadline = time.monotonic() + 60
+    laid = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env = {name: value for name, value in laid.items() if value is not None}
+    with open(log, "wb") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
+        proc = subprocess.Popen(
+            cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=full_env
+        )  # the child keeps its own copy of the log's file descriptor
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, timeout)
+    except RuntimeError:
+        stop_app(proc)
+        raise
+    return proc, url
+
+
+@contextlib.contextmanager
+def running_app(log: str | Path | None = None, env=None, **options) -> Iterator[str]:
+    """``launch_app`` for a ``with`` block: yields the base URL, stops the server after."""
+    proc, url = launch_app(log, env, **options)
+    try:
+        yield url
+    finally:
+        stop_app(proc)
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Until ``url`` answers ``/_stcore/health``; RuntimeError if the server stops or
+    ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
         except OSError:
-            if proc.poll() is not None:
-                break
             time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the app did not start")
+    raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
 def stop_app(proc: subprocess.Popen) -> None:
@@ -90,40 +119,3 @@ def descendants(pid: int) -> list[int]:
             out.append(child)
             todo.append(child)
     return out
-
-
-def pss_bytes(pid: int) -> int:
-    """Proportional set size of one process (0 if it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def server_pss(pid: int) -> dict[str, int]:
-    """PSS of the server and of each child (training workers), in bytes, and the total."""
-    parts = {"server": pss_bytes(pid)}
-    for child in descendants(pid):
-        parts[f"child {child}"] = pss_bytes(child)
-    parts["total"] = sum(parts.values())
-    return parts
-
-
-def load_average() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
-
-
-def cpu_seconds(pids) -> float:
-    """User + system CPU seconds of these processes so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")

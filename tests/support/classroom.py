@@ -1,6 +1,6 @@
-"""Shared by the class-board tests: a throwaway PostgreSQL, the two stores, fake runs.
+"""Shared by the class-board tests: a throwaway PostgreSQL, the two stores, a clock.
 
-No tests here (pytest collects nothing from this file). PostgreSQL comes from
+(The runs they share come from ``tests.support.runs.make_run``.) PostgreSQL comes from
 ``NN_TEST_PG_URL`` (``.ci/run`` starts one) or, when that is unset, from a cluster this
 module starts itself: ``initdb`` into a temporary folder, ``pg_ctl start`` on a free port
 on 127.0.0.1, as the user ``nobody`` when running as root (postgres refuses root). If
@@ -15,7 +15,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ui.train.runs import Run, StepLog
+from tests.support.ports import free_port
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -36,12 +35,6 @@ def _pg_bin() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ThrowawayPostgres:
     """A private PostgreSQL cluster in a temporary folder, gone after ``stop()``."""
 
@@ -50,7 +43,7 @@ class ThrowawayPostgres:
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install -y postgresql)")
         self.folder = Path(tempfile.mkdtemp(prefix="nn-pg-"))
-        self.data, self.port = self.folder / "data", _free_port()
+        self.data, self.port = self.folder / "data", free_port()
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             nobody = pwd.getpwnam("nobody")
@@ -141,39 +134,3 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def make_run(
-    run_id: int = 1,
-    lr: float = 0.1,
-    optimizer: str = "momentum",
-    init: str = "he",
-    accuracy: float = 0.97,
-    steps: int = 1000,
-    status: str = "finished",
-    model=None,
-) -> Run:
-    """A finished run as the Train page would record it, without training anything."""
-    log = StepLog(capacity=4096)
-    for step in range(1, steps + 1):
-        loss = 2.3 * (1 - accuracy) ** (step / steps) * (1 + lr) + 0.01
-        log.append(step, step / 500, loss, min(1.0, accuracy * step / steps + 0.1), lr)
-    run = Run(
-        id=run_id,
-        name=f"#{run_id} 784-128-10 {optimizer} lr {lr:g}",
-        preset="custom",
-        dataset="mnist",
-        model_config={"sizes": [784, 128, 10], "activation": "relu", "init": init, "dropout": 0.0},
-        train_config={"optimizer": optimizer, "lr": lr, "batch_size": 128, "epochs": 2, "seed": 0},
-        log=log,
-        status=status,
-        test_accuracy=accuracy,
-        test_loss=0.1,
-        steps=steps,
-        train_seconds=1.5,
-        wall_seconds=2.5,
-        model=model,
-    )
-    for step in range(100, steps + 1, 100):
-        run.record_validation(step, step / 500, 0.2, accuracy)
-    return run

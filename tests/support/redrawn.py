@@ -8,18 +8,15 @@ drawing component returns it (alpha 0 where nothing was painted).
 
 `naive_shrink` is what most canvas demos do: shrink the whole canvas to 28x28. Comparing
 it with `nn_core.canvas_to_mnist` on these canvases shows why MNIST's preprocessing
-matters (see bench/bench_canvas.py).
+matters (see bench/bench_canvas.py); the Draw tests read these drawings too.
 
-Pure NumPy, independent of nn_core's own resampling so the benchmark does not grade
-canvas_to_mnist with its own tools.
+Pure NumPy, independent of nn_core's own resampling so that neither the benchmark nor
+the tests grade canvas_to_mnist with its own tools.
 """
 
 from __future__ import annotations
 
-import gzip
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
@@ -35,31 +32,6 @@ An MNIST stroke is about 2 px wide, so after enlarging by f it is about 2f wide;
 the pen then ends up between 1.7f and 3.2f wide: 7 to 40 px on a 280 px canvas
 (thinner pens would break thin MNIST strokes apart, which a real pen never does).
 """
-
-
-def mnist_dir(data_dir: str | os.PathLike | None = None) -> Path | None:
-    """The folder holding the MNIST IDX files: data_dir/mnist or $NN_DATA_DIR/mnist."""
-    root = data_dir or os.environ.get("NN_DATA_DIR")
-    if not root:
-        return None
-    folder = Path(root) / "mnist"
-    return folder if folder.is_dir() else None
-
-
-def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read a gzip IDX file: images -> (n, 28, 28) uint8, labels -> (n,) uint8."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * k : 8 + 4 * k], "big") for k in range(ndim)]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
-def load_mnist_split(folder: Path, split: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
-    """(images (n, 28, 28) uint8, labels (n,) uint8) of split "train" or "t10k"."""
-    images = read_idx(folder / f"{split}-images-idx3-ubyte.gz")
-    labels = read_idx(folder / f"{split}-labels-idx1-ubyte.gz")
-    return images, labels
 
 
 def naive_shrink(image: np.ndarray) -> np.ndarray:
