@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -31,12 +32,20 @@ def page_path(page: str) -> str:
     return page if page.endswith(".py") else f"app_pages/{page}.py"
 
 
-def open_app(*, timeout: float = 120, **state) -> AppTest:
-    """``app.py`` run once, on its home page (Learn), with ``state`` in the session first:
-    a data set chosen in the sidebar, a section opened, a view chosen, as the visitor
-    would have done. ``timeout`` bounds each script run, in seconds."""
+def open_app(
+    state: Mapping[str, object] | None = None,
+    *,
+    query: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> AppTest:
+    """``app.py`` run once, on its home page (Learn), with ``state`` in the session first
+    (``{K.DATASET: "fashion-mnist"}``: a data set chosen in the sidebar, a section opened,
+    a view chosen, as the visitor would have done) and ``query`` as the link's query
+    parameters (a lesson link's ``{"page": "train", "lr": "0.25"}``). ``timeout`` bounds
+    each script run, in seconds."""
     at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in state.items():
+    at.query_params.update(query or {})
+    for key, value in (state or {}).items():
         at.session_state[key] = value
     at.run()
     return at
@@ -44,24 +53,25 @@ def open_app(*, timeout: float = 120, **state) -> AppTest:
 
 def open_page(
     page: str | None = None,
+    state: Mapping[str, object] | None = None,
     *,
     model=None,
-    dataset: str | None = None,
+    query: Mapping[str, str] | None = None,
     timeout: float = 120,
-    **state,
 ) -> AppTest:
     """The app opened on ``page`` (``"draw"``, or ``"app_pages/draw.py"``; None: the home
     page), with no exception on it.
 
-    ``state`` goes into the session before the first run (see ``open_app``). ``model``:
+    ``state`` and ``query`` are there from the first run on (see ``open_app``). ``model``:
     a network of the visitor's own, added to their workspace after the first run as
-    Train adds one, trained on ``dataset`` (default: the one chosen in ``state``, else
-    MNIST); the page then shows it instead of the bundled one.
+    Train adds one, for the data set chosen in ``state`` (default MNIST); the page then
+    shows it instead of the bundled one.
     """
-    at = open_app(timeout=timeout, **state)
+    state = dict(state or {})
+    at = open_app(state, query=query, timeout=timeout)
     if model is not None:
-        trained_on = dataset or state.get(K.DATASET, "mnist")
-        at.session_state[K.WORKSPACE].add_model(model, "mine", trained_on, 0.5)
+        dataset = state.get(K.DATASET, "mnist")
+        at.session_state[K.WORKSPACE].add_model(model, "mine", dataset, 0.5)
     if page is not None:
         at.switch_page(page_path(page))
     if page is not None or model is not None:
