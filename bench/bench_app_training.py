@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,17 +51,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.app_server import (
-    CHROMIUM_ARGS,
-    ROOT,
-    cpu_seconds,
-    descendants,
-    free_port,
-    load_average,
-    server_pss,
-    start_app,
-    stop_app,
-)
+from bench.processes import cpu_seconds, load_average, server_pss
+from tests.support.app_server import ROOT, descendants, launch_app, stop_app
+from tests.support.browser import launch_chromium
 
 STEP_RE = re.compile(r"step ([\d,]+) of ([\d,]+)")
 PROGRESS = '[data-testid="stProgress"]'
@@ -334,16 +325,12 @@ def main(argv=None) -> int:
     print(f"cores: {os.cpu_count()}, workers: {args.workers}, load average: {load_average()}")
     results: dict = {"load_before": load_average()}
     env = {"NN_WORKERS": str(args.workers)}
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = start_app(port, env=env)
+    proc, url = launch_app(env=env)
     ok = True
     try:
         with sync_playwright() as p:
             before = set(_chromium_pids())
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch_chromium(p)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             mine = lambda: set(_chromium_pids()) - before  # noqa: E731
             warm = open_train(context, url)  # the first visit pays for loading MNIST

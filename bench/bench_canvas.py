@@ -1,7 +1,7 @@
 """How well does the network read canvas drawings, with and without MNIST's preprocessing?
 
 MNIST test digits are redrawn like canvas drawings (random size, place and pen width;
-see bench/redrawn.py). Each canvas is then fed to the network two ways:
+see tests/support/redrawn.py). Each canvas is then fed to the network two ways:
   naive:  the whole canvas shrunk to 28x28 (what most demos do), and
   ours:   nn_core.preprocess.canvas_to_mnist (crop, fit to 20x20, centre by mass).
 It prints both accuracies and how long canvas_to_mnist and one prediction take.
@@ -10,7 +10,8 @@ Run from the repository root, with the folder holding mnist/ in NN_DATA_DIR:
     NN_DATA_DIR=/work/shared python -m bench.bench_canvas --n 2000
 
 The model: --model PATH (a file saved by MLP.save), else nn_core.load_default_model(),
-else (or with --quick) a small MLP trained here on the MNIST training set.
+else (or with --quick) a small network trained here on the MNIST training set by
+nn_core itself (784-256-10, Adam, batch 128).
 """
 
 from __future__ import annotations
@@ -22,21 +23,24 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quick_mlp import train_quick_mlp
-from bench.redrawn import iter_redrawn, load_mnist_split, mnist_dir, naive_shrink
+from nn_core import MLP, TrainConfig, Trainer, load_dataset
+from nn_core.data import Dataset
+from nn_core.errors import DataError, DataUnavailableError
 from nn_core.preprocess import canvas_to_mnist
+from tests.support.redrawn import iter_redrawn, naive_shrink
+from tests.support.samples import as_digits
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=2000, help="number of redrawn test digits")
     p.add_argument("--model", type=Path, help="model file saved by nn_core's MLP.save")
-    p.add_argument("--quick", action="store_true", help="train a quick MLP here instead")
-    p.add_argument("--epochs", type=int, default=4, help="epochs for the quick MLP")
+    p.add_argument("--quick", action="store_true", help="train a quick network here instead")
+    p.add_argument("--epochs", type=int, default=4, help="epochs for the quick network")
     p.add_argument("--augment", type=float, default=0.0, help="random_distort strength")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--canvas", type=int, default=280, help="canvas side in pixels")
-    p.add_argument("--data-dir", help="folder holding mnist/ (default: $NN_DATA_DIR)")
+    p.add_argument("--data-dir", help="folder holding mnist/ (default: $NN_DATA_DIR, the cache)")
     return p.parse_args(argv)
 
 
@@ -53,22 +57,34 @@ def default_model():
         return None
 
 
-def get_model(args: argparse.Namespace, folder: Path):
+def get_model(args: argparse.Namespace, data: Dataset):
     """The model to evaluate (anything with .predict(X (n, 784)) -> (n,)) and its name."""
     if args.model is not None:
-        from nn_core import MLP
-
         return MLP.load(args.model), str(args.model)
     model = None if args.quick else default_model()
     if model is not None:
         return model, "nn_core.load_default_model()"
-    X, y = load_mnist_split(folder, "train")
-    X = X.reshape(len(X), 784).astype(np.float32) / 255
-    rng = np.random.default_rng(args.seed)
+    model = MLP((784, 256, 10), activation="relu", init="he", seed=args.seed)
+    config = TrainConfig(
+        epochs=args.epochs,
+        batch_size=128,
+        optimizer="adam",
+        lr=1e-3,
+        distort=args.augment,  # random_distort on each batch, with this strength
+        seed=args.seed,
+    )
     t0 = time.perf_counter()
-    model = train_quick_mlp(X, y.astype(np.intp), rng, epochs=args.epochs, augment=args.augment)
+    Trainer(model, data.X_train, data.y_train, config).run()
     name = f"quick MLP 784-256-10, {args.epochs} epochs, augment={args.augment}"
     return model, f"{name} (trained in {time.perf_counter() - t0:.0f} s)"
+
+
+def load_mnist(data_dir: str | None) -> Dataset:
+    """The full MNIST from ``data_dir`` (a folder holding mnist/), else from NN_DATA_DIR or
+    the user cache; never downloads, never the bundled sample."""
+    if data_dir is not None:
+        return load_dataset("mnist", data_dir, download=False, allow_bundled=False)
+    return load_dataset("mnist", download=False, allow_bundled=False)
 
 
 def run(images: np.ndarray, rng: np.random.Generator, canvas: int):
@@ -110,15 +126,15 @@ def describe(name: str, t: np.ndarray) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    folder = mnist_dir(args.data_dir)
-    if folder is None:
-        print("No MNIST folder: set NN_DATA_DIR (or --data-dir) to the folder holding mnist/.")
+    try:
+        data = load_mnist(args.data_dir)
+    except (DataError, DataUnavailableError) as error:
+        print(f"No MNIST: set NN_DATA_DIR (or --data-dir) to the folder holding mnist/.\n{error}")
         return 2
-    images, labels = load_mnist_split(folder, "t10k")
-    images, labels = images[: args.n], labels[: args.n]
-    model, name = get_model(args, folder)
+    images, labels = as_digits(data.X_test[: args.n]), data.y_test[: args.n]  # (n, 28, 28)
+    model, name = get_model(args, data)
     naive, ours, empty, t_ours, t_naive = run(images, np.random.default_rng(args.seed), args.canvas)
-    original = images.reshape(len(images), 784).astype(np.float32) / 255
+    original = data.X_test[: args.n]  # (n, 784) float32 in [0, 1]
     print(f"model: {name}")
     print(f"{len(images)} MNIST test digits redrawn on a {args.canvas}x{args.canvas} canvas")
     for label, X in [

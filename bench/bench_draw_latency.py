@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import shutil
 import statistics
 import time
 
@@ -37,10 +36,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from bench.app_server import ROOT, cpu_seconds, free_port, start_app  # noqa: E402
+from bench.processes import cpu_seconds  # noqa: E402
+from tests.support.app_server import ROOT, launch_app, stop_app  # noqa: E402
+from tests.support.browser import APP_IDLE, chromium_path, launch_chromium  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 METRIC = '[data-testid="stMetricValue"]'
 CANVAS = "canvas.upper-canvas"  # Fabric.js's input layer, inside the component's shadow root
 FRESH_CANVAS = f"{CANVAS}:not([data-old])"
@@ -94,7 +93,7 @@ def clear(page) -> None:
     page.locator(CANVAS).first.evaluate("el => { el.dataset.old = 'yes'; }")
     page.get_by_role("button", name="Clear").click()
     page.wait_for_function(f"() => !document.querySelector('{METRIC}')", timeout=30_000)
-    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_function(APP_IDLE, timeout=30_000)
     page.locator(FRESH_CANVAS).wait_for(timeout=30_000)
 
 
@@ -103,22 +102,18 @@ def browser_latencies(strokes: int, root=ROOT) -> dict[str, list[float]]:
     answer on screen, and the server's CPU seconds for the drawing and its Clear."""
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    proc = start_app(port, root=root)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = launch_app(root=root)
     latencies = {"prediction": [], "answer": [], "cpu": []}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)  # the home page first: it sets up the app's navigation
             page.wait_for_selector('[data-testid="stSidebar"]')
             page.goto(f"{url}/draw")
             canvas = page.locator(CANVAS).first
             canvas.wait_for(timeout=60_000)
-            page.wait_for_function(IDLE, timeout=60_000)
+            page.wait_for_function(APP_IDLE, timeout=60_000)
             draw(page, canvas.bounding_box(), single_strokes(1)[0])  # warm-up
             page.wait_for_selector(METRIC, timeout=60_000)
             page.wait_for_function(ANSWER_SHOWN, timeout=60_000)
@@ -130,7 +125,7 @@ def browser_latencies(strokes: int, root=ROOT) -> dict[str, list[float]]:
                 draw(page, page.locator(FRESH_CANVAS).bounding_box(), points)
                 page.wait_for_function(METRIC_SHOWN, polling="raf", timeout=30_000)
                 page.wait_for_function(ANSWER_SHOWN, polling="raf", timeout=30_000)
-                page.wait_for_function(IDLE, timeout=30_000)
+                page.wait_for_function(APP_IDLE, timeout=30_000)
                 page.wait_for_timeout(300)  # the end of the run: the class set section
                 up, shown, done = page.evaluate("() => [window.__up, window.__shown, window.__all]")
                 latencies["prediction"].append((shown - up) / 1000)
@@ -138,24 +133,19 @@ def browser_latencies(strokes: int, root=ROOT) -> dict[str, list[float]]:
                 latencies["cpu"].append(cpu_seconds([proc.pid]) - cpu)
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_app(proc)
     return latencies
 
 
 def in_process(repeats: int) -> dict[str, float]:
     """Median milliseconds of the steps the page runs after each stroke."""
-    from bench.redrawn import redraw_digit
     from nn_core import canvas_to_mnist, load_default_model
-    from nn_core.data import load_sample
+    from tests.support.samples import redrawn_digits
     from ui.draw import figures as charts_draw
     from ui.draw import reading as draw
 
     model = load_default_model()
-    sample = load_sample("mnist")
-    rng = np.random.default_rng(0)
-    digits = np.rint(sample.X_test[:50].reshape(-1, 28, 28) * 255).astype(np.uint8)
-    canvases = [redraw_digit(d, rng) for d in digits]
+    canvases, _ = redrawn_digits(50, seed=0)  # the bundled sample's first test digits
 
     def median_ms(fn) -> float:
         times = []
@@ -198,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:38s} {ms:7.2f} ms")
     if args.no_browser:
         return 0
-    if shutil.which("chromium") is None:
+    if chromium_path() is None:
         print("chromium not found: skipping the browser measurement")
         return 1
     found = browser_latencies(args.strokes, args.root)

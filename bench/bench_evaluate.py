@@ -23,14 +23,11 @@ import argparse
 import os
 import statistics
 import time
-from pathlib import Path
 
 from nn_core.subset import fixed_subset
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as the app's server process runs
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def timed(fn, runs: int) -> float:
@@ -69,14 +66,10 @@ def bench_engine(runs: int) -> None:
 def bench_page(runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from tests.support.apptest import open_app
     from ui import shared as ui_shared
     from ui.evaluate import cache
     from ui.evaluate import keys as evaluate_keys
-
-    def open_page() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.run()
-        return at
 
     def first_view(at: AppTest) -> float:
         cache._shared.clear()
@@ -90,7 +83,7 @@ def bench_page(runs: int) -> None:
     ui_shared.get_bundled_model()
     cold, warm, threshold, strength, cell = [], [], [], [], []
     for i in range(runs):
-        at = open_page()
+        at = open_app(timeout=120)  # its home page: the switch below is what is timed
         cold.append(first_view(at))
         t = time.perf_counter()
         at.run()

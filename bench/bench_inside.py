@@ -30,16 +30,12 @@ SIZES = {"784-256-10": (784, 256, 10), "784-512-512-10": (784, 512, 512, 10)}
 
 
 def time_views(sizes: tuple[int, ...], seed: int) -> dict:
-    from streamlit.testing.v1 import AppTest
-
     from nn_core.model import MLP
+    from tests.support.apptest import open_page
     from ui.inside import keys as inside_keys
     from ui.state import K
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("app_pages/inside.py")
-    at.run()  # the page once, so data loading is not counted
+    at = open_page("inside", timeout=300)  # the page once, so data loading is not counted
     at.session_state[K.WORKSPACE].add_model(MLP(sizes, seed=seed), "bench", "mnist", None)
     out = {}
     for view in VIEWS:

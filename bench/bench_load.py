@@ -51,199 +51,22 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.app_server import free_port, load_average, server_pss, start_app, stop_app
+from bench.processes import cpu_seconds, load_average, server_pss
+from tests.support.app_server import launch_app, stop_app
+from tests.support.protocol import Client
 
 PAGES = ["learn", "data", "train", "inside", "evaluate", "draw", "class"]
 TRAIN_LRS = ("0.3", "0.05", "0.03")
-FINISHED = ForwardMsg.ScriptFinishedStatus
 STEP_RE = re.compile(r"step ([\d,]+) of ([\d,]+)")
 RUN_NAME_RE = re.compile(r"#\d+ [^\n]*? lr ([\d.e-]+)")
 
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
-
-
-# --- a websocket-level Streamlit client ---------------------------------------------------
-
-
-@dataclass
-class Visit:
-    page: str
-    seconds: float | None  # send -> end of the script run (None: never ended)
-    exceptions: list[str] = field(default_factory=list)
-
-
-class Client:
-    """One browser tab's worth of protocol: pages, buttons, fragment timers, a canvas."""
-
-    def __init__(self, name: str, url: str):
-        self.name, self.url = name, url
-        self.ws = None
-        self.texts: list[str] = []  # every text this session was shown (leak check)
-        self.buttons: dict[str, str] = {}  # label -> widget id, latest
-        self.canvas: tuple[str, str] | None = None  # (widget id, fragment id)
-        self.exceptions: list[str] = []
-        self.timers: dict[str, float] = {}  # fragment id -> interval (auto_rerun)
-        self.progress = ""  # the latest progress text (Train page)
-        self.prediction: str | None = None
-        self._finished = asyncio.Event()
-        self._status = None
-        self._metric_seen = asyncio.Event()
-        self._tasks: list[asyncio.Task] = []
-        self.page = None
-        self.closed = False
-        self.connect_seconds = float("nan")
-
-    async def connect(self) -> None:
-        from websockets.asyncio.client import connect
-
-        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        t0 = time.perf_counter()
-        self.ws = await connect(ws_url, max_size=2**26, subprotocols=["streamlit"], open_timeout=60)
-        self.connect_seconds = time.perf_counter() - t0
-        self._tasks.append(asyncio.create_task(self._reader()))
-        self._tasks.append(asyncio.create_task(self._ticker()))
-
-    async def close(self) -> None:
-        self.closed = True
-        for t in self._tasks:
-            t.cancel()
-        if self.ws is not None:
-            await self.ws.close()
-
-    async def _send_rerun(self, page=None, query="", widgets=(), fragment_id="", auto=False):
-        msg = BackMsg()
-        rs = msg.rerun_script
-        rs.query_string = query
-        rs.page_name = page or self.page or ""
-        if fragment_id:
-            rs.fragment_id = fragment_id
-            rs.is_auto_rerun = auto
-        for w in widgets:
-            rs.widget_states.widgets.append(w)
-        rs.context_info.timezone = "UTC"
-        rs.context_info.locale = "en-US"
-        rs.context_info.url = f"{self.url}/{rs.page_name}"
-        await self.ws.send(msg.SerializeToString())
-
-    async def _reader(self) -> None:
-        try:
-            async for raw in self.ws:
-                msg = ForwardMsg()
-                msg.ParseFromString(raw)
-                self._handle(msg)
-        except Exception:  # noqa: BLE001 (a closed socket ends the reader)
-            return
-
-    def _handle(self, msg: ForwardMsg) -> None:
-        kind = msg.WhichOneof("type")
-        if kind == "auto_rerun":
-            self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
-        elif kind == "script_finished":
-            self._status = msg.script_finished
-            if msg.script_finished in (
-                FINISHED.FINISHED_SUCCESSFULLY,
-                FINISHED.FINISHED_WITH_COMPILE_ERROR,
-            ):
-                self._finished.set()
-        elif kind == "stop_auto_rerun":
-            for fid in msg.stop_auto_rerun.fragment_ids:
-                self.timers.pop(fid, None)
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element, msg.delta.fragment_id)
-
-    def _element(self, el, fragment_id: str) -> None:
-        kind = el.WhichOneof("type")
-        if kind in ("markdown", "heading", "alert"):
-            self.texts.append(getattr(el, kind).body)
-        elif kind == "progress":
-            self.progress = el.progress.text
-            self.texts.append(el.progress.text)
-        elif kind == "metric":
-            self.texts.append(f"{el.metric.label}: {el.metric.body}")
-            if el.metric.label == "Prediction":
-                self.prediction = el.metric.body
-                self._metric_seen.set()
-        elif kind == "button":
-            self.buttons[el.button.label] = el.button.id
-        elif kind == "exception":
-            self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
-        elif kind == "bidi_component" and "canvas" in el.bidi_component.component_name:
-            self.canvas = (el.bidi_component.id, fragment_id)
-
-    async def _ticker(self) -> None:
-        """Answer the fragments' timers, as the browser does (only on the page shown)."""
-        last: dict[str, float] = {}
-        while not self.closed:
-            await asyncio.sleep(0.05)
-            now = time.monotonic()
-            for fid, interval in list(self.timers.items()):
-                if now - last.get(fid, 0) >= interval:
-                    last[fid] = now
-                    try:
-                        await self._send_rerun(fragment_id=fid, auto=True)
-                    except Exception:  # noqa: BLE001
-                        return
-
-    async def open(self, page: str, query: str = "", timeout: float = 30.0) -> Visit:
-        """Ask for ``page``; the seconds until its script run ended, and any exception."""
-        self.page = page
-        self.timers.clear()  # a full run: the page declares its timers again
-        self.canvas = None
-        self.exceptions = []
-        self._finished.clear()
-        t0 = time.perf_counter()
-        await self._send_rerun(page=page, query=query)
-        try:
-            await asyncio.wait_for(self._finished.wait(), timeout)
-            seconds = time.perf_counter() - t0
-        except TimeoutError:
-            seconds = None
-        return Visit(page, seconds, list(self.exceptions))
-
-    async def press(self, label: str, timeout: float = 30.0) -> bool:
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        wid = self.buttons.get(label)
-        if wid is None:
-            return False
-        w = WidgetState(id=wid, trigger_value=True)
-        self.timers.clear()  # a full run: the page declares its timers again
-        self._finished.clear()
-        await self._send_rerun(widgets=[w])
-        try:
-            await asyncio.wait_for(self._finished.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
-
-    async def draw(self, png_data_url: str, timeout: float = 30.0) -> float | None:
-        """Send a drawing as the canvas does; seconds until the new prediction arrived."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        if self.canvas is None:
-            return None
-        wid, fid = self.canvas
-        state = {"drawing": {"raw": {"objects": [], "background": "#000000"}, "data": png_data_url}}
-        w = WidgetState(id=wid, json_value=json.dumps(state))
-        self._metric_seen.clear()
-        self._finished.clear()
-        self.prediction = None
-        t0 = time.perf_counter()
-        await self._send_rerun(widgets=[w], fragment_id=fid)
-        try:
-            await asyncio.wait_for(self._metric_seen.wait(), timeout)
-            return time.perf_counter() - t0
-        except TimeoutError:
-            return None
 
 
 # --- drawings -----------------------------------------------------------------------------
@@ -274,15 +97,6 @@ def digit_drawings(n: int) -> list[tuple[int, str]]:
 
 
 # --- phases ---------------------------------------------------------------------------------
-
-
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process so far (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def read_step(text: str) -> int:
@@ -408,11 +222,11 @@ async def class_phase(args, url: str, pid: int, drawings, lone_rate: float) -> d
             await asyncio.sleep(1.0)
 
     t0 = time.perf_counter()
-    cpu0 = process_cpu(pid)
+    cpu0 = cpu_seconds([pid])
     start_steps = [(read_step(c.progress), t0) for c in trainers]
     await asyncio.gather(memory(), *(visitor(k, c) for k, c in enumerate(others)))
     t1 = time.perf_counter()
-    server_cores = (process_cpu(pid) - cpu0) / (t1 - t0)
+    server_cores = (cpu_seconds([pid]) - cpu0) / (t1 - t0)
     rates = [
         (read_step(c.progress) - n0) / (t1 - t)
         for c, (n0, t) in zip(trainers, start_steps, strict=True)
@@ -447,10 +261,8 @@ async def class_phase(args, url: str, pid: int, drawings, lone_rate: float) -> d
 
 
 async def run(args) -> int:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     extra = ("--server.maxUploadSize", "20")
-    proc = start_app(port, extra, env={"NN_WORKERS": str(args.workers)})
+    proc, url = launch_app(env={"NN_WORKERS": str(args.workers)}, extra=extra)
     ok = True
     try:
         warm = Client("warm", url)

@@ -31,21 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from bench.app_server import (
-    CHROMIUM_ARGS,
-    cpu_seconds,
-    descendants,
-    free_port,
-    load_average,
-    server_pss,
-    start_app,
-    stop_app,
-)
+from bench.processes import cpu_seconds, load_average, server_pss
+from tests.support.app_server import descendants, launch_app, stop_app
+from tests.support.browser import launch_chromium
 
 MB = 2**20
 TARGET_MB = 100
@@ -142,22 +134,18 @@ def main(argv=None) -> int:
 
     print(f"cores: {os.cpu_count()}, load average: {load_average()}", flush=True)
     extra = ("--server.disconnectedSessionTTL", str(int(args.ttl))) if args.ttl else ()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     # A state folder of its own: the server writes the data set there for its workers to
     # map, and PSS splits a shared page between every process that maps it, so another
     # server or a test run mapping the same files would move our figures (by 30 MB here).
     state = tempfile.TemporaryDirectory(prefix="bench-memory-state-")
     env = {"NN_WORKERS": str(args.workers), "NN_STATE_DIR": state.name}
-    proc = start_app(port, extra, env=env)
+    proc, url = launch_app(env=env, extra=extra)
     timeline: list[tuple] = []  # (seconds after the close, PSS, workers busy, per process)
     back_at = None
     try:
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
             models = make_models(Path(tmp), args.tabs)
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch_chromium(p)
             # 1. warm-up and baseline (the warm-up tab's session is released too: a
             # context of its own, closed, and the TTL waited out when it is short)
             warm = browser.new_context()

@@ -15,8 +15,8 @@ and custom components: the drawing canvas) as after the warm-up, every image has
 and every component has put its canvas into its shadow root. ``performance.now()``
 counts from the start of the navigation, so the figure is "link clicked -> last chart drawn".
 
-``--busy N`` starts N processes that each train a 784-256-10 network with NumPy as fast
-as they can (one BLAS thread, as the app's training workers use): the load of N other
+``--busy N`` starts N processes that each train a 784-256-10 network with ``nn_core`` as
+fast as they can (one BLAS thread, as the app's training workers use): the load of N other
 visitors training while you open a page. Targets: 2 s idle, 4 s with ``--busy 2``.
 
     python -m bench.bench_page_load                       # idle, 1280x800, 5 runs each
@@ -31,9 +31,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import shutil
 import statistics
-import subprocess
 import time
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -41,9 +39,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from bench.app_server import ROOT, free_port, start_app  # noqa: E402
+from tests.support.app_server import ROOT, launch_app, stop_app  # noqa: E402
+from tests.support.browser import launch_chromium  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 PAGES = {"learn": "/", "data": "/data", "draw": "/draw"}
 
 FIGURES = (  # Plotly charts, the app's SVG figures (inline in older checkouts), components
@@ -70,23 +68,17 @@ COUNT = f"""() => document.querySelector('[data-testid="stMain"]').querySelector
 
 
 def train_forever(seed: int) -> None:
-    """One busy visitor: mini-batch SGD on a 784-256-10 ReLU network, forever."""
+    """One busy visitor: ``nn_core`` training a 784-256-10 ReLU network with mini-batch
+    SGD (batch 128) on random images, as fast as it can, forever (until terminated)."""
+    from nn_core import MLP, TrainConfig, Trainer
+
     rng = np.random.default_rng(seed)
-    X = rng.random((4096, 784), dtype=np.float32)
-    y = rng.integers(0, 10, 4096)
-    W1 = rng.normal(0, 0.05, (784, 256)).astype(np.float32)
-    W2 = rng.normal(0, 0.05, (256, 10)).astype(np.float32)
-    while True:
-        for start in range(0, 4096, 128):
-            xb, yb = X[start : start + 128], y[start : start + 128]
-            H = np.maximum(xb @ W1, 0)  # (128, 256)
-            Z = H @ W2  # (128, 10)
-            P = np.exp(Z - Z.max(axis=1, keepdims=True))
-            P /= P.sum(axis=1, keepdims=True)
-            P[np.arange(len(yb)), yb] -= 1  # dZ (times n)
-            dH = (P @ W2.T) * (H > 0)
-            W2 -= 1e-4 * H.T @ P
-            W1 -= 1e-4 * xb.T @ dH
+    X = rng.random((4096, 784), dtype=np.float32)  # (4096, 784)
+    y = rng.integers(0, 10, 4096)  # (4096,)
+    config = TrainConfig(epochs=10**9, batch_size=128, optimizer="sgd", lr=1e-4, seed=seed)
+    trainer = Trainer(MLP((784, 256, 10), seed=seed), X, y, config)
+    while trainer.step() is not None:
+        pass
 
 
 def open_once(browser, url: str, size: tuple[int, int], expected: int, shared=None) -> float:
@@ -139,16 +131,14 @@ def main() -> None:
     size = tuple(int(v) for v in args.size.lower().split("x"))
     from playwright.sync_api import sync_playwright
 
-    ports = {root: free_port() for root in args.root}
-    bases = {root: f"http://127.0.0.1:{port}" for root, port in ports.items()}
-    servers = {root: start_app(port, root=root) for root, port in ports.items()}
+    servers, bases = {}, {}
+    for root in args.root:
+        servers[root], bases[root] = launch_app(root=root)
     spawn = mp.get_context("spawn")  # not fork: a forked copy of a Playwright client hangs it
     busy = [spawn.Process(target=train_forever, args=(k,), daemon=True) for k in range(args.busy)]
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch_chromium(p)
             expected = {root: warm_up(browser, bases[root], args.pages, size) for root in args.root}
             for proc in busy:  # after the warm-up: caches are a one-off for the whole class
                 proc.start()
@@ -182,11 +172,7 @@ def main() -> None:
             if proc.is_alive():
                 proc.terminate()
         for server in servers.values():
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_app(server)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,15 @@ for the expected content with a generous deadline; nothing sleeps and then asser
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, _wait_healthy
-from tests.classroom_support import fresh_pg_database, make_run, pg_admin_url  # noqa: F401
+from tests.support.app_server import ROOT, running_app
+from tests.support.browser import APP_IDLE, ARTIFACTS
+from tests.support.classroom import fresh_pg_database, pg_admin_url  # noqa: F401
+from tests.support.runs import make_run
 from ui.classroom import codes
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
@@ -29,31 +27,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEADLINE_MS = 60_000
 
 
-@contextlib.contextmanager
 def class_server(env: dict, log_path):
-    """``streamlit run app_pages/classroom.py`` on a free port with ``env``; yields its URL."""
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app_pages" / "classroom.py"),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT), **env}
-    if "NN_CLASS_DB_URL" not in env:
-        full_env.pop("NN_CLASS_DB_URL", None)  # the SQLite test must not inherit a server
-    with open(log_path, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=full_env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """``streamlit run app_pages/classroom.py`` on a free port with ``env``, in a ``with``
+    block that yields its URL. The SQLite test must not inherit a class server's URL."""
+    env = {"PYTHONPATH": str(ROOT), "NN_CLASS_DB_URL": None, **env}
+    return running_app(log_path, env, script="app_pages/classroom.py")
 
 
 def open_tab(browser, url: str, width: int = 1400, height: int = 1000):
@@ -96,9 +74,7 @@ def wait_for_board(page, runs: int, legend: list[str]) -> None:
 def screenshot_at(page, width: int, height: int, name: str):
     """What a projector at ``width`` x ``height`` shows, scrolled to the board's curves."""
     page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=DEADLINE_MS
-    )
+    page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import launch_app, stop_app
+from tests.support.app_server import launch_app, stop_app
 
 pytestmark = pytest.mark.browser
 

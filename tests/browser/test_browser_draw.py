@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SVG_OF
+from tests.support.browser import SVG_OF
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import wait_for_app_idle
+from tests.support.browser import wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 

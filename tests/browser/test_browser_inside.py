@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import screenshot, start_slow_run, wait_for_app_idle
+from tests.support.browser import screenshot, start_slow_run, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 

@@ -26,11 +26,10 @@ class it starts lives in a throwaway database.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.browser.conftest import SVG_OF, launch_app, start_slow_run, stop_app
+from tests.support.app_server import launch_app, stop_app
+from tests.support.browser import SVG_OF, chromium_path, start_slow_run
 from ui.figures.svg import TITLE_SIZE
 
 pytestmark = pytest.mark.browser
@@ -156,7 +155,7 @@ SVG_PROBLEMS = f"""(titleSize) => {{
 def screens_url(tmp_path_factory):
     """The app on a server of this file's own: the class it starts goes to a fresh SQLite
     file, and the board does not refresh itself while it is being measured."""
-    if shutil.which("chromium") is None:
+    if chromium_path() is None:
         pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("screens")
     env = {"NN_CLASS_DB_URL": f"sqlite:///{folder / 'class.sqlite3'}", "NN_CLASS_REFRESH": "600"}

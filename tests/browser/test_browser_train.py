@@ -8,7 +8,7 @@ import time
 import pytest
 
 from nn_core.model import MLP
-from tests.browser.conftest import start_slow_run
+from tests.support.browser import start_slow_run
 
 pytestmark = pytest.mark.browser
 
