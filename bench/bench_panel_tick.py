@@ -24,7 +24,7 @@ from server.limits import LIMITS
 from server.scheduler import Scheduler
 from server.shared_data import publish
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
-from ui.train.workspace import RunPlan, TrainWorkspace
+from ui.workspace.workspace import RunPlan, TrainWorkspace
 
 
 def tick_times(scheduler, data, shared, hidden: tuple[int, ...], seconds: float) -> list[float]:

@@ -167,7 +167,7 @@ def model_lines(
 
 def _model_panel(shown: str) -> None:
     """The user's model; ``shown`` is the data set the pages show (after any fallback)."""
-    current = state.workspace().current  # ui.train.workspace.CurrentModel, or None
+    current = state.workspace().current  # ui.workspace.workspace.CurrentModel, or None
     if current is None:
         lines = model_lines(None, "untrained", None, None, shown)
     else:

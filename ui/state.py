@@ -1,7 +1,7 @@
 """The tab's shared state: the few keys every feature reads, and how defaults get set.
 
 What lives in session state is private to one browser tab: the visitor's workspace
-(their model and run history, ``ui.train.workspace``), their class membership, the
+(their model and run history, ``ui.workspace.workspace``), their class membership, the
 lesson link applied to the tab, and the widgets' values. What every user shares (data
 sets, the bundled model) lives in ``st.cache_resource`` instead, see ``ui/shared.py``.
 
@@ -31,7 +31,7 @@ import streamlit as st
 from server import sessions
 
 if TYPE_CHECKING:
-    from ui.train.workspace import TrainWorkspace
+    from ui.workspace.workspace import TrainWorkspace
 
 
 class K:
@@ -39,7 +39,7 @@ class K:
 
     # --- shared (sidebar, every page) ---
     DATASET = "dataset"  # "mnist" | "fashion-mnist"
-    WORKSPACE = "workspace"  # ui.train.workspace.TrainWorkspace: models, runs, messages
+    WORKSPACE = "workspace"  # ui.workspace.workspace.TrainWorkspace: models, runs, messages
     PRESENTATION = "presentation"  # toggle: short texts, large figures for projecting
     CONFIDENCE = "confidence"  # "not sure" threshold shared by Evaluate and Draw (float)
     DOWNLOAD_ERROR = "download_error"  # last failed download message, or None
@@ -85,7 +85,7 @@ def put(key: str, value: Any) -> None:
 def workspace() -> TrainWorkspace:
     """This tab's ``TrainWorkspace`` (created on first use), the owner of "your model"."""
     from ui.shared import get_scheduler
-    from ui.train.workspace import TrainWorkspace
+    from ui.workspace.workspace import TrainWorkspace
 
     ws = st.session_state.get(K.WORKSPACE)
     if ws is None:

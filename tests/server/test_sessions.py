@@ -31,7 +31,7 @@ from server import sessions
 from server.scheduler import Scheduler
 from ui import state
 from ui.state import K
-from ui.train.workspace import RunPlan, TrainWorkspace
+from ui.workspace.workspace import RunPlan, TrainWorkspace
 
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05)
 UPLOAD = UploadedFileRec("f1", "model.npz", "application/octet-stream", b"\0" * 4096)

@@ -8,7 +8,7 @@ The curves are smooth and deterministic: the loss falls and the accuracy climbs 
 
 from __future__ import annotations
 
-from ui.train.runs import Run, StepLog
+from ui.workspace.runs import Run, StepLog
 
 
 def make_run(

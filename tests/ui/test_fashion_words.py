@@ -21,7 +21,7 @@ from ui.draw import keys as draw_keys
 from ui.evaluate import keys as evaluate_keys
 from ui.inside import keys as inside_keys
 from ui.state import K
-from ui.train.workspace import TrainWorkspace
+from ui.workspace.workspace import TrainWorkspace
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DIGIT_WORDS = re.compile(r"digit|handwriting|sixes|nines", re.IGNORECASE)

@@ -59,7 +59,7 @@ def model_bytes(model) -> bytes | None:
 
 
 def entry_from_run(run) -> RunEntry:
-    """What the board keeps of ``run`` (ui.train.runs.Run or anything shaped like it)."""
+    """What the board keeps of ``run`` (ui.workspace.runs.Run or anything shaped like it)."""
     return RunEntry(
         name=str(run.name)[: fields.RUN_NAME_MAX],
         dataset=str(run.dataset),

@@ -25,7 +25,7 @@ from ui.figures.theme import (
     log_axis_over,
     titled,
 )
-from ui.train.runs import Run
+from ui.workspace.runs import Run
 
 MAX_POINTS = 400  # per curve: enough for the eye, light for the browser to redraw live
 RUN_COLORS = tuple(CLASS_COLORS[k] for k in (0, 3, 2, 1, 4, 5, 6, 9, 8, 7))

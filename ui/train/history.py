@@ -18,9 +18,9 @@ from ui import uploads
 from ui.state import workspace
 from ui.train import keys
 from ui.train.panel import show_message
-from ui.train.records import misfit
-from ui.train.runs import Run
 from ui.train.status import short_status
+from ui.workspace.records import misfit
+from ui.workspace.runs import Run
 
 
 def history(limits: ServerLimits, dataset) -> None:

@@ -23,11 +23,11 @@ from ui.figures.presentation import PLOT_CONFIG
 from ui.state import workspace
 from ui.train import keys
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
-from ui.train.runs import Run
 from ui.train.settings import LRS, nearest
 from ui.train.status import refresh_every, result_line, seconds_left, short_status, status_line
 from ui.train.widgets import current_settings
-from ui.train.workspace import RunPlan
+from ui.workspace.runs import Run
+from ui.workspace.workspace import RunPlan
 
 DRAW_PAGE = "app_pages/draw.py"
 INSIDE_PAGE = "app_pages/inside.py"

@@ -8,7 +8,7 @@ disagree between two corners of the screen.
 from __future__ import annotations
 
 from nn_core.status import RunStatus
-from ui.train.runs import Run
+from ui.workspace.runs import Run
 
 
 def refresh_every(base: float, load: dict[str, int]) -> float:

@@ -31,7 +31,7 @@ from ui.draw import figures, keys, my_drawings
 from ui.figures.png import ink_pixels
 from ui.inside import keys as inside_keys
 from ui.state import K
-from ui.train.workspace import TrainWorkspace
+from ui.workspace.workspace import TrainWorkspace
 
 ROOT = Path(__file__).resolve().parents[3]
 APP = str(ROOT / "app.py")

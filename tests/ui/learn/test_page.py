@@ -17,7 +17,7 @@ from ui import shared as ui_shared
 from ui.learn import keys, pixels
 from ui.learn.charts import EXAMPLE_SCORES
 from ui.state import K
-from ui.train.workspace import TrainWorkspace
+from ui.workspace.workspace import TrainWorkspace
 
 LATER = (keys.ACTIVATION_OPEN, keys.SOFTMAX_OPEN, keys.LOSS_OPEN, keys.BACKPROP_OPEN)
 

@@ -16,7 +16,7 @@ from ui import shared as ui_shared
 from ui.active import redact, show_paths
 from ui.sidebar import model_lines
 from ui.state import K
-from ui.train.workspace import TrainWorkspace
+from ui.workspace.workspace import TrainWorkspace
 
 APP = str(Path(__file__).resolve().parents[3] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")

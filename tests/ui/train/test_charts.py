@@ -16,7 +16,7 @@ from ui.train.charts import (
     smoothing_span,
     thin,
 )
-from ui.train.runs import Run
+from ui.workspace.runs import Run
 
 
 def _run(run_id: int, n: int, lr: float = 0.1) -> Run:

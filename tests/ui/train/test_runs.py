@@ -8,8 +8,8 @@ import pytest
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
 from nn_core.status import RunStatus
-from ui.train.runs import Run, StepLog, release_weights, trim_history
 from ui.train.status import refresh_every, short_status
+from ui.workspace.runs import Run, StepLog, release_weights, trim_history
 
 
 def _run(run_id: int = 3, n: int = 50) -> Run:

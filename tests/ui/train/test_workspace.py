@@ -18,7 +18,7 @@ from nn_core.train import TrainConfig, Trainer
 from server.limits import LIMITS
 from server.scheduler import Scheduler
 from server.worker_job import WorkerJob
-from ui.train.workspace import RunPlan, TrainWorkspace
+from ui.workspace.workspace import RunPlan, TrainWorkspace
 
 SMALL = ModelConfig((784, 16, 10))
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05)

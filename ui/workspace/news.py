@@ -11,7 +11,7 @@ from __future__ import annotations
 from nn_core.checks import no_better_than_chance
 from nn_core.model import MLP, ModelConfig
 from nn_core.status import RunStatus
-from ui.train.runs import Run
+from ui.workspace.runs import Run
 
 
 def apply_news(run: Run, kind: str, data) -> bool:

@@ -32,9 +32,9 @@ from nn_core.train import TrainConfig
 from server.job import Job
 from server.limits import LIMITS, ServerLimits
 from server.scheduler import Scheduler
-from ui.train.news import apply_news, close_run, refusal
-from ui.train.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
-from ui.train.runs import Run, trim_history
+from ui.workspace.news import apply_news, close_run, refusal
+from ui.workspace.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
+from ui.workspace.runs import Run, trim_history
 
 
 def _drop_jobs(scheduler_ref: Callable, jobs: list[Job]) -> None:
