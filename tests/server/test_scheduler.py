@@ -23,16 +23,6 @@ from server.scheduler import Scheduler
 LONG = TrainConfig(epochs=30, batch_size=64, optimizer="sgd", lr=0.05, seed=1)
 
 
-@pytest.fixture(scope="module")
-def sample(mnist_sample):
-    return mnist_sample
-
-
-@pytest.fixture(scope="module")
-def shared(shared_sample):
-    return shared_sample
-
-
 def spec(shared, train=LONG, hidden=16, **extra) -> JobSpec:
     model = ModelConfig((784, hidden, 10), seed=train.seed)
     return JobSpec(new_job_id(), model.to_dict(), train.to_dict(), shared, **extra)
@@ -63,10 +53,10 @@ def one_worker():
     s.close()
 
 
-def test_queue_order_and_position(shared):
+def test_queue_order_and_position(shared_sample):
     s = Scheduler(workers=1, max_active=1, idle_pause=600, cores=1)
     try:
-        a, b, c = (s.submit(spec(shared)) for _ in range(3))
+        a, b, c = (s.submit(spec(shared_sample)) for _ in range(3))
         assert (a.state, b.state, c.state) == ("running", "queued", "queued")
         assert (s.position(a), s.position(b), s.position(c)) == (0, 0, 1)  # runs ahead
         assert s.load()["queued"] == 2
@@ -79,15 +69,15 @@ def test_queue_order_and_position(shared):
         s.close()
 
 
-def test_two_runs_on_one_worker_take_turns(one_worker, shared):
-    a, b = one_worker.submit(spec(shared)), one_worker.submit(spec(shared))
+def test_two_runs_on_one_worker_take_turns(one_worker, shared_sample):
+    a, b = one_worker.submit(spec(shared_sample)), one_worker.submit(spec(shared_sample))
     wait_for(lambda: last_step(a) > 50 and last_step(b) > 50, what="both runs to move")
     assert a.worker == b.worker == 0
 
 
-def test_pause_step_lr_and_stop_between_slices(one_worker, shared):
+def test_pause_step_lr_and_stop_between_slices(one_worker, shared_sample):
     constant = dataclasses.replace(LONG, schedule="constant")
-    job = one_worker.submit(spec(shared, constant))
+    job = one_worker.submit(spec(shared_sample, constant))
     wait_for(lambda: last_step(job) > 5, what="training")
     one_worker.pause(job)
     paused = last_step(job)
@@ -107,18 +97,18 @@ def test_pause_step_lr_and_stop_between_slices(one_worker, shared):
     assert 0 < done["test_accuracy"] <= 1 and len(done["weights"]) == 4
 
 
-def test_runs_are_isolated_and_match_a_plain_trainer(shared, sample):
+def test_runs_are_isolated_and_match_a_plain_trainer(shared_sample, mnist_sample):
     """Two runs at once never touch each other: each ends exactly where a lone Trainer
     with the same seed ends."""
     s = Scheduler(workers=2, idle_pause=600, cores=1)
     try:
         short = [dataclasses.replace(LONG, epochs=1, seed=seed) for seed in (3, 4)]
-        jobs = [s.submit(spec(shared, t)) for t in short]
+        jobs = [s.submit(spec(shared_sample, t)) for t in short]
         wait_for(lambda: all(news(j, "done") for j in jobs), what="both runs to finish")
         for job, train in zip(jobs, short, strict=True):
             model = MLP(config=ModelConfig((784, 16, 10), seed=train.seed))
             with threadpool_limits(1):  # as in the worker: BLAS's summation order is fixed
-                Trainer(model, sample.X_train, sample.y_train, train).run()
+                Trainer(model, mnist_sample.X_train, mnist_sample.y_train, train).run()
             for ours, theirs in zip(
                 news(job, "done")[0]["weights"], model.get_weights(), strict=True
             ):
@@ -127,38 +117,40 @@ def test_runs_are_isolated_and_match_a_plain_trainer(shared, sample):
         s.close()
 
 
-def test_idle_runs_are_paused(shared):
+def test_idle_runs_are_paused(shared_sample):
     s = Scheduler(workers=1, idle_pause=0.5, cores=1)
     try:
-        job = s.submit(spec(shared, speed=5.0))  # slow motion: it cannot end before the pause
+        job = s.submit(
+            spec(shared_sample, speed=5.0)
+        )  # slow motion: it cannot end before the pause
         wait_for(lambda: job.state == "paused", what="the idle pause")
         assert job.pause_reason == "idle"
     finally:
         s.close()
 
 
-def test_a_dropped_run_frees_its_place(one_worker, shared):
-    job = one_worker.submit(spec(shared))
+def test_a_dropped_run_frees_its_place(one_worker, shared_sample):
+    job = one_worker.submit(spec(shared_sample))
     wait_for(lambda: last_step(job) > 0, what="training")
     one_worker.drop(job)
     assert one_worker.load()["running"] == 0 and not job.inbox and job.latest == {}
 
 
-def test_a_dead_worker_is_replaced_and_its_runs_told(shared):
+def test_a_dead_worker_is_replaced_and_its_runs_told(shared_sample):
     s = Scheduler(workers=1, idle_pause=600, cores=1)
     try:
-        job = s.submit(spec(shared))
+        job = s.submit(spec(shared_sample))
         wait_for(lambda: last_step(job) > 0, what="training")
         os.kill(s._procs[0].pid, signal.SIGKILL)
         wait_for(lambda: news(job, "error"), what="the failure to be reported")
-        again = s.submit(spec(shared, dataclasses.replace(LONG, epochs=1)))
+        again = s.submit(spec(shared_sample, dataclasses.replace(LONG, epochs=1)))
         wait_for(lambda: news(again, "done"), what="the new worker to train")
     finally:
         s.close()
 
 
-def test_bad_settings_come_back_as_a_message(one_worker, shared):
-    broken = spec(shared, hidden=16)
+def test_bad_settings_come_back_as_a_message(one_worker, shared_sample):
+    broken = spec(shared_sample, hidden=16)
     broken = dataclasses.replace(
         broken, model_config={**broken.model_config, "sizes": [100, 16, 10]}
     )
@@ -167,7 +159,7 @@ def test_bad_settings_come_back_as_a_message(one_worker, shared):
     assert "784" in news(job, "error")[0] or "input" in news(job, "error")[0].lower()
 
 
-def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
+def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared_sample):
     """Its model and curves now live in the visitor's session: keeping a second copy in a
     worker would cost every class a few megabytes per run."""
     import queue
@@ -176,7 +168,7 @@ def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
 
     results = queue.Queue()
     worker = Worker(conn=None, results=results)
-    job_spec = spec(shared, dataclasses.replace(LONG, epochs=1))
+    job_spec = spec(shared_sample, dataclasses.replace(LONG, epochs=1))
     worker.handle(("add", job_spec))
     worker.handle(("run", job_spec.job_id))
     while worker.jobs:
@@ -186,7 +178,7 @@ def test_a_finished_run_is_forgotten_by_its_worker_and_the_scheduler(shared):
 
     s = Scheduler(workers=1, idle_pause=600, cores=1)
     try:
-        job = s.submit(spec(shared, dataclasses.replace(LONG, epochs=1)))
+        job = s.submit(spec(shared_sample, dataclasses.replace(LONG, epochs=1)))
         wait_for(lambda: news(job, "done"), what="the run to finish")
         assert job.id not in s._jobs and s.load()["running"] == 0
     finally:
@@ -208,7 +200,7 @@ class Commands:
         return self.commands.pop(0) if self.commands else ("quit",)
 
 
-def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared, monkeypatch):
+def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared_sample, monkeypatch):
     """glibc keeps what a run freed for the next run (``server.heap``), and a worker may wait
     hours for one: it hands the memory back as soon as a run has gone, dropped (before
     it answers the next command) or finished (once its last news has gone out)."""
@@ -222,7 +214,7 @@ def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared, monkeypa
     ):
         results, given = queue.Queue(), []
         monkeypatch.setattr(worker, "give_back", lambda r=results, g=given: g.append(r.qsize()))
-        job = spec(shared, dataclasses.replace(LONG, epochs=1))
+        job = spec(shared_sample, dataclasses.replace(LONG, epochs=1))
         worker.Worker(Commands(commands(job), given), results).loop()
         kinds = [message[0] for message in list(results.queue)]
         assert kinds[-1] == last and given == [kinds.index(last) + (last == "done")]

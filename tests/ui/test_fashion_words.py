@@ -8,7 +8,6 @@ and must not speak of digits; the same page on MNIST keeps its digit sentences.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,21 +15,18 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core.model import MLP
 from nn_core.robustness import PERTURBATIONS
+from tests.support.apptest import open_page
 from ui import models
 from ui.draw import keys as draw_keys
 from ui.evaluate import keys as evaluate_keys
 from ui.inside import keys as inside_keys
 from ui.state import K
-from ui.workspace.workspace import TrainWorkspace
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DIGIT_WORDS = re.compile(r"digit|handwriting|sixes|nines", re.IGNORECASE)
 TEXTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success")
 
 
-@pytest.fixture(autouse=True)
-def sample_data(bundled_sample_only):
-    """The bundled sample is enough for these pages and the same on every machine."""
+pytestmark = pytest.mark.usefixtures("bundled_sample_only")  # the same data on every machine
 
 
 def page_text(at: AppTest) -> str:
@@ -43,22 +39,6 @@ def tiny_model() -> MLP:
     return MLP((784, 16, 10), seed=0)
 
 
-def open_page(page: str, dataset: str, model: MLP | None = None, **state) -> AppTest:
-    """``page`` with ``dataset`` in the sidebar, and ``model`` as the visitor's own model."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[K.DATASET] = dataset
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if model is not None:
-        workspace = TrainWorkspace()
-        workspace.add_model(model, "mine", dataset, 0.5)
-        at.session_state[K.WORKSPACE] = workspace
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def a_drawing() -> np.ndarray:
     """A white bar on the transparent canvas, as the drawing component returns it."""
     rgba = np.zeros((280, 280, 4), np.uint8)
@@ -68,7 +48,7 @@ def a_drawing() -> np.ndarray:
 
 def test_draw_page_speaks_of_clothes_for_a_clothing_model(fashion_from_sample):
     at = open_page(
-        "app_pages/draw.py", "fashion-mnist", tiny_model(), **{draw_keys.RESULT: a_drawing()}
+        "draw", {K.DATASET: "fashion-mnist", draw_keys.RESULT: a_drawing()}, model=tiny_model()
     )
     assert at.selectbox(key=draw_keys.MODEL_CHOICE).value == models.YOURS
     text = page_text(at)
@@ -82,11 +62,11 @@ def test_draw_page_speaks_of_clothes_for_a_clothing_model(fashion_from_sample):
 
 
 def test_draw_page_speaks_of_digits_for_a_digit_reader(fashion_from_sample):
-    mnist = open_page("app_pages/draw.py", "mnist", **{draw_keys.RESULT: a_drawing()})
+    mnist = open_page("draw", {K.DATASET: "mnist", draw_keys.RESULT: a_drawing()})
     assert mnist.title[0].value == "Draw a digit"
     text = page_text(mnist)
     assert "a small digit in a corner" in text and "MNIST's digits were written" in text
-    fashion = open_page("app_pages/draw.py", "fashion-mnist")  # only the digit reader
+    fashion = open_page("draw", {K.DATASET: "fashion-mnist"})  # only the digit reader
     assert fashion.title[0].value == "Draw a digit"
     assert any("Draw one digit" in i.value for i in fashion.info)
 
@@ -104,7 +84,7 @@ def robustness_notices(at: AppTest) -> list[str]:
 
 
 def test_evaluate_notices_speak_of_clothes(fashion_from_sample):
-    at = open_page("app_pages/evaluate.py", "fashion-mnist", tiny_model())
+    at = open_page("evaluate", {K.DATASET: "fashion-mnist"}, model=tiny_model())
     notices = robustness_notices(at)
     text = "\n".join(notices) + page_text(at)
     assert not DIGIT_WORDS.search(text), DIGIT_WORDS.findall(text)
@@ -113,7 +93,7 @@ def test_evaluate_notices_speak_of_clothes(fashion_from_sample):
 
 
 def test_evaluate_notices_speak_of_digits_on_mnist():
-    notices = robustness_notices(open_page("app_pages/evaluate.py", "mnist"))
+    notices = robustness_notices(open_page("evaluate", {K.DATASET: "mnist"}))
     assert "a digit moved by three or four pixels" in notices[1]
     assert "sixes and nines" in notices[2]
 
@@ -123,7 +103,7 @@ def test_evaluate_notices_speak_of_digits_on_mnist():
 )
 def test_inside_names_what_the_model_reads(fashion_from_sample, dataset, noun):
     at = open_page(
-        "app_pages/inside.py", dataset, tiny_model(), **{inside_keys.VIEW: "Activations"}
+        "inside", {K.DATASET: dataset, inside_keys.VIEW: "Activations"}, model=tiny_model()
     )
     assert any(f"Draw a {noun} on the Draw page" in c.value for c in at.caption)
     seen = page_text(at)

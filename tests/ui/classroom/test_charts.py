@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from tests.classroom_support import make_run
+from tests.support.runs import make_run
 from ui.classroom import charts, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore

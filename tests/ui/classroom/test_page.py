@@ -12,12 +12,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import open_join_form, plotly_charts
+from tests.support.apptest import open_join_form, page_alone, plotly_charts
 from ui.classroom import codes, keys
 from ui.classroom.connection import get_store
 from ui.state import K
-
-PAGE = "../../../app_pages/classroom.py"
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +43,7 @@ def student_script():
     import numpy as np
     import streamlit as st
 
-    from tests.classroom_support import make_run
+    from tests.support.runs import make_run
     from ui.classroom.membership import class_sidebar
     from ui.classroom.sharing import share_drawing, share_run_button
 
@@ -65,7 +63,7 @@ def _join(at: AppTest, code: str, nickname: str) -> None:
 
 
 def test_a_teacher_starts_a_class_and_sees_the_key_once():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_alone("classroom")
     code, key = _start(at)
     assert f"`{codes.show_code(code)}`" in at.markdown[0].value
     assert codes.show_key(key) in at.warning[0].value
@@ -77,7 +75,7 @@ def test_a_teacher_starts_a_class_and_sees_the_key_once():
 
 
 def test_the_teacher_asks_reveals_and_closes():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_alone("classroom")
     code, _ = _start(at)
     at.text_input(key=keys.QUESTION).input("Which learning rate ends lowest?")
     at.text_area(key=keys.CHOICES).input("0.01\n0.1\n\n1")
@@ -94,7 +92,7 @@ def test_the_teacher_asks_reveals_and_closes():
 
 
 def test_students_join_from_the_sidebar_and_share_with_one_click():
-    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    teacher = page_alone("classroom")
     code, key = _start(teacher)
     student = AppTest.from_function(student_script, default_timeout=60)
     student.run()
@@ -125,7 +123,7 @@ def test_students_join_from_the_sidebar_and_share_with_one_click():
 
 
 def test_a_lesson_link_fills_in_the_class_code_and_bad_codes_are_explained():
-    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    teacher = page_alone("classroom")
     code, _ = _start(teacher)
     student = AppTest.from_function(student_script, default_timeout=60)
     student.query_params["class"] = code
@@ -141,16 +139,16 @@ def test_a_lesson_link_fills_in_the_class_code_and_bad_codes_are_explained():
 
 
 def test_a_student_answers_and_removes_only_their_own_entries():
-    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    teacher = page_alone("classroom")
     code, key = _start(teacher)
     store = _store()
     store.set_question(code, key, "Adam or SGD?", ["Adam", "SGD"])
-    from tests.classroom_support import make_run
+    from tests.support.runs import make_run
     from ui.classroom.sharing import entry_from_run
 
     ana = store.join(code, "Ana")
     store.share_run(ana, entry_from_run(make_run(1, steps=50)))
-    page = AppTest.from_file(PAGE, default_timeout=60)
+    page = page_alone("classroom")
     page.run()
     from ui.classroom.membership import Membership
 
@@ -171,9 +169,9 @@ def test_a_student_answers_and_removes_only_their_own_entries():
 
 
 def test_the_teacher_hides_and_shows_any_entry():
-    teacher = AppTest.from_file(PAGE, default_timeout=60)
+    teacher = page_alone("classroom")
     code, _ = _start(teacher)
-    from tests.classroom_support import make_run
+    from tests.support.runs import make_run
     from ui.classroom.sharing import entry_from_run
 
     store = _store()

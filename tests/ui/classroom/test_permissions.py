@@ -8,7 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from tests.classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
+from tests.support.classroom import Clock, engine, pg_admin_url  # noqa: F401
+from tests.support.runs import make_run
 from ui.classroom import codes, membership
 from ui.classroom.membership import ClassSession, join, reclaim
 from ui.classroom.sharing import entry_from_run

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from tests.classroom_support import Clock, engine, make_run, pg_admin_url  # noqa: F401
+from tests.support.classroom import Clock, engine, pg_admin_url  # noqa: F401
+from tests.support.runs import make_run
 from ui.classroom import fields, schema
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassError, ClassStore, InvalidField, NotFound

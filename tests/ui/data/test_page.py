@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import SVG, svg_figures, svg_texts
-from tests.apptest_support import plotly_charts as charts
+from tests.support.apptest import SVG, open_page, read_png, svg_figures, svg_texts, svg_values
+from tests.support.apptest import plotly_charts as charts
 from ui import shared as ui_shared
 from ui.data import keys, stats
 from ui.figures import png, tiles
 from ui.state import K
 
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
 
 
@@ -35,37 +30,15 @@ def grid_ids(at: AppTest) -> set[int]:
     return {int(r.get("data-id")) for r in tiles if r.get("data-id") is not None}
 
 
-def bar_values(root) -> list[float]:
-    """The heights of a bar chart's bars, in drawing order (``data-value``)."""
-    return [float(r.get("data-value")) for r in root.iter(f"{SVG}rect") if r.get("data-value")]
-
-
-def picture(spec: dict) -> np.ndarray:
-    """The pixels of a chart's PNG picture (its first trace)."""
-    source = spec["data"][0]["source"]
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))))
-
-
-def open_data_page(*opened: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/data.py")
-    for key in opened:  # on-demand sections to open, as a click on their expander does
-        at.session_state[key] = True
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_page_shows_every_view(sample_data):
-    at = open_data_page(keys.PCA_OPEN, keys.CLOSER_OPEN)
+    at = open_page("data", {keys.PCA_OPEN: True, keys.CLOSER_OPEN: True})
     found = charts(at)
     pictures = svg_figures(at)
     for chart in ("examples", "class_counts", "pixel_histogram", "class_means", "class_variance"):
         assert chart in pictures
     assert {"pca", "compare"} <= set(found)
     assert not {"pixel_patch", "flat_strip", "one_hot"} & set(pictures)  # Learn's, not repeated
-    counts = bar_values(pictures["class_counts"])  # train and test, class by class
+    counts = svg_values(pictures["class_counts"])  # train and test, class by class
     assert counts[0::2] == np.bincount(sample_data.y_train, minlength=10).tolist()
     assert counts[1::2] == np.bincount(sample_data.y_test, minlength=10).tolist()
     assert len(grid_ids(at)) == 32
@@ -77,7 +50,7 @@ def test_page_shows_every_view(sample_data):
 
 
 def test_first_screen_sends_little_and_leaves_the_rest_closed(sample_data):
-    at = open_data_page()
+    at = open_page("data")
     assert not charts(at)  # no Plotly on the first screen: its script alone takes a second
     assert len(svg_figures(at)) == 5
     assert len(at.expander) >= 2
@@ -86,7 +59,7 @@ def test_first_screen_sends_little_and_leaves_the_rest_closed(sample_data):
 
 
 def test_more_dots_on_the_pca_map_on_request(sample_data):
-    at = open_data_page(keys.PCA_OPEN)
+    at = open_page("data", {keys.PCA_OPEN: True})
     first = charts(at)["pca"][0]["data"]
     at.button_group(key=keys.PCA_POINTS).set_value(3000).run()
     assert not at.exception, at.exception
@@ -97,7 +70,7 @@ def test_more_dots_on_the_pca_map_on_request(sample_data):
 
 
 def test_class_filter_shows_only_that_class(sample_data):
-    at = open_data_page()
+    at = open_page("data")
     assert at.button_group(key=keys.CLASS).value == "All"
     at.button_group(key=keys.CLASS).set_value("3").run()
     assert not at.exception, at.exception
@@ -108,7 +81,7 @@ def test_class_filter_shows_only_that_class(sample_data):
 
 
 def test_new_draw_changes_the_images_reproducibly(sample_data):
-    at = open_data_page()
+    at = open_page("data")
     first = grid_ids(at)
     at.button(key=keys.NEW_DRAW).click().run()
     assert not at.exception, at.exception
@@ -120,14 +93,14 @@ def test_new_draw_changes_the_images_reproducibly(sample_data):
 
 
 def test_index_picks_the_image_compared_with_its_class(sample_data):
-    at = open_data_page(keys.CLOSER_OPEN)
+    at = open_page("data", {keys.CLOSER_OPEN: True})
     at.number_input(key=keys.INDEX).set_value(123).run()
     assert not at.exception, at.exception
     spec = charts(at)["compare"][0]
     label = sample_data.y_train[123]
     captions = [a["text"] for a in spec["layout"]["annotations"]]
     assert captions[:2] == ["<b>image #123</b>", f"<b>average {label}</b>"]
-    pixels = picture(spec)
+    pixels = read_png(spec["data"][0]["source"])
     top, left = tiles.tile_origin(0, cols=3)
     shown = pixels[top : top + 28, left : left + 28, 0]
     expected = png.ink_pixels(sample_data.X_train[123].reshape(28, 28))
@@ -136,7 +109,7 @@ def test_index_picks_the_image_compared_with_its_class(sample_data):
 
 def test_presentation_switch_hides_the_captions(sample_data):
     """Turned on in the sidebar, as a teacher does: the figures stay, their notes go."""
-    at = open_data_page(keys.CLOSER_OPEN)
+    at = open_page("data", {keys.CLOSER_OPEN: True})
     notes = ("Random draw number", "Red: ink where the average")
     figures = set(svg_figures(at)) | set(charts(at))
 
@@ -156,7 +129,7 @@ def test_presentation_switch_hides_the_captions(sample_data):
 def test_switching_to_fashion_mnist_keeps_controls_valid(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
     ui_shared.get_dataset.clear()
-    at = open_data_page(keys.CLOSER_OPEN)
+    at = open_page("data", {keys.CLOSER_OPEN: True})
     at.number_input(key=keys.INDEX).set_value(59_999).run()
     at.button_group(key=keys.CLASS).set_value("7").run()
     at.session_state[K.DATASET] = "fashion-mnist"

@@ -13,7 +13,7 @@ import pytest
 
 from nn_core.data import DATASETS
 from nn_core.preprocess import canvas_to_mnist_steps
-from tests.apptest_support import SVG, read_png
+from tests.support.apptest import SVG, read_png
 from ui.draw import figures
 from ui.figures import svg, tiles
 from ui.figures.png import ink_pixels

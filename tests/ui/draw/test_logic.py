@@ -9,10 +9,10 @@ import threading
 import numpy as np
 import pytest
 
-from bench.redrawn import redraw_digit
 from nn_core import canvas_to_mnist, load_default_model
-from nn_core.data import DATASETS, load_sample
+from nn_core.data import DATASETS
 from nn_core.model import MLP
+from tests.support.samples import redrawn_digits
 from ui import models
 from ui.draw import choice, my_drawings
 from ui.draw import reading as draw
@@ -50,10 +50,7 @@ def model() -> MLP:
 @pytest.fixture(scope="module")
 def redrawn():
     """Real MNIST test digits from the bundled sample, redrawn at random sizes and places."""
-    sample = load_sample("mnist")
-    rng = np.random.default_rng(1)
-    digits = np.rint(sample.X_test[:300].reshape(-1, 28, 28) * 255).astype(np.uint8)
-    return [redraw_digit(d, rng) for d in digits], sample.y_test[:300]
+    return redrawn_digits(300, seed=1)
 
 
 def uniform_model() -> MLP:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,13 +16,16 @@ from streamlit.testing.v1 import AppTest
 from nn_core import canvas_to_mnist, load_default_model
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP
-from tests.apptest_support import (
+from tests.support.apptest import (
     SVG,
     figure_widths,
     open_join_form,
+    open_page,
+    page_alone,
     svg_figures,
     svg_picture,
     svg_texts,
+    svg_values,
 )
 from ui import models
 from ui.classroom import keys as class_keys
@@ -33,14 +35,7 @@ from ui.inside import keys as inside_keys
 from ui.state import K
 from ui.workspace.workspace import TrainWorkspace
 
-ROOT = Path(__file__).resolve().parents[3]
-APP = str(ROOT / "app.py")
-PAGE = "app_pages/draw.py"
-
-
-@pytest.fixture(autouse=True)
-def sample_data(bundled_sample_only):
-    """The bundled sample is enough for this page and the same on every machine."""
+pytestmark = pytest.mark.usefixtures("bundled_sample_only")  # the same data on every machine
 
 
 def block(top: int = 40, left: int = 180, h: int = 180, w: int = 26) -> np.ndarray:
@@ -60,25 +55,8 @@ def fixed_model(winner: int | None = None) -> MLP:
     return net
 
 
-def bar_values(figure) -> np.ndarray:
-    """The probabilities a ``draw_probs`` figure shows, top bar first."""
-    bars = figure.iterfind(f".//{SVG}rect[@data-value]")
-    return np.array([float(r.get("data-value")) for r in bars])
-
-
 def bold_labels(figure) -> list[str]:
     return [t.text for t in figure.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
-
-
-def open_draw_page(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def use_my_model(at: AppTest, model: MLP, dataset: str = "mnist") -> None:
@@ -102,7 +80,7 @@ def reader(at: AppTest) -> str:
 
 
 def test_empty_canvas_shows_a_hint_not_an_error():
-    at = open_draw_page()
+    at = open_page("draw")
     assert at.title[0].value == "Draw a digit"
     assert any("Draw one digit" in i.value for i in at.info)
     assert len(at.metric) == 0 and len(at.error) == 0
@@ -112,7 +90,7 @@ def test_empty_canvas_shows_a_hint_not_an_error():
 
 
 def test_an_injected_drawing_is_read_like_a_drawn_one():
-    at = open_draw_page()
+    at = open_page("draw")
     image = block()
     at.session_state[keys.RESULT] = image
     at.run()
@@ -125,7 +103,7 @@ def test_an_injected_drawing_is_read_like_a_drawn_one():
     assert metric.delta == f"{probs.max():.0%} sure"
     found = svg_figures(at)
     assert {"draw_probs", "draw_steps", "draw_saliency"} <= set(found)
-    np.testing.assert_allclose(bar_values(found["draw_probs"]), probs, rtol=1e-5)
+    np.testing.assert_allclose(svg_values(found["draw_probs"]), probs, rtol=1e-5)
     assert "1" in bold_labels(found["draw_probs"])
     centred = svg_picture(found["draw_steps"], 3)  # the fourth step: the network's input
     np.testing.assert_array_equal(centred, ink_pixels(x.reshape(28, 28)))
@@ -141,7 +119,7 @@ def test_an_injected_drawing_is_read_like_a_drawn_one():
 
 
 def test_clear_brings_back_an_empty_canvas():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     assert at.metric[0].value == "1"
     version = at.session_state[keys.CANVAS_VERSION]
     at.button(key=keys.CLEAR).click().run()
@@ -159,7 +137,7 @@ def in_order(node):
 
 
 def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     use_my_model(at, fixed_model())
     assert at.metric[0].delta == "10% sure"
     warning = next(w.value for w in at.warning if w.value.startswith("Not sure"))
@@ -175,7 +153,7 @@ def test_a_hesitant_network_says_it_is_not_sure_and_what_helps():
 
 
 def test_the_threshold_comes_from_the_evaluate_page():
-    at = open_draw_page(**{keys.RESULT: block(), K.CONFIDENCE: 0.05})
+    at = open_page("draw", {keys.RESULT: block(), K.CONFIDENCE: 0.05})
     use_my_model(at, fixed_model())
     assert at.metric[0].delta == "10% sure"  # above a 5 % threshold: an answer, no doubt
     assert not any(w.value.startswith("Not sure") for w in at.warning)
@@ -183,7 +161,7 @@ def test_the_threshold_comes_from_the_evaluate_page():
 
 
 def test_look_inside_sends_the_drawing_to_the_inside_page():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     at.button(key=keys.INSIDE).click().run()
     sent = at.session_state[inside_keys.DRAWING]
     assert sent.shape == (28, 28) and sent.dtype == np.float32
@@ -192,7 +170,7 @@ def test_look_inside_sends_the_drawing_to_the_inside_page():
 
 
 def test_my_fashion_model_answers_with_clothes():
-    at = open_draw_page(**{keys.RESULT: block(), K.DATASET: "fashion-mnist"})
+    at = open_page("draw", {keys.RESULT: block(), K.DATASET: "fashion-mnist"})
     use_my_model(at, fixed_model(winner=8), dataset="fashion-mnist")
     assert at.metric[0].value == "Bag"
     assert any("clothing" in w.value for w in at.warning)
@@ -201,20 +179,20 @@ def test_my_fashion_model_answers_with_clothes():
 
 
 def test_bundled_model_on_fashion_data_asks_for_digits(fashion_from_sample):
-    at = open_draw_page(**{K.DATASET: "fashion-mnist", keys.RESULT: block()})
+    at = open_page("draw", {K.DATASET: "fashion-mnist", keys.RESULT: block()})
     assert any("trained on MNIST digits" in w.value for w in at.warning)
     assert at.metric[0].value == "1"  # still a digit model, with digit labels
 
 
 def test_before_training_only_the_bundled_model_is_offered():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     assert reader(at).startswith("**Bundled pretrained model")  # one offered: no choice
     assert "train" in {link.proto.page for link in at.get("page_link")}
     assert at.metric[0].value == "1"
 
 
 def test_a_forgotten_choice_falls_back_to_what_is_offered():
-    at = open_draw_page(**{keys.RESULT: block(), keys.MODEL_CHOICE: "run-7"})
+    at = open_page("draw", {keys.RESULT: block(), keys.MODEL_CHOICE: "run-7"})
     assert reader(at).startswith("**Bundled pretrained model")
     assert at.session_state[keys.MODEL_CHOICE] == models.BUNDLED
     assert at.metric[0].value == "1"
@@ -225,7 +203,7 @@ def test_without_the_bundled_model_file(monkeypatch):
         raise ModelFileError("default_model.npz: no such model file")
 
     monkeypatch.setattr(models, "bundled_network", missing)
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     assert any("No network is available" in e.value for e in at.error)
     assert len(at.metric) == 0
     use_my_model(at, fixed_model(winner=3))
@@ -234,13 +212,13 @@ def test_without_the_bundled_model_file(monkeypatch):
 
 def test_page_still_reads_a_drawing_when_the_canvas_cannot_load(monkeypatch):
     monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", None)  # import fails
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     assert any("streamlit run app.py" in c.value for c in at.caption)
     assert at.metric[0].value == "1"
 
 
 def test_my_drawings_add_score_and_empty():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     assert at.button(key=keys.ADD).disabled  # no true label chosen yet
     at.button_group(key=keys.LABEL).set_value(7).run()  # say it was a 7: a wrong reading
     at.button(key=keys.ADD).click().run()
@@ -264,7 +242,7 @@ def test_my_drawings_add_score_and_empty():
 
 def test_full_my_drawings_refuse_more():
     full = [(np.zeros((28, 28), np.float32), 1)] * my_drawings.LIMIT
-    at = open_draw_page(**{keys.RESULT: block(), keys.MY_DRAWINGS: full})
+    at = open_page("draw", {keys.RESULT: block(), keys.MY_DRAWINGS: full})
     at.button_group(key=keys.LABEL).set_value(1).run()
     at.button(key=keys.ADD).click().run()
     assert not at.exception, at.exception
@@ -277,11 +255,11 @@ def test_a_drawing_added_in_a_class_goes_to_the_class_handwriting_set(tmp_path, 
 
     monkeypatch.setenv("NN_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
-    teacher = AppTest.from_file(str(ROOT / "app_pages/classroom.py"), default_timeout=60)
+    teacher = page_alone("classroom")
     teacher.run()
     teacher.button(key=class_keys.START).click().run()
     code = teacher.session_state[K.CLASS].membership.code
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     open_join_form(at)
     at.text_input(key=class_keys.CODE).input(code)
     at.text_input(key=class_keys.NICKNAME).input("Ada")
@@ -309,7 +287,7 @@ def fake_canvas(calls: list) -> types.ModuleType:
 def test_the_pen_width_is_kept_and_given_to_the_canvas(monkeypatch):
     calls = []
     monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", fake_canvas(calls))
-    at = open_draw_page()
+    at = open_page("draw")
     assert calls[-1]["stroke_width"] == 20  # the default
     pens = at.button_group(key=keys.PEN)
     assert pens.options == ["Thin", "Medium", "Thick"]
@@ -322,7 +300,7 @@ def test_the_pen_width_is_kept_and_given_to_the_canvas(monkeypatch):
 
 
 def test_about_this_model_shows_the_recipe_when_opened():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     about = next(e for e in at.expander if e.label.startswith("About this model"))
     model = load_default_model()
     assert model.config.describe() in about.label
@@ -335,7 +313,7 @@ def test_about_this_model_shows_the_recipe_when_opened():
 
 
 def test_presentation_mode_keeps_the_answer_and_drops_the_explanations():
-    at = open_draw_page(**{keys.RESULT: block()})
+    at = open_page("draw", {keys.RESULT: block()})
     before = figure_widths(at)
     assert any("with your mouse" in m.value for m in at.markdown)
     assert any("MNIST's own recipe" in c.value for c in at.caption)

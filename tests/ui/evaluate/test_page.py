@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,12 +20,11 @@ from nn_core.model import MLP
 from nn_core.predictions import cell_members, predict_all, ranked_mistakes
 from nn_core.pretrained import load_default_model
 from nn_core.robustness import PERTURBATIONS
-from tests.apptest_support import plotly_charts as charts
+from tests.support.apptest import open_page
+from tests.support.apptest import plotly_charts as charts
 from ui.evaluate import keys
 from ui.evaluate.selection import CELL_PAGE, MISTAKE_PAGE
 from ui.state import K
-
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
 
 
 @pytest.fixture()
@@ -37,14 +35,6 @@ def sample(bundled_sample_only):
 @pytest.fixture(scope="module")
 def bundled_answers(mnist_sample):
     return predict_all(load_default_model(), mnist_sample.X_test, mnist_sample.y_test)
-
-
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/evaluate.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def show(at: AppTest, section: str) -> None:
@@ -68,7 +58,7 @@ def tiny_model(sample: Dataset, seed: int = 1) -> MLP:
 
 
 def test_first_view_counts_every_test_image(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     assert "the bundled pretrained model" in " ".join(m.value for m in at.markdown)
     found = charts(at)
     z = np.asarray(found["eval_confusion"][0]["data"][0]["z"])
@@ -81,7 +71,7 @@ def test_first_view_counts_every_test_image(sample, bundled_answers):
 
 
 def test_choosing_a_cell_lists_exactly_its_images(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     at.selectbox(key=f"{keys.CELL_TRUE}.0").set_value("1").run()
     at.selectbox(key=f"{keys.CELL_PRED}.0").set_value("1").run()
     members = cell_members(bundled_answers, 1, 1)
@@ -98,7 +88,7 @@ def test_choosing_a_cell_lists_exactly_its_images(sample, bundled_answers):
 
 
 def test_mistakes_are_sorted_by_confidence_and_filtered(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "mistakes")
     fig = charts(at)["eval_mistakes"][0]
     tops = [max(t["x"]) for t in fig["data"] if t["type"] == "bar"]
@@ -113,7 +103,7 @@ def test_mistakes_are_sorted_by_confidence_and_filtered(sample, bundled_answers)
 
 
 def test_threshold_curve_is_monotone_and_shared_with_draw(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "confidence")
     curve = charts(at)["eval_coverage"][0]["data"]
     thresholds, coverage = np.asarray(curve[0]["customdata"]), np.asarray(curve[0]["x"])
@@ -128,7 +118,7 @@ def test_threshold_curve_is_monotone_and_shared_with_draw(sample, bundled_answer
 
 
 def test_robustness_curve_and_examples(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "robustness")
     curve = charts(at)["eval_robustness"][0]["data"][0]
     assert np.allclose(curve["x"], PERTURBATIONS["noise"].strengths)
@@ -144,14 +134,14 @@ def test_robustness_curve_and_examples(sample, bundled_answers):
 
 
 def test_reliability_diagram_counts_every_answer(sample):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "calibration")
     bars = charts(at)["eval_reliability"][0]["data"][0]
     assert np.asarray(bars["customdata"])[:, 0].sum() == 2000
 
 
 def test_comparing_a_model_with_itself_shows_no_difference(sample, bundled_answers):
-    at = open_page()
+    at = open_page("evaluate")
     model = tiny_model(sample)
     answers = predict_all(model, sample.X_test, sample.y_test)
     at.session_state[K.WORKSPACE].add_model(model, "tiny", "mnist", answers.summary().accuracy)
@@ -173,7 +163,7 @@ def test_comparing_a_model_with_itself_shows_no_difference(sample, bundled_answe
 
 
 def test_an_uploaded_model_can_be_compared_and_a_bad_file_is_refused(sample):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "compare")
     at.file_uploader(key=keys.UPLOAD).set_value(("junk.npz", b"not a model", "application/zip"))
     at.run()
@@ -194,7 +184,7 @@ def test_an_uploaded_model_can_be_compared_and_a_bad_file_is_refused(sample):
 
 def test_fashion_mnist_needs_a_model_and_shows_class_names(sample, fashion_from_sample):
     fashion = fashion_from_sample
-    at = open_page()
+    at = open_page("evaluate")
     at.session_state[K.DATASET] = "fashion-mnist"
     at.run()
     assert not at.exception, at.exception
@@ -232,7 +222,7 @@ def offered_uploads(at: AppTest) -> list[str]:
     ],
 )
 def test_an_upload_beyond_the_server_limits_is_refused_and_not_offered(sample, sizes, sentence):
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "compare")
     upload(at, "big.npz", MLP(sizes))
     assert [e.value for e in at.error] == [f"big.npz is larger than this server allows: {sentence}"]
@@ -243,7 +233,7 @@ def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(sample, monkey
     monkeypatch.setattr(
         server.limits, "LIMITS", replace(server.limits.LIMITS, max_upload_params=1000)
     )
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "compare")
     upload(at, "small.npz", MLP((784, 8, 10)))
     assert "this server accepts at most 1,000" in at.error[0].value
@@ -254,7 +244,7 @@ def test_an_upload_is_read_once_not_at_every_rerun(sample, monkeypatch):
     reads = []
     real = ui.uploads.check_upload
     monkeypatch.setattr(ui.uploads, "check_upload", lambda *a: reads.append(a[1]) or real(*a))
-    at = open_page()
+    at = open_page("evaluate")
     show(at, "compare")
     upload(at, "mine.npz", MLP((784, 8, 10), seed=5))
     at.run().run()

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.apptest_support import SVG
+from tests.support.apptest import SVG
 from ui.figures import svg, theme
 
 

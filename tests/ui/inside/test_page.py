@@ -7,48 +7,20 @@ the same data; the model is the bundled pretrained one unless a test adds its ow
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from nn_core import evaluate, load_default_model, probe
 from nn_core.backprop_steps import trace_minibatch
-from nn_core.data import load_sample
 from nn_core.gradcheck import analytic_gradients
 from nn_core.model import MLP
-from tests.apptest_support import plotly_charts
+from tests.support.apptest import open_app, open_page, page_path, plotly_charts
 from ui.inside import backprop, keys
 from ui.inside.charts_weights import GAP, SIDE, grid_shape
 from ui.state import K
 
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
-PAGE = "app_pages/inside.py"
-
-
-@pytest.fixture(autouse=True)
-def sample_data(bundled_sample_only):
-    """The bundled sample is enough for this page and the same on every machine."""
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_sample("mnist")
-
-
-def open_inside(view: str = "Weights", model: MLP | None = None, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    if model is not None:
-        at.session_state[K.WORKSPACE].add_model(model, "test", "mnist", 0.9)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.session_state[keys.VIEW] = view
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+pytestmark = pytest.mark.usefixtures("bundled_sample_only")  # the same data on every machine
 
 
 def charts(at: AppTest) -> dict[str, dict]:
@@ -56,7 +28,7 @@ def charts(at: AppTest) -> dict[str, dict]:
 
 
 def test_weights_view_shows_every_first_layer_unit_in_one_image():
-    at = open_inside()
+    at = open_page("inside", {keys.VIEW: "Weights"})
     assert "bundled pretrained model" in at.markdown[0].value
     found = charts(at)
     grid = found["inside.weight_grid"]
@@ -71,17 +43,17 @@ def test_weights_view_shows_every_first_layer_unit_in_one_image():
     assert "inside.histograms" in found
 
 
-def test_sorting_by_importance_puts_the_most_important_unit_first(sample):
-    at = open_inside()
+def test_sorting_by_importance_puts_the_most_important_unit_first(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Weights"})
     at.segmented_control(key=keys.SORT).set_value("importance").run()
     order = np.asarray(charts(at)["inside.weight_grid"]["data"][1]["customdata"])
-    idx = np.sort(np.random.default_rng(0).choice(len(sample.X_test), 2000, replace=False))
-    expected = probe.unit_importance(load_default_model(), sample.X_test[idx][:1000], 0)
+    idx = np.sort(np.random.default_rng(0).choice(len(mnist_sample.X_test), 2000, replace=False))
+    expected = probe.unit_importance(load_default_model(), mnist_sample.X_test[idx][:1000], 0)
     assert order[0] == int(np.argmax(expected))
 
 
 def test_choosing_a_unit_shows_its_weights_and_votes():
-    at = open_inside()
+    at = open_page("inside", {keys.VIEW: "Weights"})
     at.number_input(key=keys.UNIT).set_value(17).run()
     found = charts(at)
     model = load_default_model()
@@ -93,25 +65,24 @@ def test_choosing_a_unit_shows_its_weights_and_votes():
 
 def test_histograms_show_the_move_from_the_initial_weights():
     model = MLP((784, 32, 10), seed=1)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    at = open_app()
     run = at.session_state[K.WORKSPACE].add_model(model, "mine", "mnist", 0.5)
     run.initial_weights = MLP((784, 32, 10), seed=2).get_weights()
-    at.switch_page(PAGE)
+    at.switch_page(page_path("inside"))
     at.run()
     hist = charts(at)["inside.histograms"]
     assert len(hist["data"]) == 2 * 3  # two layers x (weights, biases, moved)
     assert "your model" in at.markdown[0].value
 
 
-def test_activations_view_follows_a_test_image(sample):
-    at = open_inside("Activations", **{keys.INDEX: 5})
+def test_activations_view_follows_a_test_image(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Activations", keys.INDEX: 5})
     found = charts(at)
     image = np.asarray(found["inside.image"]["data"][0]["z"])
-    np.testing.assert_allclose(image, sample.X_test[5].reshape(28, 28))
+    np.testing.assert_allclose(image, mnist_sample.X_test[5].reshape(28, 28))
     probs = np.asarray(found["inside.scores"]["data"][1]["y"])
     np.testing.assert_allclose(
-        probs, load_default_model().predict_proba(sample.X_test[5])[0], rtol=1e-5
+        probs, load_default_model().predict_proba(mnist_sample.X_test[5])[0], rtol=1e-5
     )
     assert len(found["inside.activations"]["data"][0]["y"]) == 256
     for name in ("inside.pca_pixels", "inside.pca_hidden"):
@@ -119,8 +90,8 @@ def test_activations_view_follows_a_test_image(sample):
     assert len(found["inside.top_units"]["data"]) == 2
 
 
-def test_random_button_and_drawing(sample):
-    at = open_inside("Activations", **{keys.INDEX: 3})
+def test_random_button_and_drawing(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Activations", keys.INDEX: 3})
     at.button(key=keys.RANDOM).click().run()
     assert at.session_state[keys.INDEX] != 3
     drawing = np.zeros((28, 28), np.float32)
@@ -135,8 +106,7 @@ def test_random_button_and_drawing(sample):
 
 
 def test_health_view_compares_two_runs_on_the_same_axes():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    at = open_app()
     ws = at.session_state[K.WORKSPACE]
     for i, scale in enumerate((1.0, 300.0)):
         run = ws.add_model(MLP((784, 16, 10), seed=i), f"run{i}", "mnist", 0.5)
@@ -148,7 +118,7 @@ def test_health_view_compares_two_runs_on_the_same_axes():
             "weight_norm": [[10.0, 3.0]] * 3,
         }
     at.session_state[keys.VIEW] = "Health"
-    at.switch_page(PAGE)
+    at.switch_page(page_path("inside"))
     at.run()
     assert not at.exception
     figures = plotly_charts(at)["inside.health"]
@@ -158,9 +128,9 @@ def test_health_view_compares_two_runs_on_the_same_axes():
     assert np.asarray(figures[0]["data"][0]["y"]).tolist() in ([300.0] * 3, [1.0] * 3)
 
 
-def test_ablation_changes_accuracy_and_undo_restores_it_exactly(sample):
-    at = open_inside("Experiments")
-    base = evaluate(load_default_model(), sample.X_test, sample.y_test).accuracy
+def test_ablation_changes_accuracy_and_undo_restores_it_exactly(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Experiments"})
+    base = evaluate(load_default_model(), mnist_sample.X_test, mnist_sample.y_test).accuracy
     assert at.metric[0].value == f"{base:.2%}"
     at.button(key=keys.OFF_MOST).click().run()
     experiment = at.session_state[keys.EXPERIMENT]
@@ -178,8 +148,8 @@ def test_ablation_changes_accuracy_and_undo_restores_it_exactly(sample):
     np.testing.assert_array_equal(np.asarray(edited[0]["y"]), np.asarray(edited[1]["y"]))
 
 
-def test_prune_then_save_as_a_new_model(sample):
-    at = open_inside("Experiments")
+def test_prune_then_save_as_a_new_model(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Experiments"})
     at.slider(key=keys.PRUNE_SHARE).set_value(90).run()
     at.button(key=keys.PRUNE_APPLY).click().run()
     edited = at.session_state[keys.EXPERIMENT].model
@@ -192,9 +162,9 @@ def test_prune_then_save_as_a_new_model(sample):
     assert "your model" in at.markdown[0].value
 
 
-def test_teach_my_digit_raises_the_true_label(sample):
-    at = open_inside("Experiments", **{keys.INDEX: 0})
-    label = (int(sample.y_test[0]) + 1) % 10
+def test_teach_my_digit_raises_the_true_label(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Experiments", keys.INDEX: 0})
+    label = (int(mnist_sample.y_test[0]) + 1) % 10
     at.pills(key=keys.TEACH_LABEL).set_value(label).run()
     at.button(key=keys.TEACH_APPLY).click().run()
     figure = charts(at)["inside.teach"]
@@ -202,12 +172,12 @@ def test_teach_my_digit_raises_the_true_label(sample):
     assert after[label] > before[label]
 
 
-def test_backprop_numbers_are_nn_cores_gradients(sample):
-    at = open_inside("Backprop")
+def test_backprop_numbers_are_nn_cores_gradients(mnist_sample):
+    at = open_page("inside", {keys.VIEW: "Backprop"})
     assert len(at.latex) >= 5
     at.segmented_control(key=keys.BP_STAGE).set_value(backprop.STAGES[1]).run()
-    rows = np.random.default_rng(0).choice(len(sample.X_train), size=8, replace=False)
-    X, y = sample.X_train[rows], sample.y_train[rows]
+    rows = np.random.default_rng(0).choice(len(mnist_sample.X_train), size=8, replace=False)
+    X, y = mnist_sample.X_train[rows], mnist_sample.y_train[rows]
     model = load_default_model()
     grads = analytic_gradients(model.astype(model.dtype), X, y)
     shown = [df.value for df in at.dataframe if df.value.index[0].startswith(("pixel", "unit"))]
@@ -222,7 +192,7 @@ def test_backprop_numbers_are_nn_cores_gradients(sample):
 
 
 def test_backprop_gradient_check_table():
-    at = open_inside("Backprop")
+    at = open_page("inside", {keys.VIEW: "Backprop"})
     at.segmented_control(key=keys.BP_STAGE).set_value(backprop.STAGES[3]).run()
     table = at.dataframe[0].value
     assert len(table) == 8 and set(table["parameter"]) == {"W0", "b0", "W1", "b1"}
@@ -237,6 +207,6 @@ def test_without_any_model_the_page_says_so(monkeypatch):
         raise ModelFileError("no bundled model here")
 
     monkeypatch.setattr(models, "bundled_network", missing)
-    at = open_inside("Weights")
+    at = open_page("inside", {keys.VIEW: "Weights"})
     assert any("no model" in i.value for i in at.info)
     assert not plotly_charts(at)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,8 +9,15 @@ from streamlit.testing.v1 import AppTest
 from nn_core.data import DATASETS
 from nn_core.losses import softmax
 from nn_core.model import MLP
-from tests.apptest_support import SVG, figure_widths, svg_figures, svg_picture, svg_texts
-from tests.apptest_support import plotly_charts as charts
+from tests.support.apptest import (
+    SVG,
+    figure_widths,
+    open_page,
+    svg_figures,
+    svg_picture,
+    svg_texts,
+)
+from tests.support.apptest import plotly_charts as charts
 from ui import shared as ui_shared
 from ui.learn import keys, pixels
 from ui.learn.charts import EXAMPLE_SCORES
@@ -21,31 +26,17 @@ from ui.workspace.workspace import TrainWorkspace
 
 LATER = (keys.ACTIVATION_OPEN, keys.SOFTMAX_OPEN, keys.LOSS_OPEN, keys.BACKPROP_OPEN)
 
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def sample_data(bundled_sample_only):
-    """The bundled sample is enough for this page and the same on every machine."""
-
-
-def open_learn(**state) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+pytestmark = pytest.mark.usefixtures("bundled_sample_only")  # the same data on every machine
 
 
 @pytest.fixture()
 def at() -> AppTest:
     """The Learn page with its four on-demand sections opened."""
-    return open_learn(**dict.fromkeys(LATER, True))
+    return open_page(None, dict.fromkeys(LATER, True))
 
 
 def test_first_screen_is_light_and_the_rest_opens_on_demand():
-    closed = open_learn()
+    closed = open_page()
     assert set(svg_figures(closed)) == {"image", "pixel_patch", "flat_strip", "one_hot", "network"}
     assert not charts(closed)  # no Plotly on the first screen: its script alone takes a second
     assert not closed.table  # nor a data grid (Arrow's script): the shapes are Markdown
@@ -120,8 +111,8 @@ def test_network_follows_the_users_model():
     workspace = TrainWorkspace()
     model = MLP((784, 64, 32, 10), activation="tanh")
     workspace.add_model(model, "mine", "mnist", 0.91)
-    app = open_learn(
-        **{K.WORKSPACE: workspace, keys.BACKPROP_OPEN: True, keys.ACTIVATION_OPEN: True}
+    app = open_page(
+        None, {K.WORKSPACE: workspace, keys.BACKPROP_OPEN: True, keys.ACTIVATION_OPEN: True}
     )
     captions = svg_texts(svg_figures(app)["network"])
     assert "hidden 2" in captions and "32 tanh" in captions
@@ -141,7 +132,7 @@ def test_links_to_the_other_pages(at):
 
 def test_presentation_switch_hides_explanations_and_enlarges_figures():
     """Driven through the sidebar switch itself, as a teacher turns it on."""
-    at = open_learn(**dict.fromkeys(LATER, True))
+    at = open_page(None, dict.fromkeys(LATER, True))
     normal = {
         "markdown": len(at.markdown),
         "latex": len(at.latex),
@@ -168,7 +159,7 @@ def widest(app: AppTest) -> float:
 
 def test_fashion_mnist_lesson_does_not_offer_handwriting(fashion_from_sample):
     sample = fashion_from_sample
-    app = open_learn(**{K.DATASET: "fashion-mnist"})
+    app = open_page(None, {K.DATASET: "fashion-mnist"})
     text = " ".join(m.value for m in app.markdown)
     assert "handwriting" not in text and "Fashion-MNIST" in text
     pages = {link.proto.page for link in app.get("page_link")}

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from tests.apptest_support import SVG, svg_picture, svg_texts
+from tests.support.apptest import SVG, svg_picture, svg_texts
 from ui.figures import png, svg
 from ui.learn import pictures as learn
 from ui.learn import pixels, shapes

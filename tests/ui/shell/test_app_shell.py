@@ -12,13 +12,13 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core.errors import DataUnavailableError
 from nn_core.model import MLP
+from tests.support.apptest import ROOT, open_app, open_page
 from ui import shared as ui_shared
 from ui.active import redact, show_paths
 from ui.sidebar import model_lines
 from ui.state import K
 from ui.workspace.workspace import TrainWorkspace
 
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
 REAL_DATA = os.environ.get("NN_DATA_DIR")
 needs_real_data = pytest.mark.skipif(
     not (REAL_DATA and (Path(REAL_DATA) / "mnist").is_dir()),
@@ -32,21 +32,6 @@ def fresh_data():
     ui_shared.get_dataset.clear()
     yield
     ui_shared.get_dataset.clear()
-
-
-@pytest.fixture()
-def no_data(monkeypatch, tmp_path):
-    """A laptop with no data folder and an empty cache: only the bundled sample is left."""
-    (tmp_path / "data").mkdir()
-    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def sidebar_alone() -> None:
@@ -68,16 +53,16 @@ def sidebar_text(at: AppTest) -> str:
     return "\n".join(parts + [e.value for e in at.sidebar.error])
 
 
-def test_app_runs_with_sidebar_and_learn_page(no_data):
-    at = run_app()
+def test_app_runs_with_sidebar_and_learn_page(bundled_sample_only):
+    at = open_page()
     assert at.title[0].value.startswith("How a neural network")
     assert at.radio(key=K.DATASET).value == "mnist"
     assert "Source:" in sidebar_text(at)
     assert "not trained yet" in sidebar_text(at)
 
 
-def test_bundled_sample_fallback(no_data):
-    at = run_app()
+def test_bundled_sample_fallback(bundled_sample_only):
+    at = open_page()
     text = sidebar_text(at)
     assert "bundled sample" in text and "8,000 train" in text
     assert "small sample of MNIST" in text
@@ -89,7 +74,9 @@ def test_bundled_sample_fallback(no_data):
     assert at.title[0].value == "Explore the data: MNIST"
 
 
-def test_an_unusable_nn_data_dir_is_a_visible_warning_with_the_reason(no_data, tmp_path):
+def test_an_unusable_nn_data_dir_is_a_visible_warning_with_the_reason(
+    bundled_sample_only, tmp_path
+):
     at = run_sidebar()
     warnings = [w.value for w in at.sidebar.warning]
     reason = next(w for w in warnings if "NN_DATA_DIR" in w)
@@ -98,7 +85,9 @@ def test_an_unusable_nn_data_dir_is_a_visible_warning_with_the_reason(no_data, t
     assert "the small bundled sample instead" in reason
 
 
-def test_a_hosted_app_shows_the_source_but_no_server_path(no_data, tmp_path, monkeypatch):
+def test_a_hosted_app_shows_the_source_but_no_server_path(
+    bundled_sample_only, tmp_path, monkeypatch
+):
     monkeypatch.setenv("NN_HOSTED", "1")
     at = run_sidebar()
     text = sidebar_text(at) + "\n".join(c.value for c in at.sidebar.caption)
@@ -175,8 +164,8 @@ def test_redact_leaves_our_words_alone_when_the_data_folder_is_a_bare_name():
     assert redact(message, {"NN_HOSTED": "1", "NN_DATA_DIR": "data"}) == message
 
 
-def test_fashion_mnist_missing_falls_back_to_mnist(no_data):
-    at = run_app()
+def test_fashion_mnist_missing_falls_back_to_mnist(bundled_sample_only):
+    at = open_page()
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()
     assert not at.exception, at.exception
     text = sidebar_text(at)
@@ -188,7 +177,7 @@ def test_fashion_mnist_missing_falls_back_to_mnist(no_data):
     assert "Fashion-MNIST is not available" in at.info[0].value
 
 
-def test_failed_download_keeps_the_app_working(no_data, monkeypatch):
+def test_failed_download_keeps_the_app_working(bundled_sample_only, monkeypatch):
     calls = []
 
     def offline(name, progress):
@@ -201,7 +190,7 @@ def test_failed_download_keeps_the_app_working(no_data, monkeypatch):
         )
 
     monkeypatch.setattr(ui_shared, "download_dataset", offline)
-    at = run_app()
+    at = open_page()
     at.button(key=K.DOWNLOAD_BUTTON).click().run()
     assert not at.exception, at.exception
     assert calls == ["mnist"]
@@ -215,14 +204,14 @@ def test_failed_download_keeps_the_app_working(no_data, monkeypatch):
 
 
 @needs_real_data
-def test_successful_download_switches_source(no_data, monkeypatch):
+def test_successful_download_switches_source(bundled_sample_only, monkeypatch):
     def fake_download(name, progress):
         monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)  # "the files have arrived"
         progress(1.0, "done")
         ui_shared.get_dataset.clear()
 
     monkeypatch.setattr(ui_shared, "download_dataset", fake_download)
-    at = run_app()
+    at = open_page()
     at.button(key=K.DOWNLOAD_BUTTON).click().run()
     assert not at.exception, at.exception
     assert "60,000 train" in sidebar_text(at) and not at.sidebar.warning
@@ -231,7 +220,7 @@ def test_successful_download_switches_source(no_data, monkeypatch):
 @needs_real_data
 def test_real_data_comes_from_the_folder(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
-    at = run_app()
+    at = open_page()
     text = sidebar_text(at)
     assert "data folder" in text and "60,000 train / 10,000 test" in text
     where = next(e for e in at.sidebar.expander if e.label == "Where the data is")
@@ -245,11 +234,9 @@ def test_real_data_comes_from_the_folder(monkeypatch):
 @needs_real_data
 def test_model_trained_on_the_other_data_set(monkeypatch):
     monkeypatch.setenv("NN_DATA_DIR", REAL_DATA)
-    at = AppTest.from_file(APP, default_timeout=60)
     workspace = TrainWorkspace(ui_shared.get_scheduler)
     workspace.adopt(MLP((784, 32, 10)), "mine", "mnist", 0.9731)
-    at.session_state[K.WORKSPACE] = workspace
-    at.run()
+    at = open_app({K.WORKSPACE: workspace})
     assert not at.exception, at.exception
     assert "97.3%" in sidebar_text(at) and "784 -> 32 relu -> 10" in sidebar_text(at)
     at.radio(key=K.DATASET).set_value("fashion-mnist").run()
@@ -269,7 +256,7 @@ def test_model_lines():
 
 
 def test_the_streamlit_config_keeps_hosting_safe_and_explains_every_setting():
-    path = Path(APP).parent / ".streamlit" / "config.toml"
+    path = ROOT / ".streamlit" / "config.toml"
     config = tomllib.loads(path.read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"  # no tracebacks for visitors
     assert config["client"]["toolbarMode"] == "viewer"

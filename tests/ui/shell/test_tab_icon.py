@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[3]
-APP = str(ROOT / "app.py")
+from tests.support.apptest import ROOT, open_page
+
 HOST = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 ALLOWED_HOSTS = {"www.w3.org"}  # the SVG namespace: a name, never fetched
 
@@ -30,9 +29,7 @@ def test_the_icon_is_found_from_another_folder(bundled_sample_only, monkeypatch,
 
     monkeypatch.setattr(st, "set_page_config", spy)
     monkeypatch.chdir(tmp_path)  # started from somewhere else
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
+    open_page()
     icon = Path(asked[0]["page_icon"])
     assert icon.is_absolute() and icon.is_file()
     assert icon == ROOT / "ui" / "assets" / "icon.png"

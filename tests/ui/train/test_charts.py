@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.support.runs import make_run
 from ui.figures.theme import MAX_LOG_TICKS, contrast_with_white
 from ui.train.charts import (
     RUN_COLORS,
@@ -17,15 +18,6 @@ from ui.train.charts import (
     thin,
 )
 from ui.workspace.runs import Run
-
-
-def _run(run_id: int, n: int, lr: float = 0.1) -> Run:
-    run = Run(run_id, f"#{run_id} test run", "fast", "mnist", {}, {})
-    for s in range(1, n + 1):
-        run.log.append(s, s / 100, 2.0 / s**0.5, min(1.0, s / n), lr)
-    for s in range(25, n + 1, 25):
-        run.record_validation(s, s / 100, 1.0 / s**0.5, 0.8 + s / (10 * n))
-    return run
 
 
 def test_ema_follows_a_constant_and_smooths_noise():
@@ -45,7 +37,7 @@ def test_thin_limits_points_and_keeps_the_ends():
 
 
 def test_loss_figure_holds_raw_smoothed_and_held_out_curves():
-    run = _run(1, 200)
+    run = make_run(1, steps=200, validate_every=25)
     fig = loss_figure([run])
     raw, smooth, held = fig.data
     c = run.log.arrays()
@@ -59,14 +51,18 @@ def test_loss_figure_holds_raw_smoothed_and_held_out_curves():
 
 
 def test_long_runs_are_thinned_for_display():
-    run = _run(1, 6000)
+    run = make_run(1, steps=6000, validate_every=25)
     for fig in (loss_figure([run], max_points=500), lr_figure([run], max_points=500)):
         assert all(len(t.x) <= 500 for t in fig.data)
         assert fig.data[0].x[-1] == pytest.approx(run.log.arrays()["epoch"][-1])
 
 
 def test_several_runs_overlay_in_their_own_colours():
-    runs = [_run(1, 100), _run(2, 150, lr=0.01), _run(3, 50)]
+    runs = [
+        make_run(1, steps=100, validate_every=25),
+        make_run(2, lr=0.01, steps=150, validate_every=25),
+        make_run(3, steps=50, validate_every=25),
+    ]
     fig = accuracy_figure(runs)
     assert len(fig.data) == 2 * len(runs)
     names = [t.name for t in fig.data if t.showlegend is not False]
@@ -80,7 +76,7 @@ def test_several_runs_overlay_in_their_own_colours():
 
 
 def test_learning_rate_changes_are_marked():
-    run = _run(4, 100)
+    run = make_run(4, steps=100, validate_every=25)
     run.record_lr_change(40, 0.4, 0.3)
     loss = loss_figure([run])
     assert [s.x0 for s in loss.layout.shapes] == [0.4]
@@ -98,7 +94,7 @@ def test_empty_run_draws_empty_curves():
 
 
 def test_accuracy_axis_zooms_on_the_held_out_points():
-    run = _run(5, 100)
+    run = make_run(5, steps=100, validate_every=25)
     low, high = accuracy_figure([run]).layout.yaxis.range
     assert low < min(run.val_accuracy) and high >= 1.0
     assert low > 0.5  # the 80-100% story fills the chart
@@ -116,7 +112,7 @@ def _sizes_read_from_the_back(fig) -> None:
 def test_charts_wear_the_classroom_sizes():
     """Titles 16 px or more, tick labels and "lr →" notes 14 px or more, as everywhere
     else in the app; still the bare template that keeps a live redraw fast."""
-    run = _run(7, 300)
+    run = make_run(7, steps=300, validate_every=25)
     run.record_lr_change(150, 1.5, 0.03)
     figs = {"train_loss": loss_figure([run]), "train_accuracy": accuracy_figure([run])}
     figs["train_lr"] = lr_figure([run])

@@ -13,19 +13,17 @@ import io
 import json
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import server.limits
 from nn_core.model import MLP
+from tests.support.apptest import open_page
 from ui.state import K
 from ui.train import keys
 from ui.train.settings import units_key, widget_keys
 
-APP = str(Path(__file__).resolve().parents[3] / "app.py")
 BUTTONS = (
     keys.START,
     keys.PAUSE,
@@ -38,11 +36,7 @@ BUTTONS = (
 
 @pytest.fixture
 def at(bundled_sample_only):
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    app.switch_page("app_pages/train.py").run()
-    assert not app.exception
-    return app
+    return open_page("train")
 
 
 def ws(at):
@@ -217,9 +211,7 @@ def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample
     monkeypatch.setattr(
         server.limits, "LIMITS", replace(server.limits.LIMITS, max_upload_params=1000)
     )
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    app.switch_page("app_pages/train.py").run()
+    app = open_page("train")
     buf = io.BytesIO()
     MLP((784, 8, 10)).save(buf)  # 6,370 parameters: within every other limit
     app.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
@@ -257,11 +249,7 @@ def test_a_run_that_blows_up_stops_says_why_once_and_keeps_your_model(at):
 
 
 def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.query_params.update(
-        {"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"}
-    )
-    app.run()
+    app = open_page(query={"page": "train", "init": "naive", "lr": "0.25", "lock": "lr", "x": "1"})
     assert not app.exception
     assert app.selectbox(key=keys.INIT).value == "naive"
     lr = app.select_slider(key=keys.LR)

@@ -8,30 +8,30 @@ import pytest
 from nn_core.model import MLP
 from nn_core.modelfile import load_model, model_to_bytes
 from nn_core.status import RunStatus
+from tests.support.runs import make_run
 from ui.train.status import refresh_every, short_status
 from ui.workspace.runs import Run, StepLog, release_weights, trim_history
 
 
-def _run(run_id: int = 3, n: int = 50) -> Run:
-    run = Run(
-        id=run_id,
-        name=f"#{run_id} 128 relu, he init, adam lr 0.001",
-        preset="fast",
-        dataset="mnist",
-        model_config={"sizes": [784, 128, 10], "activation": "relu"},
-        train_config={"lr": 0.001, "batch_size": 64, "subset": None},
+def stopped_run(run_id: int = 3, n: int = 50) -> Run:
+    """A run of adam at lr 0.001 stopped after ``n`` of its 100 steps, with a held-out
+    point every 10 steps and the rate changed by hand to 0.3 at step 25."""
+    return make_run(
+        run_id,
+        lr=0.001,
+        optimizer="adam",
+        accuracy=0.9312,
+        steps=n,
+        status=RunStatus.STOPPED,
+        validate_every=10,
+        lr_change=(25, 1.25, 0.3),
+        total_steps=100,
         standardize=True,
+        message=f"Stopped by you after {n} steps.",
+        test_loss=0.231,
+        train_seconds=1.25,
+        wall_seconds=1.5,
     )
-    rng = np.random.default_rng(0)
-    for step in range(1, n + 1):
-        run.log.append(step, step / 20, float(rng.uniform(0.1, 2.5)), float(rng.uniform()), 1e-3)
-        if step % 10 == 0:
-            run.record_validation(step, step / 20, float(rng.uniform(0.1, 1)), 0.9 + step / 1000)
-    run.record_lr_change(25, 1.25, 0.3)
-    run.status, run.message = RunStatus.STOPPED, "Stopped by you after 50 steps."
-    run.test_accuracy, run.test_loss, run.steps, run.total_steps = 0.9312, 0.231, n, 100
-    run.train_seconds, run.wall_seconds = 1.25, 1.5
-    return run
 
 
 def test_steplog_keeps_every_step_while_there_is_room():
@@ -70,7 +70,7 @@ def test_steplog_memory_does_not_grow_with_the_run():
 
 
 def test_json_round_trip():
-    run = _run()
+    run = stopped_run()
     text = run.to_json()
     assert '"status": "stopped"' in text  # the plain word, as before the enum
     back = Run.from_json(text)
@@ -82,7 +82,7 @@ def test_json_round_trip():
 
 
 def test_csv_round_trip():
-    run = _run()
+    run = stopped_run()
     text = run.to_csv()
     assert text.startswith("# id: 3\n")
     assert "kind,step,epoch,loss,accuracy,lr" in text
@@ -96,7 +96,7 @@ def test_csv_round_trip():
 
 
 def test_csv_has_one_row_per_point():
-    run = _run(n=30)
+    run = stopped_run(n=30)
     rows = [r for r in run.to_csv().splitlines() if not r.startswith("#")]
     kinds = [r.split(",")[0] for r in rows[1:]]
     assert kinds.count("train") == 30
@@ -105,14 +105,14 @@ def test_csv_has_one_row_per_point():
 
 
 def test_export_of_a_long_run_keeps_the_compacted_curves():
-    run = _run(n=10_000)
+    run = stopped_run(n=10_000)
     back = Run.from_json(run.to_json())
     assert len(back.log) == len(run.log) < 10_000
     assert back.log.arrays()["step"][-1] == 10_000
 
 
 def test_trim_history_drops_the_oldest_but_never_the_current_or_kept():
-    runs = [_run(i, n=2) for i in range(1, 6)]
+    runs = [stopped_run(i, n=2) for i in range(1, 6)]
     runs[0].keep = True
     current = runs[-1]
     kept = trim_history(runs, 3, current=current)
@@ -121,7 +121,7 @@ def test_trim_history_drops_the_oldest_but_never_the_current_or_kept():
 
 
 def test_release_weights_keeps_current_and_marked_runs():
-    runs = [_run(i, n=2) for i in range(1, 4)]
+    runs = [stopped_run(i, n=2) for i in range(1, 4)]
     for r in runs:
         r.model = object()
     runs[0].keep = True
@@ -130,7 +130,7 @@ def test_release_weights_keeps_current_and_marked_runs():
 
 
 def test_model_meta_travels_inside_a_model_file():
-    run = _run(n=1000)
+    run = stopped_run(n=1000)
     model = MLP((784, 8, 10))
     model.meta.update(run.model_meta(max_points=100))
     back = load_model(model_to_bytes(model)).meta
@@ -147,7 +147,7 @@ def test_the_live_panel_redraws_half_as_often_while_more_runs_train_than_workers
 
 
 def test_the_short_status_flags_a_run_no_better_than_guessing():
-    run = _run()
+    run = stopped_run()
     run.status = RunStatus.FINISHED
     assert short_status(run) == "finished"
     run.notice = "No better than guessing: 9.8% on the test set, ..."
