@@ -9,7 +9,8 @@ carry on later with nothing lost: that is pause and resume.
     for m in trainer.steps():          # or trainer.steps(max_seconds=0.2) for one UI tick
         print(m.step, m.loss)
 
-Run ``python -m nn_core.train --help`` for the command-line trainer.
+Run ``python -m nn_core.train --help`` (or ``python -m nn_core --help``) for the
+command-line trainer.
 """
 
 from __future__ import annotations
@@ -309,6 +310,10 @@ class Trainer:
 
 
 if __name__ == "__main__":
+    # ``python -m nn_core.train`` runs this file as the module ``__main__``; the command
+    # line then imports the trainer afresh as ``nn_core.train`` and uses only that copy,
+    # so the classes defined above go unused (defining them again costs about 5 ms).
+    # ``python -m nn_core`` (``nn_core/__main__.py``) starts the same command line.
     from nn_core.cli import main
 
     raise SystemExit(main())
