@@ -7,7 +7,7 @@ The public surface, kept stable for the app, the tests and outside users:
     Trainer(model, X, y, TrainConfig(...))       .steps() yields StepMetrics
     evaluate(model, X, y)                        -> EvalResult (loss, accuracy, confusion, ...)
     canvas_to_mnist(rgba)                        -> (28, 28) float32 or None
-    load_default_model()                         -> the bundled pretrained MLP
+    load_default_model()                         -> the bundled model (an MLP, trained on MNIST)
     gradient_check(model, X, y)                  -> relative errors per parameter
     PRESETS                                      named recipes: original, default, fast, best
 

@@ -5,32 +5,34 @@ is just ``X @ (W1 @ W2)``. Each activation below is applied element by element t
 pre-activations ``Z`` of a layer and gives its outputs ``A = f(Z)``.
 
 Every derivative here is written in terms of the *output* ``A`` rather than the input
-``Z``. That is a small trick with a big pay-off: the backward pass only has to remember
-``A`` (which the next layer needed anyway), so the forward pass may overwrite ``Z`` in place.
+``Z``. That is a small trick with a big pay-off: between the forward and the backward
+pass a layer only has to keep ``A`` (which the next Dense layer keeps anyway, as its
+input), never ``Z``, so no extra array per layer is held for the backward pass.
 
-Contract (the same for every component in ``nn_core``):
+Activations are layers (``nn_core.layers.Layer``) with nothing to learn:
     forward(Z, training) -> A        Z, A: (n, units)
     backward(dA) -> dZ               the chain rule: dZ = dA * f'(Z)
-    params, grads                    empty dicts: activations learn nothing
+    params, grads                    empty dicts
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from nn_core.layers import Layer
 
-class Activation:
+
+class Activation(Layer):
     """Base class: subclasses define ``f(Z)`` and ``df(A)`` (the slope, from the output)."""
 
     name = "identity"
 
     def __init__(self) -> None:
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self._A: np.ndarray | None = None
+        super().__init__()
+        self._A: np.ndarray | None = None  # (n, units): the last output, for the slope
 
     @staticmethod
-    def f(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def f(Z: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     @staticmethod
@@ -43,13 +45,11 @@ class Activation:
         return np.asarray(self.df(self.f(np.asarray(Z, dtype=float))), dtype=float)
 
     def forward(self, Z: np.ndarray, training: bool = False) -> np.ndarray:
-        """During training Z is overwritten in place: its memory is reused for A."""
-        self._A = self.f(Z, out=Z if training else None)
+        self._A = self.f(Z)  # (n, units)
         return self._A
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
-        """dZ = dA * f'(Z). dA belongs to the caller's scratch space, so we reuse it."""
-        return np.multiply(dA, self.df(self._A), out=dA)
+        return dA * self.df(self._A)  # (n, units): dZ = dA * f'(Z)
 
 
 class ReLU(Activation):
@@ -63,12 +63,12 @@ class ReLU(Activation):
     name = "relu"
 
     @staticmethod
-    def f(Z, out=None):
-        return np.maximum(Z, 0, out=out)
+    def f(Z):
+        return np.maximum(Z, 0)  # same shape as Z
 
     @staticmethod
     def df(A):
-        return A > 0
+        return A > 0  # same shape as A: 1 where the unit is active, else 0
 
 
 class LeakyReLU(Activation):
@@ -78,12 +78,12 @@ class LeakyReLU(Activation):
     alpha = 0.01
 
     @classmethod
-    def f(cls, Z, out=None):
-        return np.maximum(Z, cls.alpha * Z, out=out)
+    def f(cls, Z):
+        return np.maximum(Z, cls.alpha * Z)  # same shape as Z
 
     @classmethod
     def df(cls, A):
-        return np.where(A > 0, 1.0, cls.alpha).astype(A.dtype)
+        return np.where(A > 0, 1.0, cls.alpha).astype(A.dtype)  # same shape as A
 
 
 class Sigmoid(Activation):
@@ -93,17 +93,13 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     @staticmethod
-    def f(Z, out=None):
-        # Written through tanh so that large |z| never overflows exp().
-        out = np.multiply(Z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out += 1
-        out *= 0.5
-        return out
+    def f(Z):
+        # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2, and tanh never overflows for large |z|
+        return 0.5 * (1 + np.tanh(0.5 * Z))  # same shape as Z
 
     @staticmethod
     def df(A):
-        return A * (1 - A)
+        return A * (1 - A)  # same shape as A
 
 
 class Tanh(Activation):
@@ -112,12 +108,12 @@ class Tanh(Activation):
     name = "tanh"
 
     @staticmethod
-    def f(Z, out=None):
-        return np.tanh(Z, out=out)
+    def f(Z):
+        return np.tanh(Z)  # same shape as Z
 
     @staticmethod
     def df(A):
-        return 1 - A * A
+        return 1 - A * A  # same shape as A
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -36,8 +36,8 @@ def as_batch(X, n_in: int = 784) -> np.ndarray:
             f"expected images of {n_in} pixels, (n, {n_in}) or (n, {side}, {side}); got {X.shape}"
         )
     if X.dtype.kind in "iu":
-        X = X / np.float32(255)
-    X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # each row: one flattened image
+        X = X / np.float32(255)  # same shape, float32 in [0, 1]
+    X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # (n, n_in): a flattened image a row
     return X
 
 
@@ -107,11 +107,10 @@ class MLP:
         ]
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
-        """Logits (n, 10) for a float batch X (n, 784). ``training`` enables dropout and
-        scratch buffers; the returned array is then only valid until the next call."""
+        """Logits (n, 10) for a float batch X (n, 784). ``training`` switches dropout on."""
         for layer in self.layers:
-            X = layer.forward(X, training)
-        return X
+            X = layer.forward(X, training)  # (n, units of this layer)
+        return X  # (n, 10)
 
     def backward(self, dZ: np.ndarray, to_input: bool = False) -> np.ndarray | None:
         """Push the loss gradient dZ (n, 10) back through every layer, filling ``grads``.
@@ -125,46 +124,46 @@ class MLP:
             for layer in reversed(self.layers):
                 if dZ is None:
                     break
-                dZ = layer.backward(dZ)
+                dZ = layer.backward(dZ)  # (n, inputs of this layer), or None
         finally:
             first.needs_dX = False
         return dZ
 
     def predict_proba(self, X, batch_size: int = 8192) -> np.ndarray:
         """Class probabilities (n, 10) for images X (n, 784) float32 in [0, 1]."""
-        X = as_batch(X, self.config.sizes[0])
+        X = as_batch(X, self.config.sizes[0])  # (n, 784)
         if len(X) <= batch_size:
-            return softmax(self.forward(X))
-        return np.concatenate(
+            return softmax(self.forward(X))  # (n, 10)
+        return np.concatenate(  # (n, 10), from slices of at most batch_size rows
             [softmax(self.forward(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
         )
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row: (n,) int."""
-        return self.predict_proba(X).argmax(axis=1)
+        return self.predict_proba(X).argmax(axis=1)  # (n,)
 
     def activations(self, X) -> list[np.ndarray]:
         """What every layer outputs for a batch: [input, hidden 1, ..., probabilities].
 
         Hidden entries are post-activation (n, units); the last is softmax (n, 10).
         """
-        A = as_batch(X, self.config.sizes[0])
+        A = as_batch(X, self.config.sizes[0])  # (n, 784)
         outs = [A]
         for layer in self.layers:
-            A = layer.forward(A)
+            A = layer.forward(A)  # (n, units)
             if isinstance(layer, Activation):
                 outs.append(A)
-        outs.append(softmax(A))
+        outs.append(softmax(A))  # (n, 10)
         return outs
 
     def pre_activations(self, X) -> list[np.ndarray]:
         """Z = X @ W + b of every Dense layer, before the non-linearity: [(n, units), ...]."""
-        A = as_batch(X, self.config.sizes[0])
+        A = as_batch(X, self.config.sizes[0])  # (n, 784)
         Zs = []
         for layer in self.layers:
-            A = layer.forward(A)
+            A = layer.forward(A)  # (n, units): a fresh array, which no later layer writes into
             if isinstance(layer, Dense):
-                Zs.append(A.copy())
+                Zs.append(A)
         return Zs
 
     def input_gradient(self, X, classes=None) -> np.ndarray:
@@ -174,13 +173,12 @@ class MLP:
         Like any backward pass this overwrites the layers' ``grads``; call it between
         training steps, not between a backward pass and its optimiser step.
         """
-        X = as_batch(X, self.config.sizes[0])
-        P = softmax(self.forward(X))
-        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))
-        dZ = -P
+        X = as_batch(X, self.config.sizes[0])  # (n, 784)
+        P = softmax(self.forward(X))  # (n, 10)
+        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))  # (n,)
+        dZ = -P  # (n, 10)
         dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
-        dX = self.backward(dZ.astype(self.dtype), to_input=True)
-        return dX.copy()  # the layers reuse that buffer: hand out an array of its own
+        return self.backward(dZ.astype(self.dtype), to_input=True)  # (n, 784)
 
     def dead_units(self, X) -> list[int]:
         """Per hidden layer, how many ReLU units output 0 for every example in X.
@@ -189,10 +187,10 @@ class MLP:
         learning rate or a bad initialisation. Leaky ReLU, tanh and sigmoid always keep a
         non-zero slope, so their units cannot die: the count is 0 for them.
         """
-        hidden = self.activations(X)[1:-1]
+        hidden = self.activations(X)[1:-1]  # [(n, units), ...]
         if self.config.activation != "relu":
             return [0] * len(hidden)
-        return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]
+        return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]  # any(axis=0): (units,)
 
     def layer_stats(self) -> list[dict]:
         """Per Dense layer: weight mean/std/min/max and the norms of the last gradients."""

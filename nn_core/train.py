@@ -149,7 +149,10 @@ class Trainer:
             batch_size=c.batch_size,
             n_inputs=model.config.sizes[0],
         )
-        self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        self.X, self.y = (
+            np.asarray(X, dtype=np.float32),
+            np.asarray(y, dtype=np.int64),
+        )  # (n, 784), (n,)
         self.rows: np.ndarray | None = None  # (subset,) row numbers, or None for all rows
         if c.subset is not None and c.subset < len(self.X):
             self.rows = np.sort(self.rng.choice(len(self.X), size=c.subset, replace=False))
@@ -165,8 +168,7 @@ class Trainer:
         self.eval_every = c.eval_every or eval_interval(c.batch_size, self.steps_per_epoch)
         self.step_count, self.elapsed = 0, 0.0
         self.status, self.message = RunStatus.READY, ""
-        self._perm, self._pos = self.rng.permutation(self.n), 0
-        self._Xb: np.ndarray | None = None
+        self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,) this epoch's order
         self._good_weights, self._good_step = model.get_weights(), 0
         self.val_history: list[StepMetrics] = []
 
@@ -199,16 +201,14 @@ class Trainer:
         return self.base_lr * schedule_factor(self.config.schedule, self.progress)
 
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """The next mini-batch of the shuffled epoch, gathered into a reused buffer."""
+        """The next mini-batch of the shuffled epoch: a copy of its rows of X."""
         if self._pos >= self.n:
-            self._perm, self._pos = self.rng.permutation(self.n), 0
-        idx = self._perm[self._pos : self._pos + self.config.batch_size]
+            self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,)
+        idx = self._perm[self._pos : self._pos + self.config.batch_size]  # (b,)
         self._pos += len(idx)
         if self.rows is not None:
             idx = self.rows[idx]  # positions in the subset -> rows of X
-        if self._Xb is None or len(self._Xb) != len(idx):
-            self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)
-        Xb = np.take(self.X, idx, axis=0, out=self._Xb)
+        Xb = self.X[idx]  # (b, 784)
         if self.config.shift:
             Xb = random_shift(Xb, self.rng, self.config.shift)
         if self.config.distort:
@@ -310,10 +310,8 @@ class Trainer:
 
 
 if __name__ == "__main__":
-    # ``python -m nn_core.train`` runs this file as the module ``__main__``; the command
-    # line then imports the trainer afresh as ``nn_core.train`` and uses only that copy,
-    # so the classes defined above go unused (defining them again costs about 5 ms).
-    # ``python -m nn_core`` (``nn_core/__main__.py``) starts the same command line.
+    # Run as ``python -m nn_core.train``, this file is ``__main__``: the command line imports
+    # it again as ``nn_core.train`` and uses only that copy (the second run costs ~5 ms).
     from nn_core.cli import main
 
     raise SystemExit(main())
