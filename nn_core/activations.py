@@ -5,9 +5,8 @@ is just ``X @ (W1 @ W2)``. Each activation below is applied element by element t
 pre-activations ``Z`` of a layer and gives its outputs ``A = f(Z)``.
 
 Every derivative here is written in terms of the *output* ``A`` rather than the input
-``Z``. That is a small trick with a big pay-off: between the forward and the backward
-pass a layer only has to keep ``A`` (which the next Dense layer keeps anyway, as its
-input), never ``Z``, so no extra array per layer is held for the backward pass.
+``Z``. That is a small trick with a big pay-off: the backward pass only has to remember
+``A`` (which the next layer needed anyway), so the forward pass may overwrite ``Z`` in place.
 
 Activations are layers (``nn_core.layers.Layer``) with nothing to learn:
     forward(Z, training) -> A        Z, A: (n, units)
@@ -32,7 +31,8 @@ class Activation(Layer):
         self._A: np.ndarray | None = None  # (n, units): the last output, for the slope
 
     @staticmethod
-    def f(Z: np.ndarray) -> np.ndarray:
+    def f(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """A = f(Z), written into ``out`` when given (it may be Z itself)."""
         raise NotImplementedError
 
     @staticmethod
@@ -45,11 +45,17 @@ class Activation(Layer):
         return np.asarray(self.df(self.f(np.asarray(Z, dtype=float))), dtype=float)
 
     def forward(self, Z: np.ndarray, training: bool = False) -> np.ndarray:
-        self._A = self.f(Z)  # (n, units)
+        """During training Z is overwritten in place: its memory is reused for A."""
+        # Plain form: A = f(Z). In place: the same 13 us with glibc's defaults, 13 instead
+        # of 67 us where big arrays are fresh mappings (ReLU, 128 x 256; see nn_core.layers).
+        self._A = self.f(Z, out=Z if training else None)  # (n, units)
         return self._A
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
-        return dA * self.df(self._A)  # (n, units): dZ = dA * f'(Z)
+        """dZ = dA * f'(Z). dA belongs to the caller's scratch space, so we reuse it."""
+        # Plain form: dZ = dA * f'(Z). In place: 9 instead of 10 us with glibc's defaults,
+        # 9 instead of 70 us where big arrays are fresh mappings (ReLU, 128 x 256).
+        return np.multiply(dA, self.df(self._A), out=dA)  # (n, units)
 
 
 class ReLU(Activation):
@@ -63,8 +69,8 @@ class ReLU(Activation):
     name = "relu"
 
     @staticmethod
-    def f(Z):
-        return np.maximum(Z, 0)  # same shape as Z
+    def f(Z, out=None):
+        return np.maximum(Z, 0, out=out)  # same shape as Z
 
     @staticmethod
     def df(A):
@@ -78,8 +84,8 @@ class LeakyReLU(Activation):
     alpha = 0.01
 
     @classmethod
-    def f(cls, Z):
-        return np.maximum(Z, cls.alpha * Z)  # same shape as Z
+    def f(cls, Z, out=None):
+        return np.maximum(Z, cls.alpha * Z, out=out)  # same shape as Z
 
     @classmethod
     def df(cls, A):
@@ -93,9 +99,15 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     @staticmethod
-    def f(Z):
-        # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2, and tanh never overflows for large |z|
-        return 0.5 * (1 + np.tanh(0.5 * Z))  # same shape as Z
+    def f(Z, out=None):
+        # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2, and tanh never overflows for large |z|.
+        # Plain form: 0.5 * (1 + np.tanh(0.5 * Z)); here every step writes into ``out``
+        # (what that earns: see Activation.forward).
+        out = np.multiply(Z, 0.5, out=out)  # same shape as Z
+        np.tanh(out, out=out)
+        out += 1
+        out *= 0.5
+        return out
 
     @staticmethod
     def df(A):
@@ -108,8 +120,8 @@ class Tanh(Activation):
     name = "tanh"
 
     @staticmethod
-    def f(Z):
-        return np.tanh(Z)  # same shape as Z
+    def f(Z, out=None):
+        return np.tanh(Z, out=out)  # same shape as Z
 
     @staticmethod
     def df(A):

@@ -107,7 +107,8 @@ class MLP:
         ]
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
-        """Logits (n, 10) for a float batch X (n, 784). ``training`` switches dropout on."""
+        """Logits (n, 10) for a float batch X (n, 784). ``training`` enables dropout and
+        scratch buffers; the returned array is then only valid until the next call."""
         for layer in self.layers:
             X = layer.forward(X, training)  # (n, units of this layer)
         return X  # (n, 10)
@@ -161,9 +162,9 @@ class MLP:
         A = as_batch(X, self.config.sizes[0])  # (n, 784)
         Zs = []
         for layer in self.layers:
-            A = layer.forward(A)  # (n, units): a fresh array, which no later layer writes into
+            A = layer.forward(A)  # (n, units)
             if isinstance(layer, Dense):
-                Zs.append(A)
+                Zs.append(A.copy())
         return Zs
 
     def input_gradient(self, X, classes=None) -> np.ndarray:
@@ -178,7 +179,8 @@ class MLP:
         k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))  # (n,)
         dZ = -P  # (n, 10)
         dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
-        return self.backward(dZ.astype(self.dtype), to_input=True)  # (n, 784)
+        dX = self.backward(dZ.astype(self.dtype), to_input=True)  # (n, 784)
+        return dX.copy()  # the layers reuse that buffer: hand out an array of its own
 
     def dead_units(self, X) -> list[int]:
         """Per hidden layer, how many ReLU units output 0 for every example in X.

@@ -2,8 +2,10 @@
 
 An optimiser holds references to the model's parameter and gradient arrays and updates
 the parameters *in place* (``W -= ...``): the layers hold the very same arrays, so a new
-array bound to the name would never reach the network. ``lr`` is a plain attribute:
-change it between two steps and the next step uses the new value.
+array bound to the name would never reach the network. Its working arrays are
+preallocated too, so a training step allocates nothing (``nn_core.layers`` says why that
+matters). ``lr`` is a plain attribute: change it between two steps and the next step
+uses the new value.
 
 Weight decay (L2) adds ``weight_decay * W`` to each weight gradient: the gradient of
 ``weight_decay/2 * ||W||^2``, a pull towards small weights. Biases are not decayed;
@@ -39,6 +41,9 @@ class Optimizer:
         self.parameters = list(parameters)  # [(name, param, grad)]: the model's own arrays
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
+        self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]  # each like its param
+        # g + weight_decay * W, one array like each param (None without decay)
+        self._decayed = [np.empty_like(p) for _, p, _ in self.parameters] if weight_decay else None
         self._flush_calls = 0  # once per step of an optimiser that keeps running averages
 
     def _flush(self, averages) -> None:
@@ -55,13 +60,18 @@ class Optimizer:
     def _gradient(self, i: int) -> np.ndarray:
         """The gradient to follow: g, plus weight_decay * W for weights when decay is on.
 
-        The sum is a new array, so ``grads`` keep the loss's own gradient (which is what
-        the app plots as gradient norms).
+        The sum goes to a separate buffer so that ``grads`` keep the loss's own gradient
+        (which is what the app plots as gradient norms).
         """
         name, p, g = self.parameters[i]
         if not (self.weight_decay and name.startswith("W")):
             return g
-        return g + self.weight_decay * p  # same shape as p
+        # Plain form: g + weight_decay * W. Into a buffer: 40 instead of 38 us with glibc's
+        # defaults, 40 instead of 328 us where big arrays are fresh mappings (784 x 256).
+        out = self._decayed[i]
+        np.multiply(p, self.weight_decay, out=out)
+        out += g
+        return out
 
     def step(self) -> None:
         raise NotImplementedError
@@ -82,13 +92,17 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         for i, (_, p, _) in enumerate(self.parameters):
+            tmp = self._tmp[i]
             g = self._gradient(i)
             direction = g
             if self._v is not None:
                 direction = self._v[i]  # the running direction, kept from step to step
                 direction *= self.momentum  # v = momentum * v + g
                 direction += g
-            p -= self.lr * direction  # W = W - lr * v
+            # Plain form: W -= lr * v. Through tmp: 72 instead of 65 us with glibc's
+            # defaults, 72 instead of 360 us where big arrays are fresh mappings (784 x 256).
+            np.multiply(direction, self.lr, out=tmp)
+            p -= tmp
         if self._v is not None:
             self._flush(self._v)
 
@@ -109,8 +123,8 @@ class Adam(Optimizer):
     factors into one scalar per step, and every pass writes into an array we already
     have. For the 784 x 256 weights (timeit, one BLAS thread) the update takes 221 us,
     against 252 us for the same in place with m and v (twelve passes) and 272 us for the
-    three lines above as written, each making new arrays: 51 us, 5 % of a 1.0 ms
-    `default` step (784-256-10, batch 64).
+    three lines above as written, each making new arrays (51 us, 5 % of a 1.0 ms
+    `default` step); where big arrays are fresh mappings, 225 against 1,976 us.
     """
 
     def __init__(self, parameters, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
@@ -119,7 +133,6 @@ class Adam(Optimizer):
         self.t = 0
         self._M = [np.zeros_like(p) for _, p, _ in self.parameters]  # each like its param
         self._V = [np.zeros_like(p) for _, p, _ in self.parameters]  # each like its param
-        self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]  # each like its param
 
     def step(self) -> None:
         self.t += 1

@@ -169,6 +169,7 @@ class Trainer:
         self.step_count, self.elapsed = 0, 0.0
         self.status, self.message = RunStatus.READY, ""
         self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,) this epoch's order
+        self._Xb: np.ndarray | None = None  # (batch, 784) scratch: the batch's rows of X
         self._good_weights, self._good_step = model.get_weights(), 0
         self.val_history: list[StepMetrics] = []
 
@@ -201,14 +202,20 @@ class Trainer:
         return self.base_lr * schedule_factor(self.config.schedule, self.progress)
 
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """The next mini-batch of the shuffled epoch: a copy of its rows of X."""
+        """The next mini-batch of the shuffled epoch, gathered into a reused buffer."""
         if self._pos >= self.n:
             self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,)
         idx = self._perm[self._pos : self._pos + self.config.batch_size]  # (b,)
         self._pos += len(idx)
         if self.rows is not None:
             idx = self.rows[idx]  # positions in the subset -> rows of X
-        Xb = self.X[idx]  # (b, 784)
+        if self._Xb is None or len(self._Xb) != len(idx):
+            self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)  # (b, 784)
+        # Plain form: Xb = X[idx]. Into the buffer: 10 instead of 12 us with glibc's
+        # defaults, 10 instead of 218 us where big arrays are fresh mappings (128 of 60,000
+        # rows). mode="clip" (the indices are always in range) lets np.take write straight
+        # into ``out``; its default, "raise", goes through a temporary copy (29 / 248 us).
+        Xb = np.take(self.X, idx, axis=0, out=self._Xb, mode="clip")  # (b, 784)
         if self.config.shift:
             Xb = random_shift(Xb, self.rng, self.config.shift)
         if self.config.distort:

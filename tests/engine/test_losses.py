@@ -151,7 +151,7 @@ def test_backward_returns_a_fresh_array():
     loss_fn.forward(Z, y)
     P = loss_fn.P.copy()
     dZ = loss_fn.backward()
-    dZ[:] = 99.0  # the caller may scribble on it
+    dZ[:] = 99.0  # the caller may scribble on it (layers reuse it as scratch)
     np.testing.assert_array_equal(loss_fn.P, P)
     np.testing.assert_allclose(loss_fn.backward().sum(axis=1), 0, atol=1e-12)
 

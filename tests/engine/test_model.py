@@ -109,13 +109,11 @@ def test_inference_after_training_steps_does_not_alias_training_buffers():
     np.testing.assert_array_equal(P, kept)
 
 
-def test_training_mode_outputs_never_alias_between_calls_either():
+def test_training_mode_outputs_reuse_scratch_buffers():
     m = every_kind_of_layer()
     Z1 = m.forward(images(8, seed=1), training=True)
-    kept = Z1.copy()
     Z2 = m.forward(images(8, seed=2), training=True)
-    assert not np.shares_memory(Z1, Z2)
-    np.testing.assert_array_equal(Z1, kept)
+    assert np.shares_memory(Z1, Z2)  # documented: valid only until the next call
 
 
 def test_inference_leaves_the_callers_array_alone():
