@@ -141,8 +141,10 @@ class Dense(Layer):
             # matrix product as large as dW's, is skipped: about 600 us saved on a `fast`
             # step (784-256-10, batch 128) that takes 1.4 ms without it (timeit, one thread).
             return None
+        # Plain form: dX = dZ @ W.T. Into scratch: the same 15 us with glibc's defaults,
+        # 15 instead of 118 us where big arrays are fresh mappings (128 x 10 -> 128 x 512).
         self._dX = scratch(self._dX, self._X.shape, dZ.dtype)  # (n, n_in)
-        return np.matmul(dZ, self.W.T, out=self._dX)  # plain form: dX = dZ @ W.T
+        return np.matmul(dZ, self.W.T, out=self._dX)
 
 
 class Dropout(Layer):
@@ -179,8 +181,9 @@ class Dropout(Layer):
     def backward(self, dY: np.ndarray) -> np.ndarray:
         if self._mask is None:
             return dY
-        # Plain form: dX = dY * mask (a dropped unit passes no gradient back); dY is the
-        # caller's scratch, so it is reused.
+        # Plain form: dX = dY * mask (a dropped unit passes no gradient back). dY is the
+        # caller's scratch, so it is reused: as for the activations' backward, 9 instead
+        # of 70 us where big arrays are fresh mappings (128 x 256).
         return np.multiply(dY, self._mask, out=dY)  # (n, units)
 
 
@@ -209,5 +212,6 @@ class Standardize(Layer):
 
     def backward(self, dY: np.ndarray | None) -> np.ndarray | None:
         """Only saliency maps ask for this (training stops at the first Dense layer)."""
-        # plain form: dX = dY * inv_std; dY is the caller's scratch, so it is reused
+        # Plain form: dX = dY * inv_std. dY is the caller's scratch, so it is reused (no
+        # training step comes here; saliency maps do, once per drawing).
         return None if dY is None else np.multiply(dY, self.inv_std, out=dY)  # (n, 784)
