@@ -8,29 +8,31 @@ Every derivative here is written in terms of the *output* ``A`` rather than the 
 ``Z``. That is a small trick with a big pay-off: the backward pass only has to remember
 ``A`` (which the next layer needed anyway), so the forward pass may overwrite ``Z`` in place.
 
-Contract (the same for every component in ``nn_core``):
+Activations are layers (``nn_core.layers.Layer``) with nothing to learn:
     forward(Z, training) -> A        Z, A: (n, units)
     backward(dA) -> dZ               the chain rule: dZ = dA * f'(Z)
-    params, grads                    empty dicts: activations learn nothing
+    params, grads                    empty dicts
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from nn_core.layers import Layer
 
-class Activation:
+
+class Activation(Layer):
     """Base class: subclasses define ``f(Z)`` and ``df(A)`` (the slope, from the output)."""
 
     name = "identity"
 
     def __init__(self) -> None:
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self._A: np.ndarray | None = None
+        super().__init__()
+        self._A: np.ndarray | None = None  # (n, units): the last output, for the slope
 
     @staticmethod
     def f(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """A = f(Z), written into ``out`` when given (it may be Z itself)."""
         raise NotImplementedError
 
     @staticmethod
@@ -44,12 +46,16 @@ class Activation:
 
     def forward(self, Z: np.ndarray, training: bool = False) -> np.ndarray:
         """During training Z is overwritten in place: its memory is reused for A."""
-        self._A = self.f(Z, out=Z if training else None)
+        # Plain form: A = f(Z). In place: the same 13 us with glibc's defaults, 13 instead
+        # of 67 us where big arrays are fresh mappings (ReLU, 128 x 256; see nn_core.layers).
+        self._A = self.f(Z, out=Z if training else None)  # (n, units)
         return self._A
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
         """dZ = dA * f'(Z). dA belongs to the caller's scratch space, so we reuse it."""
-        return np.multiply(dA, self.df(self._A), out=dA)
+        # Plain form: dZ = dA * f'(Z). In place: 9 instead of 10 us with glibc's defaults,
+        # 9 instead of 70 us where big arrays are fresh mappings (ReLU, 128 x 256).
+        return np.multiply(dA, self.df(self._A), out=dA)  # (n, units)
 
 
 class ReLU(Activation):
@@ -64,11 +70,11 @@ class ReLU(Activation):
 
     @staticmethod
     def f(Z, out=None):
-        return np.maximum(Z, 0, out=out)
+        return np.maximum(Z, 0, out=out)  # same shape as Z
 
     @staticmethod
     def df(A):
-        return A > 0
+        return A > 0  # same shape as A: 1 where the unit is active, else 0
 
 
 class LeakyReLU(Activation):
@@ -79,11 +85,11 @@ class LeakyReLU(Activation):
 
     @classmethod
     def f(cls, Z, out=None):
-        return np.maximum(Z, cls.alpha * Z, out=out)
+        return np.maximum(Z, cls.alpha * Z, out=out)  # same shape as Z
 
     @classmethod
     def df(cls, A):
-        return np.where(A > 0, 1.0, cls.alpha).astype(A.dtype)
+        return np.where(A > 0, 1.0, cls.alpha).astype(A.dtype)  # same shape as A
 
 
 class Sigmoid(Activation):
@@ -94,8 +100,10 @@ class Sigmoid(Activation):
 
     @staticmethod
     def f(Z, out=None):
-        # Written through tanh so that large |z| never overflows exp().
-        out = np.multiply(Z, 0.5, out=out)
+        # 1 / (1 + e^-z) == (1 + tanh(z / 2)) / 2, and tanh never overflows for large |z|.
+        # Plain form: 0.5 * (1 + np.tanh(0.5 * Z)); here every step writes into ``out``
+        # (what that earns: see Activation.forward).
+        out = np.multiply(Z, 0.5, out=out)  # same shape as Z
         np.tanh(out, out=out)
         out += 1
         out *= 0.5
@@ -103,7 +111,7 @@ class Sigmoid(Activation):
 
     @staticmethod
     def df(A):
-        return A * (1 - A)
+        return A * (1 - A)  # same shape as A
 
 
 class Tanh(Activation):
@@ -113,11 +121,11 @@ class Tanh(Activation):
 
     @staticmethod
     def f(Z, out=None):
-        return np.tanh(Z, out=out)
+        return np.tanh(Z, out=out)  # same shape as Z
 
     @staticmethod
     def df(A):
-        return 1 - A * A
+        return 1 - A * A  # same shape as A
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -1,4 +1,4 @@
-"""The command-line trainer: ``python -m nn_core.train``.
+"""The command-line trainer: ``python -m nn_core.train`` (or ``python -m nn_core``).
 
 Every run ends with one line of JSON on stdout (test accuracy, test loss, seconds per
 epoch, the data source, ...) so scripts and benchmarks can read the result; the
@@ -29,6 +29,8 @@ from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
 from nn_core.train import StepMetrics, Trainer
 
+PROG = "python -m nn_core.train"  # the documented spelling; ``python -m nn_core`` is the other
+
 MODEL_FLAGS = ("activation", "init", "dropout", "seed")
 TRAIN_FLAGS = (
     "epochs",
@@ -46,9 +48,9 @@ TRAIN_FLAGS = (
 )
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv=None, prog: str = PROG) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        prog="python -m nn_core.train",
+        prog=prog,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -146,9 +148,10 @@ def history_of(metrics: list[StepMetrics], max_points: int = 400) -> dict[str, l
     return {f: [getattr(m, f) for m in kept] for f in ("step", "epoch", "loss", "accuracy", "lr")}
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog: str = PROG) -> int:
+    """Train as the flags say; print the JSON summary last; return the exit code."""
     t_start = time.perf_counter()
-    args = parse_args(argv)
+    args = parse_args(argv, prog)
     from nn_core.data import load_dataset
 
     try:
@@ -180,7 +183,7 @@ def main(argv=None) -> int:
     summary = summarise(args, model, trainer, result, data)
     out_problem = None
     if args.out:
-        meta = run_meta(args, argv, recipe, metrics, result, data, trainer)
+        meta = run_meta(args, argv, recipe, metrics, result, data, trainer, prog)
         out_problem = save_and_report(model, args, meta, summary)
     summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
     print(json.dumps(summary))
@@ -233,7 +236,7 @@ def summarise(args, model, trainer, result, data) -> dict:
     return summary
 
 
-def run_meta(args, argv, recipe, metrics, result, data, trainer) -> dict:
+def run_meta(args, argv, recipe, metrics, result, data, trainer, prog: str = PROG) -> dict:
     """What the saved model remembers about how it was made."""
     return {
         "train_config": recipe.train.to_dict(),
@@ -245,5 +248,5 @@ def run_meta(args, argv, recipe, metrics, result, data, trainer) -> dict:
         "seed": recipe.train.seed,
         "status": trainer.status,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m nn_core.train " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": f"{prog} " + " ".join(sys.argv[1:] if argv is None else argv),
     }

@@ -16,8 +16,12 @@ A folder named in the call (``data_dir=``, the CLI's ``--data-dir``) is a promis
 is missing, incomplete or corrupt, :class:`DataError` says which file and what is wrong,
 and nothing else is tried. Quietly training on the 8,000-digit sample instead would give
 a wrong answer that looks right. A folder from ``NN_DATA_DIR`` is a standing setting, so
-there the next source is tried, and ``Dataset.fallback_reason`` says why. Pixels are converted to
-``float32`` in ``[0, 1]`` once, here, so nothing downstream ever divides by 255 again.
+there the next source is tried, and ``Dataset.fallback_reason`` says why.
+
+What each data set is lives in ``nn_core.catalog`` (``DatasetInfo``, ``DATASETS``,
+``dataset_info``); the loaded result and its pixel conversion in ``nn_core.dataset``
+(``Dataset``). Both are imported here too, so ``from nn_core.data import ...`` finds
+every name a caller of ``load_dataset`` needs.
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ from pathlib import Path
 
 import numpy as np
 
+from nn_core.catalog import DATASETS, FILE_SIZES, FILES, DatasetInfo, dataset_info
+from nn_core.dataset import Dataset, build_dataset
 from nn_core.download import DownloadError, download_files
 from nn_core.errors import DataError, DataUnavailableError
 from nn_core.idx import parse_idx, read_idx_bytes
 
 __all__ = [
     "DATASETS",
+    "FILES",
     "Dataset",
     "DatasetInfo",
     "dataset_info",
@@ -46,133 +53,6 @@ __all__ = [
 ]
 
 ASSETS = Path(__file__).parent / "assets"
-FILES = (
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-)
-_SIZES = dict(zip(FILES, (47_040_016, 60_008, 7_840_016, 10_008), strict=True))  # unzipped
-FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
-
-
-@dataclasses.dataclass(frozen=True)
-class DatasetInfo:
-    """Everything we know about a data set before loading it."""
-
-    name: str
-    title: str
-    class_names: tuple[str, ...]
-    noun: str  # what one image shows: "digit", "piece of clothing"
-    plural: str  # many of them: "digits", "clothes"
-    drawable: bool  # a drawing on a canvas is a fair input (digits are; clothes are not)
-    md5: Mapping[str, str]  # base file name -> MD5 of the decompressed file
-    mirrors: tuple[str, ...]
-    sample: str | None = None  # file in nn_core/assets with a bundled sample
-    files: tuple[str, ...] = FILES
-
-
-def _md5s(*digests: str) -> dict[str, str]:
-    """Pair MD5 digests with FILES, in FILES order."""
-    return dict(zip(FILES, digests, strict=True))
-
-
-DATASETS: dict[str, DatasetInfo] = {
-    "mnist": DatasetInfo(
-        name="mnist",
-        title="MNIST",
-        class_names=tuple(str(d) for d in range(10)),
-        noun="digit",
-        plural="digits",
-        drawable=True,
-        md5=_md5s(
-            "6bbc9ace898e44ae57da46a324031adb",
-            "a25bea736e30d166cdddb491f175f624",
-            "2646ac647ad5339dbf082846283269ea",
-            "27ae3e4e09519cfbb04c329615203637",
-        ),
-        mirrors=(
-            "https://ossci-datasets.s3.amazonaws.com/mnist/",
-            "https://storage.googleapis.com/cvdf-datasets/mnist/",
-            "http://yann.lecun.com/exdb/mnist/",
-        ),
-        sample="mnist_sample.npz",
-    ),
-    "fashion-mnist": DatasetInfo(
-        name="fashion-mnist",
-        title="Fashion-MNIST",
-        class_names=FASHION_CLASSES,
-        noun="piece of clothing",
-        plural="clothes",
-        drawable=False,
-        md5=_md5s(  # computed from the official files; same content, however compressed
-            "f4a8712d7a061bf5bd6d2ca38dc4d50a",
-            "9018921c3c673c538a1fc5bad174d6f9",
-            "8181f5470baa50b63fa0f6fddb340f0a",
-            "15d484375f8d13e6eb1aabb0c3f46965",
-        ),
-        mirrors=(
-            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-            "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
-        ),
-    ),
-}
-
-
-@dataclasses.dataclass(frozen=True, eq=False, repr=False)
-class Dataset:
-    """A loaded data set: pixels ready for the network, plus where they came from.
-
-    ``X_train``: ``(n, 784)`` float32 in [0, 1], one flattened 28x28 image per row.
-    ``y_train``: ``(n,)`` int64 class numbers 0..9 (``class_names[y]`` is the word).
-    ``X_test``/``y_test``: the same for the ``m`` test images, never used for training.
-    The arrays are read-only: the same object is shared by every page and session,
-    so an accidental in-place edit would silently corrupt everybody's data. Two
-    Dataset objects compare equal only if they are the same object (``eq=False``):
-    comparing millions of pixels with ``==`` is never what one means.
-    """
-
-    name: str
-    class_names: tuple[str, ...]
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    source: str  # "folder" | "cache" | "download" | "bundled"
-    location: str
-    notes: tuple[str, ...] = ()
-    fallback_reason: str | None = None  # why the NN_DATA_DIR folder was not used, if it wasn't
-
-    @property
-    def n_train(self) -> int:
-        """Number of training images."""
-        return len(self.y_train)
-
-    @property
-    def n_test(self) -> int:
-        """Number of test images."""
-        return len(self.y_test)
-
-    @property
-    def is_full(self) -> bool:
-        """False for the small bundled sample, True for the real data set."""
-        return self.source != "bundled"
-
-    def images(self, split: str = "train") -> np.ndarray:
-        """The images of ``split`` ("train" or "test") as a ``(n, 28, 28)`` view, for display."""
-        if split not in ("train", "test"):
-            raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-        X = self.X_train if split == "train" else self.X_test
-        return X.reshape(-1, 28, 28)
-
-    def __repr__(self) -> str:
-        return (
-            f"Dataset(name={self.name!r}, n_train={self.n_train}, n_test={self.n_test}, "
-            f"source={self.source!r}, location={self.location!r})"
-        )
 
 
 def default_cache_dir() -> Path:
@@ -233,15 +113,7 @@ def load_sample(name: str = "mnist", notes: list[str] | tuple[str, ...] = ()) ->
             arrays = {key: npz[key] for key in ("x_train", "y_train", "x_test", "y_test")}
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise DataError(f"{path}: cannot read the bundled sample ({exc})") from exc
-    return _build(info, arrays, "bundled", str(path), notes)
-
-
-def dataset_info(name: str) -> DatasetInfo:
-    """Look up a data set by name, forgiving case and ``_`` for ``-``."""
-    key = str(name).strip().lower().replace("_", "-")
-    if key not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}: choose one of {', '.join(DATASETS)}")
-    return DATASETS[key]
+    return build_dataset(info, arrays, "bundled", str(path), notes)
 
 
 def _named_folder(data_dir: str | os.PathLike) -> Path:
@@ -294,7 +166,7 @@ def _from_local(
         found = {stem: path for stem in info.files if (path := _find(folder, stem))}
         if len(found) == len(info.files):
             try:
-                return _build(info, _read_files(info, found), source, str(folder), notes)
+                return build_dataset(info, _read_files(info, found), source, str(folder), notes)
             except DataError as exc:
                 if strict:
                     raise
@@ -346,44 +218,13 @@ def _check_not_another_dataset(info: DatasetInfo, stem: str, data: bytes, path: 
             raise DataError(f"{path}: these are the {other.title} labels, not {info.title}")
 
 
-def _build(info, arrays: Mapping[str, np.ndarray], source: str, location: str, notes) -> Dataset:
-    """Check that the parts fit together and convert pixels to float32 in [0, 1], once."""
-    parts = {}
-    for split in ("train", "test"):
-        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if len(images) != len(labels):
-            raise DataError(
-                f"{location}: {len(images):,} {split} images but {len(labels):,} labels"
-            )
-        if labels.size and int(labels.max()) >= len(info.class_names):
-            raise DataError(f"{location}: {split} label {int(labels.max())} is not a class 0..9")
-        parts[f"X_{split}"] = _to_float(images)
-        parts[f"y_{split}"] = _read_only(labels.astype(np.int64))
-    return Dataset(
-        info.name, info.class_names, **parts, source=source, location=location, notes=tuple(notes)
-    )
-
-
-def _to_float(images: np.ndarray) -> np.ndarray:
-    """``(n, 28, 28)`` uint8 in 0..255 -> ``(n, 784)`` float32 in [0, 1], C-contiguous."""
-    flat = images.reshape(len(images), -1)
-    X = np.empty(flat.shape, dtype=np.float32)
-    np.divide(flat, np.float32(255), out=X, dtype=np.float32)
-    return _read_only(X)
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
 def _from_download(info, folder: Path, mirrors, timeout, progress, notes) -> Dataset | None:
     """Download what is missing into the cache ``folder``, then load it from there."""
     urls = tuple(info.mirrors if mirrors is None else mirrors)
     wanted = {stem: info.md5.get(stem) for stem in info.files}
     try:
         result = download_files(
-            wanted, folder, urls, timeout=timeout, progress=progress, weights=_SIZES
+            wanted, folder, urls, timeout=timeout, progress=progress, weights=FILE_SIZES
         )
     except DownloadError as exc:
         notes.extend([*exc.notes, str(exc)])

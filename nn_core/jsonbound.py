@@ -21,12 +21,10 @@ uploaded the file can see what was wrong with it.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from nn_core.modelfile import _Archive
+from nn_core.archive import Archive
 
 MAX_TEXT_CHARS = 1_000_000
 """Longest ``config`` or ``meta`` JSON accepted: a real one is at most a few tens of kilobytes."""
@@ -34,7 +32,7 @@ MAX_JSON_DEPTH = 20
 """Deepest nesting of lists and objects accepted in the JSON (a real model file uses 3)."""
 
 
-def read_text(archive: _Archive, key: str) -> str:
+def read_text(archive: Archive, key: str) -> str:
     """The text entry ``key``, refused from its header alone if it is not short text.
 
     The header says how many characters the entry holds before any of them is read, so
@@ -53,7 +51,7 @@ def read_text(archive: _Archive, key: str) -> str:
     return str(archive.read(key, header)[()])
 
 
-def read_json(archive: _Archive, key: str):
+def read_json(archive: Archive, key: str):
     """The JSON entry ``key``, parsed only once its length and nesting are known to be safe.
 
     What ``json.loads`` still raises (a JSONDecodeError for text that is not JSON) is

@@ -18,8 +18,8 @@ import numpy as np
 
 def log_softmax(Z: np.ndarray) -> np.ndarray:
     """log P for logits Z: (n, k) -> (n, k), finite even for logits of +-1e4."""
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = Z - Z.max(axis=1, keepdims=True)  # (n, k), every entry <= 0
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (n, k) - (n, 1)
 
 
 def softmax(Z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -30,22 +30,22 @@ def softmax(Z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """
     if not temperature > 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
-    Z = np.asarray(Z) / temperature
-    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return E / E.sum(axis=-1, keepdims=True)
+    Z = np.asarray(Z) / temperature  # (n, k)
+    E = np.exp(Z - Z.max(axis=-1, keepdims=True))  # (n, k), each row's largest entry is 1
+    return E / E.sum(axis=-1, keepdims=True)  # (n, k) / (n, 1)
 
 
 def one_hot(y: np.ndarray, k: int = 10, dtype=np.float32) -> np.ndarray:
     """Labels (n,) -> (n, k) rows with a single 1: the target probability distribution."""
-    Y = np.zeros((len(y), k), dtype=dtype)
+    Y = np.zeros((len(y), k), dtype=dtype)  # (n, k)
     Y[np.arange(len(y)), y] = 1
     return Y
 
 
 def cross_entropy(Z: np.ndarray, y: np.ndarray) -> float:
     """Mean cross-entropy of logits Z: (n, k) against integer labels y: (n,)."""
-    logP = log_softmax(Z)
-    return float(-logP[np.arange(len(y)), y].mean())
+    logP = log_softmax(Z)  # (n, k)
+    return float(-logP[np.arange(len(y)), y].mean())  # logP[rows, y]: (n,)
 
 
 class SoftmaxCrossEntropy:
@@ -56,14 +56,11 @@ class SoftmaxCrossEntropy:
         self._y: np.ndarray | None = None
 
     def forward(self, Z: np.ndarray, y: np.ndarray) -> float:
-        logP = log_softmax(Z)
-        self.P = np.exp(logP)
-        self._y = y
-        return float(-logP[np.arange(len(y)), y].mean())
+        logP = log_softmax(Z)  # (n, k)
+        self.P = np.exp(logP)  # (n, k)
+        self._y = y  # (n,)
+        return float(-logP[np.arange(len(y)), y].mean())  # logP[rows, y]: (n,)
 
     def backward(self) -> np.ndarray:
-        n = len(self._y)
-        dZ = self.P.copy()
-        dZ[np.arange(n), self._y] -= 1
-        dZ /= n
-        return dZ
+        P, y = self.P, self._y
+        return (P - one_hot(y, P.shape[1], P.dtype)) / len(y)  # (n, k): dZ = (P - Y) / n

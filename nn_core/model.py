@@ -10,71 +10,15 @@ wants to put on screen.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from nn_core.activations import ACTIVATIONS, Activation, ReLU, get_activation
-from nn_core.layers import INITS, Dense, Dropout, Standardize
+from nn_core.activations import Activation, ReLU, get_activation
+from nn_core.layers import Dense, Dropout, Standardize
 from nn_core.losses import softmax
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """Everything needed to rebuild the architecture; saved inside every model file."""
-
-    sizes: tuple[int, ...] = (784, 128, 10)
-    activation: str = "relu"
-    init: str = "he"
-    dropout: float = 0.0
-    x_mean: float = 0.0  # inputs are standardised as (X - x_mean) / x_std
-    x_std: float = 1.0
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in self.sizes):
-            raise ValueError(f"layer sizes must be whole numbers, got {self.sizes}")
-        object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
-        if (
-            isinstance(self.seed, bool)
-            or not isinstance(self.seed, int | np.integer)
-            or self.seed < 0
-        ):
-            raise ValueError(f"seed must be a whole number >= 0, got {self.seed!r}")
-        if len(self.sizes) < 2 or min(self.sizes) < 1:
-            raise ValueError(f"sizes must list at least two positive layer sizes, got {self.sizes}")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {self.activation!r}; choose one of {sorted(ACTIVATIONS)}"
-            )
-        if self.init not in INITS:
-            raise ValueError(f"unknown initialisation {self.init!r}; choose one of {INITS}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-        if not (np.isfinite(self.x_mean) and np.isfinite(self.x_std) and self.x_std > 0):
-            raise ValueError("x_mean must be finite and x_std positive")
-
-    def to_dict(self) -> dict:
-        return {**dataclasses.asdict(self), "sizes": list(self.sizes)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> ModelConfig:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown model settings: {sorted(unknown)}")
-        return cls(**d)
-
-    @property
-    def hidden(self) -> tuple[int, ...]:
-        return self.sizes[1:-1]
-
-    def describe(self) -> str:
-        """'784 -> 128 relu -> 10' style summary for the sidebar and the CLI."""
-        inner = " -> ".join(f"{h} {self.activation}" for h in self.hidden)
-        return " -> ".join(str(s) for s in (self.sizes[0], inner, self.sizes[-1]) if s != "")
+from nn_core.modelconfig import ModelConfig
+from nn_core.modelfile import MAX_PARAMS, read_model, save_model
 
 
 def as_batch(X, n_in: int = 784) -> np.ndarray:
@@ -92,8 +36,8 @@ def as_batch(X, n_in: int = 784) -> np.ndarray:
             f"expected images of {n_in} pixels, (n, {n_in}) or (n, {side}, {side}); got {X.shape}"
         )
     if X.dtype.kind in "iu":
-        X = X / np.float32(255)
-    X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # each row: one flattened image
+        X = X / np.float32(255)  # same shape, float32 in [0, 1]
+    X = X.astype(np.float32, copy=False).reshape(-1, n_in)  # (n, n_in): a flattened image a row
     return X
 
 
@@ -166,8 +110,8 @@ class MLP:
         """Logits (n, 10) for a float batch X (n, 784). ``training`` enables dropout and
         scratch buffers; the returned array is then only valid until the next call."""
         for layer in self.layers:
-            X = layer.forward(X, training)
-        return X
+            X = layer.forward(X, training)  # (n, units of this layer)
+        return X  # (n, 10)
 
     def backward(self, dZ: np.ndarray, to_input: bool = False) -> np.ndarray | None:
         """Push the loss gradient dZ (n, 10) back through every layer, filling ``grads``.
@@ -181,44 +125,44 @@ class MLP:
             for layer in reversed(self.layers):
                 if dZ is None:
                     break
-                dZ = layer.backward(dZ)
+                dZ = layer.backward(dZ)  # (n, inputs of this layer), or None
         finally:
             first.needs_dX = False
         return dZ
 
     def predict_proba(self, X, batch_size: int = 8192) -> np.ndarray:
         """Class probabilities (n, 10) for images X (n, 784) float32 in [0, 1]."""
-        X = as_batch(X, self.config.sizes[0])
+        X = as_batch(X, self.config.sizes[0])  # (n, 784)
         if len(X) <= batch_size:
-            return softmax(self.forward(X))
-        return np.concatenate(
+            return softmax(self.forward(X))  # (n, 10)
+        return np.concatenate(  # (n, 10), from slices of at most batch_size rows
             [softmax(self.forward(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
         )
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row: (n,) int."""
-        return self.predict_proba(X).argmax(axis=1)
+        return self.predict_proba(X).argmax(axis=1)  # (n,)
 
     def activations(self, X) -> list[np.ndarray]:
         """What every layer outputs for a batch: [input, hidden 1, ..., probabilities].
 
         Hidden entries are post-activation (n, units); the last is softmax (n, 10).
         """
-        A = as_batch(X, self.config.sizes[0])
+        A = as_batch(X, self.config.sizes[0])  # (n, 784)
         outs = [A]
         for layer in self.layers:
-            A = layer.forward(A)
+            A = layer.forward(A)  # (n, units)
             if isinstance(layer, Activation):
                 outs.append(A)
-        outs.append(softmax(A))
+        outs.append(softmax(A))  # (n, 10)
         return outs
 
     def pre_activations(self, X) -> list[np.ndarray]:
         """Z = X @ W + b of every Dense layer, before the non-linearity: [(n, units), ...]."""
-        A = as_batch(X, self.config.sizes[0])
+        A = as_batch(X, self.config.sizes[0])  # (n, 784)
         Zs = []
         for layer in self.layers:
-            A = layer.forward(A)
+            A = layer.forward(A)  # (n, units)
             if isinstance(layer, Dense):
                 Zs.append(A.copy())
         return Zs
@@ -230,12 +174,12 @@ class MLP:
         Like any backward pass this overwrites the layers' ``grads``; call it between
         training steps, not between a backward pass and its optimiser step.
         """
-        X = as_batch(X, self.config.sizes[0])
-        P = softmax(self.forward(X))
-        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))
-        dZ = -P
+        X = as_batch(X, self.config.sizes[0])  # (n, 784)
+        P = softmax(self.forward(X))  # (n, 10)
+        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))  # (n,)
+        dZ = -P  # (n, 10)
         dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
-        dX = self.backward(dZ.astype(self.dtype), to_input=True)
+        dX = self.backward(dZ.astype(self.dtype), to_input=True)  # (n, 784)
         return dX.copy()  # the layers reuse that buffer: hand out an array of its own
 
     def dead_units(self, X) -> list[int]:
@@ -245,10 +189,10 @@ class MLP:
         learning rate or a bad initialisation. Leaky ReLU, tanh and sigmoid always keep a
         non-zero slope, so their units cannot die: the count is 0 for them.
         """
-        hidden = self.activations(X)[1:-1]
+        hidden = self.activations(X)[1:-1]  # [(n, units), ...]
         if self.config.activation != "relu":
             return [0] * len(hidden)
-        return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]
+        return [int(np.sum(~(A > 0).any(axis=0))) for A in hidden]  # any(axis=0): (units,)
 
     def layer_stats(self) -> list[dict]:
         """Per Dense layer: weight mean/std/min/max and the norms of the last gradients."""
@@ -292,8 +236,6 @@ class MLP:
 
         ``dtype`` (e.g. np.float16) stores the weights in another precision.
         """
-        from nn_core.modelfile import save_model
-
         save_model(self, path, meta, dtype)
 
     @classmethod
@@ -302,14 +244,26 @@ class MLP:
 
         Raises ModelFileError with a plain-words reason for anything that is not one.
         ``max_params=`` caps the size of network the file may describe (a shared server
-        sets it from its limits; see ``nn_core.modelfile.load_model``).
+        sets it from its limits; see ``load_model``).
         """
-        from nn_core.modelfile import load_model
-
         return load_model(source, **limits)
 
     def __repr__(self) -> str:
         return f"MLP({self.config.describe()}, {self.n_params:,} parameters)"
 
 
-__all__ = ["MLP", "ModelConfig", "ReLU", "as_batch"]
+def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
+    """Load a model from a path, file object or bytes; ModelFileError if it is not one.
+
+    ``max_params`` caps the size of the network the file may describe: a shared server
+    sets it from its own limits, so an upload can never ask for more memory than that.
+    ``nn_core.modelfile.read_model`` checks the whole file before this builds anything.
+    """
+    config, weights, meta = read_model(source, max_params=max_params)
+    model = MLP(config=config)
+    model.set_weights(weights)
+    model.meta = meta
+    return model
+
+
+__all__ = ["MLP", "ModelConfig", "ReLU", "as_batch", "load_model"]

@@ -19,6 +19,10 @@ Students upload files to a shared server, so loading trusts nothing in the file:
 
 Anything that is not a valid model raises ``ModelFileError`` with a sentence a person can
 act on, never a traceback (or a MemoryError) from inside NumPy.
+
+This module knows the file, not the network: it writes what an MLP holds and reads back
+its parts (``read_model``); ``nn_core.model`` builds the MLP (``MLP.load``,
+``load_model``), and ``nn_core.archive`` reads the members one checked header at a time.
 """
 
 from __future__ import annotations
@@ -30,15 +34,14 @@ import os
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.lib import format as npformat
 
+from nn_core.archive import Archive, Header
 from nn_core.errors import ModelFileError
 from nn_core.jsonbound import read_json, read_text
-from nn_core.model import MLP, ModelConfig
+from nn_core.modelconfig import ModelConfig
 
 FORMAT = "nn-classroom-mlp/1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -46,7 +49,7 @@ MAX_PARAMS = 20_000_000
 """Default cap on the parameters of a loaded model (80 MB of float32); the app sets its own."""
 
 
-def _arrays(model: MLP, meta: dict, dtype=None) -> dict[str, np.ndarray]:
+def _arrays(model, meta: dict, dtype=None) -> dict[str, np.ndarray]:
     arrays = {
         "format": np.array(FORMAT),
         "config": np.array(json.dumps(model.config.to_dict())),
@@ -85,8 +88,10 @@ def _jsonable(x):
     raise TypeError(f"cannot store {type(x).__name__} in model metadata")
 
 
-def save_model(model: MLP, target, meta: dict | None = None, dtype=None) -> None:
+def save_model(model, target, meta: dict | None = None, dtype=None) -> None:
     """Write ``model`` (with ``model.meta`` updated by ``meta``) to a path or file object.
+
+    ``model`` is an MLP; only its ``config``, ``dense`` layers and ``meta`` are read.
 
     ``dtype=np.float16`` halves the file (the bundled model uses it); loading always
     gives float32 weights, and 16-bit rounding costs no measurable accuracy.
@@ -115,7 +120,7 @@ def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
         raise
 
 
-def model_to_bytes(model: MLP) -> bytes:
+def model_to_bytes(model) -> bytes:
     """The model file as bytes: what a download button hands to the browser."""
     buf = io.BytesIO()
     save_model(model, buf)
@@ -136,77 +141,12 @@ def _read_bytes(source) -> tuple[bytes, str]:
     return path.read_bytes(), str(path)
 
 
-@dataclass(frozen=True)
-class _Header:
-    """What a ``.npy`` member says about itself, read before any of its data."""
-
-    shape: tuple[int, ...]
-    fortran: bool
-    dtype: np.dtype
-    offset: int  # bytes of magic + header before the data
-
-    @property
-    def nbytes(self) -> int:
-        return math.prod(self.shape) * self.dtype.itemsize  # Python int: no overflow
-
-
-class _Archive:
-    """The members of a model file, read one header at a time.
-
-    ``np.load`` would allocate whatever a member's header declares before reading a
-    byte of it, so a 3 MB file declaring 784 x 1,000,000 floats asks for 3 GB. Here
-    every header is checked against what the model needs first, and only then is the
-    data read, exactly as many bytes as the header promises.
-    """
-
-    def __init__(self, zf: zipfile.ZipFile, name: str):
-        self.zf, self.name = zf, name
-        self.members = {info.filename.removesuffix(".npy"): info for info in zf.infolist()}
-
-    def fail(self, message: str) -> ModelFileError:
-        return ModelFileError(f"{self.name}: {message}")
-
-    def header(self, key: str) -> _Header:
-        with self.zf.open(self.members[key]) as f:
-            version = npformat.read_magic(f)
-            if version not in ((1, 0), (2, 0)):
-                raise self.fail(f"'{key}' uses .npy format version {version}, not 1.0 or 2.0")
-            read = (
-                npformat.read_array_header_1_0
-                if version == (1, 0)
-                else npformat.read_array_header_2_0
-            )
-            shape, fortran, dtype = read(f)
-            header = _Header(tuple(shape), bool(fortran), dtype, f.tell())
-        if dtype.hasobject:
-            raise self.fail(
-                f"'{key}' holds Python objects (a pickle), which cannot be loaded safely"
-            )
-        return header
-
-    def read(self, key: str, header: _Header) -> np.ndarray:
-        """The member's data; its size in the zip directory must match its header."""
-        info = self.members[key]
-        if info.file_size != header.offset + header.nbytes:
-            raise self.fail(
-                f"'{key}' holds {info.file_size:,} bytes but its header promises "
-                f"{header.offset + header.nbytes:,}; the file is damaged or forged"
-            )
-        with self.zf.open(info) as f:
-            f.read(header.offset)
-            data = f.read(header.nbytes)
-        if len(data) != header.nbytes:
-            raise self.fail(f"'{key}' is damaged or truncated")
-        flat = np.frombuffer(data, dtype=header.dtype)  # (n,) a view, no copy
-        return flat.reshape(header.shape, order="F" if header.fortran else "C")
-
-
 def n_params(sizes: tuple[int, ...]) -> int:
     """Weights plus biases of a network with these layer sizes, e.g. 784*128 + 128 + ..."""
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False))
 
 
-def _config(archive: _Archive, max_params: float) -> ModelConfig:
+def _config(archive: Archive, max_params: float) -> ModelConfig:
     try:
         config = ModelConfig.from_dict(read_json(archive, "config"))
     except (json.JSONDecodeError, TypeError, ValueError) as e:
@@ -221,7 +161,7 @@ def _config(archive: _Archive, max_params: float) -> ModelConfig:
     return config
 
 
-def _meta(archive: _Archive) -> dict:
+def _meta(archive: Archive) -> dict:
     try:
         meta = read_json(archive, "meta")
     except json.JSONDecodeError as e:
@@ -231,7 +171,7 @@ def _meta(archive: _Archive) -> dict:
     return meta
 
 
-def _weight_headers(archive: _Archive, config: ModelConfig) -> dict[str, _Header]:
+def _weight_headers(archive: Archive, config: ModelConfig) -> dict[str, Header]:
     """Every weight's header, checked against the configuration before any data is read."""
     headers = {}
     for i, (n_in, n_out) in enumerate(zip(config.sizes[:-1], config.sizes[1:], strict=True)):
@@ -250,7 +190,7 @@ def _weight_headers(archive: _Archive, config: ModelConfig) -> dict[str, _Header
     return headers
 
 
-def _weights(archive: _Archive, headers: dict[str, _Header]) -> list[np.ndarray]:
+def _weights(archive: Archive, headers: dict[str, Header]) -> list[np.ndarray]:
     weights = []
     for key, header in headers.items():
         w = archive.read(key, header)
@@ -260,19 +200,20 @@ def _weights(archive: _Archive, headers: dict[str, _Header]) -> list[np.ndarray]
     return weights
 
 
-def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
-    """Load a model from a path, file object or bytes; ModelFileError if it is not one.
+def read_model(source, *, max_params: int = MAX_PARAMS) -> tuple[ModelConfig, list, dict]:
+    """(config, [W0, b0, W1, b1, ...] float32, meta) from a model file, every part checked.
 
+    The configuration is read and judged first, then every weight's header against it,
+    and only then is any weight read; ModelFileError for anything that is not a model.
     ``max_params`` caps the size of the network the file may describe: a shared server
     sets it from its own limits, so an upload can never ask for more memory than that.
+    ``nn_core.model.load_model`` (and ``MLP.load``) build the network from these parts.
     """
 
-    def read(archive: _Archive) -> MLP:
+    def read(archive: Archive) -> tuple[ModelConfig, list, dict]:
         config = _config(archive, max_params)
-        model = MLP(config=config)
-        model.set_weights(_weights(archive, _weight_headers(archive, config)))
-        model.meta = _meta(archive)
-        return model
+        weights = _weights(archive, _weight_headers(archive, config))
+        return config, weights, _meta(archive)
 
     return _open(source, read)
 
@@ -296,7 +237,7 @@ def _open(source, read):
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            archive = _Archive(zf, name)
+            archive = Archive(zf, name)
             if (tag := read_text(archive, "format")) != FORMAT:
                 raise archive.fail(f"unsupported model format {tag!r}")
             return read(archive)

@@ -1,9 +1,11 @@
 """Optimisers: how a gradient becomes a step, and learning-rate schedules.
 
 An optimiser holds references to the model's parameter and gradient arrays and updates
-the parameters *in place*, with preallocated scratch arrays, so a training step
-allocates nothing. ``lr`` is a plain attribute: change it between two steps and the next
-step uses the new value.
+the parameters *in place* (``W -= ...``): the layers hold the very same arrays, so a new
+array bound to the name would never reach the network. Its working arrays are
+preallocated too, so a training step allocates nothing (``nn_core.layers`` says why that
+matters). ``lr`` is a plain attribute: change it between two steps and the next step
+uses the new value.
 
 Weight decay (L2) adds ``weight_decay * W`` to each weight gradient: the gradient of
 ``weight_decay/2 * ||W||^2``, a pull towards small weights. Biases are not decayed;
@@ -28,22 +30,28 @@ numbers take the processor's slow path: `fast` at lr 0.3 trained at 490 steps/s 
 of 800 (``python -m nn_core.train --preset fast --lr 0.3``), with the optimiser's two
 passes over the momentum taking 45 % of the time. Between two flushes a value shrinks by
 at most 0.9 ** 64 (about 1e-3), so it never gets that small; and a step of lr * 1e-30
-changes no float32 weight, so the flush changes nothing the network learns."""
+changes no float32 weight, so the flush changes nothing the network learns. (Measured at
+the command line; commit ef78d64.)"""
 
 
 class Optimizer:
     """Base: keeps (name, param, grad) triples, the learning rate and the decay."""
 
     def __init__(self, parameters, lr: float, weight_decay: float = 0.0):
-        self.parameters = list(parameters)
+        self.parameters = list(parameters)  # [(name, param, grad)]: the model's own arrays
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
-        self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]
+        self._tmp = [np.empty_like(p) for _, p, _ in self.parameters]  # each like its param
+        # g + weight_decay * W, one array like each param (None without decay)
         self._decayed = [np.empty_like(p) for _, p, _ in self.parameters] if weight_decay else None
         self._flush_calls = 0  # once per step of an optimiser that keeps running averages
 
     def _flush(self, averages) -> None:
-        """Zero the tiny entries of the running averages now and then (see ``TINY``)."""
+        """Zero the tiny entries of the running averages now and then (see ``TINY``).
+
+        A speed trick with no maths in it: without it every update is the same, only
+        slower once dead units' averages turn subnormal (490 instead of 774 steps/s).
+        """
         self._flush_calls += 1
         if self._flush_calls % FLUSH_EVERY == 0:
             for a in averages:
@@ -58,6 +66,8 @@ class Optimizer:
         name, p, g = self.parameters[i]
         if not (self.weight_decay and name.startswith("W")):
             return g
+        # Plain form: g + weight_decay * W. Into a buffer: 40 instead of 38 us with glibc's
+        # defaults, 40 instead of 328 us where big arrays are fresh mappings (784 x 256).
         out = self._decayed[i]
         np.multiply(p, self.weight_decay, out=out)
         out += g
@@ -77,6 +87,7 @@ class SGD(Optimizer):
     def __init__(self, parameters, lr=0.1, momentum=0.0, weight_decay=0.0):
         super().__init__(parameters, lr, weight_decay)
         self.momentum = float(momentum)
+        # v: one running direction like each param (None for plain SGD: it keeps none)
         self._v = [np.zeros_like(p) for _, p, _ in self.parameters] if momentum else None
 
     def step(self) -> None:
@@ -85,9 +96,11 @@ class SGD(Optimizer):
             g = self._gradient(i)
             direction = g
             if self._v is not None:
-                direction = self._v[i]
-                direction *= self.momentum
+                direction = self._v[i]  # the running direction, kept from step to step
+                direction *= self.momentum  # v = momentum * v + g
                 direction += g
+            # Plain form: W -= lr * v. Through tmp: 72 instead of 65 us with glibc's
+            # defaults, 72 instead of 360 us where big arrays are fresh mappings (784 x 256).
             np.multiply(direction, self.lr, out=tmp)
             p -= tmp
         if self._v is not None:
@@ -104,18 +117,22 @@ class Adam(Optimizer):
     Weights with consistently large gradients take small steps and rare, small-gradient
     weights take larger ones, so one learning rate (1e-3) suits most problems.
 
-    A speed detail: every line above is a full pass over the weights, and passes are what
-    an update costs. We store M = m / (1 - b1) and V = v / (1 - b2) instead, which turns
-    the averages into plain decaying sums (M = b1 * M + g) and moves the constant factors
-    into one scalar per step: the same update in ten passes instead of twelve.
+    A speed detail: every operation on a weight array is a pass over it, and passes are
+    what an update costs. We store M = m / (1 - b1) and V = v / (1 - b2) instead, which
+    turns the averages into plain decaying sums (M = b1 * M + g) and moves the constant
+    factors into one scalar per step, and every pass writes into an array we already
+    have. For the 784 x 256 weights (timeit, one BLAS thread) the update takes 221 us,
+    against 252 us for the same in place with m and v (twelve passes) and 272 us for the
+    three lines above as written, each making new arrays (51 us, 5 % of a 1.0 ms
+    `default` step); where big arrays are fresh mappings, 225 against 1,976 us.
     """
 
     def __init__(self, parameters, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(parameters, lr, weight_decay)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.t = 0
-        self._M = [np.zeros_like(p) for _, p, _ in self.parameters]
-        self._V = [np.zeros_like(p) for _, p, _ in self.parameters]
+        self._M = [np.zeros_like(p) for _, p, _ in self.parameters]  # each like its param
+        self._V = [np.zeros_like(p) for _, p, _ in self.parameters]  # each like its param
 
     def step(self) -> None:
         self.t += 1
@@ -127,12 +144,12 @@ class Adam(Optimizer):
         for i, (_, p, _) in enumerate(self.parameters):
             M, V, tmp = self._M[i], self._V[i], self._tmp[i]
             g = self._gradient(i)
-            M *= b1
+            M *= b1  # plain form of these two: M = b1 * M + g
             M += g
-            V *= b2
+            V *= b2  # plain form of these three: V = b2 * V + g * g
             np.multiply(g, g, out=tmp)
             V += tmp
-            np.sqrt(V, out=tmp)
+            np.sqrt(V, out=tmp)  # plain form of these five: W -= scale * M / (sqrt(V) + eps_V)
             tmp += eps_V
             np.divide(M, tmp, out=tmp)
             tmp *= scale

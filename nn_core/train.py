@@ -9,7 +9,8 @@ carry on later with nothing lost: that is pause and resume.
     for m in trainer.steps():          # or trainer.steps(max_seconds=0.2) for one UI tick
         print(m.step, m.loss)
 
-Run ``python -m nn_core.train --help`` for the command-line trainer.
+Run ``python -m nn_core.train --help`` (or ``python -m nn_core --help``) for the
+command-line trainer.
 """
 
 from __future__ import annotations
@@ -148,7 +149,10 @@ class Trainer:
             batch_size=c.batch_size,
             n_inputs=model.config.sizes[0],
         )
-        self.X, self.y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        self.X, self.y = (
+            np.asarray(X, dtype=np.float32),
+            np.asarray(y, dtype=np.int64),
+        )  # (n, 784), (n,)
         self.rows: np.ndarray | None = None  # (subset,) row numbers, or None for all rows
         if c.subset is not None and c.subset < len(self.X):
             self.rows = np.sort(self.rng.choice(len(self.X), size=c.subset, replace=False))
@@ -164,8 +168,8 @@ class Trainer:
         self.eval_every = c.eval_every or eval_interval(c.batch_size, self.steps_per_epoch)
         self.step_count, self.elapsed = 0, 0.0
         self.status, self.message = RunStatus.READY, ""
-        self._perm, self._pos = self.rng.permutation(self.n), 0
-        self._Xb: np.ndarray | None = None
+        self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,) this epoch's order
+        self._Xb: np.ndarray | None = None  # (batch, 784) scratch: the batch's rows of X
         self._good_weights, self._good_step = model.get_weights(), 0
         self.val_history: list[StepMetrics] = []
 
@@ -200,14 +204,18 @@ class Trainer:
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The next mini-batch of the shuffled epoch, gathered into a reused buffer."""
         if self._pos >= self.n:
-            self._perm, self._pos = self.rng.permutation(self.n), 0
-        idx = self._perm[self._pos : self._pos + self.config.batch_size]
+            self._perm, self._pos = self.rng.permutation(self.n), 0  # (n,)
+        idx = self._perm[self._pos : self._pos + self.config.batch_size]  # (b,)
         self._pos += len(idx)
         if self.rows is not None:
             idx = self.rows[idx]  # positions in the subset -> rows of X
         if self._Xb is None or len(self._Xb) != len(idx):
-            self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)
-        Xb = np.take(self.X, idx, axis=0, out=self._Xb)
+            self._Xb = np.empty((len(idx), self.X.shape[1]), dtype=np.float32)  # (b, 784)
+        # Plain form: Xb = X[idx]. Into the buffer: 10 instead of 12 us with glibc's
+        # defaults, 10 instead of 218 us where big arrays are fresh mappings (128 of 60,000
+        # rows). mode="clip" (the indices are always in range) lets np.take write straight
+        # into ``out``; its default, "raise", goes through a temporary copy (29 / 248 us).
+        Xb = np.take(self.X, idx, axis=0, out=self._Xb, mode="clip")  # (b, 784)
         if self.config.shift:
             Xb = random_shift(Xb, self.rng, self.config.shift)
         if self.config.distort:
@@ -309,6 +317,8 @@ class Trainer:
 
 
 if __name__ == "__main__":
+    # Run as ``python -m nn_core.train``, this file is ``__main__``: the command line imports
+    # it again as ``nn_core.train`` and uses only that copy (the second run costs ~5 ms).
     from nn_core.cli import main
 
     raise SystemExit(main())

@@ -17,8 +17,7 @@ from __future__ import annotations
 import io
 
 from nn_core.errors import ModelFileError
-from nn_core.model import MLP, ModelConfig
-from nn_core.modelfile import load_model
+from nn_core.model import MLP, ModelConfig, load_model
 from nn_core.modelfile import read_config as read_declared
 from server.limits import ServerLimits, model_violations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn_core.model import MLP
-from nn_core.modelfile import load_model, model_to_bytes
+from nn_core.model import MLP, load_model
+from nn_core.modelfile import model_to_bytes
 from nn_core.status import RunStatus
 from tests.support.runs import make_run
 from ui.train.status import refresh_every, short_status

@@ -273,7 +273,7 @@ def test_mnist_digits_survive_the_round_trip():
 
 @pytest.mark.full_mnist
 def test_redrawn_bench_set_is_deterministic_and_recovered():
-    from bench.redrawn import make_redrawn_set, naive_shrink
+    from tests.support.redrawn import make_redrawn_set, naive_shrink
 
     images = mnist_test_images(20)
     a = make_redrawn_set(images, np.random.default_rng(3))

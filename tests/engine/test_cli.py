@@ -1,4 +1,5 @@
-"""The command-line trainer: ``python -m nn_core.train``, its flags, presets and output."""
+"""The command-line trainer: ``python -m nn_core.train`` (or ``python -m nn_core``), its
+flags, presets and output."""
 
 from __future__ import annotations
 
@@ -41,9 +42,11 @@ def offline_env(tmp_path, monkeypatch) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str], module: str = "nn_core.train"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "nn_core.train", *args],
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -78,6 +81,8 @@ def test_a_short_run_prints_one_json_line_and_saves_a_loadable_model(
     model = MLP.load(out)
     meta = model.meta
     assert {"train_config", "history", "test_accuracy", "dataset", "seed", "date"} <= set(meta)
+    assert meta["command"] == "python -m nn_core.train " + " ".join(args)
+    assert "Warning" not in proc.stderr  # runpy finds nn_core.train not yet imported
     expected = dataclasses.replace(PRESETS["default"].train, subset=500, epochs=1, seed=3)
     assert TrainConfig.from_dict(meta["train_config"]) == expected
     assert meta["seed"] == 3 and meta["dataset"] == "mnist"
@@ -91,6 +96,19 @@ def test_a_short_run_prints_one_json_line_and_saves_a_loadable_model(
     score = evaluate(model, mnist_sample.X_test, mnist_sample.y_test)
     assert score.accuracy == pytest.approx(summary["test_accuracy"], abs=1e-5)
     assert meta["test_accuracy"] == pytest.approx(score.accuracy)
+
+
+def test_python_m_nn_core_runs_the_same_command_line(tmp_path, offline_env):
+    out = tmp_path / "model.npz"
+    args = ("--no-download", "--subset", "200", "--epochs", "1", "--quiet", "--out", str(out))
+    proc = run_cli(*args, env=offline_env, module="nn_core")
+    assert proc.returncode == 0, proc.stderr
+    assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["status"] == "finished" and summary["steps"] == 4  # ceil(200 / 64)
+    assert MLP.load(out).meta["command"] == "python -m nn_core " + " ".join(args)
+    usage = run_cli("--help", env=offline_env, module="nn_core")
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: python -m nn_core [")
 
 
 def test_a_bad_flag_value_exits_non_zero_with_a_message(offline_env):

@@ -17,6 +17,7 @@ import pytest
 import nn_core
 from nn_core import MLP, ModelFileError, model_to_bytes
 from nn_core.jsonbound import json_depth
+from nn_core.model import load_model
 from nn_core.modelfile import FORMAT, read_config
 from nn_core.train import TrainConfig
 
@@ -72,7 +73,7 @@ def test_round_trip_through_bytes(model, X):
     assert_same_model(model, MLP.load(data), X)
     assert_same_model(model, MLP.load(bytearray(data)), X)
     assert_same_model(model, MLP.load(memoryview(data)), X)
-    assert_same_model(model, nn_core.modelfile.load_model(data), X)
+    assert_same_model(model, load_model(data), X)
 
 
 def test_config_and_meta_survive_including_the_train_config(tmp_path, X):
@@ -545,9 +546,9 @@ def test_a_configuration_beyond_the_parameter_cap_is_refused_before_reading_weig
 
 def test_max_params_is_the_servers_choice():
     data = model_to_bytes(MLP((784, 6, 10), seed=0))  # 4,780 parameters
-    assert nn_core.modelfile.load_model(data, max_params=4_780).config.sizes == (784, 6, 10)
+    assert load_model(data, max_params=4_780).config.sizes == (784, 6, 10)
     with pytest.raises(ModelFileError, match="4,780 parameters; this server accepts at most 4,779"):
-        nn_core.modelfile.load_model(data, max_params=4_779)
+        load_model(data, max_params=4_779)
 
 
 def test_a_member_larger_than_its_header_promises_is_refused():

@@ -94,7 +94,7 @@ def path_problems(source: str) -> list[str]:
 
 def test_the_package_has_its_modules():
     names = {p.name for p in SOURCES}
-    assert {"__init__.py", "model.py", "layers.py", "train.py", "cli.py"} <= names
+    assert {"__init__.py", "__main__.py", "model.py", "layers.py", "train.py", "cli.py"} <= names
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)

@@ -1,1 +1,0 @@
-from tests.support.redrawn import *  # noqa: F401,F403  (moved; the lead removes this shim)
