@@ -73,13 +73,11 @@ def ensure_state(defaults: dict[str, Any] | None = None) -> None:
             st.session_state[key] = list(value) if isinstance(value, list) else value
 
 
-def get(key: str) -> Any:
-    ensure_state()
-    return st.session_state.get(key)
-
-
-def put(key: str, value: Any) -> None:
-    st.session_state[key] = value
+def confidence() -> float:
+    """The "not sure" threshold in [0, 1] that Evaluate's slider sets and Draw applies:
+    answer only when the top probability reaches it."""
+    value = st.session_state.get(K.CONFIDENCE)
+    return CONFIDENCE_DEFAULT if value is None else float(value)
 
 
 def workspace() -> TrainWorkspace:

@@ -16,7 +16,6 @@ from ui.draw.canvas import canvas_image
 from ui.draw.reading import noun, read_drawing, threshold_sentence
 from ui.figures import presentation
 from ui.models import YOURS
-from ui.state import K
 
 
 @st.fragment
@@ -36,7 +35,7 @@ def drawing_board(shown: str) -> None:
         drawing = canvas_image()
     if in_use is None:
         return
-    threshold = float(state.get(K.CONFIDENCE))  # the one Evaluate's slider sets
+    threshold = state.confidence()  # the one Evaluate's slider sets
     reading = read_drawing(in_use.model, drawing, in_use.class_names, threshold)
     with answer_col:
         sections.show_prediction(reading, what)

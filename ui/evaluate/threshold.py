@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import state
 from ui.evaluate import keys
 from ui.state import CONFIDENCE_DEFAULT, K
 
@@ -23,10 +24,7 @@ DEFAULT = CONFIDENCE_DEFAULT  # one owner: ui/state.py, beside the key it is the
 LOW, HIGH, STEP = 0.0, 1.0, 0.01
 
 
-def get_threshold() -> float:
-    """The current threshold in [0, 1]: answer only when the top probability reaches it."""
-    value = st.session_state.get(K.CONFIDENCE)
-    return DEFAULT if value is None else float(value)
+get_threshold = state.confidence  # the one reader of the shared value, named for this page
 
 
 def _store() -> None:
