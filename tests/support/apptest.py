@@ -156,6 +156,11 @@ def svg_picture(root: ET.Element, index: int = 0) -> np.ndarray:
     return read_png(images[index].get("href"))
 
 
+def svg_rects(root: ET.Element, attribute: str) -> list[ET.Element]:
+    """The rectangles of an SVG figure that carry ``data-<attribute>`` (bars, tiles)."""
+    return [r for r in root.iter(f"{SVG}rect") if r.get(f"data-{attribute}") is not None]
+
+
 def svg_values(root: ET.Element) -> list[float]:
     """The values an SVG bar chart shows (its bars' ``data-value``), in drawing order."""
     return [float(r.get("data-value")) for r in root.iter(f"{SVG}rect") if r.get("data-value")]
