@@ -196,6 +196,31 @@ class Trainer:
         if not self.done:
             self.status, self.message = RunStatus.STOPPED, message
 
+    def bookmark(self) -> dict:
+        """Where the run stands, in plain data, for a new Trainer on the same config, data
+        and weights to carry on (``resume``). It leaves out the optimiser's memory (momentum's
+        velocity, Adam's averages), as large as the network: a resumed run builds it up again
+        from zero. Plain SGD keeps none, so with it (and no dropout, whose masks are drawn
+        afresh) a resumed run takes the very steps it would have taken."""
+        return {
+            "step_count": self.step_count,
+            "elapsed": self.elapsed,
+            "base_lr": self.base_lr,
+            "rng": self.rng.bit_generator.state,  # shifts, distortions, the next epochs' orders
+            "order": self._perm.copy(),  # (n,) this epoch's order
+            "position": self._pos,
+        }
+
+    def resume(self, mark: dict) -> None:
+        """Carry on from ``bookmark()``: same step, clock, rate and order of the examples."""
+        self.step_count, self.elapsed = int(mark["step_count"]), float(mark["elapsed"])
+        self.base_lr = float(mark["base_lr"])
+        self.rng.bit_generator.state = mark["rng"]
+        self._perm, self._pos = np.asarray(mark["order"]), int(mark["position"])  # (n,)
+        self._good_weights, self._good_step = self.model.get_weights(), self.step_count
+        if self.step_count:
+            self.status = RunStatus.RUNNING
+
     @property
     def lr_now(self) -> float:
         """The learning rate the next step will use: the base rate times the schedule."""

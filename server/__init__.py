@@ -1,7 +1,7 @@
 """The server's own machinery, with no Streamlit page in it.
 
 Everything here runs behind the pages: the pool of training processes (``scheduler``,
-``job``, ``worker``, ``worker_job``), the data sets every process maps from one file
+``processes``, ``job``, ``worker``, ``worker_job``), the data sets every process maps from one file
 (``shared_data``), how busy the machine is (``cpu``), memory handed back to the system
 (``heap``), closed tabs released on time (``sessions``) and what one visitor may ask of
 the server (``limits``).

@@ -3,8 +3,10 @@
 A run crosses a process line. ``JobSpec`` is what travels to the worker (plain data, so
 it can be pickled); ``Job`` is what stays behind in the server: where the run is in the
 pool, and the news the page has not read yet. The scheduler (``server.scheduler``) moves
-a job between the run statuses it can have on the server, ``RunStatus.QUEUED``,
-``RUNNING`` and ``PAUSED``, and finally to ``GONE``.
+a job between the run statuses it can have on the server, ``RunStatus.QUEUED`` (waiting
+for a place), ``RUNNING`` (holding one) and ``PAUSED`` (holding none), and finally to
+``GONE``. A run paused for long is *set aside*: its worker hands back a ``bookmark``
+(weights and position) and forgets it, and the job keeps the bookmark until it resumes.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ GONE = "gone"
 or dropped). How the run ended is not said here but in the job's last news, which the
 visitor's workspace copies into the run's record (finished, stopped or diverged)."""
 
-ON_WORKER = (RunStatus.RUNNING, RunStatus.PAUSED)  # the job holds a place in a worker
-
 
 @dataclass(frozen=True)
 class JobSpec:
@@ -43,17 +43,32 @@ class JobSpec:
     speed: float | None = None  # steps per second (slow motion); None: full speed
     health_every: int = 50  # steps between gradient-health records
     snapshot_seconds: float = 1.0  # how often the live weights travel back
+    resume: dict | None = None  # a set-aside run's bookmark (WorkerJob.bookmark): carry on
+
+
+@dataclass(frozen=True)
+class QueueSpot:
+    """Where a waiting run stands, in the numbers its owner is told (``ui.train.status``)."""
+
+    ahead: int  # runs queued before this one
+    training: int  # runs training now: each holds one of the places
+    places: int  # runs that may train at once (NN_MAX_ACTIVE_RUNS)
+    own_run_training: bool = False  # the owner's other run trains: this one waits for it
 
 
 class Job:
     """The server's view of one run: where it is, and the news the page has not read yet."""
 
-    def __init__(self, spec: JobSpec):
+    def __init__(self, spec: JobSpec, owner: str | None = None):
         self.id, self.spec = spec.job_id, spec
-        # QUEUED -> RUNNING <-> PAUSED -> GONE
+        self.owner = owner or spec.job_id  # the visitor (one tab) the run belongs to
+        # QUEUED <-> RUNNING <-> PAUSED -> QUEUED (resumed), any of them -> GONE
         self.state: RunStatus | Literal["gone"] = RunStatus.QUEUED
-        self.wanted = RunStatus.RUNNING  # what the owner asked for while the run was queued
-        self.worker: int | None = None
+        self.worker: int | None = None  # the worker holding its model, None when it has none
+        self.bookmark: dict | None = None  # a set-aside run's weights and position
+        self.idle_since: float | None = None  # when it last stopped training (scheduler clock)
+        self.settled = threading.Event()  # cleared while its worker is handing it back
+        self.settled.set()
         self.inbox: deque[tuple] = deque()  # ("started" | "progress" | "done" | "error", data)
         self.latest: dict = {}  # newest "weights" and "health", replaced, never queued
         self.pause_reason: str | None = None  # "idle" | "disconnected" when not the owner's
@@ -66,9 +81,9 @@ class Job:
         return self.state != GONE
 
     @property
-    def on_worker(self) -> bool:
-        """Running or paused: a worker holds the run's model and a place in the pool."""
-        return self.state in ON_WORKER
+    def set_aside(self) -> bool:
+        """Its worker gave back its model and optimiser: it carries on from its bookmark."""
+        return self.bookmark is not None
 
 
 def new_job_id() -> str:

@@ -27,8 +27,10 @@ class ServerLimits:
     """Upper bounds on one training run, the training pool, and the rhythm of the display.
 
     Runs train in ``workers`` processes (one per core by default); at most
-    ``max_active_runs`` train or sit paused at once, and later ones wait in a visible
-    queue. The page only redraws what the workers report, every ``refresh_seconds``.
+    ``max_active_runs`` train at once, one per visitor, and later ones wait in a visible
+    queue. A paused run holds no place, and after ``paused_release_seconds`` paused it is
+    set aside: its worker gives back all it held, weights and curves stay with its owner.
+    The page only redraws what the workers report, every ``refresh_seconds``.
     """
 
     max_hidden_units: int = 512  # units in one hidden layer
@@ -51,6 +53,7 @@ class ServerLimits:
     workers: int = os.cpu_count() or 1  # training processes (the scheduler's pool)
     max_active_runs: int = 2 * (os.cpu_count() or 1)  # runs training at once; more wait
     idle_pause_seconds: float = 60.0  # a run whose page stops looking is paused after this
+    paused_release_seconds: float = 600.0  # paused this long: its worker's memory goes back
     refresh_seconds: float = 1.0  # how often the Train page redraws a run (browser CPU!)
     snapshot_seconds: float = 1.0  # how often a run's live weights travel to the page
     health_every: int = 50  # steps between gradient-health records (about 1% of the time)
@@ -91,6 +94,7 @@ ENV_VARS = {
     "workers": "NN_WORKERS",
     "max_active_runs": "NN_MAX_ACTIVE_RUNS",
     "idle_pause_seconds": "NN_IDLE_PAUSE_SECONDS",
+    "paused_release_seconds": "NN_PAUSED_RELEASE_SECONDS",
     "refresh_seconds": "NN_REFRESH_SECONDS",
     "snapshot_seconds": "NN_SNAPSHOT_SECONDS",
     "health_every": "NN_HEALTH_EVERY",

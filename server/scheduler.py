@@ -1,27 +1,26 @@
 """The server-wide training scheduler: a few worker processes that train every visitor's runs.
 
-One scheduler serves the whole server (the app keeps it in ``st.cache_resource``, see
-``ui.shared``). It owns a fixed pool of worker processes (``server.worker``), by default
-one per core, and a queue. A new run goes to the worker with the fewest runs; when ``max_active`` runs are
-already under way it waits in the queue and the page says how many are ahead of it.
-Inside a worker, runs take turns in short slices, so every run keeps moving.
+One scheduler serves the whole server (kept in ``st.cache_resource`` by ``ui.shared``). It
+owns a pool of worker processes (``server.processes``), one per core by default, and a
+queue. Places go to runs that train: at most ``max_active`` at once, at most one per
+visitor (``owner``). A paused run holds no place; resumed, it joins the back of the queue
+like any other. Inside a worker, runs take turns in short slices, so every run moves.
 
-The page never waits for training. It reads a run's news from ``Job.inbox`` (curves,
-state) and ``Job.latest`` (the newest weights, shipped about once a second), which a
-background thread fills from the workers' messages. Commands that must be exact (pause,
-step, stop, a new learning rate) wait for the worker's reply, so the step count the
-page shows afterwards is the final one. A job's states are the run statuses it can have
-on the server (queued, running, paused) and ``GONE`` once it has left (``server.job``).
+The page never waits for training: it reads a run's news from ``Job.inbox`` and
+``Job.latest`` (the newest weights, about once a second), which a background thread fills
+from the workers' messages. Commands that must be exact (pause, step, stop, a new rate)
+wait for the worker's reply, so the step count the page shows afterwards is the final one.
 
-Housekeeping, once a second: a run whose page has not asked for news for
-``idle_pause`` seconds is paused (a closed tab stops costing CPU); a lone run on an
-otherwise idle server gets every core's BLAS threads, several runs one thread each;
-a worker that died is replaced and its runs reported as failed.
+Housekeeping, once a second: a run whose page has not asked for news for ``idle_pause``
+seconds is paused (a closed tab stops costing CPU); a run that has not trained for
+``paused_release`` seconds is *set aside*: its worker hands back its weights and position
+(``Trainer.bookmark``) and frees the rest, the optimiser's running averages included,
+which resuming builds up again from zero; a dead worker is replaced and its runs failed.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import itertools
 import multiprocessing as mp
 import os
@@ -31,17 +30,8 @@ import time
 from collections import deque
 
 from nn_core.status import RunStatus
-from server.cpu import MachineLoad
-from server.job import GONE, Job, JobSpec
-from server.worker import spawn
-
-QUIET_CORES = 0.2  # the rest of the machine busier than this: one BLAS thread per run
-QUIET_PROBES = 3  # seconds in a row it must be that quiet before a lone run takes every core
-"""A browser drawing the Train page on the same machine keeps about half a core busy in
-bursts. With two BLAS threads a run then waits for the busy core at every matrix product
-(400 steps/s instead of 480 in bench/bench_app_training.py, the thread count flapping
-each second at the old 0.5-core line); so the line is low, and it takes a few quiet
-seconds in a row, not one, to cross it."""
+from server.job import GONE, Job, JobSpec, QueueSpot
+from server.processes import WorkerProcesses
 
 
 class Scheduler:
@@ -53,12 +43,14 @@ class Scheduler:
         max_active: int | None = None,
         idle_pause: float = 60.0,
         cores: int | None = None,
+        paused_release: float = 600.0,
+        clock=time.monotonic,
     ):
         self.cores = cores or os.cpu_count() or 1
         self.n_workers = max(1, workers or self.cores)
         self.max_active = max(1, max_active or 2 * self.n_workers)
-        self.idle_pause = idle_pause
-        self._closed = False
+        self.idle_pause, self.paused_release = idle_pause, paused_release
+        self.clock = clock  # seconds; the tests move a hand-held one
         self._ctx = mp.get_context("spawn")  # a fresh interpreter: no copied server threads
         self._results = self._ctx.Queue()
         self._lock = threading.RLock()
@@ -66,190 +58,216 @@ class Scheduler:
         self._waiting: deque[Job] = deque()
         self._replies: dict[int, list] = {}  # request id -> [Event, payload]
         self._requests = itertools.count(1)
-        self._threads_sent: dict[int, int] = {}
-        self._machine = MachineLoad()
-        self._machine_free = False  # the rest of the machine idle: a lone run may take it all
-        self._quiet_probes = 0  # consecutive one-second probes that found the machine quiet
-        self._procs: list = [None] * self.n_workers
-        self._pipes: list = [None] * self.n_workers
-        for i in range(self.n_workers):
-            self._start_worker(i)
+        self._workers = WorkerProcesses(self._ctx, self._results, self.n_workers, self.cores)
         self._collector = threading.Thread(target=self._collect, name="nn-scheduler", daemon=True)
         self._collector.start()
 
     # --- what sessions call ------------------------------------------------------------
+    # Every command takes a job that may have ended a moment ago (or None): it then does
+    # nothing and returns None, calmly, whatever the page believed.
 
-    def submit(self, spec: JobSpec, running: bool = True) -> Job:
-        """Queue a run; it starts at once if a place is free (paused if not ``running``)."""
-        job = Job(spec)
-        job.wanted = RunStatus.RUNNING if running else RunStatus.PAUSED
+    def submit(self, spec: JobSpec, running: bool = True, owner: str | None = None) -> Job:
+        """Queue a run for ``owner`` (one visitor); it starts at once if a place is free.
+
+        Not ``running``: it is born paused, holding no place (Step trains it a batch)."""
+        job = Job(spec, owner)
         with self._lock:
+            job.last_poll = job.idle_since = self.clock()
             self._jobs[job.id] = job
-            self._waiting.append(job)
-            self._promote()
+            job.state = RunStatus.PAUSED
+            if running:
+                self._enqueue(job)
         return job
 
     def run(self, job: Job) -> None:
-        """Start or resume a run (a queued run starts when its turn comes)."""
+        """Start or resume a run: it joins the queue and trains once a place is free."""
         with self._lock:
-            job.pause_reason = None
-            if job.state == RunStatus.QUEUED:
-                job.wanted = RunStatus.RUNNING
-            elif job.state == RunStatus.PAUSED:
-                job.state = RunStatus.RUNNING
-                self._send(job.worker, ("run", job.id))
-                self._balance_threads()
+            if self._known(job) and job.state == RunStatus.PAUSED:
+                self._enqueue(job)
 
     def pause(self, job: Job, reason: str | None = None) -> None:
-        """Hold a run between two slices; returns once the worker has stopped it."""
+        """Hold a run and give its place to the next in line; returns once the worker has
+        stopped it. A queued run simply leaves the queue."""
         with self._lock:
-            if job.state == RunStatus.QUEUED:
-                job.wanted = RunStatus.PAUSED
-                return
-            if job.state != RunStatus.RUNNING:
+            if not self._known(job) or job.state == RunStatus.PAUSED:
                 return
             job.pause_reason = reason  # first: whoever sees "paused" (no lock) finds its reason
-            job.state = RunStatus.PAUSED
-            self._balance_threads()
-        self._ask(job, "pause")
+            was_running = job.state == RunStatus.RUNNING
+            self._hold(job)
+        if was_running:
+            self._ask(job, "pause")
 
     def step(self, job: Job) -> None:
-        """Exactly one mini-batch, then paused; returns once it is done and reported."""
+        """Exactly one mini-batch, then paused; returns once it is done and reported.
+        One batch needs no place: a set-aside run goes back to a worker for it."""
         with self._lock:
-            if not job.on_worker:
+            if not self._known(job):
                 return
-            job.state = RunStatus.PAUSED
+            if job.state != RunStatus.PAUSED:
+                self._hold(job)
         self._ask(job, "step")
 
     def stop(self, job: Job, message: str) -> None:
         """End a run now: the worker scores it and sends the final weights before replying."""
         with self._lock:
-            if job.state == RunStatus.QUEUED:
-                self._waiting.remove(job)
-                job.state = GONE
-                job.inbox.append(("cancelled", {"message": message}))
+            if not self._known(job):
+                return
+            if job.state == RunStatus.QUEUED and job.worker is None and not job.set_aside:
+                self._waiting.remove(job)  # it never trained: nothing to score
+                self._forget(job)
+                job.inbox.append(("cancelled", {"message": message.format(steps=0)}))
                 job.ended.set()
                 return
-            if not job.on_worker:
-                return
+            if job.state == RunStatus.QUEUED:
+                self._hold(job)
         self._ask(job, "stop", message)
 
     def set_lr(self, job: Job, lr: float) -> dict | None:
-        """A new base learning rate from the next step on; the reply says which step."""
-        if not job.on_worker:
-            return None
+        """A new base learning rate from the next step on; the reply says which step
+        (None: the run is queued, or has ended)."""
+        with self._lock:
+            if not self._known(job) or job.state == RunStatus.QUEUED:
+                return None
         return self._ask(job, "lr", float(lr))
 
     def set_speed(self, job: Job, speed: float | None) -> None:
         with self._lock:
-            if job.on_worker:
-                self._send(job.worker, ("speed", job.id, speed))
+            if self._known(job):
+                job.spec = dataclasses.replace(job.spec, speed=speed)  # kept if set aside
+                if job.worker is not None:
+                    self._workers.send(job.worker, ("speed", job.id, speed))
 
     def drop(self, job: Job) -> None:
         """Forget a run entirely (its session has gone): frees its place and its memory."""
         with self._lock:
-            if self._jobs.pop(job.id, None) is None:
+            if job is None or self._jobs.get(job.id) is not job:
                 return
             if job in self._waiting:
                 self._waiting.remove(job)
-            elif job.worker is not None:
-                self._send(job.worker, ("drop", job.id))
-            job.state = GONE
+            if job.worker is not None:
+                self._workers.send(job.worker, ("drop", job.id))
+            self._forget(job)
             job.inbox.clear()
             job.latest = {}
             self._promote()
-            self._balance_threads()
 
     def touch(self, job: Job) -> None:
         """The owner's page is looking: keep the run from being paused as idle."""
-        job.last_poll = time.monotonic()
+        if job is not None:
+            job.last_poll = self.clock()
 
-    def position(self, job: Job) -> int:
-        """How many runs wait ahead of this one (0 when it is not waiting)."""
+    def queue_spot(self, job: Job) -> QueueSpot | None:
+        """Where a waiting run stands (None when it is not waiting): the runs queued
+        before it, and the runs training now, which alone hold places."""
         with self._lock:
-            return list(self._waiting).index(job) if job in self._waiting else 0
+            if job is None or job not in self._waiting:
+                return None
+            training = [j for j in self._jobs.values() if j.state == RunStatus.RUNNING]
+            own = any(j.owner == job.owner for j in training)
+            return QueueSpot(list(self._waiting).index(job), len(training), self.max_active, own)
 
     def load(self) -> dict[str, int]:
         """How busy the server is: running, paused and queued runs, and workers."""
         with self._lock:
             states = [j.state for j in self._jobs.values()]
-        return {
-            "running": states.count(RunStatus.RUNNING),
-            "paused": states.count(RunStatus.PAUSED),
-            "queued": states.count(RunStatus.QUEUED),
-            "workers": self.n_workers,
-        }
+        counts = {str(status): states.count(status) for status in RunStatus}
+        return {k: counts[k] for k in ("running", "paused", "queued")} | {"workers": self.n_workers}
 
     def close(self) -> None:
         """Stop every worker (tests and server shutdown)."""
-        for i in range(self.n_workers):
-            self._send(i, ("quit",))
-        self._closed = True
-        for proc in self._procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-
-    # --- inside ------------------------------------------------------------------------
-
-    def _start_worker(self, i: int) -> None:
-        self._procs[i], self._pipes[i] = spawn(self._ctx, self._results, self.cores, i)
-        self._threads_sent[i] = 1
-
-    def _send(self, i: int, message: tuple) -> None:
         with self._lock:
-            if self._closed:
-                return
-            # A dead worker's pipe is broken: the housekeeping replaces it and reports its runs.
-            with contextlib.suppress(BrokenPipeError, OSError):
-                self._pipes[i].send(message)
+            self._workers.close()
+
+    # --- inside (under the lock: a pipe carries one message at a time) ------------------
 
     def _ask(self, job: Job, kind: str, *args, timeout: float = 30.0) -> dict | None:
-        """Send a command that the worker answers, and wait for the answer."""
+        """Send a command that the worker answers, and wait for the answer (None if the run
+        has gone meanwhile). A set-aside run is first given back to a worker."""
         req = next(self._requests)
         box = [threading.Event(), None]
-        with self._lock:
-            self._replies[req] = box
-            if job.worker is None or job.id not in self._jobs:
-                self._replies.pop(req)
+        while True:
+            if not job.settled.wait(timeout):  # its worker is handing it back: let it land
                 return None
-            self._send(job.worker, (kind, job.id, *args, req))
+            with self._lock:
+                if not job.settled.is_set():
+                    continue
+                if not self._known(job):
+                    return None
+                if job.worker is None:
+                    self._place(job)
+                if job.state != RunStatus.RUNNING:
+                    job.idle_since = self.clock()  # used just now: not idle
+                self._replies[req] = box
+                self._workers.send(job.worker, (kind, job.id, *args, req))
+                break
         box[0].wait(timeout)
         with self._lock:
             self._replies.pop(req, None)
         return box[1]
 
+    def _known(self, job: Job | None) -> bool:
+        """Still this server's run (not None, not ended, not dropped)."""
+        return job is not None and job.live and self._jobs.get(job.id) is job
+
+    def _enqueue(self, job: Job) -> None:
+        job.pause_reason, job.state = None, RunStatus.QUEUED
+        self._waiting.append(job)
+        self._promote()
+
+    def _hold(self, job: Job) -> None:
+        """Paused: the run keeps its worker but not its place, which the queue gets."""
+        if job in self._waiting:
+            self._waiting.remove(job)
+        job.state = RunStatus.PAUSED
+        if job.idle_since is None:
+            job.idle_since = self.clock()
+        self._promote()
+
+    def _forget(self, job: Job) -> None:
+        job.state, job.bookmark = GONE, None
+        job.settled.set()
+        self._jobs.pop(job.id, None)
+
     def _promote(self) -> None:
-        """Start waiting runs while places are free, each on the least busy worker."""
-        active = sum(1 for j in self._jobs.values() if j.on_worker)
-        while self._waiting and active < self.max_active:
-            job = self._waiting.popleft()
-            per_worker = [0] * self.n_workers
-            for other in self._jobs.values():
-                if other.on_worker and other.worker is not None:
-                    per_worker[other.worker] += 1
-            job.worker = per_worker.index(min(per_worker))
-            job.state = job.wanted
-            self._send(job.worker, ("add", job.spec))
-            if job.state == RunStatus.RUNNING:
-                self._send(job.worker, ("run", job.id))
-            active += 1
+        """Give free places to waiting runs, first come first served, one per visitor: a
+        run whose owner already has one training waits and lets the next one pass."""
+        training = [j for j in self._jobs.values() if j.state == RunStatus.RUNNING]
+        owners, free = {j.owner for j in training}, self.max_active - len(training)
+        for job in list(self._waiting):
+            if free <= 0:
+                break
+            if job.owner in owners or not job.settled.is_set():
+                continue
+            self._waiting.remove(job)
+            if job.worker is None:
+                self._place(job)
+            job.state, job.idle_since = RunStatus.RUNNING, None
+            self._workers.send(job.worker, ("run", job.id))
+            owners.add(job.owner)
+            free -= 1
         self._balance_threads()
+
+    def _place(self, job: Job) -> None:
+        """Build the run in the least busy worker: fresh, or from its bookmark."""
+        busy = [[0, 0] for _ in range(self.n_workers)]  # per worker: training, held
+        for other in self._jobs.values():
+            if other.worker is not None:
+                busy[other.worker][0] += other.state == RunStatus.RUNNING
+                busy[other.worker][1] += 1
+        job.worker = busy.index(min(busy))
+        spec = dataclasses.replace(job.spec, resume=job.bookmark)
+        job.bookmark = None  # the worker holds it now
+        self._workers.send(job.worker, ("add", spec))
 
     def _balance_threads(self) -> None:
         """Every core for a lone run on an idle machine, else one BLAS thread per worker."""
         running = [j for j in self._jobs.values() if j.state == RunStatus.RUNNING]
-        lone = running[0].worker if len(running) == 1 and self._machine_free else None
-        for i in range(self.n_workers):
-            want = self.cores if i == lone else 1
-            if self._threads_sent.get(i) != want:
-                self._send(i, ("threads", want))
-                self._threads_sent[i] = want
+        self._workers.balance_threads(running[0].worker if len(running) == 1 else None)
 
     def _collect(self) -> None:
         """The background thread: route worker messages, then do the housekeeping."""
         last_chores = time.monotonic()
-        while not self._closed:
+        while not self._workers.closed:
             try:
                 message = self._results.get(timeout=0.5)
             except queue.Empty:
@@ -278,36 +296,55 @@ class Scheduler:
                 if data.get(name) is not None:
                     job.latest[name] = data.pop(name)
                 data.pop(name, None)
+        if kind == "parked":
+            with self._lock:
+                self._set_aside(job, data)
+            return
         job.inbox.append((kind, data))
         if kind in ("done", "error"):
             job.ended.set()
             with self._lock:
-                job.state = GONE
-                self._jobs.pop(job.id, None)  # the worker has forgotten it too
+                if job in self._waiting:
+                    self._waiting.remove(job)
+                self._forget(job)  # the worker has forgotten it too
                 self._promote()
-                self._balance_threads()
+
+    def _set_aside(self, job: Job, mark: dict | None) -> None:
+        """The worker has handed a long-paused run back: keep its bookmark here."""
+        if mark is not None:
+            job.worker, job.bookmark = None, mark
+            job.latest["weights"] = mark["weights"]  # one copy in the server, not two
+            job.inbox.append(("released", {"step": mark["trainer"]["step_count"]}))
+        job.settled.set()
+        self._promote()
 
     def _chores(self) -> None:
-        now = time.monotonic()
-        others = self._machine.others_busy([p.pid for p in self._procs if p.pid])
+        now = self.clock()
+        self._workers.probe()
         with self._lock:
-            quiet = others is not None and others < QUIET_CORES
-            self._quiet_probes = self._quiet_probes + 1 if quiet else 0
-            self._machine_free = self._quiet_probes >= QUIET_PROBES
             self._balance_threads()
             for job in list(self._jobs.values()):
                 if job.state == RunStatus.RUNNING and now - job.last_poll > self.idle_pause:
                     threading.Thread(target=self.pause, args=(job, "idle"), daemon=True).start()
-            for i, proc in enumerate(self._procs):
-                if not proc.is_alive() and not self._closed:
-                    self._replace_worker(i)
+                elif self._long_idle(job, now):
+                    job.settled.clear()  # commands wait until the bookmark has landed
+                    self._workers.send(job.worker, ("park", job.id))
+            for i in self._workers.dead():
+                self._replace_worker(i)
+
+    def _long_idle(self, job: Job, now: float) -> bool:
+        """Not training for ``paused_release`` seconds, yet holding a worker's memory."""
+        idle = job.idle_since is not None and now - job.idle_since >= self.paused_release
+        return idle and job.worker is not None and job.settled.is_set()
 
     def _replace_worker(self, i: int) -> None:
-        """A worker died (out of memory, killed): its runs fail with a message, a new one starts."""
+        """A worker died (out of memory, killed): its runs fail with a message, a new one
+        starts. Set-aside runs lived in no worker and carry on."""
         for job in [j for j in self._jobs.values() if j.worker == i and j.live]:
-            job.state = GONE
+            if job in self._waiting:
+                self._waiting.remove(job)
+            self._forget(job)
             job.inbox.append(("error", "the training process stopped unexpectedly"))
             job.ended.set()
-            del self._jobs[job.id]
-        self._start_worker(i)
+        self._workers.start(i)
         self._promote()

@@ -6,14 +6,15 @@ made every student's drawing wait for every other student's training. A worker p
 has its own interpreter, so the server stays responsive and the operating system spreads
 the workers over the cores.
 
-The worker keeps each run's whole state (model, optimiser, position in the epoch) for
-as long as the run lives; the server only sends commands and receives news:
+The worker keeps each run's whole state (model, optimiser, position in the epoch) until
+the run ends or is set aside (``park``: a long-paused run's weights and position go back
+to the server, the rest is freed); the server only sends commands and receives news:
 
     server -> worker (a pipe):   ("add", spec) ("run", id) ("pause", id, req) ("step", id, req)
                                  ("stop", id, message, req) ("lr", id, lr, req) ("drop", id)
-                                 ("threads", n) ("quit",)
+                                 ("park", id) ("threads", n) ("quit",)
     worker -> server (a queue):  ("started", id, info) ("progress", id, news) ("done", id, result)
-                                 ("reply", req, news) ("error", id, text)
+                                 ("reply", req, news) ("error", id, text) ("parked", id, bookmark)
 
 Runs take turns in slices of a few hundredths of a second (round robin), so with more
 runs than workers every run still moves, and a command never waits longer than a slice.
@@ -112,11 +113,19 @@ class Worker:
             self.add(args[0])
         elif kind == "drop":
             self.forget(args[0])
+        elif kind == "park":
+            self.park(args[0])
         elif args and args[0] in self.jobs:
             self.control(kind, self.jobs[args[0]], *args)
         elif kind in ("pause", "step", "stop", "lr"):
             self.send("reply", args[-1], None)  # the run is gone: answer anyway, never hang
         return None
+
+    def park(self, job_id: str) -> None:
+        """Hand a long-paused run back to the server as a bookmark, and free the rest."""
+        job = self.jobs.get(job_id)
+        self.send("parked", job_id, None if job is None else job.bookmark())
+        self.forget(job_id)
 
     def add(self, spec: JobSpec) -> None:
         key = spec.data.paths
@@ -129,7 +138,8 @@ class Worker:
             return
         self.jobs[spec.job_id] = job
         self.order.append(spec.job_id)
-        self.send("started", spec.job_id, job.started())
+        if spec.resume is None:  # a resumed run's record has its start already
+            self.send("started", spec.job_id, job.started())
 
     def control(self, kind: str, job: WorkerJob, job_id: str, *args) -> None:
         if kind == "run":

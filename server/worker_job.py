@@ -5,7 +5,7 @@ gives each a slice of time in turn. The job turns the Trainer's steps into news 
 server: curves as small arrays, the step count, the measured pace, and about once a
 second a copy of the weights, so the page can draw the network as it learns. Slow
 motion is a rule about the clock (``allowed_steps``), kept here so a test can move the
-clock by hand.
+clock by hand. A long-paused run is set aside (``bookmark``) and built again from it.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ class WorkerJob:
 
     def __init__(self, spec: JobSpec, arrays: dict[str, np.ndarray]):
         self.spec, self.arrays = spec, arrays
-        config = ModelConfig.from_dict(spec.model_config)
-        if spec.standardize and spec.weights is None:
+        mark = spec.resume or {}
+        config = ModelConfig.from_dict(mark.get("model_config", spec.model_config))
+        if spec.standardize and spec.weights is None and not mark:
             config = ModelConfig(**{**config.to_dict(), **input_stats(arrays["X_train"])})
         self.model = MLP(config=config)
-        if spec.weights is not None:
-            self.model.set_weights(list(spec.weights))
+        weights = mark.get("weights", spec.weights)
+        if weights is not None:
+            self.model.set_weights(list(weights))
         X_val = y_val = None
         if spec.val_index is not None and len(spec.val_index):
             X_val = arrays["X_test"][spec.val_index]  # (v, 784) a small copy
@@ -48,6 +50,9 @@ class WorkerJob:
             y_val,
             health=self.health,
         )
+        if mark:
+            self.trainer.resume(mark["trainer"])
+            self.health.history = {k: list(v) for k, v in mark["health"].items()}
         self.running = False
         self.speed = spec.speed
         self._speed_origin = (time.perf_counter(), 0)  # (time, steps) when the pace was set
@@ -61,6 +66,16 @@ class WorkerJob:
             "total_steps": self.trainer.total_steps,
             "steps_per_epoch": self.trainer.steps_per_epoch,
             "n_train": self.trainer.n,
+        }
+
+    def bookmark(self) -> dict:
+        """What the server keeps of a set-aside run: its network and where it stood. The
+        optimiser's running averages are not in it (``Trainer.bookmark`` says why)."""
+        return {
+            "weights": self.model.get_weights(),
+            "model_config": self.model.config.to_dict(),  # with measured input statistics
+            "trainer": self.trainer.bookmark(),
+            "health": self.health.as_dict(),
         }
 
     def set_running(self, running: bool) -> None:

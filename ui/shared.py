@@ -53,6 +53,7 @@ def get_scheduler() -> Scheduler:
         workers=LIMITS.workers,
         max_active=LIMITS.max_active_runs,
         idle_pause=LIMITS.idle_pause_seconds,
+        paused_release=LIMITS.paused_release_seconds,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nn_core.model import ModelConfig
-from server.limits import ServerLimits, model_violations
+from server.limits import ServerLimits, limits_from_env, model_violations
 
 LIMITS = ServerLimits(max_hidden_units=512, max_hidden_layers=3)
 
@@ -31,3 +31,10 @@ def test_both_kinds_at_once_and_the_input_and_output_sizes_are_not_judged():
     problems = model_violations(config, ServerLimits(max_hidden_units=1000, max_hidden_layers=2))
     assert len(problems) == 2
     assert "4 hidden layers" in problems[0] and "Hidden layer 1 has 1,024 units" in problems[1]
+
+
+def test_the_paused_limit_is_a_server_limit_like_the_others():
+    """Ten minutes unless the teacher says otherwise; nonsense keeps the default."""
+    assert ServerLimits().paused_release_seconds == 600.0
+    assert limits_from_env({"NN_PAUSED_RELEASE_SECONDS": "30"}).paused_release_seconds == 30.0
+    assert limits_from_env({"NN_PAUSED_RELEASE_SECONDS": "-1"}).paused_release_seconds == 600.0

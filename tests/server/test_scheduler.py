@@ -58,11 +58,12 @@ def test_queue_order_and_position(shared_sample):
     try:
         a, b, c = (s.submit(spec(shared_sample)) for _ in range(3))
         assert (a.state, b.state, c.state) == ("running", "queued", "queued")
-        assert (s.position(a), s.position(b), s.position(c)) == (0, 0, 1)  # runs ahead
+        assert s.queue_spot(a) is None  # it trains: it waits for nothing
+        assert (s.queue_spot(b).ahead, s.queue_spot(c).ahead) == (0, 1)  # runs ahead
         assert s.load()["queued"] == 2
         s.stop(a, "done with a")
         wait_for(lambda: b.state == "running", what="b to start")
-        assert c.state == "queued" and s.position(c) == 0
+        assert c.state == "queued" and s.queue_spot(c).ahead == 0
         s.stop(c, "cancelled")  # a queued run can be cancelled before it starts
         assert c.state == GONE and news(c, "cancelled")
     finally:
@@ -141,7 +142,7 @@ def test_a_dead_worker_is_replaced_and_its_runs_told(shared_sample):
     try:
         job = s.submit(spec(shared_sample))
         wait_for(lambda: last_step(job) > 0, what="training")
-        os.kill(s._procs[0].pid, signal.SIGKILL)
+        os.kill(s._workers.procs[0].pid, signal.SIGKILL)
         wait_for(lambda: news(job, "error"), what="the failure to be reported")
         again = s.submit(spec(shared_sample, dataclasses.replace(LONG, epochs=1)))
         wait_for(lambda: news(again, "done"), what="the new worker to train")

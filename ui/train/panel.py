@@ -15,6 +15,7 @@ import streamlit as st
 
 from nn_core.data import dataset_info
 from nn_core.status import RunStatus
+from server.job import QueueSpot
 from server.limits import ServerLimits
 from ui import shared as ui_shared
 from ui.active import active_dataset
@@ -24,7 +25,15 @@ from ui.state import workspace
 from ui.train import keys
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.settings import LRS, nearest
-from ui.train.status import refresh_every, result_line, seconds_left, short_status, status_line
+from ui.train.status import (
+    minutes,
+    refresh_every,
+    result_line,
+    seconds_left,
+    set_aside_line,
+    short_status,
+    status_line,
+)
 from ui.train.widgets import current_settings
 from ui.workspace.runs import Run
 from ui.workspace.workspace import RunPlan
@@ -70,11 +79,16 @@ def controls(limits: ServerLimits) -> None:
     row = st.container(horizontal=True, gap="small")
     buttons = [
         ("Start", "play_arrow", keys.START, lambda: ws.start(plan(limits)), not live,
-         "Build a new network with the settings on the left and train it."),
+         "Build a new network with the settings on the left and train it (one run at a "
+         "time per tab: while one is under way, Stop or Reset it first)."),
         ("Pause", "pause", keys.PAUSE, ws.pause, running,
-         "Hold training; nothing is lost."),
+         "Hold training and give your place on the server to the next run in line. "
+         f"After {minutes(limits.paused_release_seconds)} paused, the run is set aside: "
+         "its weights and curves stay, the server frees the rest (momentum and Adam then "
+         "start their running averages afresh)."),
         ("Resume", "resume", keys.RESUME, ws.resume, live and not running,
-         "Carry on where the run paused."),
+         "Carry on where the run paused; if every place on the server is taken, it waits "
+         "its turn in the queue."),
         ("Step", "skip_next", keys.STEP, lambda: ws.step(plan(limits)), not running,
          "Train on exactly one mini-batch, then pause: learning in slow motion."),
         ("Stop", "stop", keys.STOP, ws.stop, live,
@@ -143,7 +157,7 @@ def _draw(run: Run | None) -> None:
     if run is None:
         st.info("Press **Start** to train a network with the settings on the left.")
     else:
-        _progress(run, ws.queue_position())
+        _progress(run, ws.queue_spot())
         compared = [r for r in compared if r is not run]
     shown = ([run] if run is not None else []) + compared
     if not shown:
@@ -157,11 +171,13 @@ def _draw(run: Run | None) -> None:
         st.plotly_chart(lr_figure(shown), key=keys.CHART_LR, **chart)
 
 
-def _progress(run: Run, ahead: int) -> None:
+def _progress(run: Run, spot: QueueSpot | None) -> None:
     origin = f" · continued from `{run.started_from}`" if run.started_from else ""
     st.markdown(f"**{run.name}**{origin}")
     fraction = min(1.0, run.steps / run.total_steps) if run.total_steps else 0.0
-    st.progress(1.0 if run.done else fraction, text=status_line(run, ahead))
+    st.progress(1.0 if run.done else fraction, text=status_line(run, spot))
+    if run.set_aside and run.status == RunStatus.PAUSED:
+        st.caption(set_aside_line(run))
     if run.live and run.status != RunStatus.QUEUED:
         # The control shows the rate in force (the schedule lowers it as the run goes on);
         # a keyed widget keeps its own value, so it is set here before it is drawn.

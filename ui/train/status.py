@@ -8,6 +8,7 @@ disagree between two corners of the screen.
 from __future__ import annotations
 
 from nn_core.status import RunStatus
+from server.job import QueueSpot
 from ui.workspace.runs import Run
 
 
@@ -35,11 +36,59 @@ def seconds_left(run: Run) -> float | None:
     return max(0.0, left)
 
 
-def status_line(run: Run, ahead: int = 0) -> str:
+def set_aside_line(run: Run) -> str:
+    """What a set-aside run keeps and what it lost, said while it is paused."""
+    line = (
+        "Paused for so long that the server set this run aside: its weights and curves are "
+        "kept, and the training process gave its memory back for other runs. Resume carries "
+        "on from here (it may wait for a free place)"
+    )
+    if run.train_config.get("optimizer") in ("momentum", "adam"):
+        return f"{line}, with the optimiser's running averages starting again from zero."
+    return f"{line}; plain SGD loses nothing by it."
+
+
+def minutes(seconds: float) -> str:
+    """'10 minutes', '1 minute', '90 s': a server limit as a teacher would say it."""
+    if seconds % 60:
+        return f"{seconds:g} s"
+    n = int(seconds // 60)
+    return "1 minute" if n == 1 else f"{n} minutes"
+
+
+def queue_line(spot: QueueSpot | None) -> str:
+    """Why a queued run waits, in numbers that are true: only runs training hold places,
+    and only runs queued before this one are ahead of it."""
+    if spot is not None and spot.own_run_training:
+        return (
+            "Waiting for your other run: each visitor trains one run at a time, so this one "
+            "starts when that one is paused or ends."
+        )
+    if spot is None or spot.training < spot.places:
+        return "Waiting for a free place on the server: one is coming free, starting in a moment."
+    ahead, one = spot.ahead, spot.places == 1
+    taken = (
+        "the one place is taken by a run training now"
+        if one
+        else f"all {spot.places:,} places are taken by runs training now"
+    )
+    if ahead == 0:
+        return (
+            f"Waiting for a free place on the server: {taken}. Yours starts as soon as "
+            f"{'it' if one else 'one of them'} finishes or is paused."
+        )
+    waiting = "1 run is" if ahead == 1 else f"{ahead:,} runs are"
+    return (
+        f"Waiting for a free place on the server: {taken}, and {waiting} waiting ahead of "
+        f"yours. Yours starts once {ahead + 1:,} places have come free (a run finishes or "
+        "is paused)."
+    )
+
+
+def status_line(run: Run, spot: QueueSpot | None = None) -> str:
     """'Epoch 2 of 3 · step 812 of 1,407 · 310 steps/s · about 2 s left'."""
-    if run.status == RunStatus.QUEUED:
-        who = "1 run is" if ahead == 1 else f"{ahead} runs are"
-        return f"Waiting for a free place on the server: {who} ahead of yours."
+    if run.status == RunStatus.QUEUED and not run.steps:
+        return queue_line(spot)
     if not run.total_steps:
         return "Starting: the training process is preparing the data and the network..."
     epochs = run.train_config.get("epochs") or 1
@@ -58,7 +107,9 @@ def status_line(run: Run, ahead: int = 0) -> str:
         if left is not None:
             parts.append("under a second left" if left < 1 else f"about {left:,.0f} s left")
     elif run.status == RunStatus.PAUSED:
-        parts.append("paused")
+        parts.append("paused, set aside" if run.set_aside else "paused")
+    elif run.status == RunStatus.QUEUED:
+        parts.append(queue_line(spot))
     return " · ".join(parts)
 
 

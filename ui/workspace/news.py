@@ -1,7 +1,8 @@
 """A worker's news, copied into the run record it is about.
 
-The worker reports in four kinds of message (see ``server.worker``); each changes the
-``Run`` in one obvious way. Kept apart from the workspace so that what a message means
+The worker reports in a few kinds of message (see ``server.worker``), and the scheduler
+adds "released" when it sets a long-paused run aside; each changes the ``Run`` in one
+obvious way. Kept apart from the workspace so that what a message means
 is readable in one place, and testable without a worker. The last news also brings a
 judgement (``refusal``): whether the run's network may become "your model".
 """
@@ -15,8 +16,11 @@ from ui.workspace.runs import Run
 
 
 def apply_news(run: Run, kind: str, data) -> bool:
-    """Apply a "started", "progress", "error" or "cancelled" message; True if it ended the run."""
-    if kind == "started":
+    """Apply a "started", "progress", "released", "error" or "cancelled" message; True if
+    it ended the run."""
+    if kind == "released":
+        run.set_aside = True
+    elif kind == "started":
         run.initial_weights = data["initial_weights"]
         run.model_config = data["model_config"]  # with the measured input statistics
         run.total_steps = data["total_steps"]
@@ -61,3 +65,27 @@ def refusal(run: Run, n_classes: int) -> str:
             f"picking a class at random gets {1 / n_classes:.0%}. Your model stays as it was."
         )
     return ""
+
+
+def resumed_note(run: Run) -> str:
+    """What a set-aside run kept and lost, said when it goes back to a worker.
+
+    The server kept its weights, curves and place in the epoch; it let go of the
+    optimiser's running averages (``Trainer.bookmark``), which only momentum and Adam have.
+    """
+    kept = (
+        f"This run had been set aside; it carries on from its weights at step {run.steps:,}, "
+        "curves and all."
+    )
+    optimiser = run.train_config.get("optimizer")
+    if optimiser not in ("momentum", "adam"):
+        return f"{kept} Plain SGD keeps no running averages, so nothing was lost."
+    lost = (
+        "its momentum, which builds"
+        if optimiser == "momentum"
+        else ("Adam's running averages, which build")
+    )
+    return (
+        f"{kept} Meanwhile the server let go of {lost} up again over the next few dozen "
+        "steps: the loss may wobble a little at first."
+    )

@@ -129,6 +129,7 @@ class Run:
     base_lr: float | None = None  # the rate the schedule scales (changed by hand mid-run)
     steps_per_second: float = 0.0  # lately, as measured by the worker
     notice: str = ""  # one sentence about the result worth flagging ("no better than guessing")
+    set_aside: bool = False  # paused so long that the server freed its worker's memory
 
     def __post_init__(self) -> None:
         self.status = RunStatus(self.status)  # a word read back from JSON or CSV
@@ -291,7 +292,7 @@ _SCALARS = tuple(
     f.name
     for f in dataclasses.fields(Run)
     if f.name not in (*_CURVE_ATTRS, "keep", "model", "initial_weights", "health", "lr_now")
-    and f.name not in ("base_lr", "steps_per_second", "notice")
+    and f.name not in ("base_lr", "steps_per_second", "notice", "set_aside")
 )  # what summary() exports and from_json/from_csv read back
 
 

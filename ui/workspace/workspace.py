@@ -21,6 +21,7 @@ interleave their changes.
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import weakref
@@ -29,10 +30,10 @@ from collections.abc import Callable
 from nn_core.model import MLP, ModelConfig
 from nn_core.status import RunStatus
 from nn_core.train import TrainConfig
-from server.job import Job
+from server.job import Job, QueueSpot
 from server.limits import LIMITS, ServerLimits
 from server.scheduler import Scheduler
-from ui.workspace.news import apply_news, close_run, refusal
+from ui.workspace.news import apply_news, close_run, refusal, resumed_note
 from ui.workspace.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
 from ui.workspace.runs import Run, trim_history
 
@@ -55,6 +56,7 @@ class TrainWorkspace:
         self.start_model: tuple[str, MLP] | None = None
         self.message: Message | None = None
         self._scheduler = scheduler
+        self.owner = secrets.token_hex(8)  # who this tab is to the scheduler: one run trains
         self._lock = threading.RLock()
         self._job: Job | None = None
         self._active: Run | None = None
@@ -87,11 +89,11 @@ class TrainWorkspace:
         """Runs whose weights are still here (they can be used, compared and exported)."""
         return [r for r in self.runs if r.model is not None and r.done]
 
-    def queue_position(self) -> int:
-        """Runs waiting ahead of this tab's run on the server (0 when it is not waiting)."""
+    def queue_spot(self) -> QueueSpot | None:
+        """Where this tab's run waits for a place on the server (None when it is not waiting)."""
         job = self._job
         queued = job is not None and job.state == RunStatus.QUEUED
-        return self._scheduler().position(job) if queued else 0
+        return self._scheduler().queue_spot(job) if queued else None
 
     def server_load(self) -> dict[str, int]:
         """How busy the whole server's training is (``Scheduler.load``)."""
@@ -148,7 +150,7 @@ class TrainWorkspace:
             run.started_from = start[0] if start else None
             weights = tuple(start[1].get_weights()) if start else None
             spec = plan.job_spec(config, run.standardize, weights, self.limits)
-            self._job = self._scheduler().submit(spec, running)
+            self._job = self._scheduler().submit(spec, running, owner=self.owner)
             self._remember(self._job)
             run.status = RunStatus.QUEUED
             self._active, self._live, self.start_model, self.message = run, None, None, None
@@ -162,9 +164,12 @@ class TrainWorkspace:
                 self.sync()
 
     def resume(self) -> None:
+        """Train on: at once if a place is free on the server, else in the queue."""
         with self._lock:
-            if self._job is not None and self.active_run() is not None:
+            run = self.active_run()
+            if self._job is not None and run is not None:
                 self._scheduler().run(self._job)
+                self._wake(run)
                 self.sync()
 
     def step(self, plan: RunPlan | None = None) -> None:
@@ -172,8 +177,8 @@ class TrainWorkspace:
         with self._lock:
             if self.active_run() is None and (plan is None or self.start(plan, False) is None):
                 return
-            self._wait_until_placed()
-            self._scheduler().step(self._job)
+            self._scheduler().step(self._job)  # one batch needs no place in the queue
+            self._wake(self.active_run())
             self.sync()
 
     def stop(self) -> None:
@@ -195,18 +200,20 @@ class TrainWorkspace:
             self.message = None
 
     def set_lr(self, lr: float) -> bool:
-        """Make ``lr`` the learning rate in force now; the schedule carries on from it."""
+        """Make ``lr`` the learning rate in force now; the schedule carries on from it.
+        False when there is no run to change: the news read first may say it just ended."""
         with self._lock:
-            run = self.active_run()
-            if run is None or self._job is None or run.status == RunStatus.QUEUED:
-                return False
             self.sync()
+            run, job = self.active_run(), self._job
+            if run is None or job is None or run.status == RunStatus.QUEUED:
+                return False
             factor = (run.lr_now / run.base_lr) if run.lr_now and run.base_lr else 1.0
             base = lr / factor if factor > 1e-3 else lr
-            reply = self._scheduler().set_lr(self._job, base)
+            reply = self._scheduler().set_lr(job, base)
             if reply is None:
                 return False
             run.base_lr, run.lr_now = base, reply["lr_now"]
+            self._wake(run)
             step = reply["step"]
             run.record_lr_change(step, step / max(run.steps_per_epoch, 1), lr)
             return True
@@ -220,9 +227,10 @@ class TrainWorkspace:
         self.message = Message(kind, text, where)
 
     def on_disconnect(self) -> None:
-        """The tab's connection closed: pause its run (it may come back; then press Resume)."""
+        """The tab's connection closed: pause its run, or take it out of the queue (it may
+        come back; then press Resume)."""
         job = self._job
-        if job is not None and job.state == RunStatus.RUNNING:
+        if job is not None and job.state in (RunStatus.RUNNING, RunStatus.QUEUED):
             self._scheduler().pause(job, "disconnected")
 
     def release(self) -> None:
@@ -325,14 +333,11 @@ class TrainWorkspace:
             if run is not newest and run.id != current and not run.keep:
                 run.model = run.initial_weights = None
 
-    def _wait_until_placed(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while (
-            self._job is not None
-            and self._job.state == RunStatus.QUEUED
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.05)
+    def _wake(self, run: Run | None) -> None:
+        """A set-aside run is back in a worker: say honestly what it lost meanwhile."""
+        if run is not None and run.set_aside:
+            run.set_aside = False
+            self.say("info", resumed_note(run))
 
     def _remember(self, job: Job) -> None:
         """Drop this tab's jobs from the server when the workspace itself is collected."""

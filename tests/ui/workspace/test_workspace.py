@@ -323,3 +323,14 @@ def test_waiting_gives_up_on_a_run_that_goes_on(ws, sample, shared):
         assert not ws.shown_run().done
     finally:
         ws.stop()
+
+
+def test_a_rate_change_as_the_run_ends_is_answered_calmly(ws, sample, shared):
+    """The slider's callback reads the news first; when that news says the run has just
+    ended there is nothing left to change (it used to raise AttributeError)."""
+    run = ws.start(plan(sample, shared, dataclasses.replace(LONG, epochs=1), speed=5.0))
+    until(ws, lambda r: r.status == "running")
+    ws.set_speed(None)  # full speed: the run ends in a moment
+    assert ws._job.ended.wait(60)  # ended on the server; the page has not read it yet
+    assert ws.set_lr(0.1) is False
+    assert run.done and ws.active_run() is None and not run.lr_changes
