@@ -189,15 +189,12 @@ def current_address() -> str | None:
     return client_address(peer, forwarded, hops)
 
 
-@st.cache_resource(show_spinner=False)
-def _warned() -> set:
-    return set()
+_warned = threading.Event()
 
 
 def _warn_once() -> None:
-    seen = _warned()
-    if not seen:
-        seen.add(True)
+    if not _warned.is_set():
+        _warned.set()
         log.warning(
             "Requests carry X-Forwarded-For but %s is not set: every visitor behind the "
             "proxy shares one address's limits. Set it to the number of proxies in front.",

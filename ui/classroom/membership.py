@@ -121,7 +121,8 @@ def join(
     if code is None:
         session.say("error", "A class code has 8 letters and digits, like ABCD-2345.")
         return False
-    if code in session.removed or store.was_removed(code, session.names.get(code, ())):
+    names = session.names.get(code)
+    if code in session.removed or (names and store.was_removed(code, names)):
         session.was_removed(code)
         return False
     try:

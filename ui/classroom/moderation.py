@@ -23,6 +23,12 @@ ENTRY_TABLES = {"run": runs, "drawing": drawings}
 REMOVED_MESSAGE = "The teacher removed you from this class."
 
 
+def _is_teacher_name(nickname: str) -> bool:
+    """The teacher's own rows (students could not take a reserved name since it was kept
+    back; a class from before may still hold a "teacher1", and the teacher may remove it)."""
+    return nicknames.identity(nickname) == nicknames.identity(nicknames.TEACHER)
+
+
 class Removed(Forbidden):
     """This student was removed by the teacher: no more posting, no rejoining."""
 
@@ -112,7 +118,7 @@ class TeacherTools:
         """Remove a student with everything they shared; returns how many entries went."""
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
-            if nicknames.is_reserved(nickname):
+            if _is_teacher_name(nickname):
                 raise Forbidden("The teacher's own place cannot be removed.")
             ids = self._student_ids(conn, code, nickname)
             if not ids:
@@ -144,7 +150,7 @@ class TeacherTools:
             ).all()
         seen: dict[str, str] = {}
         for (name,) in rows:
-            if not nicknames.is_reserved(name):
+            if not _is_teacher_name(name):
                 seen.setdefault(nicknames.identity(name), name)
         return list(seen.values())
 

@@ -111,6 +111,10 @@ def test_the_teacher_removes_a_student_with_everything_they_shared(engine):  # n
         store.remove_member(code, key, "Teacher")
     with pytest.raises(NotFound):
         store.remove_member(code, key, "Nobody")
+    with engine.begin() as conn:  # a student named before "Teacher" was kept back
+        store._add_member(conn, code, "teacher1")
+    assert store.roster(code, key) == ["Ana", "teacher1"]
+    store.remove_member(code, key, "teacher1")
 
 
 def test_a_removed_tab_cannot_come_back_under_another_name(engine):  # noqa: F811
