@@ -3,8 +3,9 @@
 A class code is something a teacher reads aloud and writes on the board, so it is short
 and has no letters that look alike (no 0/O, 1/I/L). It is still a secret of sorts: whoever
 has it can post to the class. Eight characters from 31 give 31**8, about 8.5e11 codes;
-with joins limited (per visitor and per server, see ``RateLimiter``) a guesser gets a few
-hundred tries an hour, so finding one of a thousand live classes takes millions of hours.
+with wrong tries slowed per tab and per address (``Backoff``, ``ui.classroom.clients``) a
+guesser gets about a hundred tries an hour from one address, so finding one of a thousand
+live classes takes millions of hours.
 
 The teacher key is longer (twelve characters, about 2**59) because it grants more: hiding
 entries, closing the class, exporting. It is shown once and stored only as a hash, so a
@@ -16,6 +17,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import hmac
+import math
 import secrets
 import threading
 import time
@@ -116,3 +118,61 @@ class RateLimiter:
             if len(self.events) < self.limit:
                 return 0.0
             return max(0.0, self.events[0] + self.seconds - now)
+
+    def idle(self) -> bool:
+        """True when the window holds nothing: forgetting this limiter loses nothing."""
+        with self._lock:
+            self._forget_old()
+            return not self.events
+
+
+class Backoff:
+    """Wrong tries of one client, forgiven slowly, answered with a growing wait.
+
+    Mistakes are human: the first ``free`` wrong tries cost nothing. Past them, each wrong
+    try makes the next one wait 2, 4, 8, ... seconds, at most ``cap``. The count leaks
+    away, one try every ``leak`` seconds, so a student who mistyped a code a few times
+    last lesson starts clean, while a guesser who keeps trying stays at the cap. Nobody
+    is ever locked out: the worst is a wait of ``cap`` seconds, and only for this client.
+    A try refused because of the wait is not counted (it never reached the store).
+    """
+
+    def __init__(
+        self, free: int, cap: float, leak: float, clock: Callable[[], float] = time.monotonic
+    ):
+        self.free, self.cap, self.leak, self.clock = free, cap, leak, clock
+        self.level, self.updated, self.blocked_until = 0.0, clock(), -math.inf
+        self._lock = threading.Lock()  # one address's counter is shared by its tabs
+
+    def _drain(self) -> float:
+        now = self.clock()
+        self.level = max(0.0, self.level - max(0.0, now - self.updated) / self.leak)
+        self.updated = now
+        return now
+
+    def fail(self) -> None:
+        """Count one wrong try; past the free ones, the next try must wait."""
+        with self._lock:
+            now = self._drain()
+            ceiling = self.free + math.ceil(math.log2(max(self.cap, 2.0))) + 1  # at the cap
+            self.level = min(self.level + 1, ceiling)
+            over = self.level - self.free
+            if over > 0:
+                self.blocked_until = now + min(self.cap, 2.0 ** math.ceil(over))
+
+    def wait_seconds(self) -> float:
+        """How long until this client may try again (0 if now)."""
+        with self._lock:
+            return max(0.0, self.blocked_until - self._drain())
+
+    def idle(self) -> bool:
+        """True when nothing is counted and nothing is waited for: safe to forget."""
+        with self._lock:
+            now = self._drain()
+            return self.level == 0 and now >= self.blocked_until
+
+
+def in_words(seconds: float) -> str:
+    """A wait as a person says it: "12 s", "4 min"."""
+    seconds = math.ceil(max(seconds, 1.0))
+    return f"{seconds} s" if seconds < 90 else f"{math.ceil(seconds / 60)} min"

@@ -57,15 +57,19 @@ def database_url() -> str | None:
     return f"sqlite:///{folder / DB_FILE}"
 
 
-def describe(url: str | None) -> str:
-    """Where the board is stored, for the page's footnote (never the password)."""
+def describe(url: str | None, show_paths: bool = True) -> str:
+    """Where the board is stored, for the page's footnote (never the password; on a
+    hosted server, ``show_paths`` False, not even the file or the host)."""
     if url is None:
         return "the database in secrets ([connections.classroom])"
     if url.startswith("sqlite"):
+        if not show_paths:
+            return "the server's SQLite file (in NN_STATE_DIR)"
         return f"SQLite file {url.split(':///', 1)[-1]}"
     from sqlalchemy.engine import make_url
 
-    return f"{make_url(url).get_backend_name()} at {make_url(url).host}"
+    backend = make_url(url).get_backend_name()
+    return f"{backend} at {make_url(url).host}" if show_paths else f"a {backend} database"
 
 
 @st.cache_resource(show_spinner=False)

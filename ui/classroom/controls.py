@@ -4,7 +4,9 @@ The teacher key is shown exactly once, when the class starts, with a button to p
 away: it is what lets the teacher take the board back from another device, and it is
 never shown again (the database holds only its hash). Students answer the question
 *before* they run, which is the point of asking: a prediction made after seeing the
-curves teaches nothing.
+curves teaches nothing. Besides hiding (on the board), the teacher can delete any entry
+for good and remove a student with everything they shared: a board that one student
+fills with nonsense is cleaned in two clicks, and that student cannot come back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 
 import streamlit as st
 
+from ui.active import show_paths
 from ui.classroom import codes, keys, tables
 from ui.classroom.connection import database_url, describe, get_store
 from ui.classroom.membership import (
@@ -22,21 +25,25 @@ from ui.classroom.membership import (
     reclaim,
     show_message,
     start_class,
+    this_client,
 )
 from ui.classroom.records import Board
-from ui.classroom.store import ClassError, InvalidField
+from ui.classroom.store import ClassError, InvalidField, Removed
 
 
 def _on_start() -> None:
-    start_class(class_session(), get_store())
+    session = class_session()
+    start_class(session, get_store(), this_client(session))
 
 
 def _on_reclaim() -> None:
+    session = class_session()
     reclaim(
-        class_session(),
+        session,
         get_store(),
         st.session_state.get(keys.RECLAIM_CODE, ""),
         st.session_state.get(keys.RECLAIM_KEY, ""),
+        this_client(session),
     )
 
 
@@ -106,7 +113,7 @@ def teacher_panel(m: Membership, board: Board) -> None:
     store = get_store()
     st.session_state.setdefault(keys.REVEAL, board.revealed)
     st.session_state.setdefault(keys.CLOSED, board.closed)
-    panel = st.expander("Teacher controls: question, reveal, close, export")
+    panel = st.expander("Teacher controls: question, reveal, close, export, delete, remove")
     ask, manage = panel.columns([3, 2])
     with ask:
         st.markdown("**A question to predict before running**")
@@ -142,7 +149,70 @@ def teacher_panel(m: Membership, board: Board) -> None:
             "Drawings", lambda: tables.drawings_npz(store.export(code, key)),
             f"{stem}-drawings.npz", "application/octet-stream", key=keys.EXPORT_NPZ,
         )  # fmt: skip
-        st.caption(f"Stored in {describe(database_url())}.")
+        st.caption(f"Stored in {describe(database_url(), show_paths())}.")
+    tidy, expel = panel.columns(2)
+    with tidy:
+        _delete_box(m)
+    with expel:
+        _remove_box(m)
+
+
+def _entry_label(entry: tuple) -> str:
+    kind, entry_id, nickname, what, hidden = entry
+    return f"{kind} {entry_id} by {nickname}: {what}{' (hidden)' if hidden else ''}"
+
+
+def _on_delete(m: Membership) -> None:
+    choice = st.session_state.get(keys.DELETE_PICK)
+    if not choice:
+        return
+    kind, entry_id = choice.split(":")
+    session = class_session()
+    try:
+        get_store().delete_entry(m.code, m.teacher_key, kind, int(entry_id))
+        session.say("success", f"Deleted {kind} {entry_id} for good.")
+    except ClassError as e:
+        session.say("error", str(e))
+
+
+def _delete_box(m: Membership) -> None:
+    """Delete one entry for good: its place on the board is free again."""
+    st.markdown("**Delete an entry for good**")
+    entries = get_store().entries(m.code, m.teacher_key)
+    options = {f"{e[0]}:{e[1]}": _entry_label(e) for e in entries}
+    if not options:
+        st.caption("Nothing shared yet.")
+        return
+    st.selectbox("Entry", list(options), format_func=options.get, key=keys.DELETE_PICK)
+    st.button("Delete", key=keys.DELETE, on_click=_on_delete, args=(m,))
+
+
+def _on_remove_member(m: Membership) -> None:
+    nickname = st.session_state.get(keys.MEMBER_PICK)
+    if not nickname:
+        return
+    session = class_session()
+    try:
+        gone = get_store().remove_member(m.code, m.teacher_key, nickname)
+    except ClassError as e:
+        session.say("error", str(e))
+        return
+    session.say(
+        "success",
+        f"Removed that student and their {gone} entr{'y' if gone == 1 else 'ies'}: "
+        "their nickname cannot join this class again.",
+    )
+
+
+def _remove_box(m: Membership) -> None:
+    """Remove a student with everything they shared; they cannot rejoin from that tab."""
+    st.markdown("**Remove a student and their entries**")
+    students = get_store().roster(m.code, m.teacher_key)
+    if not students:
+        st.caption("No students yet.")
+        return
+    st.selectbox("Student", students, key=keys.MEMBER_PICK)
+    st.button("Remove", key=keys.REMOVE_MEMBER, on_click=_on_remove_member, args=(m,))
 
 
 def _on_answer(m: Membership) -> None:
@@ -151,6 +221,8 @@ def _on_answer(m: Membership) -> None:
     try:
         get_store().answer(m.member, board.choices.index(choice))
         session.say("success", f"Your prediction: {choice}. Now run it and see!")
+    except Removed:
+        session.was_removed(m.code)
     except (ClassError, InvalidField, ValueError) as e:
         session.say("error", str(e))
 

@@ -5,9 +5,13 @@ under which nickname, their private member token, the teacher key if they run th
 and the counters that keep one tab from hammering the server. No personal data: a
 nickname is whatever the student types, and it disappears with the class.
 
-Guessing codes is slowed twice: each tab gets ``JOINS_PER_WINDOW`` tries per
-``JOIN_WINDOW`` seconds, and each server process at most ``SERVER_FAILURES_PER_HOUR``
-wrong codes an hour from everybody together (opening new tabs does not help a guesser).
+Guessing is slowed per client, never for the whole server (``ui.classroom.clients``): a
+few wrong codes or teacher keys cost nothing, then each further one makes the next try
+wait longer, counted for this tab and for its address, so opening new tabs does not help
+a guesser and a guesser never stops another student from joining. Reclaiming a board
+says the same for "no such class" and "wrong key", and counts as a try. Starting classes
+is limited the same two ways. A tab whose nickname the teacher removed cannot come back
+to that class under another name.
 """
 
 from __future__ import annotations
@@ -16,16 +20,16 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ui.classroom import codes, keys
+from ui.classroom import clients, codes, keys
+from ui.classroom.clients import Client
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
+from ui.classroom.moderation import REMOVED_MESSAGE
 from ui.classroom.store import ClassError, ClassStore, Member, NotFound
 from ui.state import K
 
-JOINS_PER_WINDOW, JOIN_WINDOW = 10, 600.0
 POSTS_PER_WINDOW, POST_WINDOW = 30, 60.0
-SERVER_FAILURES_PER_HOUR = 600
-TEACHER_NICKNAME = "Teacher"
+NO_MATCH = "That code and teacher key do not match a class."
 
 
 @dataclass
@@ -53,12 +57,13 @@ class ClassSession:
     """Everything this tab knows about the class feature (the one ``K.CLASS`` object)."""
 
     membership: Membership | None = None
-    joins: codes.RateLimiter = field(
-        default_factory=lambda: codes.RateLimiter(JOINS_PER_WINDOW, JOIN_WINDOW)
-    )
+    tries: codes.Backoff = field(default_factory=clients.tab_tries)  # wrong codes and keys
+    starts: codes.RateLimiter = field(default_factory=clients.tab_starts)  # classes started
     posts: codes.RateLimiter = field(
         default_factory=lambda: codes.RateLimiter(POSTS_PER_WINDOW, POST_WINDOW)
     )
+    names: dict[str, set[str]] = field(default_factory=dict)  # code -> nicknames this tab used
+    removed: set[str] = field(default_factory=set)  # classes whose teacher removed this tab
     fresh_key: str | None = None  # the teacher key, until the teacher says it is written down
     message: tuple[str, str] | None = None  # (kind, text) of the last class action
     shared: dict[int, int] = field(default_factory=dict)  # local run id -> board run id
@@ -73,11 +78,25 @@ class ClassSession:
             return None
         return f"Slow down: try again in {self.posts.wait_seconds():.0f} s."
 
+    def was_removed(self, code: str) -> None:
+        """The teacher removed this tab's student: out of the class, and not back in."""
+        self.removed.add(code)
+        if self.membership is not None and self.membership.code == code:
+            self.membership = None
+            self.shared.clear()
+        self.say("error", REMOVED_MESSAGE)
 
-@st.cache_resource(show_spinner=False)
-def server_join_failures() -> codes.RateLimiter:
-    """Wrong class codes typed on this server, by anybody (shared by all sessions)."""
-    return codes.RateLimiter(SERVER_FAILURES_PER_HOUR, 3600.0)
+    def may_try(self, client: Client) -> bool:
+        """Whether a code or key may be tried now; if not, says how long to wait."""
+        wait = client.wait_to_try()
+        if wait > 0:
+            self.say("error", f"Too many wrong tries: wait {codes.in_words(wait)}, then try again.")
+        return wait <= 0
+
+
+def this_client(session: ClassSession) -> Client:
+    """The limits for this tab at this visitor's address."""
+    return clients.client_tables().client(session, clients.current_address())
 
 
 def class_session() -> ClassSession:
@@ -92,56 +111,69 @@ def membership() -> Membership | None:
 
 
 # --- actions (plain functions: the store and the limits are parameters) -------------------
-def join(session: ClassSession, store: ClassStore, typed: str, nickname: str, failures) -> bool:
+def join(
+    session: ClassSession, store: ClassStore, typed: str, nickname: str, client: Client
+) -> bool:
     """Join the class whose code was typed; True on success, else ``session.message``."""
-    if not session.joins.allow():
-        session.say("error", f"Too many tries: wait {session.joins.wait_seconds():.0f} s.")
+    if not session.may_try(client):
         return False
     code = codes.normalise(typed)
     if code is None:
         session.say("error", "A class code has 8 letters and digits, like ABCD-2345.")
         return False
-    if failures.wait_seconds() > 0:
-        session.say("error", "Too many wrong codes on this server: try again in a few minutes.")
+    names = session.names.get(code)
+    if code in session.removed or (names and store.was_removed(code, names)):
+        session.was_removed(code)
         return False
     try:
         member = store.join(code, nickname)
     except NotFound as e:
-        failures.allow()
+        client.wrong_try()
         session.say("error", str(e))
         return False
     except (ClassError, InvalidField) as e:
         session.say("error", str(e))
         return False
+    session.names.setdefault(code, set()).add(member.nickname)
     session.membership = Membership(member)
     session.shared.clear()
     session.say("success", f"Welcome to class {codes.show_code(code)}, {member.nickname}.")
     return True
 
 
-def start_class(session: ClassSession, store: ClassStore) -> str:
-    """Start a new class with this visitor as its teacher; returns the code."""
+def start_class(session: ClassSession, store: ClassStore, client: Client) -> str | None:
+    """Start a new class with this visitor as its teacher; returns the code (None if this
+    client has started classes too quickly, with ``session.message`` saying until when)."""
+    if not client.start():
+        wait = codes.in_words(client.wait_to_start())
+        session.say("error", f"You have started several classes just now: start another in {wait}.")
+        return None
     code, key = store.create_class()
-    session.membership = Membership(store.join(code, TEACHER_NICKNAME), teacher_key=key)
+    session.membership = Membership(store.join_teacher(code, key), teacher_key=key)
     session.fresh_key = key
     session.shared.clear()
     session.say("success", f"Class {codes.show_code(code)} started.")
     return code
 
 
-def reclaim(session: ClassSession, store: ClassStore, typed_code: str, typed_key: str) -> bool:
+def reclaim(
+    session: ClassSession, store: ClassStore, typed_code: str, typed_key: str, client: Client
+) -> bool:
     """Take over a board from another device with its code and teacher key."""
-    if not session.joins.allow():
-        session.say("error", f"Too many tries: wait {session.joins.wait_seconds():.0f} s.")
+    if not session.may_try(client):
         return False
     code, key = codes.normalise(typed_code), codes.normalise(typed_key, codes.KEY_LENGTH)
+    if code is None or key is None:
+        session.say("error", NO_MATCH)
+        return False
     try:
-        if code is None or key is None or not store.is_teacher(code, key):
-            session.say("error", "That code and teacher key do not match a class.")
+        if not store.teacher_matches(code, key):
+            client.wrong_try()
+            session.say("error", NO_MATCH)
             return False
-        session.membership = Membership(store.join(code, TEACHER_NICKNAME), teacher_key=key)
-    except ClassError as e:
-        session.say("error", str(e))
+        session.membership = Membership(store.join_teacher(code, key), teacher_key=key)
+    except ClassError:  # expired between the two steps: the same answer
+        session.say("error", NO_MATCH)
         return False
     session.fresh_key = None
     session.shared.clear()
@@ -156,12 +188,13 @@ def leave(session: ClassSession) -> None:
 
 # --- widgets ---------------------------------------------------------------------------------
 def _on_join() -> None:
+    session = class_session()
     join(
-        class_session(),
+        session,
         get_store(),
         st.session_state.get(keys.CODE, ""),
         st.session_state.get(keys.NICKNAME, ""),
-        server_join_failures(),
+        this_client(session),
     )
 
 

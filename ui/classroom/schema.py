@@ -4,7 +4,8 @@ One schema serves SQLite (the embedded default) and PostgreSQL (several replicas
 SQLAlchemy Core types, times as Unix seconds, settings and curves as JSON text. The
 ``nn_meta`` table records the schema version; an app that finds a newer version than it
 knows refuses to write rather than guess, and an older one is upgraded by the steps in
-``MIGRATIONS`` (none yet: this is version 1).
+``MIGRATIONS`` (none yet: this is version 1). A new table is not a new version: every
+start creates the tables it is missing, and an older app simply never reads it.
 """
 
 from __future__ import annotations
@@ -96,6 +97,16 @@ answers = sa.Table(
     sa.Column("member_id", sa.Integer, primary_key=True),
     sa.Column("choice", sa.Integer, nullable=False),
 )
+
+removed = sa.Table(  # students the teacher removed: their nickname may not join again
+    "nn_removed",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("nick_key", sa.String(64), primary_key=True),  # nicknames.identity
+    sa.Column("removed", sa.Float, nullable=False),
+)
+
+LAST_PURGE = "last_purge"  # nn_meta key: Unix time of the last purge of expired classes
 
 
 class SchemaError(RuntimeError):

@@ -18,7 +18,7 @@ from ui.classroom import codes, fields, keys
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import class_session
-from ui.classroom.store import ClassError, RunEntry
+from ui.classroom.store import ClassError, Removed, RunEntry
 
 # The settings a class compares, first; any other plain value follows while there is room.
 KNOWN_SETTINGS = (
@@ -91,6 +91,9 @@ def share_run(run) -> tuple[bool, str]:
         return False, wait
     try:
         board_id = get_store().share_run(m.member, entry_from_run(run))
+    except Removed as e:
+        session.was_removed(m.code)
+        return False, f"Not shared: {e}"
     except (ClassError, InvalidField) as e:
         return False, f"Not shared: {e}"
     session.shared[run.id] = board_id
@@ -133,6 +136,9 @@ def share_drawing(image28: np.ndarray, label: int) -> str | None:
         return f"Not added to the class set: {wait}"
     try:
         get_store().add_drawing(m.member, image28, label)
+    except Removed as e:
+        session.was_removed(m.code)
+        return f"Not added to the class set: {e}"
     except (ClassError, InvalidField) as e:
         return f"Not added to the class set: {e}"
     return f"Added to class {codes.show_code(m.code)}'s handwriting set."

@@ -6,8 +6,11 @@ who may do what lives here, not in the page: a page can be bypassed, the store c
 
 - Whoever holds the class code may join with a nickname and post (until the class closes).
 - A member proves an entry is theirs with their private token (kept in their session).
-- The teacher key (stored hashed) is needed to hide entries, close, pose questions, export.
-- A class expires ``days`` after it was started; expired classes are deleted.
+- The teacher key (stored hashed) is needed to hide or delete entries, remove a student,
+  close, pose questions, export (``moderation``).
+- Caps count a student's visible entries, whichever of their memberships posted them.
+- A class expires ``days`` after it was started; expired classes are deleted hourly
+  (``purging``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ui.classroom import codes, fields, schema
+from ui.classroom import codes, fields, nicknames, schema
 from ui.classroom.fields import InvalidField
+from ui.classroom.moderation import Removed, TeacherTools
+from ui.classroom.purging import PurgeSchedule
 from ui.classroom.records import (
     Board,
     ClassError,
@@ -40,7 +45,7 @@ from ui.classroom.schema import answers, classes, drawings, members, models, run
 DEFAULT_DAYS = 7.0
 __all__ = [
     "Board", "ClassError", "ClassStore", "Drawing", "Forbidden", "InvalidField",
-    "Member", "NotFound", "RunEntry", "SharedRun",
+    "Member", "NotFound", "Removed", "RunEntry", "SharedRun",
 ]  # fmt: skip
 
 
@@ -49,7 +54,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore:
+class ClassStore(TeacherTools, PurgeSchedule):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):
@@ -62,7 +67,7 @@ class ClassStore:
     # --- the teacher -------------------------------------------------------------------
     def create_class(self) -> tuple[str, str]:
         """Start a class; returns ``(code, teacher_key)``. The key is not stored in clear."""
-        self.purge_expired()
+        self.purge_if_due()
         now, key = self.clock(), codes.new_key()
         with self.engine.begin() as conn:
             while True:
@@ -135,18 +140,13 @@ class ClassStore:
     # --- members -----------------------------------------------------------------------
     def join(self, code: str, nickname: str) -> Member:
         nickname = fields.nickname(nickname)
-        token = codes.new_token()
+        if nicknames.is_reserved(nickname):
+            raise InvalidField(nicknames.RESERVED_MESSAGE)
+        self.purge_if_due()
         with self.engine.begin() as conn:
             self._class_row(conn, code)
-            result = conn.execute(
-                members.insert().values(
-                    code=code,
-                    nickname=nickname,
-                    token_hash=codes.digest(token, code),
-                    joined=self.clock(),
-                )
-            )
-            return Member(code, int(result.inserted_primary_key[0]), nickname, token)
+            self._refuse_removed(conn, code, nickname)
+            return self._add_member(conn, code, nickname)
 
     def _require_member(self, conn, member: Member, posting: bool = False):
         row = self._class_row(conn, member.code)
@@ -156,7 +156,7 @@ class ClassStore:
             )
         ).first()
         if stored is None or not codes.matches(member.token, member.code, stored.token_hash):
-            raise Forbidden("You are not a member of this class.")
+            self._not_a_member(conn, member)
         if posting and row.closed:
             raise ClassError("The class is closed to new entries.")
         return row
@@ -206,8 +206,15 @@ class ClassStore:
             return int(result.inserted_primary_key[0])
 
     def _check_room(self, conn, table, member: Member, per_member: int, per_class: int) -> None:
-        count = sa.select(sa.func.count()).select_from(table).where(table.c.code == member.code)
-        if conn.execute(count.where(table.c.member_id == member.id)).scalar_one() >= per_member:
+        """Room for one more visible entry, for this student (all their memberships) and
+        for the class; hidden entries make room, deleted ones too."""
+        count = (
+            sa.select(sa.func.count())
+            .select_from(table)
+            .where(table.c.code == member.code, table.c.hidden == sa.false())
+        )
+        mine = table.c.member_id.in_(self._same_student(conn, member))
+        if conn.execute(count.where(mine)).scalar_one() >= per_member:
             raise ClassError(f"You have shared {per_member} already: remove one first.")
         if conn.execute(count).scalar_one() >= per_class:
             raise ClassError(f"The class board is full ({per_class}).")
@@ -262,6 +269,7 @@ class ClassStore:
         return row
 
     def board(self, code: str, include_hidden: bool = False) -> Board:
+        self.purge_if_due()
         with self.engine.connect() as conn:
             row = self._class_row(conn, code)
             names = dict(
@@ -303,23 +311,6 @@ class ClassStore:
                 .where(runs.c.code == code, models.c.run_id == run_id)
             ).first()
             return None if row is None else bytes(row.data)
-
-    def purge_expired(self) -> int:
-        """Delete every class past its expiry date, with all it holds; returns how many."""
-        with self.engine.begin() as conn:
-            gone = [
-                c
-                for (c,) in conn.execute(
-                    sa.select(classes.c.code).where(classes.c.expires <= self.clock())
-                )
-            ]
-            if not gone:
-                return 0
-            run_ids = sa.select(runs.c.id).where(runs.c.code.in_(gone))
-            conn.execute(models.delete().where(models.c.run_id.in_(run_ids)))
-            for table in (runs, drawings, answers, members, classes):
-                conn.execute(table.delete().where(table.c.code.in_(gone)))
-            return len(gone)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
