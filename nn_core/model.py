@@ -18,7 +18,7 @@ from nn_core.activations import Activation, ReLU, get_activation
 from nn_core.layers import Dense, Dropout, Standardize
 from nn_core.losses import softmax
 from nn_core.modelconfig import ModelConfig
-from nn_core.modelfile import MAX_PARAMS, read_model, save_model
+from nn_core.modelfile import MAX_MEMBERS, MAX_PARAMS, read_model, save_model
 
 
 def as_batch(X, n_in: int = 784) -> np.ndarray:
@@ -281,8 +281,9 @@ class MLP:
         """Read a model saved by ``save``: a path, a file object or raw bytes.
 
         Raises ModelFileError with a plain-words reason for anything that is not one.
-        ``max_params=`` caps the size of network the file may describe (a shared server
-        sets it from its limits; see ``load_model``).
+        ``max_params=`` caps the size of network the file may describe, ``max_members=``
+        the entries of its zip (a shared server sets both from its limits; see
+        ``load_model``).
         """
         return load_model(source, **limits)
 
@@ -290,14 +291,20 @@ class MLP:
         return f"MLP({self.config.describe()}, {self.n_params:,} parameters)"
 
 
-def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
+def load_model(
+    source, *, max_params: int = MAX_PARAMS, max_members: int = MAX_MEMBERS, check=None
+) -> MLP:
     """Load a model from a path, file object or bytes; ModelFileError if it is not one.
 
-    ``max_params`` caps the size of the network the file may describe: a shared server
-    sets it from its own limits, so an upload can never ask for more memory than that.
+    ``max_params`` caps the size of the network the file may describe and
+    ``max_members`` the entries of its zip: a shared server sets both from its own
+    limits, so an upload can never ask for more memory or time than that. ``check(config)``
+    judges the declared network before any weight is read (see ``read_model``).
     ``nn_core.modelfile.read_model`` checks the whole file before this builds anything.
     """
-    config, weights, meta = read_model(source, max_params=max_params)
+    config, weights, meta = read_model(
+        source, max_params=max_params, max_members=max_members, check=check
+    )
     model = MLP(config=config)
     model.set_weights(weights)
     model.meta = meta
