@@ -11,6 +11,8 @@ Every derivative here is written in terms of the *output* ``A`` rather than the 
 Activations are layers (``nn_core.layers.Layer``) with nothing to learn:
     forward(Z, training) -> A        Z, A: (n, units)
     backward(dA) -> dZ               the chain rule: dZ = dA * f'(Z)
+    infer(Z) -> A                    a read: A = f(Z), nothing kept
+    input_gradient(Z, A, dA) -> dZ   a read: dA * f'(Z), from the A the caller kept
     params, grads                    empty dicts
 """
 
@@ -56,6 +58,12 @@ class Activation(Layer):
         # Plain form: dZ = dA * f'(Z). In place: 9 instead of 10 us with glibc's defaults,
         # 9 instead of 70 us where big arrays are fresh mappings (ReLU, 128 x 256).
         return np.multiply(dA, self.df(self._A), out=dA)  # (n, units)
+
+    def infer(self, Z: np.ndarray) -> np.ndarray:
+        return self.f(Z)  # (n, units), a new array: Z is left alone
+
+    def input_gradient(self, Z: np.ndarray, A: np.ndarray, dA: np.ndarray) -> np.ndarray:
+        return dA * self.df(A)  # (n, units), a new array: dA is left alone
 
 
 class ReLU(Activation):

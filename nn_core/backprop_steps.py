@@ -119,7 +119,7 @@ def trace_minibatch(model, X, y, lr: float = 0.1) -> BackpropTrace:
             grad = layer.backward(grad)  # activation: dZ = dA * f'(Z); dropout: off
 
     SGD(net.parameters(), lr=lr).step()
-    loss_after = loss_fn.forward(net.forward(X), y)
+    loss_after = loss_fn.forward(net.infer(X), y)
 
     layers = []
     for i, (layer, A_prev, Z, A_out) in enumerate(forward):
@@ -188,9 +188,9 @@ def gradient_table(
         for i in rng.choice(candidates, size=min(per_layer, candidates.size), replace=False):
             old = flat[i]
             flat[i] = old + eps
-            up = loss.forward(m64.forward(X64), y)
+            up = loss.forward(m64.infer(X64), y)
             flat[i] = old - eps
-            down = loss.forward(m64.forward(X64), y)
+            down = loss.forward(m64.infer(X64), y)
             flat[i] = old
             numeric = (up - down) / (2 * eps)
             denom = abs(numeric) + abs(g[i])

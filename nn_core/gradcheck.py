@@ -19,7 +19,7 @@ from nn_core.losses import SoftmaxCrossEntropy
 
 
 def _loss(model, X, y) -> float:
-    return SoftmaxCrossEntropy().forward(model.forward(X), y)
+    return SoftmaxCrossEntropy().forward(model.infer(X), y)
 
 
 def analytic_gradients(model, X, y) -> dict[str, np.ndarray]:

@@ -5,10 +5,17 @@ passes the error along. ``Layer`` below states that contract once; ``Dense`` (th
 weights), ``Dropout``, ``Standardize`` here and the activations (``nn_core.activations``)
 all keep it, so the model can treat them alike.
 
-During training the layers write into preallocated scratch arrays (``out=``) instead of
-allocating new ones at every step, and each such line says its plain form beside it.
-Outside training (``training=False``) they always return fresh arrays, so a prediction
-handed to a caller can never be overwritten by the next one.
+Two ways through a layer, because a network has one owner and many readers:
+
+* ``forward`` and ``backward`` are the owner's: a training step remembers what the way
+  back needs (a Dense layer its input, an activation its output) and, during training,
+  writes into preallocated scratch arrays (``out=``) instead of allocating new ones at
+  every step. Each such line says its plain form beside it.
+* ``infer`` and ``input_gradient`` are everybody's: a prediction, the activations on the
+  Inside page, a saliency map on Draw. They read the weights and write nothing at all,
+  neither a cache nor a gradient, and return arrays of their own. The bundled model is
+  one object shared by every visitor, so two readers at the same instant cannot see each
+  other's numbers, and no lock is needed.
 
 Why bother: with glibc's default allocator a fresh array costs almost nothing (the plain
 forms take the same 1.4 ms per `fast` step), but where every array of 128 KB or more is
@@ -51,6 +58,15 @@ class Layer:
 
     ``backward`` returns None when nobody needs dX: in training the first Dense layer
     skips it (no one changes the pixels), and the model stops there.
+
+    Those two write into the layer: they are for the model's owner, who trains it. A
+    read of someone else's model (a shared one) goes through two twins that write
+    nothing and keep nothing:
+
+        infer(X) -> Y               what forward(X) gives outside training
+        input_gradient(X, Y, dY) -> dX
+                                    the chain rule back to the input, for a pass whose
+                                    input X and output Y the caller kept itself
     """
 
     def __init__(self) -> None:
@@ -61,6 +77,12 @@ class Layer:
         raise NotImplementedError
 
     def backward(self, dY: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def infer(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def input_gradient(self, X: np.ndarray, Y: np.ndarray, dY: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
 
@@ -120,7 +142,7 @@ class Dense(Layer):
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
         self._X = X  # (n, n_in)
         if not training:
-            return X @ self.W + self.b  # (n, n_out)
+            return self.infer(X)  # (n, n_out)
         # Plain form: Z = X @ W + b. Into scratch: the same 520 us with glibc's defaults,
         # 520 instead of 610 us where big arrays are fresh mappings (784 x 256, batch 128).
         self._Z = scratch(self._Z, (X.shape[0], self.W.shape[1]), self.W.dtype)  # (n, n_out)
@@ -145,6 +167,12 @@ class Dense(Layer):
         # 15 instead of 118 us where big arrays are fresh mappings (128 x 10 -> 128 x 512).
         self._dX = scratch(self._dX, self._X.shape, dZ.dtype)  # (n, n_in)
         return np.matmul(dZ, self.W.T, out=self._dX)
+
+    def infer(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.W + self.b  # (n, n_out)
+
+    def input_gradient(self, X: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        return dZ @ self.W.T  # (n, n_in): dX, and no dW or db (a read learns nothing)
 
 
 class Dropout(Layer):
@@ -186,6 +214,12 @@ class Dropout(Layer):
         # of 70 us where big arrays are fresh mappings (128 x 256).
         return np.multiply(dY, self._mask, out=dY)  # (n, units)
 
+    def infer(self, X: np.ndarray) -> np.ndarray:
+        return X  # (n, units): every unit passes outside training
+
+    def input_gradient(self, X: np.ndarray, Y: np.ndarray, dY: np.ndarray) -> np.ndarray:
+        return dY  # (n, units): and so does the gradient
+
 
 class Standardize(Layer):
     """X -> (X - mean) / std, with constants fixed before training and saved in the model.
@@ -202,7 +236,7 @@ class Standardize(Layer):
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
         if not training:
-            return (X - self.mean) * self.inv_std  # (n, 784)
+            return self.infer(X)  # (n, 784)
         # Plain form as above. Into scratch: 16 instead of 18 us with glibc's defaults,
         # 16 instead of 165 us where big arrays are fresh mappings (128 x 784).
         self._Y = scratch(self._Y, X.shape, X.dtype)  # (n, 784)
@@ -211,7 +245,13 @@ class Standardize(Layer):
         return self._Y
 
     def backward(self, dY: np.ndarray | None) -> np.ndarray | None:
-        """Only saliency maps ask for this (training stops at the first Dense layer)."""
-        # Plain form: dX = dY * inv_std. dY is the caller's scratch, so it is reused (no
-        # training step comes here; saliency maps do, once per drawing).
+        """Only ``MLP.backward(..., to_input=True)`` asks for this (training stops at the
+        first Dense layer)."""
+        # Plain form: dX = dY * inv_std. dY is the caller's scratch, so it is reused.
         return None if dY is None else np.multiply(dY, self.inv_std, out=dY)  # (n, 784)
+
+    def infer(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) * self.inv_std  # (n, 784)
+
+    def input_gradient(self, X: np.ndarray, Y: np.ndarray, dY: np.ndarray) -> np.ndarray:
+        return dY * self.inv_std  # (n, 784): d/dX of (X - mean) / std is 1 / std

@@ -51,7 +51,7 @@ def evaluate(model, X: np.ndarray, y: np.ndarray, batch_size: int = 8192) -> Eva
     X = as_batch(X, model.config.sizes[0])
     losses, preds = [], []
     for i in range(0, len(X), batch_size):
-        Z = model.forward(X[i : i + batch_size])
+        Z = model.infer(X[i : i + batch_size])
         yb = y[i : i + batch_size]
         losses.append(-log_softmax(Z)[np.arange(len(yb)), yb].sum())
         preds.append(Z.argmax(axis=1))

@@ -18,7 +18,7 @@ from nn_core.activations import Activation, ReLU, get_activation
 from nn_core.layers import Dense, Dropout, Standardize
 from nn_core.losses import softmax
 from nn_core.modelconfig import ModelConfig
-from nn_core.modelfile import MAX_PARAMS, read_model, save_model
+from nn_core.modelfile import MAX_MEMBERS, MAX_PARAMS, read_model, save_model
 
 
 def as_batch(X, n_in: int = 784) -> np.ndarray:
@@ -107,8 +107,13 @@ class MLP:
         ]
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
-        """Logits (n, 10) for a float batch X (n, 784). ``training`` enables dropout and
-        scratch buffers; the returned array is then only valid until the next call."""
+        """Logits (n, 10) for a float batch X (n, 784), remembering what ``backward`` needs.
+
+        The owner's pass, the first half of a training step: it writes into the layers
+        (``training`` also enables dropout and scratch buffers, and the returned array is
+        then only valid until the next call). Everything that only reads a model
+        (``infer``, ``predict_proba``, ``activations``, saliency) leaves it untouched.
+        """
         for layer in self.layers:
             X = layer.forward(X, training)  # (n, units of this layer)
         return X  # (n, 10)
@@ -116,8 +121,9 @@ class MLP:
     def backward(self, dZ: np.ndarray, to_input: bool = False) -> np.ndarray | None:
         """Push the loss gradient dZ (n, 10) back through every layer, filling ``grads``.
 
-        With ``to_input`` the gradient is carried all the way to the pixels (used for
-        saliency maps); training never needs that, so by default we skip it.
+        With ``to_input`` the gradient is carried all the way to the pixels; training
+        never needs that, so by default we skip it. (Saliency maps do not come here:
+        ``input_gradient`` is a read and fills no ``grads``.)
         """
         first = self.dense[0]
         first.needs_dX = to_input
@@ -130,13 +136,49 @@ class MLP:
             first.needs_dX = False
         return dZ
 
+    def infer(self, X: np.ndarray) -> np.ndarray:
+        """Logits (n, 10) for a float batch X (n, 784), writing nothing into the model.
+
+        Every read goes through here (or ``layer_outputs``): the bundled model is one
+        object that every visitor reads at once, so a read keeps its arrays to itself.
+        """
+        for layer in self.layers:
+            X = layer.infer(X)  # (n, units of this layer)
+        return X  # (n, 10)
+
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """What every layer hands on, input first: [X (n, 784), out of layer 1, ..., logits].
+
+        A read, like ``infer``: the list belongs to the caller, and the way back
+        (``input_gradient`` here, ``nn_core.probe``) walks it instead of asking the layers
+        what they last saw.
+        """
+        outs = [as_batch(X, self.config.sizes[0])]  # (n, 784)
+        for layer in self.layers:
+            outs.append(layer.infer(outs[-1]))  # (n, units of this layer)
+        return outs
+
+    def pull_back(self, outs: list[np.ndarray], dY: np.ndarray, stop=None) -> np.ndarray:
+        """Carry a gradient dY on the last output back through the layers, for a pass
+        kept in ``outs`` (from ``layer_outputs``); stop after the layer ``stop`` (by
+        default, at the input). A read: no ``grads`` are filled.
+
+        Returns how the same quantity changes with the input of the last layer passed.
+        """
+        steps = zip(reversed(self.layers), reversed(outs[:-1]), reversed(outs[1:]), strict=True)
+        for layer, X_in, Y_out in steps:
+            dY = layer.input_gradient(X_in, Y_out, dY)  # (n, inputs of this layer)
+            if layer is stop:
+                break
+        return dY
+
     def predict_proba(self, X, batch_size: int = 8192) -> np.ndarray:
         """Class probabilities (n, 10) for images X (n, 784) float32 in [0, 1]."""
         X = as_batch(X, self.config.sizes[0])  # (n, 784)
         if len(X) <= batch_size:
-            return softmax(self.forward(X))  # (n, 10)
+            return softmax(self.infer(X))  # (n, 10)
         return np.concatenate(  # (n, 10), from slices of at most batch_size rows
-            [softmax(self.forward(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
+            [softmax(self.infer(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
         )
 
     def predict(self, X) -> np.ndarray:
@@ -148,39 +190,35 @@ class MLP:
 
         Hidden entries are post-activation (n, units); the last is softmax (n, 10).
         """
-        A = as_batch(X, self.config.sizes[0])  # (n, 784)
-        outs = [A]
-        for layer in self.layers:
-            A = layer.forward(A)  # (n, units)
-            if isinstance(layer, Activation):
-                outs.append(A)
-        outs.append(softmax(A))  # (n, 10)
-        return outs
+        outs = self.layer_outputs(X)
+        hidden = [
+            A
+            for layer, A in zip(self.layers, outs[1:], strict=True)
+            if isinstance(layer, Activation)
+        ]
+        return [outs[0], *hidden, softmax(outs[-1])]  # the last: (n, 10)
 
     def pre_activations(self, X) -> list[np.ndarray]:
         """Z = X @ W + b of every Dense layer, before the non-linearity: [(n, units), ...]."""
-        A = as_batch(X, self.config.sizes[0])  # (n, 784)
-        Zs = []
-        for layer in self.layers:
-            A = layer.forward(A)  # (n, units)
-            if isinstance(layer, Dense):
-                Zs.append(A.copy())
-        return Zs
+        outs = self.layer_outputs(X)
+        return [
+            Z for layer, Z in zip(self.layers, outs[1:], strict=True) if isinstance(layer, Dense)
+        ]
 
     def input_gradient(self, X, classes=None) -> np.ndarray:
         """Saliency: d log P[class] / d pixel, (n, 784). Which pixels would change the
         network's mind most? ``classes`` defaults to each row's predicted class.
 
-        Like any backward pass this overwrites the layers' ``grads``; call it between
-        training steps, not between a backward pass and its optimiser step.
+        A read: the forward pass is kept in a local list and walked back from there, so
+        the layers' ``grads`` (the last training step's) are left as they were.
         """
-        X = as_batch(X, self.config.sizes[0])  # (n, 784)
-        P = softmax(self.forward(X))  # (n, 10)
-        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, len(X))  # (n,)
+        outs = self.layer_outputs(X)
+        n = len(outs[0])
+        P = softmax(outs[-1])  # (n, 10)
+        k = P.argmax(axis=1) if classes is None else np.broadcast_to(classes, n)  # (n,)
         dZ = -P  # (n, 10)
-        dZ[np.arange(len(X)), k] += 1  # d log P_k / dZ = onehot_k - P
-        dX = self.backward(dZ.astype(self.dtype), to_input=True)  # (n, 784)
-        return dX.copy()  # the layers reuse that buffer: hand out an array of its own
+        dZ[np.arange(n), k] += 1  # d log P_k / dZ = onehot_k - P
+        return self.pull_back(outs, dZ.astype(self.dtype))  # (n, 784)
 
     def dead_units(self, X) -> list[int]:
         """Per hidden layer, how many ReLU units output 0 for every example in X.
@@ -243,8 +281,9 @@ class MLP:
         """Read a model saved by ``save``: a path, a file object or raw bytes.
 
         Raises ModelFileError with a plain-words reason for anything that is not one.
-        ``max_params=`` caps the size of network the file may describe (a shared server
-        sets it from its limits; see ``load_model``).
+        ``max_params=`` caps the size of network the file may describe, ``max_members=``
+        the entries of its zip (a shared server sets both from its limits; see
+        ``load_model``).
         """
         return load_model(source, **limits)
 
@@ -252,14 +291,20 @@ class MLP:
         return f"MLP({self.config.describe()}, {self.n_params:,} parameters)"
 
 
-def load_model(source, *, max_params: int = MAX_PARAMS) -> MLP:
+def load_model(
+    source, *, max_params: int = MAX_PARAMS, max_members: int = MAX_MEMBERS, check=None
+) -> MLP:
     """Load a model from a path, file object or bytes; ModelFileError if it is not one.
 
-    ``max_params`` caps the size of the network the file may describe: a shared server
-    sets it from its own limits, so an upload can never ask for more memory than that.
+    ``max_params`` caps the size of the network the file may describe and
+    ``max_members`` the entries of its zip: a shared server sets both from its own
+    limits, so an upload can never ask for more memory or time than that. ``check(config)``
+    judges the declared network before any weight is read (see ``read_model``).
     ``nn_core.modelfile.read_model`` checks the whole file before this builds anything.
     """
-    config, weights, meta = read_model(source, max_params=max_params)
+    config, weights, meta = read_model(
+        source, max_params=max_params, max_members=max_members, check=check
+    )
     model = MLP(config=config)
     model.set_weights(weights)
     model.meta = meta

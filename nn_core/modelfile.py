@@ -10,12 +10,17 @@ A model file is a plain NumPy zip archive:
 Students upload files to a shared server, so loading trusts nothing in the file:
 
 * no pickle is ever unpickled (a pickle can run arbitrary code);
+* the zip's directory is judged from its end record before zipfile parses it: a model
+  needs three text entries and two arrays per layer, so an archive listing 200,000
+  entries (seconds of CPU to parse) is refused at once, and the directory is parsed once;
 * every member's ``.npy`` header is read and checked (float weights of exactly the shapes
   the configuration needs, a model of at most ``max_params`` parameters) before a single
   byte of data is decompressed, so a 3 MB "zip bomb" declaring 3 GB of weights costs
   nothing;
 * the JSON entries are bounded in size and nesting depth before ``json.loads`` sees them
-  (``nn_core.jsonbound`` says why, and how).
+  (``nn_core.jsonbound`` says why, and how);
+* every weight must be finite once cast to float32, the model's precision: a float64
+  weight of 1e300 is finite in the file but infinite in the network.
 
 Anything that is not a valid model raises ``ModelFileError`` with a sentence a person can
 act on, never a traceback (or a MemoryError) from inside NumPy.
@@ -47,6 +52,21 @@ FORMAT = "nn-classroom-mlp/1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PARAMS = 20_000_000
 """Default cap on the parameters of a loaded model (80 MB of float32); the app sets its own."""
+SPARE_MEMBERS = 4
+"""Entries a model file may hold beyond the ones it needs (another tool's extras)."""
+DIRECTORY_BYTES_PER_MEMBER = 256
+"""Largest directory record accepted per entry, on average: a real one takes 53 bytes (46
+of fixed fields and a name such as ``W0.npy``); 256 leaves room for long names and extras."""
+
+
+def members_needed(n_dense: int) -> int:
+    """Entries a model file needs: format, config and meta, then W and b per Dense layer."""
+    return 3 + 2 * n_dense
+
+
+MAX_MEMBERS = members_needed(30) + SPARE_MEMBERS
+"""Default cap on the entries of a model file (30 Dense layers); a server sets its own from
+the deepest network it allows."""
 
 
 def _arrays(model, meta: dict, dtype=None) -> dict[str, np.ndarray]:
@@ -146,13 +166,15 @@ def n_params(sizes: tuple[int, ...]) -> int:
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False))
 
 
-def _config(archive: Archive, max_params: float) -> ModelConfig:
+def _config(archive: Archive, max_params: float, check=None) -> ModelConfig:
     try:
         config = ModelConfig.from_dict(read_json(archive, "config"))
     except (json.JSONDecodeError, TypeError, ValueError) as e:
         if isinstance(e, ModelFileError):
             raise
         raise archive.fail(f"invalid model configuration ({e})") from None
+    if check is not None:
+        check(config)
     if n_params(config.sizes) > max_params:
         raise archive.fail(
             f"a {config.describe()} network has {n_params(config.sizes):,} parameters; "
@@ -190,44 +212,97 @@ def _weight_headers(archive: Archive, config: ModelConfig) -> dict[str, Header]:
     return headers
 
 
-def _weights(archive: Archive, headers: dict[str, Header]) -> list[np.ndarray]:
+def _weights(archive: Archive, headers: dict[str, Header], dtype=np.float32) -> list[np.ndarray]:
+    """The weights in the model's precision, each finite once it is in that precision.
+
+    A float64 weight of 1e300 is finite in the file but infinity in float32 (whose
+    largest value is about 3.4e38); loaded, it would make the first step's loss NaN and
+    the run would seem to blow up for a learning rate that is perfectly fine. So the
+    check comes after the cast, and says which of the two it is.
+    """
     weights = []
     for key, header in headers.items():
         w = archive.read(key, header)
         if not np.isfinite(w).all():
             raise archive.fail(f"'{key}' contains NaN or infinite values")
-        weights.append(w.astype(np.float32))
+        with np.errstate(over="ignore"):  # the sentence below says it better than NumPy
+            cast = w.astype(dtype)  # same shape, in the model's precision
+        if not np.isfinite(cast).all():
+            largest = float(np.abs(w).max())
+            raise archive.fail(
+                f"'{key}' holds values as large as {largest:.3g}, beyond what "
+                f"{np.dtype(dtype).name} can hold (about {float(np.finfo(dtype).max):.3g}); "
+                "they would load as infinity"
+            )
+        weights.append(cast)
     return weights
 
 
-def read_model(source, *, max_params: int = MAX_PARAMS) -> tuple[ModelConfig, list, dict]:
+def read_model(
+    source, *, max_params: int = MAX_PARAMS, max_members: int = MAX_MEMBERS, check=None
+) -> tuple[ModelConfig, list, dict]:
     """(config, [W0, b0, W1, b1, ...] float32, meta) from a model file, every part checked.
 
-    The configuration is read and judged first, then every weight's header against it,
-    and only then is any weight read; ModelFileError for anything that is not a model.
-    ``max_params`` caps the size of the network the file may describe: a shared server
-    sets it from its own limits, so an upload can never ask for more memory than that.
+    The zip's directory is judged first (at most ``max_members`` entries), then the
+    configuration, then every weight's header against it, and only then is any weight
+    read; ModelFileError for anything that is not a model. ``max_params`` caps the size
+    of the network the file may describe: a shared server sets it from its own limits,
+    so an upload can never ask for more memory than that. ``check(config)``, if given,
+    judges the declared network first (and raises ModelFileError to refuse it), so a
+    server names its own limit from the same single reading of the file.
     ``nn_core.model.load_model`` (and ``MLP.load``) build the network from these parts.
     """
 
     def read(archive: Archive) -> tuple[ModelConfig, list, dict]:
-        config = _config(archive, max_params)
+        config = _config(archive, max_params, check)
         weights = _weights(archive, _weight_headers(archive, config))
         return config, weights, _meta(archive)
 
-    return _open(source, read)
+    return _open(source, read, max_members)
 
 
-def read_config(source) -> ModelConfig:
+def read_config(source, *, max_members: int = MAX_MEMBERS) -> ModelConfig:
     """The network a model file declares, from its small ``config`` entry alone.
 
     No weight is read, so a server can judge an upload against its own limits (layers,
     units) and name the limit it breaks before the file costs any memory.
     """
-    return _open(source, lambda archive: _config(archive, max_params=math.inf))
+    return _open(source, lambda archive: _config(archive, max_params=math.inf), max_members)
 
 
-def _open(source, read):
+def _judge_directory(data: bytes, name: str, max_members: int) -> None:
+    """Refuse an archive whose directory lists more entries than a model file can need.
+
+    zipfile parses every record of the central directory when it opens an archive, so
+    200,000 empty entries (a 17 MB upload) cost 2.2 s of CPU here before a single name
+    could be checked (the issue measured 7 s a page on a busy server). The end-of-directory record at the tail of the file says how many
+    entries there are and how many bytes the directory takes; both are read here with
+    zipfile's own function (the record zipfile itself will use, zip64 included), and an
+    archive over either bound is refused before the directory is touched. The size
+    matters as much as the count: zipfile walks the directory by its size, whatever
+    count the record claims.
+    """
+    end = zipfile._EndRecData(io.BytesIO(data))  # zipfile's reader of the end record
+    if end is None:
+        raise ModelFileError(f"{name}: the archive is damaged or truncated (it has no end record)")
+    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if entries > max_members:
+        raise ModelFileError(f"{name}: the archive lists {entries:,} entries; {_most(max_members)}")
+    if size > max_members * DIRECTORY_BYTES_PER_MEMBER:
+        raise ModelFileError(
+            f"{name}: the archive's directory takes {size:,} bytes; a model file's takes "
+            f"at most {max_members * DIRECTORY_BYTES_PER_MEMBER:,}"
+        )
+
+
+def _most(max_members: int) -> str:
+    return (
+        f"a model file accepted here has at most {max_members:,} "
+        "(format, config and meta, and two per layer)"
+    )
+
+
+def _open(source, read, max_members: int = MAX_MEMBERS):
     """``read(archive)`` on a model file, every failure turned into a ModelFileError."""
     data, name = _read_bytes(source)
     if not data.startswith(ZIP_MAGIC):
@@ -236,7 +311,12 @@ def _open(source, read):
             f"{name}: not a model file ({kind}); expected a .npz saved by MLP.save"
         )
     try:
+        _judge_directory(data, name, max_members)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if len(zf.filelist) > max_members:  # a record that understated the count
+                raise ModelFileError(
+                    f"{name}: the archive holds {len(zf.filelist):,} entries; {_most(max_members)}"
+                )
             archive = Archive(zf, name)
             if (tag := read_text(archive, "format")) != FORMAT:
                 raise archive.fail(f"unsupported model format {tag!r}")

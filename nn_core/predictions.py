@@ -61,7 +61,7 @@ def predict_all(model, X: np.ndarray, y: np.ndarray, batch_size: int = 8192) -> 
     """
     X = as_batch(X, model.config.sizes[0])
     y = np.asarray(y, dtype=np.int64)
-    logp = [log_softmax(model.forward(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
+    logp = [log_softmax(model.infer(X[i : i + batch_size])) for i in range(0, len(X), batch_size)]
     k = model.config.sizes[-1]
     logP = np.concatenate(logp) if logp else np.zeros((0, k), np.float32)  # (n, k)
     proba = np.exp(logP).astype(np.float32)  # (n, k)

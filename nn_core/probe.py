@@ -36,27 +36,22 @@ def class_influence(model, X, layer: int = 0) -> np.ndarray:
     """
     if layer == len(model.dense) - 2:
         return model.dense[-1].W.astype(np.float64)  # (units, k): no layer in between
-    X = as_batch(X, model.config.sizes[0])
-    k = model.config.sizes[-1]
-    net = model.astype(model.dtype)
-    net.forward(X)  # fills each layer's memory of its input and output
-    out = np.empty((net.config.sizes[1 + layer], k))  # (units, k)
+    outs = model.layer_outputs(X)  # this call's own pass: the shared model keeps nothing
+    n, k = len(outs[0]), model.config.sizes[-1]
+    out = np.empty((model.config.sizes[1 + layer], k))  # (units, k)
     for c in range(k):
-        grad = np.zeros((len(X), k), dtype=net.dtype)  # (n, k): d logit_c / d logits
+        grad = np.zeros((n, k), dtype=model.dtype)  # (n, k): d logit_c / d logits
         grad[:, c] = 1.0
-        grad = _back_to_hidden(net, grad, layer)  # (n, units)
-        out[:, c] = grad.mean(axis=0)
+        out[:, c] = _back_to_hidden(model, outs, grad, layer).mean(axis=0)  # (units,)
     return out
 
 
-def _back_to_hidden(net, grad: np.ndarray, layer: int) -> np.ndarray:
-    """Carry a gradient from the logits back to the output of hidden layer ``layer``."""
-    target = net.dense[layer + 1]
-    for part in reversed(net.layers):
-        grad = part.backward(grad).copy()  # layers reuse their buffers
-        if part is target:
-            return grad
-    raise ValueError(f"no hidden layer {layer}")
+def _back_to_hidden(model, outs: list, grad: np.ndarray, layer: int) -> np.ndarray:
+    """Carry a gradient from the logits back to the output of hidden layer ``layer``, for
+    the pass kept in ``outs`` (``model.layer_outputs``): (n, units)."""
+    if not 0 <= layer < len(model.dense) - 1:
+        raise ValueError(f"no hidden layer {layer}")
+    return model.pull_back(outs, grad, stop=model.dense[layer + 1])
 
 
 def unit_importance(model, X, layer: int = 0) -> np.ndarray:
@@ -96,22 +91,16 @@ def contributions(model, x, target: int | None = None, layer: int = 0) -> Contri
     layer these shares plus the output bias add up to the class score exactly; deeper,
     the "outgoing weight" is the gradient of the score with respect to the unit.
     """
-    X = as_batch(x, model.config.sizes[0])[:1]  # (1, 784)
-    net = model.astype(model.dtype)
-    logits = net.forward(X)  # (1, k)
+    outs = model.layer_outputs(as_batch(x, model.config.sizes[0])[:1])  # [(1, 784), ...]
+    logits = outs[-1]  # (1, k)
     c = int(logits.argmax()) if target is None else int(target)
-    a = None
-    A = X
-    seen = 0
-    for part in net.layers:  # the activations of hidden layer ``layer``
-        A = part.forward(A)
-        if isinstance(part, Activation):
-            if seen == layer:
-                a = A[0].astype(np.float64).copy()  # (units,)
-            seen += 1
-    grad = np.zeros_like(logits)
+    hidden = [
+        A for part, A in zip(model.layers, outs[1:], strict=True) if isinstance(part, Activation)
+    ]
+    a = hidden[layer][0].astype(np.float64)  # (units,) the activations of hidden layer ``layer``
+    grad = np.zeros_like(logits)  # (1, k)
     grad[0, c] = 1.0
-    weight = _back_to_hidden(net, grad, layer)[0].astype(np.float64)  # (units,)
+    weight = _back_to_hidden(model, outs, grad, layer)[0].astype(np.float64)  # (units,)
     return Contributions(a, weight, a * weight, c)
 
 

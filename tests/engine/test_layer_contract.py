@@ -1,7 +1,7 @@
 """Every layer and activation in the engine is a ``Layer`` and keeps its contract.
 
-The model treats its stages alike (``forward``, ``backward``, ``params``, ``grads``), so a
-new layer that forgot part of the contract would fail somewhere far from its own code.
+The model treats its stages alike (``forward``, ``backward``, ``params``, ``grads``, and
+the read-only twins ``infer`` and ``input_gradient``), so a new layer that forgot part of the contract would fail somewhere far from its own code.
 These tests find the engine's layer-like classes by looking at every module, so a layer
 added later is checked without anyone listing it here.
 """
@@ -77,6 +77,8 @@ def test_concrete_layers_implement_forward_and_backward_themselves(cls):
     assert issubclass(cls, Layer)
     assert cls.forward is not Layer.forward, f"{cls.__name__} inherits Layer.forward"
     assert cls.backward is not Layer.backward, f"{cls.__name__} inherits Layer.backward"
+    assert cls.infer is not Layer.infer, f"{cls.__name__} inherits Layer.infer"
+    assert cls.input_gradient is not Layer.input_gradient, cls.__name__
 
 
 def test_the_base_class_states_the_contract_and_refuses_to_run():
@@ -86,6 +88,10 @@ def test_the_base_class_states_the_contract_and_refuses_to_run():
         layer.forward(np.zeros((1, 2)))
     with pytest.raises(NotImplementedError):
         layer.backward(np.zeros((1, 2)))
+    with pytest.raises(NotImplementedError):
+        layer.infer(np.zeros((1, 2)))
+    with pytest.raises(NotImplementedError):
+        layer.input_gradient(np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)))
     assert Layer.__doc__ and "forward" in Layer.__doc__ and "grads" in Layer.__doc__
 
 
@@ -124,3 +130,24 @@ def test_activations_are_layers_with_nothing_to_learn():
         act = cls()
         assert isinstance(act, Activation) and isinstance(act, Layer), name
         assert act.params == {} and act.grads == {}, name
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_the_read_only_twins_give_what_forward_and_backward_give(activation):
+    """``infer`` is ``forward`` outside training and ``input_gradient`` is the ``backward``
+    that follows it, carried to the input: the same numbers, with nothing kept."""
+    model = MLP((784, 12, 8, 10), activation=activation, dropout=0.25, x_mean=0.1, x_std=0.3)
+    X = np.random.default_rng(0).random((5, 784), dtype=np.float32)  # (5, 784)
+    dY = np.random.default_rng(1).standard_normal((5, 10)).astype(np.float32)  # (5, 10)
+    outs = [X]
+    for layer in model.layers:
+        np.testing.assert_array_equal(layer.infer(outs[-1]), layer.forward(outs[-1]))
+        outs.append(layer.infer(outs[-1]))
+    model.dense[0].needs_dX = True
+    expected = dY.copy()
+    for layer in reversed(model.layers):
+        expected = layer.backward(expected).copy()  # (n, inputs of this layer)
+    kept = dY.copy()
+    got = model.pull_back(outs, dY)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(dY, kept)  # the caller's gradient is left alone

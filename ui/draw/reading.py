@@ -7,7 +7,6 @@ and a saliency map, which pixels swayed it. A test can run all of it without a b
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,13 +18,6 @@ from ui.models import BUNDLED_DATASET
 from ui.state import CONFIDENCE_DEFAULT
 
 DIGITS = DATASETS[BUNDLED_DATASET].class_names
-
-MODEL_LOCK = threading.Lock()
-"""The bundled model is one object shared by every browser tab, and a saliency map is a
-forward pass followed by a backward pass that reads what the forward pass left in the
-layers. Two students drawing at the same instant must not interleave those two passes,
-so every model call made on this page takes this lock (each call lasts about a
-millisecond)."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +75,11 @@ def read_drawing(
     if steps is None:
         return None
     x = steps.centred.reshape(1, 784)  # (1, 784)
-    with MODEL_LOCK:
-        probs = model.predict_proba(x)[0]  # (10,)
-        predicted = int(np.argmax(probs))
-        # copied while we hold the lock: the gradient lives in a buffer the layers reuse
-        saliency = model.input_gradient(x, classes=predicted)[0].reshape(28, 28).copy()
+    # The bundled model is one object that every browser tab reads at the same instant:
+    # no lock, because a read writes nothing into it (nn_core.layers says how).
+    probs = model.predict_proba(x)[0]  # (10,)
+    predicted = int(np.argmax(probs))
+    saliency = model.input_gradient(x, classes=predicted)[0].reshape(28, 28)  # (28, 28)
     saliency = saliency.astype(np.float32, copy=False)
     return Reading(steps, probs, saliency, tuple(class_names), float(threshold))
 

@@ -50,7 +50,7 @@ def _verdict(data: bytes, name: str, digest: str, dataset_name: str) -> models.M
     """The checked model, or the sentence that says why it cannot be used here."""
     n_classes = len(DATASETS[dataset_name].class_names)
     try:
-        model = uploads.check_upload(data, name, limits.LIMITS)
+        model = uploads.check_upload(data, name, limits.LIMITS, dataset_name)
     except ModelFileError as err:
         return str(err)
     sizes = model.config.sizes

@@ -147,7 +147,7 @@ def _load_upload(dataset, limits: ServerLimits) -> None:
     if f is None:
         return
     try:
-        model = uploads.check_upload(f.getvalue(), f.name, limits)
+        model = uploads.check_upload(f.getvalue(), f.name, limits, dataset.name)
     except ModelFileError as exc:
         ws.say("error", f"Could not use that file: {exc}", where="upload")
         return

@@ -253,3 +253,19 @@ def test_an_upload_is_read_once_not_at_every_rerun(sample, monkeypatch):
     assert reads == ["mine.npz", "mine.npz"]
     kept = [k for k in at.session_state[keys.CACHE] if k[0] == "upload"]
     assert len(kept) == 1  # the first file's model is let go
+
+
+def test_a_model_of_another_data_set_is_refused_and_not_offered(sample):
+    """MNIST and Fashion-MNIST have the same image size: only the file's meta tells them
+    apart, and a clothes network scored on digits would be nonsense."""
+    at = open_page("evaluate")
+    show(at, "compare")
+    clothes = MLP((784, 8, 10), seed=5)
+    clothes.meta = {"dataset": "fashion-mnist"}
+    upload(at, "clothes.npz", clothes)
+    assert [e.value for e in at.error] == [
+        "clothes.npz was trained on Fashion-MNIST, and this page shows MNIST: its answers "
+        "would be clothes, not digits. To use it, choose Fashion-MNIST under “Data set” "
+        "in the sidebar."
+    ]
+    assert offered_uploads(at) == []

@@ -221,6 +221,21 @@ def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample
     assert ws(app).start_model is None and ws(app).current is None
 
 
+def test_a_model_of_another_data_set_is_refused_with_how_to_use_it(at):
+    clothes = MLP((784, 8, 10), seed=1)
+    clothes.meta = {"dataset": "fashion-mnist"}  # same sizes as an MNIST network
+    buf = io.BytesIO()
+    clothes.save(buf)
+    at.file_uploader(key=keys.UPLOAD).set_value(("clothes.npz", buf.getvalue(), "application/zip"))
+    at.run()
+    assert [e.value for e in at.error] == [
+        "Could not use that file: clothes.npz was trained on Fashion-MNIST, and this page "
+        "shows MNIST: its answers would be clothes, not digits. To use it, choose "
+        "Fashion-MNIST under “Data set” in the sidebar."
+    ]
+    assert ws(at).start_model is None and ws(at).current is None
+
+
 def test_an_uploaded_model_is_used_by_the_next_run(at):
     buf = io.BytesIO()
     MLP((784, 24, 10), seed=1).save(buf)
