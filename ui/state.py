@@ -54,8 +54,6 @@ CONFIDENCE_DEFAULT = 0.6
 """The "not sure" threshold before anyone moves Evaluate's slider: Evaluate and Draw both
 start from it (``K.CONFIDENCE``)."""
 
-CONFIDENCE_DEFAULT = 0.6  # answer only when the top probability reaches this (Evaluate, Draw)
-
 DEFAULTS: dict[str, Any] = {
     K.DATASET: "mnist",
     K.PRESENTATION: False,
