@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from nn_core.errors import DataError
 from ui import shared as ui_shared
 from ui import state
@@ -31,7 +32,7 @@ from ui.active import (
 from ui.figures import presentation
 from ui.state import K
 
-DATASET_CHOICES = ("mnist", "fashion-mnist")
+DATASET_CHOICES = tuple(DATASETS)  # "mnist", "fashion-mnist": every data set the engine knows
 FALLBACK_WORDS = {  # what the app reads when the NN_DATA_DIR folder could not be used
     "cache": "the download cache",
     "download": "a fresh download",

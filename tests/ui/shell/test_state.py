@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from nn_core.data import DATASETS
 from ui import state
 from ui.draw import reading
 from ui.evaluate import threshold
@@ -114,3 +115,10 @@ def test_the_shared_frame_imports_no_feature(module):
     ]  # "from ui import draw" is "ui.draw", "from ui.state import K" is "ui.state.K"
     features = [m for m in imported if m.split(".")[:2] in (["ui", f] for f in FEATURES)]
     assert not features, f"{module} imports {features}"
+
+
+def test_a_tab_starts_on_the_data_set_that_is_always_there():
+    """The catalog says which data set ships a sample; the tab's default and the pages'
+    fallback are that one, not a second spelling of it."""
+    assert [name for name, info in DATASETS.items() if info.sample] == [state.FALLBACK_DATASET]
+    assert state.DEFAULTS[K.DATASET] == state.FALLBACK_DATASET == "mnist"
