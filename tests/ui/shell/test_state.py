@@ -17,7 +17,7 @@ from ui.evaluate import threshold
 from ui.state import K
 
 ROOT = Path(__file__).resolve().parents[3]
-FEATURES = ("learn", "data", "explore", "train", "inside", "evaluate", "draw", "classroom")
+FEATURES = ("learn", "data", "train", "inside", "evaluate", "draw", "classroom")
 
 
 def constants(namespace) -> dict[str, str]:
