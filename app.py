@@ -1,11 +1,11 @@
 """Entry point: ``streamlit run app.py``.
 
 Sets up the page, the navigation between the pages in ``app_pages/`` and the sidebar.
-Each page file is a short script; the work happens in ``nn_core`` (the network) and
-``ui`` (state, cached data, figures, the training scheduler). This file is the frame:
-the one place besides the pages that may import the features, so it hands the shared
-modules what they must not import themselves (the features' key defaults, the Train
-page's progress line and the Class panel of the sidebar).
+Each page file is a short script; the work happens in ``nn_core`` (the network),
+``server`` (the training scheduler and its worker processes) and ``ui`` (state, cached
+data, figures, the features). This file is the frame: the one place besides the pages
+that may import the features, so it hands the shared sidebar what it must not import
+itself (the Train page's progress line) and draws the Class panel below it.
 
 The pages live in ``app_pages/``, not ``pages/``: Streamlit treats a folder named
 ``pages/`` beside the entry point as its legacy page directory, and on a freshly

@@ -1,8 +1,8 @@
 """Inside: the weights, activations and gradients of the visitor's network, made visible.
 
-A network is not a black box, only a large one. This page opens the visitor's current
-model (or the bundled pretrained one when they have none for this data set, and says
-which) and shows what its units look for, how one image flows through it, how healthy
+A network is not a black box, only a large one. This page opens "your model", the
+visitor's own (or the bundled pretrained one when they have none for this data set, and
+says which) and shows what its units look for, how one image flows through it, how healthy
 its training was, what happens when parts are cut out, and one step of backpropagation
 in real numbers. Only the chosen tab computes.
 """
@@ -11,12 +11,12 @@ import streamlit as st
 
 from ui import state
 from ui.inside import activations, backprop, experiments, health, keys, weights
-from ui.inside.context import current
+from ui.inside.context import inside_context
 
 TABS = ["Weights", "Activations", "Health", "Experiments", "Backprop"]
 
 st.title("Inside the network")
-ins = current()
+ins = inside_context()
 ws = state.workspace()
 if ins is None:
     st.info(

@@ -44,8 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def default_model():
-    """nn_core.load_default_model() if the package provides it and it loads, else None."""
+def bundled_model():
+    """The bundled model, nn_core.load_default_model(), if the package provides it and it
+    loads, else None."""
     try:
         from nn_core import load_default_model
     except ImportError:
@@ -61,7 +62,7 @@ def get_model(args: argparse.Namespace, data: Dataset):
     """The model to evaluate (anything with .predict(X (n, 784)) -> (n,)) and its name."""
     if args.model is not None:
         return MLP.load(args.model), str(args.model)
-    model = None if args.quick else default_model()
+    model = None if args.quick else bundled_model()
     if model is not None:
         return model, "nn_core.load_default_model()"
     model = MLP((784, 256, 10), activation="relu", init="he", seed=args.seed)

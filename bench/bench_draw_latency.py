@@ -126,7 +126,7 @@ def browser_latencies(strokes: int, root=ROOT) -> dict[str, list[float]]:
                 page.wait_for_function(METRIC_SHOWN, polling="raf", timeout=30_000)
                 page.wait_for_function(ANSWER_SHOWN, polling="raf", timeout=30_000)
                 page.wait_for_function(APP_IDLE, timeout=30_000)
-                page.wait_for_timeout(300)  # the end of the run: the class set section
+                page.wait_for_timeout(300)  # the end of the run: the "My drawings" section
                 up, shown, done = page.evaluate("() => [window.__up, window.__shown, window.__all]")
                 latencies["prediction"].append((shown - up) / 1000)
                 latencies["answer"].append((done - up) / 1000)
@@ -141,7 +141,7 @@ def in_process(repeats: int) -> dict[str, float]:
     """Median milliseconds of the steps the page runs after each stroke."""
     from nn_core import canvas_to_mnist, load_default_model
     from tests.support.samples import redrawn_digits
-    from ui.draw import figures as charts_draw
+    from ui.draw import figures
     from ui.draw import reading as draw
 
     model = load_default_model()
@@ -163,15 +163,15 @@ def in_process(repeats: int) -> dict[str, float]:
 
     reading = read(canvases[0])
 
-    def figures(_):
-        charts_draw.probability_figure(reading.probs, reading.class_names, height=290).markup()
-        charts_draw.preprocess_figure(reading.steps).markup()
-        charts_draw.saliency_figure(reading.steps.centred, reading.saliency, "7").markup()
+    def build_figures(_):
+        figures.probability_figure(reading.probs, reading.class_names, height=290).markup()
+        figures.preprocess_figure(reading.steps).markup()
+        figures.saliency_figure(reading.steps.centred, reading.saliency, "7").markup()
 
     return {
         "canvas_to_mnist + predict_proba": median_ms(predict),
         "read_drawing (+ saliency)": median_ms(read),
-        "three SVG figures built and written": median_ms(figures) if repeats else 0.0,
+        "three SVG figures built and written": median_ms(build_figures) if repeats else 0.0,
     }
 
 

@@ -12,12 +12,10 @@ import numpy as np
 SIDE = 28
 
 
-def random_shift(
-    X: np.ndarray, rng: np.random.Generator, max_shift: int, out: np.ndarray | None = None
-) -> np.ndarray:
+def random_shift(X: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
     """Move each image by its own random (dy, dx) in [-max_shift, max_shift], filling with 0.
 
-    X: (n, 784) float images. Returns (n, 784), in ``out`` when given.
+    X: (n, 784) float images. Returns a new (n, 784) array.
 
     How it works without a Python loop over images: pad every image with ``max_shift``
     zeros on each side, then read each one back through a 28x28 window placed at its
@@ -25,10 +23,7 @@ def random_shift(
     """
     n, s = len(X), int(max_shift)
     if s <= 0:
-        if out is None:
-            return X.copy()
-        np.copyto(out, X)
-        return out
+        return X.copy()
     side = SIDE + 2 * s
     padded = np.zeros((n, side, side), dtype=X.dtype)
     padded[:, s : s + SIDE, s : s + SIDE] = X.reshape(n, SIDE, SIDE)  # (n, 784) -> (n, 28, 28)
@@ -36,4 +31,4 @@ def random_shift(
     dx = rng.integers(-s, s + 1, size=n)
     window = (np.arange(SIDE)[:, None] * side + np.arange(SIDE)).ravel()  # (784,) in a padded image
     start = np.arange(n) * side * side + (s - dy) * side + (s - dx)  # (n,) top-left of each window
-    return np.take(padded.ravel(), start[:, None] + window, out=out)
+    return np.take(padded.ravel(), start[:, None] + window)  # (n, 784)

@@ -27,6 +27,7 @@ from nn_core.cli_save import check_out, save_somewhere
 from nn_core.metrics import evaluate
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
+from nn_core.status import RunStatus
 from nn_core.train import StepMetrics, Trainer
 
 PROG = "python -m nn_core.train"  # the documented spelling; ``python -m nn_core`` is the other
@@ -177,7 +178,7 @@ def main(argv=None, prog: str = PROG) -> int:
     if metrics:
         bar.update(trainer, metrics[-1], force=True)
     bar.close()
-    if trainer.status == "diverged":
+    if trainer.status == RunStatus.DIVERGED:
         print(trainer.message, file=sys.stderr)
     result = evaluate(model, data.X_test, data.y_test)
     summary = summarise(args, model, trainer, result, data)
@@ -187,7 +188,7 @@ def main(argv=None, prog: str = PROG) -> int:
         out_problem = save_and_report(model, args, meta, summary)
     summary["total_seconds"] = round(time.perf_counter() - t_start, 3)
     print(json.dumps(summary))
-    return 1 if trainer.status == "diverged" or out_problem else 0
+    return 1 if trainer.status == RunStatus.DIVERGED or out_problem else 0
 
 
 def save_and_report(model, args, meta: dict, summary: dict) -> str | None:

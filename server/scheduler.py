@@ -170,8 +170,8 @@ class Scheduler:
         """How busy the server is: running, paused and queued runs, and workers."""
         with self._lock:
             states = [j.state for j in self._jobs.values()]
-        counts = {str(status): states.count(status) for status in RunStatus}
-        return {k: counts[k] for k in ("running", "paused", "queued")} | {"workers": self.n_workers}
+        busy = (RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.QUEUED)  # plain words in JSON
+        return {s: states.count(s) for s in busy} | {"workers": self.n_workers}
 
     def close(self) -> None:
         """Stop every worker (tests and server shutdown)."""

@@ -20,9 +20,7 @@ import nn_core
 from nn_core.data import DATASETS, Dataset, default_cache_dir
 from nn_core.errors import DataError
 from ui import shared as ui_shared
-from ui.state import K
-
-FALLBACK = "mnist"  # the one data set with a bundled sample: always available
+from ui.state import FALLBACK_DATASET, K
 
 SOURCE_LABELS = {  # Material icons ship with Streamlit: they show even without emoji fonts
     "folder": ":material/folder: data folder",
@@ -140,15 +138,15 @@ def active_dataset(name: str | None = None) -> ActiveData:
     Never raises for a missing data set: it falls back to MNIST (at worst its bundled
     sample) and explains why in ``notice``.
     """
-    requested = name or st.session_state.get(K.DATASET) or FALLBACK
+    requested = name or st.session_state.get(K.DATASET) or FALLBACK_DATASET
     try:
         dataset = ui_shared.get_dataset(requested)
     except DataError:
-        dataset = ui_shared.get_dataset(FALLBACK)
+        dataset = ui_shared.get_dataset(FALLBACK_DATASET)
         sample = "" if dataset.is_full else " (its small bundled sample)"
         notice = (
             f"{title(requested)} is not available on this computer, so the app shows "
-            f"{title(FALLBACK)}{sample} instead."
+            f"{title(FALLBACK_DATASET)}{sample} instead."
         )
         return ActiveData(requested, dataset, notice)
     if not dataset.is_full:

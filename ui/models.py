@@ -1,9 +1,9 @@
 """Which network a page should look at: the visitor's own, a kept run, or the bundled one.
 
 Inside, Evaluate, Draw and Learn all show "a model". Which one is a single rule, kept
-here so the pages cannot disagree: the visitor's current model when it was trained on
-the data set on screen, else the pretrained model that ships with the app (it knows
-MNIST digits only), and the page says which in one sentence.
+here so the pages cannot disagree: "your model" (the visitor's own network) when it was
+trained on the data set on screen, else the pretrained model that ships with the app (it
+knows MNIST digits only), and the page says which in one sentence.
 
 ``ModelInUse`` is the one description of such a network: the model, its names for a
 selector and for a sentence, the data set and classes it knows, and whether it is the
@@ -27,7 +27,8 @@ BUNDLED_DATASET = "mnist"
 """The data set the bundled model learned: the only one that ships with a trained network."""
 
 BUNDLED, YOURS = "bundled", "current"
-"""``stable_id`` of the bundled network and of "your model" (a kept run's is "run-3")."""
+"""``stable_id`` of the bundled network and of "your model" (a kept run's is "run-3").
+The stored word of ``YOURS`` stays "current": a selector may remember it."""
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ def _visitors(model, key, whose: str, name: str, dataset: str, accuracy, run_id)
     )
 
 
-def current(dataset_name: str) -> ModelInUse | None:
-    """The visitor's current model if it was trained on ``dataset_name``."""
+def yours(dataset_name: str) -> ModelInUse | None:
+    """The visitor's own network, "your model" (``TrainWorkspace.current``), if it was
+    trained on ``dataset_name``."""
     now = state.workspace().current
     if now is None or now.dataset != dataset_name:
         return None
@@ -107,12 +109,12 @@ def current(dataset_name: str) -> ModelInUse | None:
 
 def model_in_use(dataset_name: str) -> ModelInUse | None:
     """Your model for this data set, else the bundled one, else None."""
-    return current(dataset_name) or bundled(dataset_name)
+    return yours(dataset_name) or bundled(dataset_name)
 
 
 def model_options(dataset_name: str) -> list[ModelInUse]:
     """Every network worth choosing for this data set: yours, each kept run, the bundled."""
-    options = [m for m in (current(dataset_name),) if m is not None]
+    options = [m for m in (yours(dataset_name),) if m is not None]
     taken = {m.run_id for m in options}
     for run in reversed(state.workspace().kept_runs()):
         if run.dataset == dataset_name and run.id not in taken:

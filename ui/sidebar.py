@@ -3,7 +3,7 @@
 A teacher projects this panel, so it answers three questions at first sight and no more:
 *what are we looking at* (the data set switch), *is it the real thing* (source and size,
 with a way to get the full data when only the sample is here) and *what has the network
-learned so far* (the current model and its test accuracy).
+learned so far* ("your model" and its test accuracy).
 
 Where the files live on the server is shown only when the app runs locally (see
 ``ui.active.show_paths``): a hosted app tells visitors the source, not the layout of
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from nn_core.errors import DataError
 from ui import shared as ui_shared
 from ui import state
@@ -31,7 +32,7 @@ from ui.active import (
 from ui.figures import presentation
 from ui.state import K
 
-DATASET_CHOICES = ("mnist", "fashion-mnist")
+DATASET_CHOICES = tuple(DATASETS)  # "mnist", "fashion-mnist": every data set the engine knows
 FALLBACK_WORDS = {  # what the app reads when the NN_DATA_DIR folder could not be used
     "cache": "the download cache",
     "download": "a fresh download",
@@ -167,7 +168,7 @@ def model_lines(
 
 def _model_panel(shown: str) -> None:
     """The user's model; ``shown`` is the data set the pages show (after any fallback)."""
-    current = state.workspace().current  # ui.workspace.workspace.CurrentModel, or None
+    current = state.workspace().current  # ui.workspace.workspace.YourModel, or None
     if current is None:
         lines = model_lines(None, "untrained", None, None, shown)
     else:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from server import sessions
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class K:
     """Session-state keys. Grouped by who writes them; anyone may read them."""
 
     # --- shared (sidebar, every page) ---
-    DATASET = "dataset"  # "mnist" | "fashion-mnist"
+    DATASET = "dataset"  # a name in nn_core.data.DATASETS: "mnist" | "fashion-mnist"
     WORKSPACE = "workspace"  # ui.workspace.workspace.TrainWorkspace: models, runs, messages
     PRESENTATION = "presentation"  # toggle: short texts, large figures for projecting
     CONFIDENCE = "confidence"  # "not sure" threshold shared by Evaluate and Draw (float)
@@ -50,14 +51,17 @@ class K:
     LESSON = "lesson"  # ui.train.lesson.Lesson: the link applied to this tab (notes, locks)
 
 
+FALLBACK_DATASET = next(name for name, info in DATASETS.items() if info.sample)
+"""The one data set with a bundled sample, so always available: a tab starts on it
+(``K.DATASET``), and the pages fall back to it when the chosen one cannot be loaded
+(``ui.active``)."""
+
 CONFIDENCE_DEFAULT = 0.6
 """The "not sure" threshold before anyone moves Evaluate's slider: Evaluate and Draw both
 start from it (``K.CONFIDENCE``)."""
 
-CONFIDENCE_DEFAULT = 0.6  # answer only when the top probability reaches this (Evaluate, Draw)
-
 DEFAULTS: dict[str, Any] = {
-    K.DATASET: "mnist",
+    K.DATASET: FALLBACK_DATASET,
     K.PRESENTATION: False,
     K.CONFIDENCE: CONFIDENCE_DEFAULT,
     K.DOWNLOAD_ERROR: None,

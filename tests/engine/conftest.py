@@ -1,7 +1,8 @@
 """Fixtures shared by the engine's test files that were split in two or three by topic.
 
-Each keeps the name it had in the one file it came from, so the tests read as before. A
-file that defines a fixture of the same name uses its own: ``small`` in
+Each keeps the name it had in the one file it came from, so the tests read as before,
+except ``refused_mirrors`` (once ``isolated``, a name test_download.py used for another
+fixture). A file that defines a fixture of the same name uses its own: ``small`` in
 test_evaluation.py and ``model`` in test_modelfile.py are other things.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
 
 import pytest
 
@@ -18,6 +18,7 @@ pytest.register_assert_rewrite("tests.engine.helpers")  # its asserts explain th
 from nn_core import MLP  # noqa: E402
 from nn_core.data import DATASETS  # noqa: E402
 from tests.engine.helpers import ROOT  # noqa: E402
+from tests.support.ports import refused_url  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,11 @@ def offline_env(tmp_path, monkeypatch) -> dict[str, str]:
 
 
 @pytest.fixture
-def isolated(monkeypatch, tmp_path):
-    """No data folder, a private cache, and mirrors that cannot reach the internet.
+def refused_mirrors(monkeypatch, tmp_path):
+    """No data folder, a private cache, and every data set's mirrors on a local port that
+    refuses connections: a download is tried and fails at once, never reaching the
+    internet. (test_download.py's ``no_official_mirrors`` leaves the mirrors out instead,
+    and lets its local server through any proxy.)
 
     Not autouse here (it would reach every engine test): test_data.py and
     test_data_folder.py ask for it with ``pytestmark``.
@@ -64,9 +68,7 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.delenv("NN_DATA_DIR", raising=False)
     monkeypatch.setenv("NN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    with socket.socket() as sock:  # bound but not listening: connections are refused
-        sock.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    with refused_url() as dead:
         for name, info in DATASETS.items():
             monkeypatch.setitem(DATASETS, name, dataclasses.replace(info, mirrors=(dead,)))
         yield

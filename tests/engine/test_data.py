@@ -23,7 +23,7 @@ from tests.engine.helpers import FASHION, assert_matches, write_dataset
 
 REAL_DATA_DIR = os.environ.get("NN_DATA_DIR")
 
-pytestmark = pytest.mark.usefixtures("isolated")  # conftest.py: nothing real is touched
+pytestmark = pytest.mark.usefixtures("refused_mirrors")  # conftest.py: nothing real is touched
 
 
 # --- source 2: the cache ------------------------------------------------------------------

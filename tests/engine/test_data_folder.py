@@ -4,7 +4,7 @@ happens when it is missing or spoiled.
 A folder the teacher names (data_dir=) must be used or refused in words, never silently
 replaced by the 8,000-digit sample; a folder from NN_DATA_DIR may fall back, but the
 data set says why. Like test_data.py, nothing here touches the internet or the real
-cache (the ``isolated`` fixture).
+cache (the ``refused_mirrors`` fixture).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from nn_core.data import DATASETS, FILES, load_dataset
 from nn_core.errors import DataError, DataUnavailableError
 from tests.engine.helpers import assert_matches, idx_bytes, write_dataset
 
-pytestmark = pytest.mark.usefixtures("isolated")
+pytestmark = pytest.mark.usefixtures("refused_mirrors")
 
 
 # --- source 1: a folder -------------------------------------------------------------------

@@ -25,6 +25,7 @@ import pytest
 from nn_core.data import DATASETS, FILES, load_dataset
 from nn_core.download import atomic_write, md5_of_content
 from nn_core.errors import DataUnavailableError
+from tests.support.ports import refused_url
 
 REAL_DATA_DIR = os.environ.get("NN_DATA_DIR")
 
@@ -76,15 +77,16 @@ def serve():
 
 @pytest.fixture
 def closed_port():
-    """A local port that refuses connections: bound, but nobody listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    """A local URL that refuses connections (``tests.support.ports.refused_url``)."""
+    with refused_url() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No data folder, a private cache, no proxy for the local server, no official mirrors."""
+def no_official_mirrors(monkeypatch, tmp_path):
+    """No data folder, a private cache, no proxy for the local server, no official mirrors:
+    every download goes to the mirrors a test names (conftest.py's ``refused_mirrors``
+    points them at a refusing port instead)."""
     monkeypatch.delenv("NN_DATA_DIR", raising=False)
     for name, info in DATASETS.items():
         monkeypatch.setitem(DATASETS, name, dataclasses.replace(info, mirrors=()))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nn_core.status import TERMINAL
+from nn_core.status import TERMINAL, RunStatus
 from ui.classroom import fields
 from ui.classroom.fields import InvalidField
 
@@ -46,7 +46,7 @@ class RunEntry:
 
     name: str
     dataset: str
-    status: str  # a RunStatus, stored as its plain word; only an ended run is shared
+    status: RunStatus  # stored as its plain word; only an ended run is shared
     settings: dict
     curves: dict
     validation: dict
@@ -65,7 +65,7 @@ class SharedRun:
     nickname: str
     name: str
     dataset: str
-    status: str
+    status: RunStatus  # read back from its stored word
     settings: dict
     curves: dict
     validation: dict
@@ -138,7 +138,7 @@ def shared_run(row, names: dict) -> SharedRun:
         nickname=names.get(row.member_id, "?"),
         name=row.name,
         dataset=row.dataset,
-        status=row.status,
+        status=RunStatus(row.status),
         settings=json.loads(row.settings),
         curves=curves["train"],
         validation=curves["validation"],

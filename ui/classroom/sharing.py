@@ -1,7 +1,7 @@
 """Sharing with the class: one click on a finished run, one drawing at a time.
 
 The Train page calls ``share_run_button(run)`` beside each run and the Draw page calls
-``share_drawing(image, label)`` when a drawing is added to the class set. Both do nothing
+``share_drawing(image, label)`` when a drawing is added to "My drawings". Both do nothing
 for a visitor outside a class, so the pages need not ask. What is shared is a summary, not
 the whole run: its settings, its curves thinned to a few hundred points, its results and
 (for the "class's best model" on the board) its weights in half precision.

@@ -2,7 +2,7 @@
 
 The projected table, the CSV and the JSON export are built from the same rows, so what
 the teacher downloads is what the class saw. Drawings export in MNIST's own format (the
-same ``.npz`` as the Draw page's class set), so any MNIST code can read them.
+same ``.npz`` as the Draw page's "My drawings"), so any MNIST code can read them.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import state
 from ui.active import ActiveData
 from ui.data import charts, keys, pictures, stats
 from ui.figures import presentation
@@ -23,11 +24,14 @@ PCA_POINTS = (1000, 3000, 10000)  # dots on the PCA map: quick by default, more 
 def draw_seed() -> int:
     """Which random draw the grid shows: the first at first, one more per click on
     "New random draw". The same number gives every student the same images."""
-    return int(st.session_state.get(keys.SEED) or keys.DEFAULTS[keys.SEED])
+    return int(st.session_state[keys.SEED])
 
 
 def examples(active: ActiveData) -> None:
-    """A grid of random training images, of one class or all, redrawn on request."""
+    """A grid of random training images, of one class or all, redrawn on request.
+
+    The first section of the page: it fills in the page's defaults (the first draw)."""
+    state.ensure_state(keys.DEFAULTS)
     ds = active.dataset
     names = list(ds.class_names)
     st.header("Examples")

@@ -18,9 +18,8 @@ import streamlit as st
 
 from ui import state
 from ui.evaluate import keys
-from ui.state import CONFIDENCE_DEFAULT, K
+from ui.state import K
 
-DEFAULT = CONFIDENCE_DEFAULT  # one owner: ui/state.py, beside the key it is the default of
 LOW, HIGH, STEP = 0.0, 1.0, 0.01
 
 

@@ -1,8 +1,8 @@
 """What every Inside view needs: the network to look at, the images, and a memory.
 
-The page looks at the visitor's current model, or the bundled pretrained one when they
-have none for this data set, and says which: that network is a ``ui.models.ModelInUse``,
-the same description every page uses, held here as it is. What this module adds is the
+The page looks at "your model" (the visitor's own network), or the bundled pretrained
+one when they have none for this data set, and says which: that network is a
+``ui.models.ModelInUse``, the same description every page uses, held here as it is. What this module adds is the
 visit's own: the data set on screen and a memory. Heavy results (importance of every
 unit, a PCA of thousands of activations, the accuracy of the untouched network) are
 remembered per model version (``ModelInUse.key``), per visitor: switching views or
@@ -48,8 +48,9 @@ class Inside:
         return idx, self.data.X_test[idx], self.data.y_test[idx]
 
 
-def current() -> Inside | None:
-    """The network to look inside and its data set, or None when there is none yet."""
+def inside_context() -> Inside | None:
+    """This visit's ``Inside``: the network to look inside and its data set, or None when
+    there is none yet."""
     active = active_dataset()
     in_use = model_in_use(active.dataset.name)
     if in_use is None:

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import probe
+from nn_core.status import RunStatus
 from ui.inside import charts_weights as charts
 from ui.inside import keys
 from ui.inside.context import Inside, memo
@@ -90,7 +91,7 @@ def live_grid(ws, dataset: str) -> None:
 def render(ins: Inside, ws) -> None:
     model = ins.in_use.model
     run = ws.active_run() if ws is not None else None
-    training = run is not None and run.dataset == ins.data.name and run.status == "running"
+    training = run is not None and run.dataset == ins.data.name and run.status == RunStatus.RUNNING
     n_units = model.dense[0].W.shape[1]
     has_hidden = bool(ins.in_use.model.config.hidden)
 

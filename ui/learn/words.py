@@ -20,18 +20,21 @@ class NetworkShown:
     """The network the Learn page draws, and how the page names it."""
 
     config: ModelConfig
-    sentence: str  # "the default network (...)" or "your model (run #3, ...)"
+    sentence: str  # "the default network (...)": the default preset's; or "your model (...)"
 
 
 def network_shown(in_use) -> NetworkShown:
     """The visitor's own model when they have one for this data set (``in_use``: a
-    ``ui.models.ModelInUse`` or None), else the network the Train page starts from.
+    ``ui.models.ModelInUse`` or None), else the network of the default preset, the one
+    the Train page starts from (the page calls it "the default network").
 
     Not the bundled model: Learn explains the recipe a student is about to train."""
     if in_use is not None and not in_use.is_bundled:
         return NetworkShown(in_use.model.config, in_use.sentence)
-    preset = PRESETS["default"]
-    return NetworkShown(preset.model, f"the default network (the Train page's “{preset.title}”)")
+    default_preset = PRESETS["default"]
+    return NetworkShown(
+        default_preset.model, f"the default network (the Train page's “{default_preset.title}”)"
+    )
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ CHART_ACCURACY = "train.chart.accuracy"
 CHART_LR = "train.chart.lr"
 LIVE_PANEL = "train-live"  # the live panel's container, named in its style (no fading)
 
-# Values set before the page first draws (``ui.state.register_defaults``): none. Every
-# settings control gets the default preset's value from ``ui.train.widgets.keep_alive``
-# (which the limits shape), and the buttons and exports need none.
+# Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``):
+# none. Every settings control gets the default preset's value from
+# ``ui.train.widgets.keep_alive`` (which the limits shape), and the buttons and exports
+# need none.
 DEFAULTS: dict[str, Any] = {}

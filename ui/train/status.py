@@ -21,7 +21,7 @@ def refresh_every(base: float, load: dict[str, int]) -> float:
     drawing on the 2-core machine, Chromium took 1.2 cores and the three runs, sharing
     what was left, fell to 20-22 % of one run alone (bench_app_training (d)).
     """
-    return 2 * base if load.get("running", 0) > load.get("workers", 1) else base
+    return 2 * base if load.get(RunStatus.RUNNING, 0) > load.get("workers", 1) else base
 
 
 def seconds_left(run: Run) -> float | None:

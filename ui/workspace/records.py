@@ -17,7 +17,7 @@ from server.limits import ServerLimits
 
 
 @dataclass(frozen=True)
-class CurrentModel:
+class YourModel:
     """ "Your model": read-only for every page (copy it before changing anything)."""
 
     model: MLP

@@ -34,7 +34,7 @@ from server.job import Job, QueueSpot
 from server.limits import LIMITS, ServerLimits
 from server.scheduler import Scheduler
 from ui.workspace.news import apply_news, close_run, refusal, resumed_note
-from ui.workspace.records import CurrentModel, LiveWeights, Message, RunPlan, describe, misfit
+from ui.workspace.records import LiveWeights, Message, RunPlan, YourModel, describe, misfit
 from ui.workspace.runs import Run, trim_history
 
 
@@ -52,7 +52,7 @@ class TrainWorkspace:
     def __init__(self, scheduler: Callable[[], Scheduler] | None = None, limits=LIMITS):
         self.limits: ServerLimits = limits
         self.runs: list[Run] = []
-        self.current: CurrentModel | None = None
+        self.current: YourModel | None = None
         self.start_model: tuple[str, MLP] | None = None
         self.message: Message | None = None
         self._scheduler = scheduler
@@ -105,7 +105,7 @@ class TrainWorkspace:
         """Make ``model`` "your model" (a new version every time)."""
         with self._lock:
             self._version += 1
-            self.current = CurrentModel(model, name, dataset, test_accuracy, self._version, run_id)
+            self.current = YourModel(model, name, dataset, test_accuracy, self._version, run_id)
 
     def add_model(self, model: MLP, name: str, dataset: str, test_accuracy=None, note="") -> Run:
         """Keep a network made outside training (an edited copy, an upload) as a finished run."""
@@ -347,4 +347,4 @@ class TrainWorkspace:
             self._finalizer = weakref.finalize(self, _drop_jobs, weakref.ref(scheduler), self._jobs)
 
 
-__all__ = ["CurrentModel", "LiveWeights", "Message", "RunPlan", "TrainWorkspace"]
+__all__ = ["YourModel", "LiveWeights", "Message", "RunPlan", "TrainWorkspace"]

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 from pathlib import Path
 
 import pytest
 
+from nn_core.data import DATASETS
 from ui import state
+from ui.draw import reading
 from ui.evaluate import threshold
 from ui.state import K
 
 ROOT = Path(__file__).resolve().parents[3]
-FEATURES = ("learn", "data", "explore", "train", "inside", "evaluate", "draw", "classroom")
+FEATURES = ("learn", "data", "train", "inside", "evaluate", "draw", "classroom")
 
 
 def constants(namespace) -> dict[str, str]:
@@ -70,8 +73,34 @@ def test_a_feature_default_fills_only_what_is_missing(monkeypatch):
     assert session == {"draw.example": "kept", "draw.other": 0}
 
 
-def test_the_not_sure_threshold_has_one_default():
-    assert threshold.DEFAULT == state.CONFIDENCE_DEFAULT == state.DEFAULTS[K.CONFIDENCE]
+def test_evaluate_and_draw_start_from_the_one_not_sure_default(monkeypatch):
+    """Before anyone moves Evaluate's slider, Evaluate and Draw apply the same threshold,
+    ``state.CONFIDENCE_DEFAULT``: Evaluate through the shared value, Draw as its default."""
+    monkeypatch.setattr(state.st, "session_state", {})
+    assert threshold.get_threshold() == state.CONFIDENCE_DEFAULT
+    state.ensure_state()
+    assert threshold.get_threshold() == state.CONFIDENCE_DEFAULT
+    for default in (
+        inspect.signature(reading.read_drawing).parameters["threshold"].default,
+        reading.Reading.__dataclass_fields__["threshold"].default,
+    ):
+        assert default is state.CONFIDENCE_DEFAULT
+
+
+def test_the_not_sure_default_is_written_once():
+    """One assignment in ``ui/state.py``, and no module-level second name for it anywhere
+    in ``ui/`` (a field or parameter defaulting to it is a use, not a second default)."""
+    owners = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.Assign | ast.AnnAssign):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            value = ast.unparse(node.value) if node.value else ""
+            if "CONFIDENCE_DEFAULT" in names or value.split(".")[-1] == "CONFIDENCE_DEFAULT":
+                owners.append((path.relative_to(ROOT).as_posix(), sorted(names)))
+    assert owners == [("ui/state.py", ["CONFIDENCE_DEFAULT"])]
 
 
 @pytest.mark.parametrize("module", ["ui/sidebar.py", "ui/active.py"])
@@ -86,3 +115,10 @@ def test_the_shared_frame_imports_no_feature(module):
     ]  # "from ui import draw" is "ui.draw", "from ui.state import K" is "ui.state.K"
     features = [m for m in imported if m.split(".")[:2] in (["ui", f] for f in FEATURES)]
     assert not features, f"{module} imports {features}"
+
+
+def test_a_tab_starts_on_the_data_set_that_is_always_there():
+    """The catalog says which data set ships a sample; the tab's default and the pages'
+    fallback are that one, not a second spelling of it."""
+    assert [name for name, info in DATASETS.items() if info.sample] == [state.FALLBACK_DATASET]
+    assert state.DEFAULTS[K.DATASET] == state.FALLBACK_DATASET == "mnist"

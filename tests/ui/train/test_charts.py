@@ -17,7 +17,6 @@ from ui.train.charts import (
     smoothing_span,
     thin,
 )
-from ui.workspace.runs import Run
 
 
 def test_ema_follows_a_constant_and_smooths_noise():
@@ -87,7 +86,7 @@ def test_learning_rate_changes_are_marked():
 
 
 def test_empty_run_draws_empty_curves():
-    run = Run(9, "#9 empty", "fast", "mnist", {}, {})
+    run = make_run(9, steps=0)
     for make in (loss_figure, accuracy_figure, lr_figure):
         fig = make([run])
         assert all(len(t.x) == 0 for t in fig.data)
@@ -98,7 +97,7 @@ def test_accuracy_axis_zooms_on_the_held_out_points():
     low, high = accuracy_figure([run]).layout.yaxis.range
     assert low < min(run.val_accuracy) and high >= 1.0
     assert low > 0.5  # the 80-100% story fills the chart
-    assert accuracy_figure([Run(6, "#6", "fast", "mnist", {}, {})]).layout.yaxis.range is None
+    assert accuracy_figure([make_run(6, steps=0)]).layout.yaxis.range is None
 
 
 def _sizes_read_from_the_back(fig) -> None:
@@ -137,7 +136,7 @@ def _labels_on_screen(axis) -> list[float]:
 def test_live_log_axes_keep_at_most_eight_labels_as_the_loss_falls():
     """A run whose loss falls from 2.3 to 1e-6 (and whose rate decays from 0.5 to 1e-5),
     drawn as the live panel draws it after every few hundred steps."""
-    run = Run(8, "#8 test run", "fast", "mnist", {}, {})
+    run = make_run(8, steps=0)
     steps = 3000
     for s in range(1, steps + 1):
         run.log.append(
