@@ -20,6 +20,7 @@ from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig, load_model
 from nn_core.modelfile import read_config as read_declared
 from server.limits import ServerLimits, model_violations
+from ui import text
 
 
 def read_config(data: bytes, name: str) -> ModelConfig | None:
@@ -51,8 +52,10 @@ def check_upload(data: bytes, name: str, limits: ServerLimits) -> MLP:
     The order is the point: the declared network is judged against the limits first,
     so a 784-4096-10 file hears "at most 512 units per layer" (the limit it breaks),
     not "too many parameters"; the parameter cap in ``load_model`` is the last guard,
-    for a file whose network cannot be judged before its weights are read.
+    for a file whose network cannot be judged before its weights are read. The sentences
+    name the file as one clean line (``ui.text.plain``): a name is the visitor's words.
     """
+    name = text.plain(name)
     declared = read_config(data, name)
     if declared is not None:
         refuse_if_too_large(declared, name, limits)
