@@ -19,24 +19,8 @@ import unicodedata
 
 import pytest
 
-from tests.support.hostile import CORPUS, LONG, SHORT, seen, unescaped
+from tests.support.hostile import AFTER_PARSING, CORPUS, LONG, SHORT, parsed, seen, unescaped
 from ui import text
-
-# What Streamlit's Markdown finds in the text after parsing (its plugins' own patterns).
-AFTER_PARSING = {
-    "emoji": re.compile(r":\+1:|:-1:|:[\w-]+:"),
-    "material icon": re.compile(r":material_(\w+):"),
-    "streamlit logo": re.compile(r":streamlit:"),
-    "bare link": re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.IGNORECASE),
-    "bare e-mail": re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)"),
-}
-
-
-def parsed(markdown: str) -> str:
-    """The text Markdown's parser leaves of ``markdown``: escapes resolved, joiners kept
-    (Streamlit first turns ':material/' into ':material_' in the source)."""
-    source = markdown.replace(":material/", ":material_")
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
 
 
 @pytest.mark.parametrize("hostile", CORPUS, ids=range(len(CORPUS)))
