@@ -95,7 +95,8 @@ def plain(value, limit: int = NAME) -> str:
 
 
 def md(value, limit: int = NAME) -> str:
-    """For Markdown: every ASCII punctuation escaped, colons kept from shortcodes."""
+    """For Markdown: every ASCII punctuation escaped, and each ``:`` ``.`` ``@`` between
+    word joiners, so that nothing Streamlit looks up after parsing matches either."""
     return plain(value, limit).translate(_MARKDOWN)
 
 
