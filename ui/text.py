@@ -30,11 +30,11 @@ itself), so no link, image, emphasis, heading, list, table, HTML tag, TeX formul
 colour directive can start. That is not enough for what is looked up *after* parsing, in
 the parsed text, where an escaped character is itself again: emoji shortcodes,
 ``:material/...:`` icons, ``:streamlit:`` (a picture), and the bare links GitHub's
-Markdown finds in ``www.x.org``, ``http://x.org`` and ``a@x.org``. So each colon, full
-stop and at sign is also flanked by an invisible WORD JOINER (U+2060): the text reads
-the same, and none of those patterns matches across it. (Checked in Chromium on
-Streamlit 1.67: ``tests/browser/test_browser_hostile_text.py``.) Select boxes show their
-options as plain text, so their labels take ``plain``, not ``md``.
+Markdown finds in words that start with ``www.`` or ``http://`` and in e-mail addresses.
+So each colon, full stop and at sign is also flanked by an invisible WORD JOINER
+(U+2060): the text reads the same, and none of those patterns matches across it.
+(Checked in Chromium on Streamlit 1.67: ``tests/browser/test_browser_hostile_text.py``.)
+Select boxes show their options as plain text, so their labels take ``plain``, not ``md``.
 
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula. ``csv_cell`` puts a single quote before such a text cell (OWASP's
@@ -56,7 +56,7 @@ NAME = 60  # a nickname, a run's name, a file's name, one answer
 SENTENCE = 200  # the teacher's question, a sentence that names a model
 MESSAGE = 600  # an error message that quotes a file's name
 ELLIPSIS = "…"
-JOINER = "\u2060"  # WORD JOINER: invisible; ':smile:' and 'www.x.org' no longer match
+JOINER = "\u2060"  # WORD JOINER: invisible; ':smile:' and 'www.' no longer match
 MARKS_IN_A_ROW = 3  # combining accents kept on one letter (Vietnamese needs two)
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in string.punctuation})
