@@ -7,6 +7,7 @@ sections live in ``ui/evaluate/``.
 
 import streamlit as st
 
+from ui import text
 from ui.active import SOURCE_LABELS, active_dataset, title
 from ui.evaluate import cache, scores, sections
 from ui.models import model_in_use, model_options
@@ -33,7 +34,7 @@ if current is None or not options:
 
 in_use = sections.choose_model(options, current)
 st.markdown(
-    f"Evaluating **{in_use.sentence}** on the **{ds.n_test:,}** test images "
+    f"Evaluating **{text.md(in_use.sentence, text.SENTENCE)}** on the **{ds.n_test:,}** test images "
     f"({SOURCE_LABELS.get(ds.source, ds.source)})."
 )
 

@@ -9,7 +9,7 @@ in real numbers. Only the chosen tab computes.
 
 import streamlit as st
 
-from ui import state
+from ui import state, text
 from ui.inside import activations, backprop, experiments, health, keys, weights
 from ui.inside.context import inside_context
 
@@ -26,7 +26,7 @@ if ins is None:
     )
     st.stop()
 st.markdown(
-    f"Looking inside **{ins.in_use.sentence}**: {ins.in_use.model.config.describe()}, "
+    f"Looking inside **{text.md(ins.in_use.sentence, text.SENTENCE)}**: {ins.in_use.model.config.describe()}, "
     f"{ins.in_use.model.n_params:,} weights."
 )
 if ins.notice:

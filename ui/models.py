@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from nn_core.data import DATASETS, dataset_info
 from nn_core.errors import ModelFileError
 from ui import shared as ui_shared
-from ui import state
+from ui import state, text
 
 BUNDLED_DATASET = "mnist"
 """The data set the bundled model learned: the only one that ships with a trained network."""
@@ -87,7 +87,7 @@ def bundled(dataset_name: str = BUNDLED_DATASET) -> ModelInUse | None:
 
 def _visitors(model, key, whose: str, name: str, dataset: str, accuracy, run_id) -> ModelInUse:
     """One of the visitor's own networks, named the same way on every page."""
-    words = f"{name}{_pct(accuracy)}"
+    words = f"{text.plain(name)}{_pct(accuracy)}"  # a name may hold an uploaded file's
     title = f"{whose.capitalize()}: {words}" if whose == "your model" else f"Run {words}"
     sentence = f"your model ({words})" if whose == "your model" else f"run {words}"
     return ModelInUse(
@@ -128,6 +128,6 @@ def model_options(dataset_name: str) -> list[ModelInUse]:
 def uploaded(model, digest: str, file_name: str, dataset_name: str) -> ModelInUse:
     """A model file the visitor uploaded to compare, named by its file and keyed by its
     contents' digest (the same file uploaded twice is the same model)."""
-    title = f"uploaded file {file_name}"
+    title = f"uploaded file {text.plain(file_name)}"
     names = DATASETS[dataset_name].class_names
     return ModelInUse(model, ("upload", digest), title, f"the {title}", dataset_name, names)

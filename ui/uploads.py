@@ -26,6 +26,7 @@ from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig, load_model
 from nn_core.modelfile import SPARE_MEMBERS, members_needed
 from server.limits import ServerLimits, model_violations
+from ui import text
 
 
 def refuse_if_too_large(config: ModelConfig, name: str, limits: ServerLimits) -> None:
@@ -75,8 +76,10 @@ def check_upload(data: bytes, name: str, limits: ServerLimits, dataset: str | No
     so a 784-4096-10 file hears "at most 512 units per layer" (the limit it breaks),
     not "too many parameters"; the parameter cap in ``load_model`` is the last guard.
     All of it from one reading of the archive. With ``dataset`` (the data set the page
-    shows) a file trained on another one is refused too.
+    shows) a file trained on another one is refused too. The sentences name the file as
+    one clean line (``ui.text.plain``): a name is the visitor's words.
     """
+    name = text.plain(name)
     named = io.BytesIO(data)
     named.name = name  # load_model's sentences name the file the visitor chose
     model = load_model(

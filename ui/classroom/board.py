@@ -14,6 +14,7 @@ import os
 import streamlit as st
 
 from nn_core.data import DATASETS
+from ui import text
 from ui.classroom import charts, keys, tables
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
@@ -66,7 +67,9 @@ def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
     if best is not None:
         model = _class_model(store, code, best.id)
         if model is not None:
-            models.append((f"the class's best ({best.nickname}, {best.name})", model))
+            models.append(
+                (f"the class's best ({text.md(best.nickname)}, {text.md(best.name)})", model)
+            )
     return models
 
 
@@ -96,7 +99,7 @@ def _handwriting(store: ClassStore, board: Board, visible_drawings) -> None:
 def _question(board: Board, runs, label: str, key: str) -> None:
     if not board.prompt:
         return
-    st.subheader(f"Question: {board.prompt}")
+    st.subheader(f"Question: {text.md(board.prompt, text.SENTENCE)}")
     if not board.revealed:
         n = sum(board.tally)
         st.markdown(f"**{n}** answer{'s' if n != 1 else ''} so far; revealed by the teacher.")
@@ -135,11 +138,15 @@ def _entry_options(board: Board, m: Membership) -> dict[str, str]:
         if mine or r.member_id == m.member.id:
             acc = "" if r.test_accuracy is None else f", {100 * r.test_accuracy:.1f} %"
             hidden = " (hidden)" if r.hidden else ""
-            options[f"run:{r.id}"] = f"run {r.id} by {r.nickname}: {r.name}{acc}{hidden}"
+            options[f"run:{r.id}"] = (
+                f"run {r.id} by {text.plain(r.nickname)}: {text.plain(r.name)}{acc}{hidden}"
+            )
     for d in board.drawings:
         if mine or d.member_id == m.member.id:
             hidden = " (hidden)" if d.hidden else ""
-            options[f"drawing:{d.id}"] = f"drawing {d.id} by {d.nickname}: a {d.label}{hidden}"
+            options[f"drawing:{d.id}"] = (
+                f"drawing {d.id} by {text.plain(d.nickname)}: a {d.label}{hidden}"
+            )
     return options
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from ui import text
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import final_loss, setting_value, show_value, sort_key
 from ui.figures.theme import CLASS_COLORS, INK_SCALE, LEGEND_BELOW, base_layout, log_axis_over
@@ -35,7 +36,7 @@ def groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list[SharedRu
     for run in runs:
         by_value.setdefault(setting_value(run, key), []).append(run)
     ordered = sorted(by_value, key=sort_key)
-    return [(show_value(v), by_value[v]) for v in ordered]
+    return [(text.label(show_value(v)), by_value[v]) for v in ordered]  # may be a nickname
 
 
 def group_colors(n: int, numeric: bool) -> list[str]:
@@ -88,7 +89,7 @@ def curves_figure(
             scale = 100.0 if metric == "accuracy" else 1.0
             xs += [*epochs, None]
             ys += [None if v is None else v * scale for v in values] + [None]
-            who += [run.nickname] * len(epochs) + [None]
+            who += [text.label(run.nickname)] * len(epochs) + [None]
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -141,7 +142,7 @@ def results_figure(
                 marker={"color": color, "size": 11},
                 line={"color": color},
                 fillcolor="rgba(0,0,0,0)",
-                customdata=[r.nickname for r in members],
+                customdata=[text.label(r.nickname) for r in members],
                 hovertemplate="%{customdata}: %{y:.4g}<extra></extra>",
                 showlegend=False,
             )
@@ -164,7 +165,7 @@ def answers_figure(
     fig = go.Figure(
         go.Bar(
             x=list(tally),
-            y=list(choices),
+            y=[text.label(c) for c in choices],
             orientation="h",
             marker={"color": CLASS_COLORS[0]},
             text=[str(n) for n in tally],

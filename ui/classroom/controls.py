@@ -15,6 +15,7 @@ import datetime as dt
 
 import streamlit as st
 
+from ui import text
 from ui.active import show_paths
 from ui.classroom import codes, keys, tables
 from ui.classroom.connection import database_url, describe, get_store
@@ -220,7 +221,7 @@ def _on_answer(m: Membership) -> None:
     board = get_store().board(m.code)
     try:
         get_store().answer(m.member, board.choices.index(choice))
-        session.say("success", f"Your prediction: {choice}. Now run it and see!")
+        session.say("success", f"Your prediction: {text.md(choice)}. Now run it and see!")
     except Removed:
         session.was_removed(m.code)
     except (ClassError, InvalidField, ValueError) as e:
@@ -232,10 +233,12 @@ def student_panel(m: Membership, board: Board) -> None:
     if not board.prompt:
         return
     mine = get_store().my_answer(m.member)
-    st.markdown(f"**Predict before you run:** {board.prompt}")
+    st.markdown(f"**Predict before you run:** {text.md(board.prompt, text.SENTENCE)}")
     if board.revealed:
         picked = board.choices[mine] if mine is not None and mine < len(board.choices) else None
-        st.caption(f"The answers are revealed. You predicted: {picked or 'nothing'}.")
+        st.caption(
+            f"The answers are revealed. You predicted: {text.md(picked) if picked else 'nothing'}."
+        )
         return
-    st.radio("Your prediction", board.choices, key=keys.ANSWER, horizontal=True, index=mine)
+    st.radio("Your prediction", board.choices, mine, text.md, key=keys.ANSWER, horizontal=True)
     st.button("Send my prediction", key=keys.SEND_ANSWER, on_click=_on_answer, args=(m,))

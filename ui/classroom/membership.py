@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from ui import text
 from ui.classroom import clients, codes, keys
 from ui.classroom.clients import Client
 from ui.classroom.connection import get_store
@@ -137,7 +138,7 @@ def join(
     session.names.setdefault(code, set()).add(member.nickname)
     session.membership = Membership(member)
     session.shared.clear()
-    session.say("success", f"Welcome to class {codes.show_code(code)}, {member.nickname}.")
+    session.say("success", f"Welcome to class {codes.show_code(code)}, {text.md(member.nickname)}.")
     return True
 
 
@@ -211,7 +212,7 @@ def class_sidebar() -> None:
         m = session.membership
         if m is not None:
             role = "teacher" if m.is_teacher else m.nickname
-            st.markdown(f"In class **{codes.show_code(m.code)}** as **{role}**")
+            st.markdown(f"In class **{codes.show_code(m.code)}** as **{text.md(role)}**")
             st.button("Leave the class", key=keys.LEAVE, on_click=leave, args=(session,))
             return
         typed = st.query_params.get("class")

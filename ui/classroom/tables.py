@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ui import text
 from ui.classroom.records import Board, Drawing, SharedRun
 
 # What the teacher can colour the board by: label -> key in a run's settings.
@@ -99,24 +100,27 @@ def board_rows(runs: Sequence[SharedRun], with_ids: bool = False) -> list[dict]:
 
 
 def runs_csv(board: Board) -> bytes:
-    """One row per run with every setting as its own column (curves: see the JSON)."""
+    """One row per run with every setting as its own column (curves: see the JSON).
+
+    A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and
+    nicknames, run names and settings are typed by students: such text cells get a leading
+    single quote (``ui.text.csv_cell``); numbers stay numbers."""
     keys = sorted({k for run in board.runs for k in run.settings})
     out = io.StringIO()
     writer = csv.writer(out)
     head = ["id", "student", "run", "dataset", "status", "hidden", "test_accuracy"]
-    writer.writerow(
-        [*head, "test_loss", "final_loss", "train_seconds", "wall_seconds", "steps", *keys]
-    )
+    head += ["test_loss", "final_loss", "train_seconds", "wall_seconds", "steps"]
+    writer.writerow(text.csv_row([*head, *keys]))  # a setting's name is text from a tab too
     for run in ranked(board.runs):
         settings = [
             json.dumps(run.settings.get(k)) if k == "sizes" else run.settings.get(k) for k in keys
         ]
         writer.writerow(
-            [
+            text.csv_row([
                 run.id, run.nickname, run.name, run.dataset, run.status, run.hidden,
                 run.test_accuracy, run.test_loss, final_loss(run), run.train_seconds,
                 run.wall_seconds, run.steps, *settings,
-            ]
+            ])
         )  # fmt: skip
     return out.getvalue().encode()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import state, text
 from ui.draw import choice, keys, sections
 from ui.draw.canvas import canvas_image
 from ui.draw.reading import noun, read_drawing, threshold_sentence
@@ -41,7 +41,7 @@ def drawing_board(shown: str) -> None:
         sections.show_prediction(reading, what)
         note = choice.note_for(in_use, shown)
         if note:
-            st.warning(note, icon=":material/warning:")
+            st.warning(text.md(note, text.MESSAGE), icon=":material/warning:")
     sections.model_details(in_use)
     if in_use.stable_id != YOURS:
         st.page_link(

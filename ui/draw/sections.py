@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.data import dataset_info
-from ui import models
+from ui import models, text
 from ui.classroom.sharing import share_drawing
 from ui.draw import choice, figures, keys, my_drawings
 from ui.draw.reading import Reading, not_sure_message
@@ -45,7 +45,9 @@ def choose_model(shown: str) -> ModelInUse | None:
     if st.session_state.get(keys.MODEL_CHOICE) not in titles:
         st.session_state[keys.MODEL_CHOICE] = offered[0].stable_id  # e.g. a run was forgotten
     if len(offered) == 1:  # nothing to choose (a first visit): just say who reads
-        st.markdown(f"The network reading your drawing: **{offered[0].title}**")
+        st.markdown(
+            f"The network reading your drawing: **{text.md(offered[0].title, text.SENTENCE)}**"
+        )
         return offered[0]
     wanted = st.selectbox(
         "Which network reads your drawing?",
@@ -119,7 +121,7 @@ def model_details(in_use: ModelInUse) -> None:
     if not box.open:
         return
     with box:
-        st.markdown(f"This is {in_use.sentence}.")
+        st.markdown(f"This is {text.md(in_use.sentence, text.SENTENCE)}.")
         if in_use.is_bundled:
             st.markdown(
                 "Trained with this project's own trainer on the 60,000 MNIST training "

@@ -15,7 +15,7 @@ from nn_core.data import DATASETS
 from nn_core.errors import ModelFileError
 from nn_core.predictions import compare
 from server import limits
-from ui import models, uploads
+from ui import models, text, uploads
 from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
 
@@ -41,7 +41,7 @@ def read_upload(file, dataset_name: str) -> models.ModelInUse | None:
         store[key] = _verdict(data, file.name, digest, dataset_name)
     verdict = store[key]
     if isinstance(verdict, str):
-        st.error(verdict, icon=":material/error:")
+        st.error(text.md(verdict, text.MESSAGE), icon=":material/error:")
         return None
     return verdict
 
@@ -81,10 +81,10 @@ def compare_view(options: list, active) -> None:
     left, right = st.columns(2)
     a = options[_pick("Model A", keys.COMPARE_A, titles, 0)]
     with left:
-        st.caption(a.sentence)
+        st.caption(text.md(a.sentence, text.SENTENCE))
     with right:
         b = options[_pick("Model B", keys.COMPARE_B, titles, min(1, len(titles) - 1))]
-        st.caption(b.sentence)
+        st.caption(text.md(b.sentence, text.SENTENCE))
     result = compare(cache.predictions(a, active), cache.predictions(b, active))
     cols = st.columns(3)
     cols[0].metric("Accuracy of A", f"{result.accuracy_a:.2%}")

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core.backprop_steps import BackpropTrace, LayerTrace, gradient_table, trace_minibatch
+from ui import text
 from ui.inside import keys
 from ui.inside.context import Inside, memo
 
@@ -86,7 +87,7 @@ def render(ins: Inside) -> None:
     )
     st.caption(
         f"{n} training images (numbers {', '.join(str(r) for r in rows[:8])}{' ...' if n > 8 else ''}) "
-        f"through {ins.in_use.sentence}. Every value below is the engine's own."
+        f"through {text.md(ins.in_use.sentence, text.SENTENCE)}. Every value below is the engine's own."
     )
     if stage == STAGES[0]:
         forward(trace, ins.in_use.class_names)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from nn_core import probe
 from nn_core.status import RunStatus
+from ui import text
 from ui.inside import charts_weights as charts
 from ui.inside import keys
 from ui.inside.context import Inside, memo
@@ -107,7 +108,7 @@ def render(ins: Inside, ws) -> None:
         st.fragment(run_every=1.0)(live_grid)(ws, ins.data.name)
         st.caption(
             f"While the run trains, this view follows it; the unit details, deeper layers "
-            f"and histograms of {ins.in_use.sentence} come back when it ends."
+            f"and histograms of {text.md(ins.in_use.sentence, text.SENTENCE)} come back when it ends."
         )
         return
     else:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.data import Dataset
+from ui import text
 from ui.figures import presentation
 from ui.learn import charts, keys, pictures, pixels, shapes
 from ui.learn.words import LessonWords, NetworkShown
@@ -77,7 +78,9 @@ def forward_propagation(network: NetworkShown, class_names: Sequence[str]) -> No
         fig = pictures.network_figure(sizes, network.config.activation, class_names)
         presentation.chart(fig)
     with right_col:
-        st.markdown(f"The layers of {network.sentence}: `{network.config.describe()}`.")
+        st.markdown(
+            f"The layers of {text.md(network.sentence, text.SENTENCE)}: `{network.config.describe()}`."
+        )
         presentation.explain("Every layer computes")
         st.latex(r"Z = X W + b")
         st.latex(r"A = f(Z)")

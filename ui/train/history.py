@@ -14,7 +14,7 @@ from nn_core.errors import ModelFileError
 from nn_core.metrics import evaluate
 from nn_core.modelfile import model_to_bytes
 from server.limits import ServerLimits
-from ui import uploads
+from ui import text, uploads
 from ui.state import workspace
 from ui.train import keys
 from ui.train.panel import show_message
@@ -130,7 +130,7 @@ def _upload(dataset, limits: ServerLimits) -> None:
         start = workspace().start_model
         if start:
             st.info(
-                f"**Start** will continue training `{start[0]}` "
+                f"**Start** will continue training {text.md(start[0])} "
                 f"({start[1].config.describe()}); the Network settings are not used."
             )
             st.button(
@@ -149,14 +149,12 @@ def _load_upload(dataset, limits: ServerLimits) -> None:
     try:
         model = uploads.check_upload(f.getvalue(), f.name, limits, dataset.name)
     except ModelFileError as exc:
-        ws.say("error", f"Could not use that file: {exc}", where="upload")
+        ws.say("error", f"Could not use that file: {text.md(exc, text.MESSAGE)}", where="upload")
         return
-    problem = misfit(model.config, dataset)
+    problem, name = misfit(model.config, dataset), text.md(f.name)
     if problem:
-        ws.say("error", f"Could not use that file: {f.name}: {problem}", where="upload")
+        ws.say("error", f"Could not use that file: {name}: {problem}", where="upload")
         return
     accuracy = evaluate(model, dataset.X_test, dataset.y_test).accuracy
-    ws.set_start_model(f.name, model, dataset.name, accuracy)
-    ws.say(
-        "success", f"Loaded `{f.name}`: {accuracy:.2%} on the {dataset.name} test set.", "upload"
-    )
+    ws.set_start_model(text.plain(f.name), model, dataset.name, accuracy)  # one clean line
+    ws.say("success", f"Loaded {name}: {accuracy:.2%} on the {dataset.name} test set.", "upload")

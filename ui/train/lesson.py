@@ -10,7 +10,9 @@ The names are the command-line trainer's flags (``dataset``, ``preset``, ``hidde
 fall between the choices a control offers snap to the nearest one; unknown names and
 values that cannot be read are ignored; both are named in one note, never an error, and
 nothing can end up outside the server's limits because every value passes through the
-same choices and clamping as the controls.
+same choices and clamping as the controls. The note repeats a link's own words only
+as text (``ui.text``), cut to ``SAID`` characters: a crafted link cannot put a picture,
+a link or a formula on the page.
 
 ``parse_lesson`` is plain Python (tested directly); the functions below it apply the
 result to one tab once, when the link is opened.
@@ -34,6 +36,7 @@ from nn_core.data import DATASETS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from server.limits import LIMITS, ServerLimits
+from ui import text
 from ui.state import K
 from ui.train import keys
 from ui.train import settings as ts
@@ -56,6 +59,8 @@ NAMED = {  # query name -> (widget key, kind, offered values or None)
 }
 OTHER = ("page", "dataset", "preset", "hidden", "class", "lock")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+SAID = 40  # characters of a name or value the note repeats
+NOTE = 600  # characters of one note on the page
 
 
 @dataclass(frozen=True)
@@ -77,21 +82,26 @@ def _number(raw: str) -> float:
     return value
 
 
+def _said(raw: str) -> str:
+    """A link's own word as the note repeats it: one clean line, cut to ``SAID``."""
+    return text.plain(raw, SAID)
+
+
 def _snap(name: str, raw: str, kind: str, offered, c: ts.Choices, snapped: list) -> object:
     """One value as its control would hold it; raises ValueError if unreadable."""
     if kind == "choice":
         value = raw.strip().lower().replace("-", "_")
         if value not in offered:
-            raise ValueError(f"{name}={raw} (choose one of {', '.join(offered)})")
+            raise ValueError(f"{name}={_said(raw)} (choose one of {', '.join(offered)})")
         return value
     if kind == "flag":
         if raw.lower() not in TRUE + FALSE:
-            raise ValueError(f"{name}={raw} (use true or false)")
+            raise ValueError(f"{name}={_said(raw)} (use true or false)")
         return raw.lower() in TRUE
     if kind == "seed":
         value = int(_number(raw))
         if not 0 <= value < 2**31:
-            raise ValueError(f"{name}={raw} (a whole number from 0)")
+            raise ValueError(f"{name}={_said(raw)} (a whole number from 0)")
         return value
     if kind == "epochs":
         value = int(round(_number(raw)))
@@ -104,7 +114,7 @@ def _snap(name: str, raw: str, kind: str, offered, c: ts.Choices, snapped: list)
         value = _number(raw)
     result = ts.nearest(value, offered)
     if not math.isclose(result, value):
-        snapped.append(f"{name} {raw} → {result:g}")
+        snapped.append(f"{name} {_said(raw)} → {result:g}")
     return result
 
 
@@ -130,7 +140,7 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
         if preset in ts.PRESET_CHOICES:
             values.update(ts.preset_values(preset, limits))
         else:
-            ignored.append(f"preset={preset} (choose one of {', '.join(ts.PRESET_CHOICES)})")
+            ignored.append(f"preset={_said(preset)} (choose one of {', '.join(ts.PRESET_CHOICES)})")
     for name, raw in params.items():
         try:
             if name in NAMED:
@@ -139,19 +149,19 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
             elif name == "hidden":
                 values.update(_hidden(raw, c, snapped))
             elif name not in OTHER:
-                ignored.append(f"{name} (not a setting)")
+                ignored.append(f"{_said(name)} (not a setting)")
         except ValueError as exc:
-            text = str(exc)
-            ignored.append(text if text.startswith(name) else f"{name}={raw} (not a number)")
+            said = str(exc)
+            ignored.append(said if said.startswith(name) else f"{name}={_said(raw)} (not a number)")
     page, dataset = params.get("page"), params.get("dataset")
     if page is not None and page not in PAGES:
-        ignored.append(f"page={page}")
+        ignored.append(f"page={_said(page)}")
         page = None
     if dataset is not None and dataset not in DATASETS:
-        ignored.append(f"dataset={dataset}")
+        ignored.append(f"dataset={_said(dataset)}")
         dataset = None
     locked, unknown = _locks(params.get("lock", ""))
-    ignored += [f"lock={name} (not a setting)" for name in unknown]
+    ignored += [f"lock={_said(name)} (not a setting)" for name in unknown]
     notes = []
     if snapped:
         notes.append("Snapped to the nearest offered value: " + "; ".join(snapped) + ".")
@@ -237,7 +247,7 @@ def show_lesson_notes() -> None:
     if lesson.locked:
         st.info("This lesson fixed some settings for you (greyed out).", icon=":material/lock:")
     for note in lesson.notes:
-        st.caption(note)
+        st.caption(text.md(note, NOTE))  # plain words, some of them the link's own
 
 
 def share_link(values: Mapping, base_url: str) -> str:

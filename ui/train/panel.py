@@ -18,6 +18,7 @@ from nn_core.status import RunStatus
 from server.job import QueueSpot
 from server.limits import ServerLimits
 from ui import shared as ui_shared
+from ui import text
 from ui.active import active_dataset
 from ui.classroom.sharing import share_run_button
 from ui.figures.presentation import PLOT_CONFIG
@@ -172,7 +173,7 @@ def _draw(run: Run | None) -> None:
 
 
 def _progress(run: Run, spot: QueueSpot | None) -> None:
-    origin = f" · continued from `{run.started_from}`" if run.started_from else ""
+    origin = f" · continued from {text.md(run.started_from)}" if run.started_from else ""
     st.markdown(f"**{run.name}**{origin}")
     fraction = min(1.0, run.steps / run.total_steps) if run.total_steps else 0.0
     st.progress(1.0 if run.done else fraction, text=status_line(run, spot))

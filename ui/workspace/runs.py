@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nn_core.status import RunStatus
+from ui import text
 
 CURVE_FIELDS = ("step", "epoch", "loss", "accuracy", "lr")
 
@@ -238,11 +239,13 @@ class Run:
 
         ``kind`` is "train" for a training point, "validation" for a held-out check and
         "lr_change" when the learning rate was changed by hand. Spreadsheets and
-        ``pandas.read_csv(path, comment="#")`` read it as it is.
+        ``pandas.read_csv(path, comment="#")`` read it as it is. A comment line's JSON has
+        its strings' commas and semicolons escaped (``ui.text.csv_json``): an uploaded
+        file's name such as ``a,=cmd|...`` cannot start a cell a spreadsheet would run.
         """
         buf = io.StringIO()
         for key, value in self.summary().items():
-            buf.write(f"# {key}: {json.dumps(value)}\n")
+            buf.write(f"# {key}: {text.csv_json(value)}\n")
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["kind", *CURVE_FIELDS])
         c = self.curves()

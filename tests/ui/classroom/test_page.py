@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apptest import open_join_form, page_alone, plotly_charts
+from tests.support.hostile import seen
 from ui.classroom import codes, keys
 from ui.classroom.connection import get_store
 from ui.state import K
@@ -83,7 +84,7 @@ def test_the_teacher_asks_reveals_and_closes():
     board = _store().board(code)
     assert board.prompt == "Which learning rate ends lowest?"
     assert board.choices == ("0.01", "0.1", "1")
-    assert "Question: Which learning rate ends lowest?" in [s.value for s in at.subheader]
+    assert "Question: Which learning rate ends lowest?" in [seen(s.value) for s in at.subheader]
     at.toggle(key=keys.REVEAL).set_value(True).run()
     at.toggle(key=keys.CLOSED).set_value(True).run()
     board = _store().board(code)

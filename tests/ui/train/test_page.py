@@ -20,6 +20,7 @@ import pytest
 import server.limits
 from nn_core.model import MLP
 from tests.support.apptest import open_page
+from tests.support.hostile import seen
 from ui.state import K
 from ui.train import keys
 from ui.train.settings import units_key, widget_keys
@@ -194,7 +195,7 @@ def test_a_garbage_upload_shows_a_message_not_a_traceback(at):
     at.file_uploader(key=keys.UPLOAD).set_value(("junk.npz", b"garbage", "application/zip"))
     at.run()
     assert not at.exception
-    assert any("junk.npz" in e.value for e in at.error)
+    assert any("junk.npz" in seen(e.value) for e in at.error)
     assert ws(at).start_model is None
 
 
@@ -203,7 +204,7 @@ def test_an_oversized_upload_is_refused_with_the_limit_it_breaks(at):
     MLP((784, 16, 16, 16, 16, 10)).save(buf)  # four hidden layers: the limit is three
     at.file_uploader(key=keys.UPLOAD).set_value(("deep.npz", buf.getvalue(), "application/zip"))
     at.run()
-    assert any("deep.npz" in e.value and "hidden layers" in e.value for e in at.error)
+    assert any("deep.npz" in seen(e.value) and "hidden layers" in e.value for e in at.error)
     assert ws(at).start_model is None and ws(at).current is None
 
 
@@ -216,7 +217,7 @@ def test_an_upload_over_the_parameter_cap_is_refused_with_the_cap(bundled_sample
     MLP((784, 8, 10)).save(buf)  # 6,370 parameters: within every other limit
     app.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
     app.run()
-    errors = [e.value for e in app.error]
+    errors = [seen(e.value) for e in app.error]
     assert any("mine.npz" in e and "this server accepts at most 1,000" in e for e in errors)
     assert ws(app).start_model is None and ws(app).current is None
 
@@ -241,7 +242,7 @@ def test_an_uploaded_model_is_used_by_the_next_run(at):
     MLP((784, 24, 10), seed=1).save(buf)
     at.file_uploader(key=keys.UPLOAD).set_value(("mine.npz", buf.getvalue(), "application/zip"))
     at.run()
-    assert any("mine.npz" in m.value for m in at.success)
+    assert any("mine.npz" in seen(m.value) for m in at.success)
     assert ws(at).current.name == "uploaded mine.npz"
     at.button(key=keys.START).click().run()
     run = ws(at).shown_run()
@@ -269,7 +270,7 @@ def test_a_lesson_link_sets_and_locks_the_controls(bundled_sample_only):
     assert app.selectbox(key=keys.INIT).value == "naive"
     lr = app.select_slider(key=keys.LR)
     assert lr.value == 0.3 and lr.disabled  # snapped to the nearest offered rate, locked
-    notes = " ".join(c.value for c in app.caption)
+    notes = " ".join(seen(c.value) for c in app.caption)  # as read: escaped (ui.text)
     assert "lr 0.25 → 0.3" in notes and "x (not a setting)" in notes
 
 
