@@ -266,7 +266,7 @@ def test_a_model_of_another_data_set_is_refused_and_not_offered(sample):
     clothes = MLP((784, 8, 10), seed=5)
     clothes.meta = {"dataset": "fashion-mnist"}
     upload(at, "clothes.npz", clothes)
-    assert [e.value for e in at.error] == [
+    assert [seen(e.value) for e in at.error] == [
         "clothes.npz was trained on Fashion-MNIST, and this page shows MNIST: its answers "
         "would be clothes, not digits. To use it, choose Fashion-MNIST under “Data set” "
         "in the sidebar."

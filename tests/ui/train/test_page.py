@@ -229,7 +229,7 @@ def test_a_model_of_another_data_set_is_refused_with_how_to_use_it(at):
     clothes.save(buf)
     at.file_uploader(key=keys.UPLOAD).set_value(("clothes.npz", buf.getvalue(), "application/zip"))
     at.run()
-    assert [e.value for e in at.error] == [
+    assert [seen(e.value) for e in at.error] == [
         "Could not use that file: clothes.npz was trained on Fashion-MNIST, and this page "
         "shows MNIST: its answers would be clothes, not digits. To use it, choose "
         "Fashion-MNIST under “Data set” in the sidebar."
