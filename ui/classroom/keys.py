@@ -41,6 +41,8 @@ CHART_ACCURACY = "class.chart_accuracy"
 CHART_RESULTS = "class.chart_results"
 CHART_ANSWERS = "class.chart_answers"
 CHART_DRAWINGS = "class.chart_drawings"
+BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board shows
+BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.

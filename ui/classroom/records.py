@@ -104,6 +104,7 @@ class Board:
     tally: tuple[int, ...]  # answers per choice
     runs: tuple[SharedRun, ...]
     drawings: tuple[Drawing, ...]
+    version: int = 0  # the store's version of the class when it was read (ClassStore.version)
 
 
 def run_row(entry: RunEntry) -> dict:

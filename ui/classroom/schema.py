@@ -97,6 +97,13 @@ answers = sa.Table(
     sa.Column("choice", sa.Integer, nullable=False),
 )
 
+versions = sa.Table(  # one counter per class, moved by every write (ClassStore._changed)
+    "nn_board_versions",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the app cannot use."""

@@ -36,6 +36,7 @@ from ui.classroom.records import (
     shared_run,
 )
 from ui.classroom.schema import answers, classes, drawings, members, models, runs
+from ui.classroom.versions import BoardVersions
 
 DEFAULT_DAYS = 7.0
 __all__ = [
@@ -49,7 +50,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore:
+class ClassStore(BoardVersions):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):
@@ -96,6 +97,7 @@ class ClassStore:
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
             conn.execute(classes.update().where(classes.c.code == code).values(closed=closed))
+            self._changed(conn, code)
 
     def set_hidden(self, code: str, key: str, kind: str, entry_id: int, hidden=True) -> None:
         """Hide (or show again) any entry on the board: a run or a drawing."""
@@ -109,6 +111,7 @@ class ClassStore:
             )
             if done.rowcount == 0:
                 raise NotFound(f"There is no {kind} {entry_id} in this class.")
+            self._changed(conn, code)
 
     def set_question(self, code: str, key: str, prompt: str, choices: list[str]) -> None:
         """Pose a new question; earlier answers belong to the old one and are dropped."""
@@ -120,11 +123,13 @@ class ClassStore:
             conn.execute(
                 classes.update().where(classes.c.code == code).values(question=doc, revealed=False)
             )
+            self._changed(conn, code)
 
     def reveal(self, code: str, key: str, revealed: bool = True) -> None:
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
             conn.execute(classes.update().where(classes.c.code == code).values(revealed=revealed))
+            self._changed(conn, code)
 
     def export(self, code: str, key: str) -> Board:
         """Everything in the class, hidden entries included (marked): for the teacher only."""
@@ -146,6 +151,7 @@ class ClassStore:
                     joined=self.clock(),
                 )
             )
+            self._changed(conn, code)
             return Member(code, int(result.inserted_primary_key[0]), nickname, token)
 
     def _require_member(self, conn, member: Member, posting: bool = False):
@@ -184,6 +190,7 @@ class ClassStore:
             run_id = int(result.inserted_primary_key[0])
             if model is not None:
                 conn.execute(models.insert().values(run_id=run_id, data=model))
+            self._changed(conn, member.code)
             return run_id
 
     def add_drawing(self, member: Member, image, label) -> int:
@@ -203,6 +210,7 @@ class ClassStore:
                     created=self.clock(),
                 )
             )
+            self._changed(conn, member.code)
             return int(result.inserted_primary_key[0])
 
     def _check_room(self, conn, table, member: Member, per_member: int, per_class: int) -> None:
@@ -229,6 +237,7 @@ class ClassStore:
             conn.execute(table.delete().where(table.c.id == entry_id))
             if kind == "run":
                 conn.execute(models.delete().where(models.c.run_id == entry_id))
+            self._changed(conn, member.code)
 
     def answer(self, member: Member, choice: int) -> None:
         with self.engine.begin() as conn:
@@ -244,6 +253,7 @@ class ClassStore:
             conn.execute(
                 answers.insert().values(code=member.code, member_id=member.id, choice=choice)
             )
+            self._changed(conn, member.code)
 
     def my_answer(self, member: Member) -> int | None:
         with self.engine.connect() as conn:
@@ -264,6 +274,7 @@ class ClassStore:
     def board(self, code: str, include_hidden: bool = False) -> Board:
         with self.engine.connect() as conn:
             row = self._class_row(conn, code)
+            version = self.read_version(conn, code)  # first: the rows below are as new or newer
             names = dict(
                 conn.execute(
                     sa.select(members.c.id, members.c.nickname).where(members.c.code == code)
@@ -293,6 +304,7 @@ class ClassStore:
             tally=tuple(tally),
             runs=tuple(shared_run(r, names) for r in run_rows),
             drawings=tuple(drawing(r, names) for r in draw_rows),
+            version=version,
         )
 
     def model_bytes(self, code: str, run_id: int) -> bytes | None:
