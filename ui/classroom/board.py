@@ -45,9 +45,9 @@ def snapshot(code: str) -> Board:
     return views.snapshot(get_store(), code, newest=not refresh)
 
 
-def _handwriting(board: Board, drawings) -> None:
+def _handwriting(store, board: Board, drawings) -> None:
     st.subheader("The class handwriting set")
-    seen = views.handwriting(get_store(), board.code, board.version)
+    seen = views.handwriting(store, board.code, board.version)
     if seen is None or not drawings:
         st.caption("No drawings yet: add some on the Draw page while in this class.")
         return
@@ -58,7 +58,7 @@ def _handwriting(board: Board, drawings) -> None:
     st.caption(f"Ink in black: read correctly by {seen.reader}; red: misread.")
 
 
-def _question(board: Board, runs, label: str, key: str) -> None:
+def _question(store, board: Board, runs, label: str, key: str) -> None:
     if not board.prompt:
         return
     st.subheader(f"Question: {board.prompt}")
@@ -66,7 +66,7 @@ def _question(board: Board, runs, label: str, key: str) -> None:
         n = sum(board.tally)
         st.markdown(f"**{n}** answer{'s' if n != 1 else ''} so far; revealed by the teacher.")
         return
-    store, left, right = get_store(), *st.columns(2)
+    left, right = st.columns(2)
     fig = views.answers(store, board.code, board.version)
     left.plotly_chart(fig, key=keys.CHART_ANSWERS, config=PLOT_CONFIG)
     if runs:
@@ -74,7 +74,7 @@ def _question(board: Board, runs, label: str, key: str) -> None:
         right.plotly_chart(fig, key=keys.CHART_RESULTS, config=PLOT_CONFIG)
 
 
-def _curves(board: Board, runs, label: str, key: str) -> None:
+def _curves(store, board: Board, runs, label: str, key: str) -> None:
     st.subheader(f"{len(runs)} shared runs")
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
@@ -84,14 +84,14 @@ def _curves(board: Board, runs, label: str, key: str) -> None:
         (left, "loss", keys.CHART_LOSS),
         (right, "accuracy", keys.CHART_ACCURACY),
     ):
-        fig = views.curves(get_store(), board.code, board.version, key, label, metric)
+        fig = views.curves(store, board.code, board.version, key, label, metric)
         column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
-    st.dataframe(views.table(get_store(), board.code, board.version), hide_index=True)
+    st.dataframe(views.table(store, board.code, board.version), hide_index=True)
 
 
-def _entry_options(board: Board, m: Membership) -> dict[str, str]:
+def _entry_options(store, board: Board, m: Membership) -> dict[str, str]:
     """The entries this visitor may act on: all for the teacher, their own for a student."""
-    listed = views.entries(get_store(), board.code, board.version)
+    listed = views.entries(store, board.code, board.version)
     mine = m.is_teacher
     return {key: text for key, author, text in listed if mine or author == m.member.id}
 
@@ -117,8 +117,8 @@ def _act(m: Membership, action: str) -> None:
     st.toast(done)
 
 
-def _manage(board: Board, m: Membership) -> None:
-    options = _entry_options(board, m)
+def _manage(store, board: Board, m: Membership) -> None:
+    options = _entry_options(store, board, m)
     title = "Hide entries" if m.is_teacher else "Remove my entries"
     with st.expander(f"{title} ({len(options)})"):
         if not options:
@@ -136,8 +136,9 @@ def _manage(board: Board, m: Membership) -> None:
 @st.fragment
 def live_board(m: Membership, label: str, key: str) -> None:
     """The board: drawn by the page's run, and again alone when its own buttons are used."""
+    store = get_store()
     try:
-        board = views.snapshot(get_store(), m.code)
+        board = views.snapshot(store, m.code)
     except ClassError as e:
         st.session_state[keys.BOARD_SHOWN] = None  # the watcher must not ask again
         st.error(str(e))
@@ -146,18 +147,22 @@ def live_board(m: Membership, label: str, key: str) -> None:
     runs, drawings = views.visible(board)
     status = "closed to new entries" if board.closed else "open"
     st.caption(f"{board.members} in class · {len(runs)} runs · {len(drawings)} drawings · {status}")
-    _question(board, runs, label, key)
-    _curves(board, runs, label, key)
-    _handwriting(board, drawings)
-    _manage(board, m)
+    _question(store, board, runs, label, key)
+    _curves(store, board, runs, label, key)
+    _handwriting(store, board, drawings)
+    _manage(store, board, m)
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
 def watch(m: Membership) -> None:
     """Every few seconds: has the class moved on from the version on this board? Only
     then is the page run again (and the board drawn); otherwise nothing is sent."""
+    _watch(m, get_store())  # looked up once per page, not at every tick
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _watch(m: Membership, store) -> None:
     try:
-        version = views.target_version(get_store(), m.code)
+        version = views.target_version(store, m.code)
     except ClassError:
         version = None  # the class is gone: the page says so
     if version != st.session_state.get(keys.BOARD_SHOWN):

@@ -2,11 +2,13 @@
 
 A class with 300 runs and 3,000 drawings takes about half a second to read and draw.
 Thirty tabs each doing that every few seconds would keep a whole server busy while
-nothing on the board changes, so nothing here is built per viewer: every figure, the
-table and the handwriting scores are cached under (class code, version, the options
-that change the figure), where the version (``ClassStore.version``) moves whenever
-anything in the class does. The first viewer after a change pays for the build;
-everyone else, and every refresh that finds the same version, gets the same objects.
+nothing on the board changes, so nothing here is built per viewer. The class is read
+once per version (``ClassStore.version``, which moves whenever anything in the class
+does), and every figure, the table and the handwriting scores are cached under the
+class, what they show (a fingerprint of the visible runs, or of the drawings) and the
+options that change them (the colouring). The first viewer after a change pays for
+rebuilding what it changed, a drawing the handwriting and not the curves; everyone
+else, and every refresh that finds the same version, gets the same objects.
 
 While a class is busy (thirty students adding drawings) the version moves every
 second or so, and thirty viewers would each find a version of their own. So viewers
@@ -19,11 +21,13 @@ moves the target at once: what you just did is on your board straight away.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -65,39 +69,89 @@ def _board(_store: ClassStore, code: str, version: int) -> Board:
     return dataclasses.replace(_store.board(code, include_hidden=True), version=version)
 
 
+class SharedFigure(go.Figure):
+    """A finished figure that every viewer shows. Streamlit asks a figure for its dict
+    at every page run, and Plotly makes it afresh each time (a deep copy of every array
+    and of its whole template: a tenth of a page run); this one makes it once. Nothing
+    may change the figure after it is shared."""
+
+    _shown: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._shown is None:
+            self._shown = super().to_dict()
+        return self._shown
+
+
+def shared(fig: go.Figure) -> SharedFigure:
+    fig.__class__ = SharedFigure  # the same object, from now on frozen
+    return fig
+
+
 def visible(board: Board) -> tuple[list, list]:
     """The runs and the drawings nobody has hidden."""
     return [r for r in board.runs if not r.hidden], [d for d in board.drawings if not d.hidden]
 
 
-# --- the figures, one build per version ------------------------------------------------
+# --- the figures: one build per change of what they show --------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
+def contents(_store, code: str, version: int) -> tuple[str, str]:
+    """Fingerprints of what the figures draw, per version: (the visible runs, the visible
+    drawings and the model that reads them). A drawing added changes the second only, so
+    the curves stay built; a run shared changes both (it may be the class's best)."""
+    runs, drawings = visible(_board(_store, code, version))
+    best = best_class_run(runs)
+    run_rows = [(r.id, r.created, r.test_accuracy or -1, tables.final_loss(r) or -1) for r in runs]
+    images, labels = tables.drawing_arrays(drawings)  # (d, 28, 28), (d,)
+    ids = np.array([d.id for d in drawings], dtype=np.float64)  # (d,)
+    ink = images.sum(axis=(1, 2), dtype=np.float64)  # (d,) a reused id with new ink differs
+    drawing_rows = np.stack([ids, labels.astype(np.float64), ink], axis=1)  # (d, 3)
+    return (
+        hashlib.sha256(np.array(run_rows, dtype=np.float64).tobytes()).hexdigest(),
+        hashlib.sha256(drawing_rows.tobytes() + repr(best and best.id).encode()).hexdigest(),
+    )
+
+
+def curves(store, code: str, version: int, key: str, label: str, metric: str) -> go.Figure:
+    return _curves(store, code, contents(store, code, version)[0], key, label, metric, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=KEEP_SECONDS)
-def curves(_store, code: str, version: int, key: str, label: str, metric: str) -> go.Figure:
-    runs, _ = visible(_board(_store, code, version))
-    return charts.curves_figure(runs, key, label, metric, uirevision=f"{code}:{key}")
+def _curves(_store, code, runs_seen: str, key, label, metric, _version: int) -> go.Figure:
+    runs, _ = visible(_board(_store, code, _version))
+    return shared(charts.curves_figure(runs, key, label, metric, uirevision=f"{code}:{key}"))
+
+
+def results(store, code: str, version: int, key: str, label: str) -> go.Figure:
+    return _results(store, code, contents(store, code, version)[0], key, label, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
-def results(_store, code: str, version: int, key: str, label: str) -> go.Figure:
-    runs, _ = visible(_board(_store, code, version))
-    return charts.results_figure(runs, key, label, uirevision=f"{code}:results:{key}")
+def _results(_store, code, runs_seen: str, key, label, _version: int) -> go.Figure:
+    runs, _ = visible(_board(_store, code, _version))
+    return shared(charts.results_figure(runs, key, label, uirevision=f"{code}:results:{key}"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
 def answers(_store, code: str, version: int) -> go.Figure:
     board = _board(_store, code, version)
-    return charts.answers_figure(board.choices, board.tally, uirevision=f"{code}:answers")
+    return shared(charts.answers_figure(board.choices, board.tally, uirevision=f"{code}:answers"))
+
+
+def table(store, code: str, version: int):
+    """The projected table, as the Arrow table Streamlit sends (a DataFrame would be
+    converted at every page run)."""
+    return _table(store, code, contents(store, code, version)[0], version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def table(_store, code: str, version: int):
-    """The projected table as a DataFrame (Streamlit sends it as Arrow either way)."""
-    import pandas as pd
+def _table(_store, code: str, runs_seen: str, _version: int):
+    import pyarrow as pa
 
-    runs, _ = visible(_board(_store, code, version))
-    return pd.DataFrame(tables.board_rows(runs))
+    runs, _ = visible(_board(_store, code, _version))
+    return pa.Table.from_pylist(tables.board_rows(runs))
 
 
 @dataclass(frozen=True)
@@ -110,12 +164,15 @@ class Handwriting:
     reader: str
 
 
+def handwriting(store, code: str, version: int) -> Handwriting | None:
+    return _handwriting(store, code, contents(store, code, version)[1], version)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def handwriting(_store, code: str, version: int) -> Handwriting | None:
+def _handwriting(_store, code: str, drawings_seen: str, _version: int) -> Handwriting | None:
     from nn_core import evaluate
 
-    board = _board(_store, code, version)
-    runs, drawings = visible(board)
+    runs, drawings = visible(_board(_store, code, _version))
     if not drawings:
         return None
     images, labels = tables.drawing_arrays(drawings)  # (n, 28, 28), (n,)
@@ -124,7 +181,7 @@ def handwriting(_store, code: str, version: int) -> Handwriting | None:
     scores = tuple((name, evaluate(model, flat, labels).accuracy) for name, model in models)
     correct = models[-1][1].predict_proba(flat).argmax(axis=1) == labels  # (n,)
     figure = charts.drawings_figure(images, labels, correct, uirevision=f"{code}:drawings")
-    return Handwriting(scores, figure, models[-1][0])
+    return Handwriting(scores, shared(figure), models[-1][0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)

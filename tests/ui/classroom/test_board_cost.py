@@ -152,9 +152,10 @@ def _viewer(membership: Membership):
 
 
 def test_two_viewers_share_one_build_per_version(state_dir, counted):
-    """The teacher's board and a student's: one read of the class and one build of each
-    figure per version, whoever looks first; a refresh that finds the same version
-    builds nothing; a student colouring by another setting gets a figure of their own."""
+    """The teacher's board and a student's: one read of the class per version and one
+    build of each figure per change of what it shows, whoever looks first; a refresh
+    that finds the same version builds nothing; a student colouring by another setting
+    gets a figure of their own."""
     from ui.classroom.connection import get_store
 
     store = get_store()
@@ -174,12 +175,17 @@ def test_two_viewers_share_one_build_per_version(state_dir, counted):
     store.add_drawing(sam, np.eye(28, dtype=np.float32)[::-1], 1)  # the class changes
     teacher.run()
     student.run()
-    assert counted == {"board": 2, "curves": 4, "drawings": 2}
+    assert counted == {"board": 2, "curves": 2, "drawings": 2}  # a drawing: the curves stay
     assert "2 drawings" in plotly_charts(student)["class_drawings"][0]["layout"]["title"]["text"]
-    student.selectbox(key=keys.COLOR_BY).set_value("optimizer").run()
-    assert counted == {"board": 2, "curves": 6, "drawings": 2}  # a figure of their own
+    store.share_run(sam, entry_from_run(make_run(2, lr=1.0, steps=50)))
     teacher.run()
-    assert counted == {"board": 2, "curves": 6, "drawings": 2}
+    student.run()
+    assert counted == {"board": 3, "curves": 4, "drawings": 2}  # no weights: not the best
+    assert plotly_charts(teacher)["class_loss"][0]["data"][1]["name"] == "1 (1)"
+    student.selectbox(key=keys.COLOR_BY).set_value("optimizer").run()
+    assert counted == {"board": 3, "curves": 6, "drawings": 2}  # a figure of their own
+    teacher.run()
+    assert counted == {"board": 3, "curves": 6, "drawings": 2}
 
 
 def test_the_watcher_asks_one_number_and_coalesces_a_busy_class(engine, monkeypatch):  # noqa: F811
