@@ -118,12 +118,18 @@ def _act(m: Membership, action: str) -> None:
 
 
 def _manage(store, board: Board, m: Membership) -> None:
-    options = _entry_options(store, board, m)
+    """Folded until opened, and then only is the list made: a teacher's list of a full
+    class is 3,300 entries, too many to send again at every redraw of the board."""
     title = "Hide entries" if m.is_teacher else "Remove my entries"
-    with st.expander(f"{title} ({len(options)})"):
+    box = st.expander(title, key=keys.MANAGE_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    options = _entry_options(store, board, m)
+    with box:
         if not options:
             st.caption("Nothing to manage yet.")
             return
+        st.caption(f"{len(options)} entries.")
         st.selectbox("Entry", list(options), format_func=options.get, key=keys.ENTRY)
         if m.is_teacher:
             a, b = st.columns(2)

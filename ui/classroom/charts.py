@@ -40,7 +40,7 @@ WARMEST = 0.6  # Plasma beyond this is orange to yellow: under 3:1 contrast on w
 MAX_GROUPS = 40  # legend entries: a whole class coloured by student, and one for the rest
 OTHERS_COLOR = "#767676"  # the rest: a grey still 4.5:1 on white
 BOARD_POINTS = 40  # points drawn per run (the store keeps up to 300): 150 kB a chart at 300 runs
-CAPTION_MARGIN = 96  # px left of the handwriting picture for its labels
+CAPTION_MARGIN = 90  # px left of the handwriting picture for its labels
 
 
 def groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list[SharedRun]]]:
@@ -272,7 +272,7 @@ def drawings_figure(
             "xshift": -8,
             "y": top - 0.5,
             "yanchor": "top",
-            "text": f"<b>{label}</b><br>{count}" + (f"<br>{wrong} misread" if wrong else ""),
+            "text": f"<b>{label}</b>: {count}" + (f"<br>{wrong} misread" if wrong else ""),
             "showarrow": False,
             "align": "right",
             "font": {"size": 15},
@@ -284,7 +284,7 @@ def drawings_figure(
     fig.update_xaxes(constraintoward="left")
     fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
     fig.update_yaxes(constraintoward="top")
-    height = 70 + int(np.clip(1000 * h / w, 240, 900))  # about a screen's width of picture
+    height = 70 + int(np.clip(900 * h / w, 240, 900))  # as wide as a laptop's board column
     title = f"The class handwriting set ({len(images)} drawings)"
     _style(fig, "class_drawings", title, height, uirevision, "")
     return fig.update_layout(margin={"l": CAPTION_MARGIN})

@@ -29,6 +29,7 @@ REVEAL = "class.reveal"  # toggle: show the answers on the board
 CLOSED = "class.closed"  # toggle: closed to new entries
 ANSWER = "class.answer"  # student: radio with the answers
 SEND_ANSWER = "class.send_answer"  # button
+MANAGE_OPEN = "class.manage_open"  # expander: the entries to hide or remove, listed when open
 ENTRY = "class.entry"  # select: the entry to hide, show again or remove
 HIDE = "class.hide"  # buttons
 SHOW = "class.show"

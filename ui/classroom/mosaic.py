@@ -76,7 +76,8 @@ def compose(images: np.ndarray, labels: np.ndarray, correct: np.ndarray | None =
     shades = np.rint(np.clip(images, 0, 1) * (SHADES - 1)).astype(np.uint8)  # (n, s, s)
     shades += (SHADES * (wrong[:, None, None] & (shades > 0))).astype(np.uint8)
     cell = side + GAP
-    rows = [-(-k // cols) for k in counts]
+    least = 2 if side == SIDE else 3  # rows a block takes at least: room for its caption
+    rows = [max(least, -(-k // cols)) for k in counts]
     height = max(1, sum(rows) * cell + GROUP_GAP * max(0, len(rows) - 1) - GAP)
     pixels = np.zeros((height, cols * cell - GAP), np.uint8)  # (h, w) palette indices
     groups, top = [], 0

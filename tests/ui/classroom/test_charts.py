@@ -109,5 +109,5 @@ def test_answers_and_drawings_figures():
     fig = charts.drawings_figure(images, labels, correct=labels % 2 == 0)
     assert [t.type for t in fig.data] == ["image"]  # one picture, not a cell per pixel
     notes = [a.text for a in fig.layout.annotations]  # one label per block of drawings
-    assert notes[0] == "<b>0</b><br>5" and notes[1] == "<b>1</b><br>5<br>5 misread"
+    assert notes[0] == "<b>0</b>: 5" and notes[1] == "<b>1</b>: 5<br>5 misread"
     assert len(notes) == 10 and fig.layout.meta["chart"] == "class_drawings"
