@@ -9,11 +9,15 @@ a refresh that finds the same version builds and reads nothing.
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 import streamlit as st
+from PIL import Image
 
 from tests.support.apptest import page_alone, plotly_charts
 from tests.support.classroom import Clock, engine, pg_admin_url  # noqa: F401
@@ -105,6 +109,9 @@ def test_the_picture_keeps_every_drawing_and_its_reading(full):
     red = picture.pixels >= charts.mosaic.SHADES  # palette 8..15: red ink
     assert red.any() and red.sum() == (np.rint(few[4] * 7) > 0).sum()
     assert picture.side == 28 and picture.palette.shape == (16, 3)
+    source = charts.drawings_figure(few, their_labels, ~wrong).data[0].source
+    png = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB")
+    assert np.array_equal(np.asarray(png), picture.palette[picture.pixels])  # as composed
 
 
 # --- one build per version, shared ---------------------------------------------------------
