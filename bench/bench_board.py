@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -271,6 +272,8 @@ async def run(args) -> int:
         for v in viewers:
             await v.close()
         stop_app(proc)
+        store.engine.dispose()
+        shutil.rmtree(state, ignore_errors=True)  # the store and the server's data files
     return 0
 
 
