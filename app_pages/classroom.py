@@ -8,7 +8,6 @@ board fill up. The work happens in ``ui/classroom/``.
 import streamlit as st
 
 from ui.classroom import board, controls
-from ui.classroom.connection import get_store
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError
 
@@ -25,7 +24,7 @@ if session.membership is None:
 
 m = session.membership
 try:
-    snapshot = get_store().board(m.code)
+    snapshot = board.snapshot(m.code)
 except ClassError as e:
     snapshot = None
     st.error(str(e))
@@ -37,3 +36,4 @@ if snapshot is not None:
         controls.student_panel(m, snapshot)
     label, key = board.color_by_picker()
     board.live_board(m, label, key)
+    board.watch(m)

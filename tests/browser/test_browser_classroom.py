@@ -56,7 +56,8 @@ def start_class(page) -> tuple[str, str]:
 
 
 def wait_for_board(page, runs: int, legend: list[str]) -> None:
-    """Poll until the board says ``runs`` runs and its loss legend lists ``legend``."""
+    """Poll until the board says ``runs`` runs and its loss legend lists ``legend`` (the
+    dots at the runs' ends are one more trace, outside the legend)."""
     page.get_by_text(re.compile(rf"· {runs} runs ·")).first.wait_for(timeout=DEADLINE_MS)
     want = repr(legend)
     page.wait_for_function(
@@ -64,7 +65,7 @@ def wait_for_board(page, runs: int, legend: list[str]) -> None:
             const plot = [...document.querySelectorAll('.js-plotly-plot')]
                 .find(p => (p.layout && p.layout.meta && p.layout.meta.chart) === 'class_loss');
             if (!plot) return false;
-            const names = plot.data.map(t => t.name);
+            const names = plot.data.filter(t => t.showlegend !== false).map(t => t.name);
             return JSON.stringify(names) === JSON.stringify({want});
         }}""",
         timeout=DEADLINE_MS,

@@ -1,8 +1,15 @@
 """The board a teacher projects: every shared run, the question, the handwriting set.
 
-It redraws itself every few seconds (``NN_CLASS_REFRESH``, default 4) as a fragment, so
-only the board reruns, not the page, and the figures keep their Streamlit keys and their
-Plotly ``uirevision``: a refresh changes the lines, never the layout, so nothing flickers.
+Drawing a full board (300 runs, 3,000 drawings) costs far more than asking whether
+anything changed, so the two are apart. A small fragment, :func:`watch`, asks the store
+for the class's version every few seconds (``NN_CLASS_REFRESH``, default 4) and does
+nothing else while it stays the same: a board nobody posts to costs a few milliseconds a
+refresh per viewer. When the version moves it reruns the page, which draws the board
+from figures built once for that version and shared by every viewer
+(``ui.classroom.views``). The figures keep their Streamlit keys and their Plotly
+``uirevision``: a redraw changes the lines, never the layout, so nothing flickers, and
+Streamlit sends a figure the browser already holds as a reference, not again.
+
 Students see the same board, with a way to remove their own entries; the teacher's copy
 adds hiding any entry.
 """
@@ -13,17 +20,15 @@ import os
 
 import streamlit as st
 
-from nn_core.data import DATASETS
 from ui import text
-from ui.classroom import charts, keys, tables
+from ui.classroom import keys, tables, views
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
-from ui.classroom.records import Board, SharedRun
-from ui.classroom.store import ClassError, ClassStore
+from ui.classroom.records import Board
+from ui.classroom.store import ClassError
 
 REFRESH_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 PLOT_CONFIG = {"displayModeBar": False}  # a projected board: no toolbar over the titles
-MOSAIC_MAX = 200  # newest drawings shown; the export has them all
 
 
 def color_by_picker() -> tuple[str, str]:
@@ -33,70 +38,28 @@ def color_by_picker() -> tuple[str, str]:
     return label, tables.COLOR_BY[label]
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _class_model(_store: ClassStore, code: str, run_id: int):
-    """A shared run's weights as a model (read-only, loaded once per server)."""
-    from nn_core.model import MLP
-
-    data = _store.model_bytes(code, run_id)
-    return None if data is None else MLP.load(data)
-
-
-def reads_drawings(dataset: str) -> bool:
-    """Whether a network trained on ``dataset`` can fairly read the class's drawings.
-
-    The board keeps whatever word a student's tab sent, so an unknown name is simply
-    not a data set of drawings.
-    """
-    return dataset in DATASETS and DATASETS[dataset].drawable
+def snapshot(code: str) -> Board:
+    """The class as this run of the page shows it. A run the watcher asked for shows the
+    class's shared target version; any other (the page opened, a button pressed) the
+    newest, so what the visitor just did is on the board at once."""
+    refresh = st.session_state.pop(keys.BOARD_REFRESH, False)
+    return views.snapshot(get_store(), code, newest=not refresh)
 
 
-def best_class_run(runs) -> SharedRun | None:
-    """The class's best run on drawable images (digits) whose weights were shared, by
-    test accuracy: the one worth scoring on the class's handwriting."""
-    candidates = [r for r in runs if r.has_model and reads_drawings(r.dataset) and r.test_accuracy]
-    return max(candidates, key=lambda r: r.test_accuracy, default=None)
-
-
-def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
-    """(name, model) pairs to score on the handwriting set: bundled, then the class's best."""
-    from ui.shared import get_bundled_model
-
-    models = [("the bundled model", get_bundled_model())]
-    best = best_class_run(runs)
-    if best is not None:
-        model = _class_model(store, code, best.id)
-        if model is not None:
-            models.append(
-                (f"the class's best ({text.md(best.nickname)}, {text.md(best.name)})", model)
-            )
-    return models
-
-
-def _handwriting(store: ClassStore, board: Board, visible_drawings) -> None:
+def _handwriting(store, board: Board, drawings) -> None:
     st.subheader("The class handwriting set")
-    if not visible_drawings:
+    seen = views.handwriting(store, board.code, board.version)
+    if seen is None or not drawings:
         st.caption("No drawings yet: add some on the Draw page while in this class.")
         return
-    from nn_core import evaluate
-
-    images, labels = tables.drawing_arrays(visible_drawings)
-    visible_runs = [r for r in board.runs if not r.hidden]
-    models = _models(store, board.code, visible_runs)
-    columns = st.columns(len(models))
-    for column, (name, model) in zip(columns, models, strict=True):
-        accuracy = evaluate(model, images.reshape(len(images), -1), labels).accuracy
+    columns = st.columns(len(seen.scores))
+    for column, (name, accuracy) in zip(columns, seen.scores, strict=True):
         column.metric(f"Accuracy of {name}", f"{100 * accuracy:.1f} %")
-    newest = slice(-MOSAIC_MAX, None)
-    correct = models[-1][1].predict_proba(images[newest]).argmax(axis=1) == labels[newest]
-    fig = charts.drawings_figure(
-        images[newest], labels[newest], correct, uirevision=f"{board.code}:drawings"
-    )
-    st.plotly_chart(fig, key=keys.CHART_DRAWINGS, config=PLOT_CONFIG)
-    st.caption(f"Labels in green: read correctly by {models[-1][0]}; red: misread.")
+    st.plotly_chart(seen.figure, key=keys.CHART_DRAWINGS, config=PLOT_CONFIG)
+    st.caption(f"Ink in black: read correctly by {seen.reader}; red: misread.")
 
 
-def _question(board: Board, runs, label: str, key: str) -> None:
+def _question(store, board: Board, runs, label: str, key: str) -> None:
     if not board.prompt:
         return
     st.subheader(f"Question: {text.md(board.prompt, text.SENTENCE)}")
@@ -105,17 +68,14 @@ def _question(board: Board, runs, label: str, key: str) -> None:
         st.markdown(f"**{n}** answer{'s' if n != 1 else ''} so far; revealed by the teacher.")
         return
     left, right = st.columns(2)
-    left.plotly_chart(
-        charts.answers_figure(board.choices, board.tally, uirevision=f"{board.code}:answers"),
-        key=keys.CHART_ANSWERS,
-        config=PLOT_CONFIG,
-    )
+    fig = views.answers(store, board.code, board.version)
+    left.plotly_chart(fig, key=keys.CHART_ANSWERS, config=PLOT_CONFIG)
     if runs:
-        fig = charts.results_figure(runs, key, label, uirevision=f"{board.code}:results:{key}")
+        fig = views.results(store, board.code, board.version, key, label)
         right.plotly_chart(fig, key=keys.CHART_RESULTS, config=PLOT_CONFIG)
 
 
-def _curves(board: Board, runs, label: str, key: str) -> None:
+def _curves(store, board: Board, runs, label: str, key: str) -> None:
     st.subheader(f"{len(runs)} shared runs")
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
@@ -125,29 +85,16 @@ def _curves(board: Board, runs, label: str, key: str) -> None:
         (left, "loss", keys.CHART_LOSS),
         (right, "accuracy", keys.CHART_ACCURACY),
     ):
-        fig = charts.curves_figure(runs, key, label, metric, uirevision=f"{board.code}:{key}")
+        fig = views.curves(store, board.code, board.version, key, label, metric)
         column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
-    st.dataframe(tables.board_rows(runs), hide_index=True)
+    st.dataframe(views.table(store, board.code, board.version), hide_index=True)
 
 
-def _entry_options(board: Board, m: Membership) -> dict[str, str]:
+def _entry_options(store, board: Board, m: Membership) -> dict[str, str]:
     """The entries this visitor may act on: all for the teacher, their own for a student."""
+    listed = views.entries(store, board.code, board.version)
     mine = m.is_teacher
-    options = {}
-    for r in board.runs:
-        if mine or r.member_id == m.member.id:
-            acc = "" if r.test_accuracy is None else f", {100 * r.test_accuracy:.1f} %"
-            hidden = " (hidden)" if r.hidden else ""
-            options[f"run:{r.id}"] = (
-                f"run {r.id} by {text.plain(r.nickname)}: {text.plain(r.name)}{acc}{hidden}"
-            )
-    for d in board.drawings:
-        if mine or d.member_id == m.member.id:
-            hidden = " (hidden)" if d.hidden else ""
-            options[f"drawing:{d.id}"] = (
-                f"drawing {d.id} by {text.plain(d.nickname)}: a {d.label}{hidden}"
-            )
-    return options
+    return {key: text for key, author, text in listed if mine or author == m.member.id}
 
 
 def _act(m: Membership, action: str) -> None:
@@ -164,19 +111,26 @@ def _act(m: Membership, action: str) -> None:
             hidden = action == "hide"
             get_store().set_hidden(m.code, m.teacher_key, kind, int(entry_id), hidden)
             done = f"{kind.capitalize()} {entry_id} {'hidden' if hidden else 'shown again'}."
+        views.target_version(get_store(), m.code, newest=True)  # on this board at once
     except ClassError as e:
         done = str(e)
     class_session().say("info", done)
     st.toast(done)
 
 
-def _manage(board: Board, m: Membership) -> None:
-    options = _entry_options(board, m)
+def _manage(store, board: Board, m: Membership) -> None:
+    """Folded until opened, and then only is the list made: a teacher's list of a full
+    class is 3,300 entries, too many to send again at every redraw of the board."""
     title = "Hide entries" if m.is_teacher else "Remove my entries"
-    with st.expander(f"{title} ({len(options)})"):
+    box = st.expander(title, key=keys.MANAGE_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    options = _entry_options(store, board, m)
+    with box:
         if not options:
             st.caption("Nothing to manage yet.")
             return
+        st.caption(f"{len(options)} entries.")
         st.selectbox("Entry", list(options), format_func=options.get, key=keys.ENTRY)
         if m.is_teacher:
             a, b = st.columns(2)
@@ -186,20 +140,38 @@ def _manage(board: Board, m: Membership) -> None:
             st.button("Remove", key=keys.REMOVE, on_click=_act, args=(m, "remove"))
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment
 def live_board(m: Membership, label: str, key: str) -> None:
-    """The refreshing part of the Class page: read the class once, draw everything."""
+    """The board: drawn by the page's run, and again alone when its own buttons are used."""
     store = get_store()
     try:
-        board = store.board(m.code, include_hidden=True)
+        board = views.snapshot(store, m.code)
     except ClassError as e:
+        st.session_state[keys.BOARD_SHOWN] = None  # the watcher must not ask again
         st.error(str(e))
         return
-    runs = [r for r in board.runs if not r.hidden]
-    drawings = [d for d in board.drawings if not d.hidden]
+    st.session_state[keys.BOARD_SHOWN] = board.version
+    runs, drawings = views.visible(board)
     status = "closed to new entries" if board.closed else "open"
     st.caption(f"{board.members} in class · {len(runs)} runs · {len(drawings)} drawings · {status}")
-    _question(board, runs, label, key)
-    _curves(board, runs, label, key)
+    _question(store, board, runs, label, key)
+    _curves(store, board, runs, label, key)
     _handwriting(store, board, drawings)
-    _manage(board, m)
+    _manage(store, board, m)
+
+
+def watch(m: Membership) -> None:
+    """Every few seconds: has the class moved on from the version on this board? Only
+    then is the page run again (and the board drawn); otherwise nothing is sent."""
+    _watch(m, get_store())  # looked up once per page, not at every tick
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _watch(m: Membership, store) -> None:
+    try:
+        version = views.target_version(store, m.code)
+    except ClassError:
+        version = None  # the class is gone: the page says so
+    if version != st.session_state.get(keys.BOARD_SHOWN):
+        st.session_state[keys.BOARD_REFRESH] = True
+        st.rerun()

@@ -29,6 +29,7 @@ REVEAL = "class.reveal"  # toggle: show the answers on the board
 CLOSED = "class.closed"  # toggle: closed to new entries
 ANSWER = "class.answer"  # student: radio with the answers
 SEND_ANSWER = "class.send_answer"  # button
+MANAGE_OPEN = "class.manage_open"  # expander: the entries to hide or remove, listed when open
 ENTRY = "class.entry"  # select: the entry to hide, show again or remove
 HIDE = "class.hide"  # buttons
 SHOW = "class.show"
@@ -45,6 +46,8 @@ CHART_ACCURACY = "class.chart_accuracy"
 CHART_RESULTS = "class.chart_results"
 CHART_ANSWERS = "class.chart_answers"
 CHART_DRAWINGS = "class.chart_drawings"
+BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board shows
+BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.

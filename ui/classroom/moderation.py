@@ -67,6 +67,7 @@ class TeacherTools:
                 joined=self.clock(),
             )
         )
+        self._changed(conn, code)  # the roster counts members
         return Member(code, int(result.inserted_primary_key[0]), nickname, token)
 
     def _student_ids(self, conn, code: str, nickname: str) -> list[int]:
@@ -113,6 +114,7 @@ class TeacherTools:
                 raise NotFound(f"There is no {kind} {entry_id} in this class.")
             if kind == "run":
                 conn.execute(models.delete().where(models.c.run_id == entry_id))
+            self._changed(conn, code)  # every viewer's board redraws without it
 
     def remove_member(self, code: str, key: str, nickname: str) -> int:
         """Remove a student with everything they shared; returns how many entries went."""
@@ -139,6 +141,7 @@ class TeacherTools:
                         code=code, nick_key=nicknames.identity(nickname), removed=self.clock()
                     )
                 )
+            self._changed(conn, code)
             return gone
 
     def roster(self, code: str, key: str) -> list[str]:

@@ -26,6 +26,7 @@ from ui.classroom.schema import (
     models,
     removed,
     runs,
+    versions,
 )
 
 PURGE_EVERY = 3600.0  # seconds between purges of expired classes
@@ -60,7 +61,7 @@ class PurgeSchedule:
                 return 0
             run_ids = sa.select(runs.c.id).where(runs.c.code.in_(gone))
             conn.execute(models.delete().where(models.c.run_id.in_(run_ids)))
-            for table in (runs, drawings, answers, members, removed, classes):
+            for table in (runs, drawings, answers, members, removed, versions, classes):
                 conn.execute(table.delete().where(table.c.code.in_(gone)))
             return len(gone)
 

@@ -108,6 +108,13 @@ removed = sa.Table(  # students the teacher removed: their nickname may not join
 
 LAST_PURGE = "last_purge"  # nn_meta key: Unix time of the last purge of expired classes
 
+versions = sa.Table(  # one counter per class, moved by every write (ClassStore._changed)
+    "nn_board_versions",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the app cannot use."""

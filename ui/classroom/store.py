@@ -41,6 +41,7 @@ from ui.classroom.records import (
     shared_run,
 )
 from ui.classroom.schema import answers, classes, drawings, members, models, runs
+from ui.classroom.versions import BoardVersions
 
 DEFAULT_DAYS = 7.0
 __all__ = [
@@ -54,7 +55,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore(TeacherTools, PurgeSchedule):
+class ClassStore(TeacherTools, PurgeSchedule, BoardVersions):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):
@@ -101,6 +102,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
             conn.execute(classes.update().where(classes.c.code == code).values(closed=closed))
+            self._changed(conn, code)
 
     def set_hidden(self, code: str, key: str, kind: str, entry_id: int, hidden=True) -> None:
         """Hide (or show again) any entry on the board: a run or a drawing."""
@@ -114,6 +116,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
             )
             if done.rowcount == 0:
                 raise NotFound(f"There is no {kind} {entry_id} in this class.")
+            self._changed(conn, code)
 
     def set_question(self, code: str, key: str, prompt: str, choices: list[str]) -> None:
         """Pose a new question; earlier answers belong to the old one and are dropped."""
@@ -125,11 +128,13 @@ class ClassStore(TeacherTools, PurgeSchedule):
             conn.execute(
                 classes.update().where(classes.c.code == code).values(question=doc, revealed=False)
             )
+            self._changed(conn, code)
 
     def reveal(self, code: str, key: str, revealed: bool = True) -> None:
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
             conn.execute(classes.update().where(classes.c.code == code).values(revealed=revealed))
+            self._changed(conn, code)
 
     def export(self, code: str, key: str) -> Board:
         """Everything in the class, hidden entries included (marked): for the teacher only."""
@@ -184,6 +189,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
             run_id = int(result.inserted_primary_key[0])
             if model is not None:
                 conn.execute(models.insert().values(run_id=run_id, data=model))
+            self._changed(conn, member.code)
             return run_id
 
     def add_drawing(self, member: Member, image, label) -> int:
@@ -203,6 +209,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
                     created=self.clock(),
                 )
             )
+            self._changed(conn, member.code)
             return int(result.inserted_primary_key[0])
 
     def _check_room(self, conn, table, member: Member, per_member: int, per_class: int) -> None:
@@ -236,6 +243,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
             conn.execute(table.delete().where(table.c.id == entry_id))
             if kind == "run":
                 conn.execute(models.delete().where(models.c.run_id == entry_id))
+            self._changed(conn, member.code)
 
     def answer(self, member: Member, choice: int) -> None:
         with self.engine.begin() as conn:
@@ -251,6 +259,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
             conn.execute(
                 answers.insert().values(code=member.code, member_id=member.id, choice=choice)
             )
+            self._changed(conn, member.code)
 
     def my_answer(self, member: Member) -> int | None:
         with self.engine.connect() as conn:
@@ -272,6 +281,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
         self.purge_if_due()
         with self.engine.connect() as conn:
             row = self._class_row(conn, code)
+            version = self.read_version(conn, code)  # first: the rows below are as new or newer
             names = dict(
                 conn.execute(
                     sa.select(members.c.id, members.c.nickname).where(members.c.code == code)
@@ -301,6 +311,7 @@ class ClassStore(TeacherTools, PurgeSchedule):
             tally=tuple(tally),
             runs=tuple(shared_run(r, names) for r in run_rows),
             drawings=tuple(drawing(r, names) for r in draw_rows),
+            version=version,
         )
 
     def model_bytes(self, code: str, run_id: int) -> bytes | None:

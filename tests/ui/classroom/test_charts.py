@@ -40,8 +40,14 @@ def _log_labels_fit(fig) -> None:
     axis = fig.layout.yaxis
     low, high = (10.0**end for end in axis.range)
     assert 2 <= len([v for v in axis.tickvals if low <= v <= high]) <= MAX_LOG_TICKS
-    values = np.array([v for t in fig.data for v in t.y if v is not None], dtype=float)
+    values = np.concatenate([np.asarray(t.y, dtype=float) for t in fig.data])
+    values = values[np.isfinite(values)]  # None or NaN: the gaps between runs
     assert low <= values[values > 0].min() and high >= values.max()
+
+
+def legend(fig) -> list[str]:
+    """The legend's entries (the dots at the runs' ends are not in it)."""
+    return [t.name for t in fig.data if t.showlegend is not False]
 
 
 @pytest.mark.parametrize("numeric", [True, False])
@@ -56,23 +62,27 @@ def test_group_colours_read_on_a_projected_board(n, numeric):
 
 def test_sixty_runs_make_one_legend_entry_per_setting(sixty_runs):
     fig = charts.curves_figure(sixty_runs, "lr", "learning rate", "loss", uirevision="C:lr")
-    assert [t.name for t in fig.data] == [f"{lr:g} (12)" for lr in LRS]  # numeric order
+    assert legend(fig) == [f"{lr:g} (12)" for lr in LRS]  # numeric order
     assert fig.layout.uirevision == "C:lr" and fig.layout.meta["chart"] == "class_loss"
     assert fig.layout.yaxis.type == "log"
     _log_labels_fit(fig)
     first = fig.data[0]
-    gaps = sum(1 for y in first.y if y is None)
+    gaps = np.isnan(first.y).sum()
     assert gaps == 12  # twelve runs in one trace, separated by gaps
+    ends = fig.data[-1]  # one dot at each run's end, saying whose run it is
+    assert len(ends.x) == 60 and set(ends.customdata) == {f"student {i}" for i in range(60)}
     assert fig.data[0].line.color != fig.data[-1].line.color
     _readable(fig)
 
 
 def test_colour_by_a_named_setting_or_by_student(sixty_runs):
     fig = charts.curves_figure(sixty_runs, "optimizer", "optimizer", "accuracy")
-    assert [t.name for t in fig.data] == ["adam (30)", "sgd (30)"]
-    assert max(y for y in fig.data[0].y if y is not None) <= 100
+    assert legend(fig) == ["adam (30)", "sgd (30)"]
+    assert np.nanmax(fig.data[0].y) <= 100
     by_student = charts.curves_figure(sixty_runs, "nickname", "student")
-    assert len(by_student.data) == 60
+    names = legend(by_student)  # a whole class by name, the rest in one grey entry
+    assert len(names) == charts.MAX_GROUPS and names[-1] == "21 others (21)"
+    assert by_student.data[charts.MAX_GROUPS - 1].line.color == charts.OTHERS_COLOR
 
 
 def test_results_figure_shows_every_run_at_its_setting(sixty_runs):
@@ -96,8 +106,8 @@ def test_answers_and_drawings_figures():
     _readable(fig)
     images = np.random.default_rng(0).random((45, 28, 28)).astype(np.float32)
     labels = np.arange(45) % 10
-    fig = charts.drawings_figure(images, labels, correct=labels % 2 == 0, columns=20)
-    assert fig.data[0].z.shape == (90, 600)  # 3 rows x 20 columns of 30 px tiles
-    assert len(fig.layout.annotations) == 45
-    colors = {a.font.color for a in fig.layout.annotations}
-    assert colors == {"#1a7f37", "#cf222e"}
+    fig = charts.drawings_figure(images, labels, correct=labels % 2 == 0)
+    assert [t.type for t in fig.data] == ["image"]  # one picture, not a cell per pixel
+    notes = [a.text for a in fig.layout.annotations]  # one label per block of drawings
+    assert notes[0] == "<b>0</b>: 5" and notes[1] == "<b>1</b>: 5<br>5 misread"
+    assert len(notes) == 10 and fig.layout.meta["chart"] == "class_drawings"

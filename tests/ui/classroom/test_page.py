@@ -156,6 +156,7 @@ def test_a_student_answers_and_removes_only_their_own_entries():
     sam = store.join(code, "Sam")
     sam_run = store.share_run(sam, entry_from_run(make_run(2, steps=50)))
     page.session_state[K.CLASS].membership = Membership(sam)
+    page.session_state[keys.MANAGE_OPEN] = True  # unfolded, as a click does
     page.run()
     page.radio(key=keys.ANSWER).set_value("SGD")
     page.button(key=keys.SEND_ANSWER).click().run()
@@ -178,6 +179,7 @@ def test_the_teacher_hides_and_shows_any_entry():
     store = _store()
     store.share_run(store.join(code, "Ana"), entry_from_run(make_run(1, steps=50)))
     store.add_drawing(store.join(code, "Sam"), np.zeros((28, 28)), 2)
+    teacher.session_state[keys.MANAGE_OPEN] = True  # unfolded, as a click does
     teacher.run()
     entries = teacher.selectbox(key=keys.ENTRY)
     assert len(entries.options) == 2

@@ -1,0 +1,250 @@
+"""The board's contents, built once per version of the class and shared by every viewer.
+
+A class with 300 runs and 3,000 drawings takes about half a second to read and draw.
+Thirty tabs each doing that every few seconds would keep a whole server busy while
+nothing on the board changes, so nothing here is built per viewer. The class is read
+once per version (``ClassStore.version``, which moves whenever anything in the class
+does), and every figure, the table and the handwriting scores are cached under the
+class, what they show (a fingerprint of the visible runs, or of the drawings) and the
+options that change them (the colouring). The first viewer after a change pays for
+rebuilding what it changed, a drawing the handwriting and not the curves; everyone
+else, and every refresh that finds the same version, gets the same objects.
+
+While a class is busy (thirty students adding drawings) the version moves every
+second or so, and thirty viewers would each find a version of their own. So viewers
+show the class's *target* version: the newest, but moved on at most once every
+``COALESCE_SECONDS`` (the refresh interval), which gives one build per class per
+refresh however many watch. A visitor's own action (pressing *Hide*, opening the page)
+moves the target at once: what you just did is on your board straight away.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from nn_core.data import DATASETS
+from ui import text
+from ui.classroom import charts, tables
+from ui.classroom.records import Board, SharedRun
+from ui.classroom.store import ClassStore
+
+COALESCE_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
+KEEP_SECONDS = 600  # a cached build unused this long is dropped
+_targets: dict[str, tuple[int, float]] = {}  # code -> (version to show, when it was chosen)
+_targets_lock = threading.Lock()
+clock = time.monotonic  # tests move their own
+
+
+def target_version(store: ClassStore, code: str, newest: bool = False) -> int:
+    """The version of the class every viewer should show now (``NotFound`` once it is
+    gone): the store's newest when ``newest`` or when the last choice is
+    ``COALESCE_SECONDS`` old, else the version chosen last."""
+    latest = store.version(code)
+    now = clock()
+    with _targets_lock:
+        version, since = _targets.get(code, (None, -float("inf")))
+        if version != latest and (newest or now - since >= COALESCE_SECONDS):
+            version, since = latest, now
+            _targets[code] = (version, since)
+        return version
+
+
+def snapshot(store: ClassStore, code: str, newest: bool = False) -> Board:
+    """The class at its target version, hidden entries included (``board.version`` is
+    that version; the rows may be a little newer, never older)."""
+    version = target_version(store, code, newest)
+    return _board(store, code, version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=KEEP_SECONDS)
+def _board(_store: ClassStore, code: str, version: int) -> Board:
+    return dataclasses.replace(_store.board(code, include_hidden=True), version=version)
+
+
+class SharedFigure(go.Figure):
+    """A finished figure that every viewer shows. Streamlit asks a figure for its dict
+    at every page run, and Plotly makes it afresh each time (a deep copy of every array
+    and of its whole template: a tenth of a page run); this one makes it once. Nothing
+    may change the figure after it is shared."""
+
+    _shown: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._shown is None:
+            self._shown = super().to_dict()
+        return self._shown
+
+
+def shared(fig: go.Figure) -> SharedFigure:
+    fig.__class__ = SharedFigure  # the same object, from now on frozen
+    return fig
+
+
+def visible(board: Board) -> tuple[list, list]:
+    """The runs and the drawings nobody has hidden."""
+    return [r for r in board.runs if not r.hidden], [d for d in board.drawings if not d.hidden]
+
+
+# --- the figures: one build per change of what they show --------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
+def contents(_store, code: str, version: int) -> tuple[str, str]:
+    """Fingerprints of what the figures draw, per version: (the visible runs, the visible
+    drawings and the model that reads them). A drawing added changes the second only, so
+    the curves stay built; a run shared changes both (it may be the class's best)."""
+    runs, drawings = visible(_board(_store, code, version))
+    best = best_class_run(runs)
+    run_rows = [(r.id, r.created, r.test_accuracy or -1, tables.final_loss(r) or -1) for r in runs]
+    images, labels = tables.drawing_arrays(drawings)  # (d, 28, 28), (d,)
+    ids = np.array([d.id for d in drawings], dtype=np.float64)  # (d,)
+    ink = images.sum(axis=(1, 2), dtype=np.float64)  # (d,) a reused id with new ink differs
+    drawing_rows = np.stack([ids, labels.astype(np.float64), ink], axis=1)  # (d, 3)
+    return (
+        hashlib.sha256(np.array(run_rows, dtype=np.float64).tobytes()).hexdigest(),
+        hashlib.sha256(drawing_rows.tobytes() + repr(best and best.id).encode()).hexdigest(),
+    )
+
+
+def curves(store, code: str, version: int, key: str, label: str, metric: str) -> go.Figure:
+    return _curves(store, code, contents(store, code, version)[0], key, label, metric, version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=KEEP_SECONDS)
+def _curves(_store, code, runs_seen: str, key, label, metric, _version: int) -> go.Figure:
+    runs, _ = visible(_board(_store, code, _version))
+    return shared(charts.curves_figure(runs, key, label, metric, uirevision=f"{code}:{key}"))
+
+
+def results(store, code: str, version: int, key: str, label: str) -> go.Figure:
+    return _results(store, code, contents(store, code, version)[0], key, label, version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
+def _results(_store, code, runs_seen: str, key, label, _version: int) -> go.Figure:
+    runs, _ = visible(_board(_store, code, _version))
+    return shared(charts.results_figure(runs, key, label, uirevision=f"{code}:results:{key}"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
+def answers(_store, code: str, version: int) -> go.Figure:
+    board = _board(_store, code, version)
+    return shared(charts.answers_figure(board.choices, board.tally, uirevision=f"{code}:answers"))
+
+
+def table(store, code: str, version: int):
+    """The projected table, as the Arrow table Streamlit sends (a DataFrame would be
+    converted at every page run)."""
+    return _table(store, code, contents(store, code, version)[0], version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
+def _table(_store, code: str, runs_seen: str, _version: int):
+    import pyarrow as pa
+
+    runs, _ = visible(_board(_store, code, _version))
+    return pa.Table.from_pylist(tables.board_rows(runs))
+
+
+@dataclass(frozen=True)
+class Handwriting:
+    """What the board shows of the class's drawings: each model's accuracy on them, and
+    the picture, its ink coloured by how ``reader`` (the last model) read each one."""
+
+    scores: tuple[tuple[str, float], ...]  # (model's name, accuracy in [0, 1])
+    figure: go.Figure
+    reader: str
+
+
+def handwriting(store, code: str, version: int) -> Handwriting | None:
+    return _handwriting(store, code, contents(store, code, version)[1], version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
+def _handwriting(_store, code: str, drawings_seen: str, _version: int) -> Handwriting | None:
+    from nn_core import evaluate
+
+    runs, drawings = visible(_board(_store, code, _version))
+    if not drawings:
+        return None
+    images, labels = tables.drawing_arrays(drawings)  # (n, 28, 28), (n,)
+    flat = images.reshape(len(images), -1)  # (n, 784)
+    models = _models(_store, code, runs)
+    scores = tuple((name, evaluate(model, flat, labels).accuracy) for name, model in models)
+    correct = models[-1][1].predict_proba(flat).argmax(axis=1) == labels  # (n,)
+    figure = charts.drawings_figure(images, labels, correct, uirevision=f"{code}:drawings")
+    return Handwriting(scores, shared(figure), models[-1][0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
+def entries(_store, code: str, version: int) -> tuple[tuple[str, int, str], ...]:
+    """Every entry as (option key, its author's member id, how it is listed)."""
+    board = _board(_store, code, version)
+    out = []
+    for r in board.runs:
+        acc = "" if r.test_accuracy is None else f", {100 * r.test_accuracy:.1f} %"
+        hidden = " (hidden)" if r.hidden else ""
+        out.append(
+            (
+                f"run:{r.id}",
+                r.member_id,
+                f"run {r.id} by {text.plain(r.nickname)}: {text.plain(r.name)}{acc}{hidden}",
+            )
+        )
+    for d in board.drawings:
+        hidden = " (hidden)" if d.hidden else ""
+        label = f"drawing {d.id} by {text.plain(d.nickname)}: a {d.label}{hidden}"
+        out.append((f"drawing:{d.id}", d.member_id, label))
+    return tuple(out)
+
+
+# --- the models that read the drawings -------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _class_model(_store: ClassStore, code: str, run_id: int):
+    """A shared run's weights as a model (read-only, loaded once per server)."""
+    from nn_core.model import MLP
+
+    data = _store.model_bytes(code, run_id)
+    return None if data is None else MLP.load(data)
+
+
+def reads_drawings(dataset: str) -> bool:
+    """Whether a network trained on ``dataset`` can fairly read the class's drawings.
+
+    The board keeps whatever word a student's tab sent, so an unknown name is simply
+    not a data set of drawings.
+    """
+    return dataset in DATASETS and DATASETS[dataset].drawable
+
+
+def best_class_run(runs) -> SharedRun | None:
+    """The class's best run on drawable images (digits) whose weights were shared, by
+    test accuracy: the one worth scoring on the class's handwriting."""
+    candidates = [r for r in runs if r.has_model and reads_drawings(r.dataset) and r.test_accuracy]
+    return max(candidates, key=lambda r: r.test_accuracy, default=None)
+
+
+def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
+    """(name, model) pairs to score on the handwriting set: bundled, then the class's best."""
+    from ui.shared import get_bundled_model
+
+    models = [("the bundled model", get_bundled_model())]
+    best = best_class_run(runs)
+    if best is not None:
+        model = _class_model(store, code, best.id)
+        if model is not None:
+            models.append(
+                (f"the class's best ({text.md(best.nickname)}, {text.md(best.name)})", model)
+            )
+    return models
