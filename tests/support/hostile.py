@@ -118,7 +118,9 @@ def plotly_texts(figures: dict) -> list[str]:
             for trace in spec["data"]:
                 for key in ("name", "x", "y", "customdata", "text"):
                     value = trace.get(key)
-                    values = [value] if isinstance(value, str) else list(value or ())
+                    if value is None:
+                        continue
+                    values = [value] if isinstance(value, str) else list(value)  # or an array
                     found += [v for v in values if isinstance(v, str)]
     return found
 
