@@ -140,7 +140,7 @@ def test_hostile_words_reach_the_dom_only_as_text(browser, tmp_path):
                 const chart = (name) => plots.find(p => p.layout?.meta?.chart === name);
                 const loss = chart('class_loss');
                 return !!chart('class_answers') && !!loss &&
-                    JSON.stringify(loss.data.map(t => t.name).sort()) === JSON.stringify({legend});
+                    JSON.stringify(loss.data.filter(t => t.showlegend !== false).map(t => t.name).sort()) === JSON.stringify({legend});
             }}""",
             timeout=DEADLINE_MS,
         )

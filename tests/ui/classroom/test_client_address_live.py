@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -52,7 +53,11 @@ def test_a_real_server_counts_localhost_as_local_and_trusts_a_local_proxy(tmp_pa
     with running_app(tmp_path / "server.log", root=tmp_path, script="probe.py") as url:
 
         def ask(headers):
-            return asyncio.run(asyncio.wait_for(_ask(url, headers), 60))
+            # A loop of its own in a thread: after the browser tests, Playwright's loop
+            # may still be set on this one, and asyncio.run refuses to nest.
+            with ThreadPoolExecutor(1) as pool:
+                job = pool.submit(lambda: asyncio.run(asyncio.wait_for(_ask(url, headers), 60)))
+                return job.result()
 
         assert ask({}) == "None"  # the server's own console: the tab's budget only
         assert ask({"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}) == "'203.0.113.9'"
