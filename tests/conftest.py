@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 pytest.register_assert_rewrite("tests.support")  # plain asserts there explain themselves too
@@ -46,3 +48,19 @@ def fashion_from_sample(monkeypatch):
     tested on "fashion-mnist" without the real files (and never skip). Combine with
     ``bundled_sample_only``; returns the stand-in data set."""
     return samples.serve_fashion_stand_in(monkeypatch)
+
+
+@pytest.fixture
+def parsed_records(monkeypatch) -> list:
+    """Every directory record zipfile parses from now on, one ZipInfo each."""
+    made: list = []
+
+    class Counted(zipfile.ZipInfo):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs):
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipInfo", Counted)
+    return made

@@ -82,22 +82,6 @@ def two_hundred_thousand() -> bytes:
     return data
 
 
-@pytest.fixture
-def parsed_records(monkeypatch) -> list:
-    """Every directory record zipfile parses from now on, one ZipInfo each."""
-    made: list = []
-
-    class Counted(zipfile.ZipInfo):
-        __slots__ = ()
-
-        def __init__(self, *args, **kwargs):
-            made.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(zipfile, "ZipInfo", Counted)
-    return made
-
-
 def test_the_fixture_is_an_honest_zip_of_200000_entries(two_hundred_thousand):
     assert len(zipfile.ZipFile(io.BytesIO(many_entries(70_000))).filelist) == 70_000
     assert len(two_hundred_thousand) == 200_000 * (36 + 52) + 98
