@@ -23,9 +23,6 @@ from ui.state import K
 LOW, HIGH, STEP = 0.0, 1.0, 0.01
 
 
-get_threshold = state.confidence  # the one reader of the shared value, named for this page
-
-
 def _store() -> None:
     st.session_state[K.CONFIDENCE] = float(st.session_state[keys.THRESHOLD])
 
@@ -33,7 +30,7 @@ def _store() -> None:
 def threshold_slider(label: str = "Say “not sure” below this confidence") -> float:
     """A slider for the threshold; returns the value and writes it to ``K.CONFIDENCE``."""
     if st.session_state.get(keys.THRESHOLD) is None:
-        st.session_state[keys.THRESHOLD] = get_threshold()
+        st.session_state[keys.THRESHOLD] = state.confidence()
     value = st.slider(
         label,
         LOW,

@@ -13,7 +13,6 @@ import pytest
 from nn_core.data import DATASETS
 from ui import state
 from ui.draw import reading
-from ui.evaluate import threshold
 from ui.state import K
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -77,9 +76,9 @@ def test_evaluate_and_draw_start_from_the_one_not_sure_default(monkeypatch):
     """Before anyone moves Evaluate's slider, Evaluate and Draw apply the same threshold,
     ``state.CONFIDENCE_DEFAULT``: Evaluate through the shared value, Draw as its default."""
     monkeypatch.setattr(state.st, "session_state", {})
-    assert threshold.get_threshold() == state.CONFIDENCE_DEFAULT
+    assert state.confidence() == state.CONFIDENCE_DEFAULT
     state.ensure_state()
-    assert threshold.get_threshold() == state.CONFIDENCE_DEFAULT
+    assert state.confidence() == state.CONFIDENCE_DEFAULT
     for default in (
         inspect.signature(reading.read_drawing).parameters["threshold"].default,
         reading.Reading.__dataclass_fields__["threshold"].default,
