@@ -12,7 +12,6 @@ The release is started as Streamlit starts it, through the tab's hook in ``ui.st
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import types
 
 import numpy as np
@@ -29,6 +28,7 @@ from nn_core.model import ModelConfig
 from nn_core.train import TrainConfig
 from server import sessions
 from server.scheduler import Scheduler
+from tests.support.loops import no_running_loop, run_alone
 from ui import state
 from ui.state import K
 from ui.workspace.workspace import RunPlan, TrainWorkspace
@@ -42,25 +42,6 @@ def scheduler():
     s = Scheduler(workers=1, idle_pause=600, cores=1)
     yield s
     s.close()
-
-
-@contextlib.contextmanager
-def no_running_loop():
-    """The browser tests' Playwright marks its event loop as running on the main thread
-    for the rest of the test session, and ``asyncio.run`` refuses to start inside a
-    running loop: hide it while a scenario runs, then put it back."""
-    saved = asyncio._get_running_loop()
-    asyncio._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio._set_running_loop(saved)
-
-
-def run_alone(scenario) -> None:
-    """``asyncio.run(scenario())`` on a loop of its own."""
-    with no_running_loop():
-        asyncio.run(scenario())
 
 
 class Client:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.support.app_server import ROOT, running_app
+from tests.support.loops import run_alone
 
 SCRIPT = textwrap.dedent(
     f"""
@@ -53,11 +53,7 @@ def test_a_real_server_counts_localhost_as_local_and_trusts_a_local_proxy(tmp_pa
     with running_app(tmp_path / "server.log", root=tmp_path, script="probe.py") as url:
 
         def ask(headers):
-            # A loop of its own in a thread: after the browser tests, Playwright's loop
-            # may still be set on this one, and asyncio.run refuses to nest.
-            with ThreadPoolExecutor(1) as pool:
-                job = pool.submit(lambda: asyncio.run(asyncio.wait_for(_ask(url, headers), 60)))
-                return job.result()
+            return run_alone(lambda: asyncio.wait_for(_ask(url, headers), 60))
 
         assert ask({}) == "None"  # the server's own console: the tab's budget only
         assert ask({"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}) == "'203.0.113.9'"
