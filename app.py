@@ -30,6 +30,7 @@ from server import heap  # noqa: E402
 from server.limits import LIMITS  # noqa: E402
 from ui import state  # noqa: E402
 from ui.classroom.membership import class_sidebar  # noqa: E402
+from ui.lesson.follow import follow_lesson  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.train import lesson  # noqa: E402
@@ -66,4 +67,5 @@ if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
     st.switch_page(by_name[wanted])
 render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run in a line
 class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
+follow_lesson(by_name, page.url_path or "learn")  # a student goes where the teacher leads
 page.run()

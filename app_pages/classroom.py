@@ -10,6 +10,7 @@ import streamlit as st
 from ui.classroom import board, controls
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError
+from ui.lesson.lead import lead_panel
 
 st.title("Class board")
 st.caption(
@@ -31,6 +32,7 @@ except ClassError as e:
 controls.header(session, snapshot)
 if snapshot is not None:
     if m.is_teacher:
+        lead_panel(m)
         controls.teacher_panel(m, snapshot)
     else:
         controls.student_panel(m, snapshot)

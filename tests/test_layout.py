@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nn_core", "server", "ui", "app_pages")
-FEATURES = ("learn", "data", "train", "inside", "evaluate", "draw", "classroom")
+FEATURES = ("learn", "data", "train", "inside", "evaluate", "draw", "classroom", "lesson")
 MAX_PAGE_LINES = 60
 MAX_FILE_LINES = 350
 

@@ -21,9 +21,11 @@ from ui.classroom.schema import (
     answers,
     classes,
     drawings,
+    lessons,
     members,
     meta,
     models,
+    progress,
     removed,
     runs,
     versions,
@@ -61,7 +63,17 @@ class PurgeSchedule:
                 return 0
             run_ids = sa.select(runs.c.id).where(runs.c.code.in_(gone))
             conn.execute(models.delete().where(models.c.run_id.in_(run_ids)))
-            for table in (runs, drawings, answers, members, removed, versions, classes):
+            for table in (
+                runs,
+                drawings,
+                answers,
+                members,
+                removed,
+                versions,
+                lessons,
+                progress,
+                classes,
+            ):
                 conn.execute(table.delete().where(table.c.code.in_(gone)))
             return len(gone)
 

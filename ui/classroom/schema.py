@@ -115,6 +115,26 @@ versions = sa.Table(  # one counter per class, moved by every write (ClassStore.
     sa.Column("version", sa.Integer, nullable=False),
 )
 
+lessons = sa.Table(  # the lesson the teacher leads from the board (ui.classroom.steps)
+    "nn_lessons",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("plan", sa.Text, nullable=False),  # the plan file's JSON (ui.lesson.plan)
+    sa.Column("steps", sa.Integer, nullable=False),  # how many steps it has
+    sa.Column("step", sa.Integer, nullable=False),  # -1 before the first Next step
+    sa.Column("moves", sa.Integer, nullable=False),  # Next/Back presses: a new move each
+)
+
+progress = sa.Table(  # each student at each step they reached: the value handed to them
+    "nn_progress",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("member_id", sa.Integer, primary_key=True),
+    sa.Column("step", sa.Integer, primary_key=True),
+    sa.Column("value", sa.String(64)),  # the spread setting's value, None if none
+    sa.Column("arrived", sa.Float, nullable=False),
+)
+
 
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the app cannot use."""

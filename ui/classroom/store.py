@@ -41,6 +41,7 @@ from ui.classroom.records import (
     shared_run,
 )
 from ui.classroom.schema import answers, classes, drawings, members, models, runs
+from ui.classroom.steps import LessonSteps
 from ui.classroom.versions import BoardVersions
 
 DEFAULT_DAYS = 7.0
@@ -55,7 +56,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore(TeacherTools, PurgeSchedule, BoardVersions):
+class ClassStore(TeacherTools, PurgeSchedule, BoardVersions, LessonSteps):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):

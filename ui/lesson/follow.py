@@ -1,0 +1,115 @@
+"""A student's app follows the teacher: when the teacher presses *Next step*, it goes to
+that step's page with the step's settings, on every device, within one refresh.
+
+The follower is a small fragment that asks the store for the class's step every few
+seconds (``NN_CLASS_REFRESH``) and does nothing while the teacher has not moved. When
+the teacher moves, it records the student's arrival (which hands them their value of a
+spread setting, the same one on every later visit) and switches to the step's page with
+the step's lesson-link words in the address: the app then applies them exactly as it
+applies a lesson link the student opened, locks included (``ui.train.lesson``). Between
+two of the teacher's moves the student goes where they like; a student who joins late,
+or reloads, lands on the current step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import text
+from ui.classroom.board import REFRESH_SECONDS
+from ui.classroom.connection import get_store
+from ui.classroom.membership import Membership, membership
+from ui.classroom.store import ClassError
+from ui.lesson import keys
+from ui.lesson.plan import Plan, PlanError, parse_plan
+
+PAGE_TITLES = {
+    "learn": "Learn", "data": "Data", "train": "Train", "inside": "Inside",
+    "evaluate": "Evaluate", "draw": "Draw", "class": "Class",
+}  # fmt: skip
+SPOKEN = {"lr": "learning rate", "init": "initialisation", "batch_size": "batch size"}
+
+
+@dataclass(frozen=True)
+class StepNote:
+    """The step a student's banner names: where the class is and what they hold."""
+
+    number: int  # from 1
+    steps: int
+    title: str
+    page: str
+    todo: str
+    spread: str | None
+    value: str | None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def plan_of(plan: str) -> Plan | None:
+    """The plan a class stored, read once per server (a frozen value: never written)."""
+    try:
+        return parse_plan(plan)
+    except PlanError:
+        return None  # stored by an app that knew more settings: nobody is moved
+
+
+def follow_lesson(pages: dict, current: str) -> None:
+    """For a student in a class whose teacher leads a lesson: follow it (see above).
+
+    ``pages`` maps a page's name (``learn`` ... ``class``) to its ``st.Page``."""
+    m = membership()
+    if m is None or m.is_teacher:
+        return
+    _follow(m, pages, current)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _follow(m: Membership, pages: dict, current: str) -> None:
+    note = _step_now(m)
+    if isinstance(note, tuple):  # the teacher moved: go there
+        note, params = note
+        st.session_state[keys.SHOWN] = note
+        st.switch_page(pages[note.page], query_params=params)
+    note = st.session_state.get(keys.SHOWN)
+    if note is not None:
+        banner(note, here=note.page == current)
+
+
+def _step_now(m: Membership):
+    """None when there is nothing new to follow; else (the step's note, its link words)."""
+    try:
+        state = get_store().lesson_state(m.code)
+    except ClassError:
+        return None  # the class is gone: the sidebar says so
+    if state is None or state.step < 0:
+        st.session_state.pop(keys.SHOWN, None)
+        return None
+    if st.session_state.get(keys.FOLLOWED) == (m.code, state.moves):
+        return None
+    plan = plan_of(state.plan)
+    if plan is None or state.step >= len(plan.steps):
+        return None
+    step = plan.steps[state.step]
+    try:
+        value = get_store().arrive(m.member, state.step, step.values)
+    except ClassError:
+        return None
+    st.session_state[keys.FOLLOWED] = (m.code, state.moves)
+    note = StepNote(
+        state.step + 1, len(plan.steps), step.title, step.page, step.todo, step.spread, value
+    )
+    return note, step.params(value)
+
+
+def banner(note: StepNote, here: bool) -> None:
+    """One line that says where the class is; on the step's own page, what to do too."""
+    title = text.md(note.title, text.NAME)
+    line = f"**Step {note.number} of {note.steps}: {title}**"
+    if note.spread and note.value is not None:
+        line += f" · your {SPOKEN.get(note.spread, note.spread)}: **{text.md(note.value)}**"
+    if not here:
+        st.caption(f"{line} (on the {PAGE_TITLES.get(note.page, note.page)} page)")
+        return
+    todo = text.md(note.todo, text.MESSAGE)
+    st.info(f"{line}  \n{todo}" if todo else line, icon=":material/co_present:")
