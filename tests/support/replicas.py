@@ -116,6 +116,20 @@ class Replicas:
                 return found[0]
             time.sleep(0.1)
 
+    def streams_of(self, cookies: list[str], timeout: float = 60.0) -> dict[str, str]:
+        """The replica each browser's websocket went to, once nginx has logged them all
+        (it logs a websocket when it closes)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            served = {
+                e["browser"]: e["replica"]
+                for e in self.log()
+                if e["request"].startswith("GET /_stcore/stream ") and e["browser"] in cookies
+            }
+            if len(served) == len(cookies) or time.monotonic() > deadline:
+                return served
+            time.sleep(0.1)
+
     def cookies_on_different_replicas(self, count: int) -> list[str]:
         """``count`` cookies, each of which nginx sends to a replica of its own."""
         chosen: dict[str, str] = {}
