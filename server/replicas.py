@@ -19,7 +19,7 @@ either can be set by hand instead. Ctrl-C or SIGTERM stops nginx, then the repli
 
     python -m server.replicas --replicas 2 --port 8501      # nginx on 8501, replicas 8502-8503
     python -m server.replicas --replicas 2 --no-proxy --address 0.0.0.0   # replicas only
-    python -m server.replicas --replicas 0 --print-config \\
+    python -m server.replicas --replicas 0 --print-config --access-log /var/log/nginx/nn.log \\
         --upstream 10.0.0.5:8502 --upstream 10.0.0.6:8502   # the proxy machine's site file
 """
 
@@ -57,6 +57,7 @@ class Plan:
     listen: str = "0.0.0.0:8501"
     upstream: tuple[str, ...] = ()
     run_dir: Path = field(default_factory=lambda: state_dir() / "replicas")
+    access_log: Path | None = None  # default: access.log in run_dir
 
     @property
     def ports(self) -> list[int]:
@@ -79,7 +80,7 @@ def site_config(plan: Plan, template: Path = SITE_TEMPLATE) -> str:
     for name, value in (
         ("@SERVERS@", servers),
         ("@LISTEN@", plan.listen),
-        ("@ACCESS_LOG@", str(plan.run_dir / "access.log")),
+        ("@ACCESS_LOG@", str(plan.access_log or plan.run_dir / "access.log")),
     ):
         filled = filled.replace(name, value)
     return filled
@@ -275,6 +276,7 @@ def parse(argv=None) -> tuple[argparse.Namespace, Plan]:
     ap.add_argument(
         "--run-dir", type=Path, help="nginx's files and the logs (NN_STATE_DIR/replicas)"
     )
+    ap.add_argument("--access-log", type=Path, help="nginx's access log (RUN_DIR/access.log)")
     ap.add_argument("--nginx", default="nginx", help="the nginx program (nginx)")
     ap.add_argument("--no-proxy", action="store_true", help="start the replicas only")
     ap.add_argument("--print-config", action="store_true", help="print the site file and stop")
@@ -288,6 +290,7 @@ def parse(argv=None) -> tuple[argparse.Namespace, Plan]:
         listen=f"{args.listen_address}:{args.port}",
         upstream=tuple(args.upstream),
         run_dir=(args.run_dir or state_dir() / "replicas").resolve(),
+        access_log=args.access_log,
     )
     return args, plan
 

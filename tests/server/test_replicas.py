@@ -77,9 +77,10 @@ def test_replicas_without_a_shared_board_are_refused(tmp_path, monkeypatch, caps
 
 def test_print_config_prints_the_filled_site_file(tmp_path, capsys):
     args = ["--replicas", "0", "--print-config", "--upstream", "10.0.0.6:8502"]
-    assert replicas.main([*args, "--run-dir", str(tmp_path)]) == 0
+    assert replicas.main([*args, "--access-log", "/var/log/nginx/nn.log"]) == 0
     printed = capsys.readouterr().out
     assert "server 10.0.0.6:8502 " in printed and "listen 0.0.0.0:8501;" in printed
+    assert "access_log /var/log/nginx/nn.log nn_replicas;" in printed
 
 
 def get(url: str, cookie: str | None = None):
