@@ -125,8 +125,9 @@ async def lesson(args, url: str, launcher: int, drawings, lone: float) -> dict:
     await asyncio.gather(*(arrive(k, v) for k, v in enumerate(students)))
     wall = time.perf_counter() - t0
     await asyncio.sleep(max(0.0, 10.0 - wall))  # a trainer's progress redraws every 1-2 s
+    window = time.perf_counter() - t0
     cores = [
-        (b - a) / (time.perf_counter() - t0)
+        (b - a) / window
         for a, b in zip(
             cpu0, [cpu_seconds([p]) for p in servers] + [cpu_seconds(workers)], strict=True
         )
@@ -142,6 +143,7 @@ async def lesson(args, url: str, launcher: int, drawings, lone: float) -> dict:
             await c.close()
     return {"ready": ready, "strokes": strokes, "wrong": wrong, "failures": failures,
             "replica_cores": cores[:-1], "worker_cores": cores[-1], "wall": wall,
+            "cpu_per_student": sum(cores[:-1]) * window / len(students),
             "rates": rates, "lone": lone, "pss_peak": peak[0]}  # fmt: skip
 
 
@@ -157,6 +159,9 @@ def report(result: dict, spread: dict) -> bool:
         print(f"    {f[:200]}")
     print(f"  CPU over the wave (at least 10 s): replicas {', '.join(f'{c:.2f}' for c in r['replica_cores'])} cores, "
           f"training workers {r['worker_cores']:.2f} cores")  # fmt: skip
+    if "cpu_per_student" in r:
+        print(f"  replicas' CPU per student (connect, Draw, strokes; trainers' ticks included): "
+              f"{r['cpu_per_student']:.3f} s")  # fmt: skip
     shares = ", ".join(f"{x / r['lone']:.0%}" for x in r["rates"]) if r["lone"] else "-"
     print(f"  trainers: {', '.join(f'{x:.0f}' for x in r['rates'])} steps/s = {shares} of "
           f"one alone ({r['lone']:.0f})")  # fmt: skip
