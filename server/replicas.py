@@ -28,9 +28,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import pwd
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -86,14 +89,28 @@ def site_config(plan: Plan, template: Path = SITE_TEMPLATE) -> str:
     return filled
 
 
-def write_configs(plan: Plan) -> Path:
-    """Write ``nginx.conf`` and ``site.conf`` into the run folder; the main file's path."""
-    (plan.run_dir / "temp").mkdir(parents=True, exist_ok=True)
+def write_configs(plan: Plan, temp: Path) -> Path:
+    """Write ``nginx.conf`` and ``site.conf`` into the run folder; the main file's path.
+    ``temp`` holds the request bodies and responses nginx spools to disk."""
+    plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "site.conf").write_text(site_config(plan), encoding="utf-8")
     main = plan.run_dir / "nginx.conf"
-    text = MAIN_TEMPLATE.read_text(encoding="utf-8").replace("@RUN@", str(plan.run_dir))
+    text = MAIN_TEMPLATE.read_text(encoding="utf-8")
+    text = text.replace("@RUN@", str(plan.run_dir)).replace("@TEMP@", str(temp))
     main.write_text(text, encoding="utf-8")
     return main
+
+
+def spool_folder() -> Path:
+    """A fresh folder for nginx's spooled uploads, writable by its workers. Started as
+    root, nginx's workers run as ``nobody``: they could not enter a folder private to
+    root (a model upload larger than 16 kB failed with "Permission denied"), so the
+    folder is in the system's temp directory and belongs to ``nobody``."""
+    folder = Path(tempfile.mkdtemp(prefix="nn-nginx-"))
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+    return folder
 
 
 def nginx_command(plan: Plan, nginx: str = "nginx") -> list[str]:
@@ -170,6 +187,7 @@ class Launcher:
         )
         self.replicas: list[subprocess.Popen] = []
         self.proxy: subprocess.Popen | None = None
+        self.spool: Path | None = None
         self.stopping = threading.Event()
 
     def _spawn(self, cmd: list[str], log: Path, env=None) -> subprocess.Popen:
@@ -189,7 +207,8 @@ class Launcher:
             self._wait(f"http://{server}", proc, timeout)
 
     def start_proxy(self, timeout: float = 30.0) -> str:
-        write_configs(self.plan)
+        self.spool = spool_folder()
+        write_configs(self.plan, self.spool)
         cmd = nginx_command(self.plan, self.nginx)
         self.proxy = self._spawn(cmd, self.plan.run_dir / "nginx.out")
         host, _, port = self.plan.listen.rpartition(":")
@@ -235,6 +254,8 @@ class Launcher:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is left
                 proc.wait(timeout=10)
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
 
 
 NO_BOARD = (

@@ -3,14 +3,17 @@ run of two replicas behind a real nginx on 127.0.0.1 (``tests/support/replicas.p
 
 The run checks what an administrator relies on: pages and the websocket come through
 nginx, one browser always reaches the same replica while different browsers spread over
-both, and SIGTERM stops nginx, the replicas and
-their training workers, leaving nothing behind.
+both, uploads up to Streamlit's limit pass (nginx spools them to disk) and larger ones
+are refused, and SIGTERM stops nginx, the replicas and their training workers, leaving
+nothing behind.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -33,9 +36,11 @@ def test_the_site_file_names_every_replica_and_nginx_accepts_it(tmp_path):
     assert not re.search(r"@[A-Z_]+@", site)  # every field filled
     assert "hash $nn_replica_key consistent" in site
     assert "client_max_body_size 20m" in site  # .streamlit/config.toml: maxUploadSize = 20
-    replicas.write_configs(plan)
+    spool = replicas.spool_folder()
+    replicas.write_configs(plan, spool)
     cmd = replicas.nginx_command(plan, nginx_path())[:-2] + ["-t"]
     checked = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    shutil.rmtree(spool)
     assert checked.returncode == 0, checked.stderr
 
 
@@ -88,6 +93,19 @@ def get(url: str, cookie: str | None = None):
     return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
 
 
+def upload_status(url: str, size: int) -> int:
+    """The HTTP status of an upload of ``size`` bytes through nginx (Streamlit itself
+    refuses it without a session's token: what matters is that nginx passed it on)."""
+    request = urllib.request.Request(
+        f"{url}/_stcore/upload_file/session/file", data=b"x" * size, method="PUT"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
 @pytest.mark.slow
 def test_two_replicas_behind_nginx_serve_stick_and_stop(tmp_path, pg_admin_url):  # noqa: F811
     db_url, drop = fresh_pg_database(pg_admin_url)
@@ -110,6 +128,11 @@ def test_two_replicas_behind_nginx_serve_stick_and_stop(tmp_path, pg_admin_url):
                 visit = await c.open("draw", timeout=120)
                 await c.close()
                 return visit, c.canvas
+
+            assert upload_status(r.url, 3 * 2**20) not in (413, 500)  # spooled, passed on
+            assert upload_status(r.url, 21 * 2**20) == 413  # over Streamlit's 20 MB: nginx says no
+            errors = (r.run_dir / "error.log").read_text()
+            assert not re.search(r"\[(crit|alert|emerg)\]", errors), errors
 
             visit, canvas = run_alone(draw_page)
             assert visit.seconds is not None and not visit.exceptions and canvas is not None
