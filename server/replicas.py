@@ -102,10 +102,10 @@ def write_configs(plan: Plan, temp: Path) -> Path:
 
 
 def spool_folder() -> Path:
-    """A fresh folder for nginx's spooled uploads, writable by its workers. Started as
-    root, nginx's workers run as ``nobody``: they could not enter a folder private to
-    root (a model upload larger than 16 kB failed with "Permission denied"), so the
-    folder is in the system's temp directory and belongs to ``nobody``."""
+    """A fresh folder for what nginx spools to disk (any upload over 16 kB), writable by
+    its workers. Started as root, nginx runs its workers as ``nobody``, who cannot enter a
+    folder private to root such as the run folder may be: so the spool is a folder of its
+    own in the system's temp directory, given to ``nobody``."""
     folder = Path(tempfile.mkdtemp(prefix="nn-nginx-"))
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
@@ -116,17 +116,8 @@ def spool_folder() -> Path:
 def nginx_command(plan: Plan, nginx: str = "nginx") -> list[str]:
     """nginx in the foreground with every file of its own in the run folder."""
     run = plan.run_dir
-    return [
-        nginx,
-        "-p",
-        str(run),
-        "-c",
-        str(run / "nginx.conf"),
-        "-e",
-        str(run / "error.log"),
-        "-g",
-        "daemon off;",
-    ]
+    files = ["-p", str(run), "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")]
+    return [nginx, *files, "-g", "daemon off;"]
 
 
 def board_database(environ, root: Path = ROOT) -> str | None:
@@ -153,19 +144,8 @@ def replica_env(environ, replicas: int, cores: int) -> dict[str, str]:
 
 
 def replica_command(port: int, address: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        address,
-        "--server.headless",
-        "true",
-    ]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    return [*cmd, "--server.port", str(port), "--server.address", address, "--server.headless=true"]
 
 
 def healthy(url: str) -> bool:
@@ -202,8 +182,7 @@ class Launcher:
             log = self.plan.run_dir / f"replica-{port}.log"
             cmd = replica_command(port, self.plan.address)
             self.replicas.append(self._spawn(cmd, log, self.env))
-        host = self.plan.servers
-        for proc, server in zip(self.replicas, host, strict=False):
+        for proc, server in zip(self.replicas, self.plan.servers, strict=False):
             self._wait(f"http://{server}", proc, timeout)
 
     def start_proxy(self, timeout: float = 30.0) -> str:
