@@ -150,7 +150,7 @@ async def lesson(args, url: str, launcher: int, drawings, lone: float) -> dict:
 def report(result: dict, spread: dict) -> bool:
     r = result
     print(f"  websockets per replica, trainers included (nginx's log): {dict(spread)}")
-    print(f"  page ready (connect + Draw with its canvas): p50 {pct(r['ready'], 50):.2f} s, "
+    print(f"  {r.get('what', 'page ready (connect + Draw with its canvas)')}: p50 {pct(r['ready'], 50):.2f} s, "
           f"p95 {pct(r['ready'], 95):.2f} s, max {max(r['ready'], default=float('nan')):.2f} s "
           f"over {len(r['ready'])} (wave {r['wall']:.1f} s)")  # fmt: skip
     print(f"  stroke -> prediction: p50 {pct(r['strokes'], 50):.2f} s, p95 {pct(r['strokes'], 95):.2f} s "
@@ -190,11 +190,16 @@ async def one_configuration(args, replicas: int, admin_url: str, drawings) -> bo
             if args.scenario == "lesson":
                 result = await lesson(args, r.url, r.proc.pid, drawings, lone)
             else:
+                servers = replica_pids(r.proc.pid)
+                cpu0, t0 = [cpu_seconds([p]) for p in servers], time.perf_counter()
                 c = await class_phase(args, r.url, r.proc.pid, drawings, lone)
+                wall = time.perf_counter() - t0
+                cores = [(cpu_seconds([p]) - a) / wall for p, a in zip(servers, cpu0, strict=True)]
                 opens = [o for o in c["opens"] if o != float("inf")]
-                result = {"ready": opens, "strokes": c["strokes"], "wrong": c["leaks"],
-                          "failures": c["failures"], "replica_cores": [], "worker_cores": float("nan"),
-                          "wall": args.seconds, "rates": c["trainer_rates"], "lone": lone,
+                result = {"what": "page opens (server side, every page)",
+                          "ready": opens, "strokes": c["strokes"], "wrong": c["leaks"],
+                          "failures": c["failures"], "replica_cores": cores, "worker_cores": float("nan"),
+                          "wall": wall, "rates": c["trainer_rates"], "lone": lone,
                           "pss_peak": c["pss_peak"]}  # fmt: skip
             r.stop()
             streams = [

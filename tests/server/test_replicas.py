@@ -121,6 +121,8 @@ def test_two_replicas_behind_nginx_serve_stick_and_stop(tmp_path, pg_admin_url):
             assert {r.replica_for(one), r.replica_for(other)} == set(r.servers)
             for _ in range(5):
                 assert r.replica_for(one) == r.replica_for(one)
+            for forged in ("127.0.0.1:9", "10.0.0.1", "../../etc/passwd", "x" * 3000):
+                assert r.replica_for(forged) in r.servers  # hashed, never an address
 
             async def draw_page():  # a websocket session, through nginx's upgrade
                 c = Client("student", r.url)
