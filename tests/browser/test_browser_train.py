@@ -64,9 +64,14 @@ def test_train_live_pause_change_lr_resume_stop_download(page, snap, tmp_path):
     time.sleep(1.5)
     assert _steps(page) == paused  # nothing moves while paused
 
-    lr = _main(page).get_by_role("slider", name="Learning rate now").first
-    assert lr.get_attribute("aria-valuetext") == "0.1"  # the rate in force (barely decayed)
+    lr = _main(page).get_by_role("slider", name="New learning rate").first
+    assert lr.get_attribute("aria-valuetext") == "0.1"  # the run's own rate to start from
     lr.press("ArrowLeft")  # one notch down the list of rates: 0.1 -> 0.05
+    page.wait_for_function(
+        "(el) => el.getAttribute('aria-valuetext') === '0.05'", arg=lr.element_handle()
+    )
+    assert "Learning rate changed" not in _main(page).inner_text()  # picked, not asked
+    _button(page, "Set").click()
     _wait_for(lambda: "Learning rate changed to 0.05" in _main(page).inner_text())
 
     _button(page, "Resume").click()

@@ -15,7 +15,8 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
-from server.limits import ServerLimits
+from server.limits import LIMITS, ServerLimits
+from ui.state import workspace
 from ui.train import keys
 from ui.train.settings import (
     DEFAULT_PRESET,
@@ -98,17 +99,29 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
     return current_settings(limits, n_train)
 
 
-def pace_widgets(locked=frozenset()) -> None:
-    """How the next run goes: its speed, and what ends it (beside the Start button)."""
+def change_speed(limits: ServerLimits) -> None:
+    """Callback of the Speed control: the run under way takes the new pace at once.
+
+    Only the person's own click calls it (the server never writes this control on a
+    redraw), so slow motion can be left mid-run: the story of the first steps told slowly,
+    the rest at full speed."""
+    slow = st.session_state.get(keys.SPEED) == "slow"
+    workspace().set_speed(limits.slow_motion if slow else None)
+
+
+def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
+    """How a run goes: its speed (the running one's too), and what ends the next one."""
     row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
     row.segmented_control(
         "Speed",
         list(SPEEDS),
         format_func=SPEEDS.get,
         key=keys.SPEED,
+        on_change=change_speed,
+        args=(limits,),
         disabled=keys.SPEED in locked,
         help="Slow motion takes a fixed, small number of steps per second, so you can "
-        "narrate a run while it happens.",
+        "narrate a run while it happens. Changing it during a run applies at once.",
     )
     until = row.radio(
         "Train until",
