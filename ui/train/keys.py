@@ -42,7 +42,7 @@ LIVE_LR = "train.live_lr"  # prefix: the new rate asked for a running run, one p
 SET_LR = "train.set_lr"  # prefix: its Set button
 COMPARE = "train.compare"  # ids of earlier runs overlaid on the charts
 EXPORT_RUN = "train.export_run"  # prefix: the run to export, one picker per newest run
-KEEP = "train.keep"  # keep the exported run's weights
+KEEP = "train.keep"  # prefix: keep a run's weights, one switch per run
 DOWNLOAD_CSV = "train.download_csv"
 DOWNLOAD_JSON = "train.download_json"
 DOWNLOAD_MODEL = "train.download_model"
@@ -62,6 +62,11 @@ def live_lr(run_id: int) -> str:
 
 def set_lr(run_id: int) -> str:
     return f"{SET_LR}.{run_id}"
+
+
+def keep(run_id: int) -> str:
+    """The key of run ``run_id``'s Keep weights switch: its value is the person's alone."""
+    return f"{KEEP}.{run_id}"
 
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``):

@@ -49,15 +49,34 @@ def apply_preset(limits: ServerLimits) -> None:
             st.session_state[key] = value
 
 
-def keep_alive(limits: ServerLimits) -> None:
+def keep_alive(limits: ServerLimits, on_train_page: bool = False) -> None:
     """Give every control a value: its own, kept across pages, or the default preset's.
 
-    Re-assigning a widget's value under its key is Streamlit's way to keep it when the
-    widget is not drawn on this page.
+    Streamlit forgets a widget's value on a page that does not draw it, but keeps a value
+    assigned under the widget's key: on every other page the values are assigned again,
+    which is Streamlit's way to keep them. On the Train page itself a control that has a
+    value is never written: it is on screen, and its value belongs to the person using it
+    (written at every run, a click that crossed a redraw could be undone in the browser,
+    and a timer's rerun then carried the undone value back as a change).
     """
     defaults = preset_values(DEFAULT_PRESET, limits)
     for key in widget_keys(limits):
-        st.session_state[key] = st.session_state.get(key, defaults[key])
+        if key not in st.session_state:
+            st.session_state[key] = defaults[key]  # before it is first drawn
+    drawn = _drawn_keys(limits) if on_train_page else set()
+    for key in widget_keys(limits):
+        if key not in drawn:
+            st.session_state[key] = st.session_state[key]  # not drawn in this run: kept
+
+
+def _drawn_keys(limits: ServerLimits) -> set[str]:
+    """The controls the Train page draws in this run: all but the sizes of layers the
+    network does not have and the target of a run that ends after its epochs."""
+    layers = int(st.session_state[keys.LAYERS])
+    hidden = {units_key(i) for i in range(layers, limits.max_hidden_layers)}
+    if st.session_state[keys.UNTIL] != "accuracy":
+        hidden.add(keys.TARGET)
+    return set(widget_keys(limits)) - hidden
 
 
 def current_values(limits: ServerLimits) -> dict:
@@ -76,7 +95,7 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
 
     ``locked`` holds the keys a lesson link fixed: those controls are shown disabled.
     """
-    keep_alive(limits)
+    keep_alive(limits, on_train_page=True)
     c = Choices.for_limits(limits)
     st.selectbox(
         "Preset",

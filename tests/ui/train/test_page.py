@@ -99,7 +99,7 @@ def test_every_control_is_reachable_by_key(at):
     run = start_long_run(at)
     assert {keys.live_lr(run.id), keys.set_lr(run.id)} <= _keys(at)
     at.button(key=keys.STOP).click().run()
-    assert {keys.KEEP, keys.DOWNLOAD_CSV, keys.DOWNLOAD_MODEL} <= _keys(at)
+    assert {keys.keep(run.id), keys.DOWNLOAD_CSV, keys.DOWNLOAD_MODEL} <= _keys(at)
     at.button(key=keys.RESET).click().run()
     assert keys.COMPARE in _keys(at)
 
@@ -148,66 +148,6 @@ def test_step_alone_starts_a_paused_run_of_one_step(at):
     assert run.steps == 1 and run.status == "paused"
     at.button(key=keys.STEP).click().run()
     assert run.steps == 2
-
-
-def test_the_live_rate_is_read_out_and_changes_only_when_set(at):
-    run = start_long_run(at)
-    at.button(key=keys.PAUSE).click().run()
-    assert _rate_in_force(at) == pytest.approx(0.1, rel=0.02)  # fast: lr 0.1, barely decayed
-    picker = at.select_slider(key=keys.live_lr(run.id))
-    assert picker.value == 0.1
-    picker.set_value(0.01).run()
-    assert not run.lr_changes  # picking is not asking
-    at.button(key=keys.set_lr(run.id)).click().run()
-    assert run.lr_now == pytest.approx(0.01, rel=1e-3) and len(run.lr_changes) == 1
-    assert _rate_in_force(at) == pytest.approx(0.01, rel=1e-3)
-    assert at.select_slider(key=keys.live_lr(run.id)).value == 0.01  # the person's pick
-    at.button(key=keys.STEP).click().run()
-    loss, _, lr = (chart_spec(at, i) for i in range(3))
-    c = run.log.arrays()
-    np.testing.assert_allclose(values(loss["data"][0]["y"]), c["loss"])
-    assert loss["layout"]["shapes"][0]["x0"] == pytest.approx(run.lr_changes[0][1])
-    assert values(lr["data"][0]["y"])[-1] == pytest.approx(0.01, rel=1e-3)
-    at.button(key=keys.STOP).click().run()
-
-
-def test_a_rerun_carrying_an_old_rate_does_not_change_the_run(at):
-    """Issue 23: the browser still held the rate it was last shown when the server wrote
-    the one in force; its next rerun carried the old one and set it on the run."""
-    run = start_long_run(at)
-    at.button(key=keys.PAUSE).click().run()
-    stale = at._tree.get_widget_states()  # what the browser holds now: 0.1 on the picker
-    ws(at).set_lr(0.01)  # the rate in force moves without the picker (here: by hand)
-    at.run()
-    assert _rate_in_force(at) == pytest.approx(0.01, rel=1e-3) and len(run.lr_changes) == 1
-    at._run(stale)  # a rerun the browser sends with the values it had before
-    assert len(run.lr_changes) == 1 and run.lr_now == pytest.approx(0.01, rel=1e-3)
-    assert not any("changed to 0.1 " in c.value for c in at.caption)
-    at.button(key=keys.STOP).click().run()
-
-
-def test_set_on_a_run_that_has_just_ended_answers_calmly(at):
-    run = start_long_run(at)
-    at.button(key=keys.PAUSE).click().run()
-    set_button = at.button(key=keys.set_lr(run.id))
-    ws(at).stop()  # it ends (another tab of the same visitor, the time limit...)
-    set_button.click().run()  # the Set pressed on the page drawn before
-    assert not at.exception and not run.lr_changes and run.status == "stopped"
-
-
-def test_a_speed_change_applies_to_the_running_run(at):
-    run = start_long_run(at)
-    job = ws(at)._job
-    assert job.spec.speed == server.limits.LIMITS.slow_motion
-    at.segmented_control(key=keys.SPEED).set_value("full").run()
-    assert job.spec.speed is None and run.live  # the worker was told too (tests/server)
-    at.segmented_control(key=keys.SPEED).set_value("slow").run()
-    assert job.spec.speed == server.limits.LIMITS.slow_motion
-    at.button(key=keys.STOP).click().run()
-
-
-def _rate_in_force(at) -> float:
-    return float(next(m.value for m in at.metric if m.label == "Rate in force"))
 
 
 def test_earlier_runs_can_be_overlaid_and_the_export_follows_the_newest(at):
