@@ -8,8 +8,9 @@ it still held changed the run's rate back ("Learning rate changed to 0.05 at ste
 of the offered values during every run: each one was a chance for the race.
 
 The fade is measured, not timed: a loop in the page reads, on every animation frame while
-the progress bar says the run trains (its "steps/s"), each Train chart's computed opacity
-times that of all its ancestors, which is what the eye sees. Every sample must be 1.
+the progress bar says the run is under way ("Epoch 1 of 3 · step ...", where an ended run
+says "3.00 epochs"), each Train chart's computed opacity times that of all its ancestors,
+which is what the eye sees. Every sample must be 1.
 Each run starts in slow motion and is switched to full speed once past its first epoch,
 so it trains long enough to be sampled and the speed change mid-run is used as a student
 would use it. Nothing here waits for a number of seconds: only for states of the page.
@@ -25,7 +26,6 @@ pytestmark = pytest.mark.browser
 
 RUNS = 5
 SUBSET_NOTCHES = 3  # from the smallest training subset: 500 -> 1,000 -> 2,000 -> 5,000
-STEP = re.compile(r"step ([\d,]+) of ([\d,]+)")
 
 SAMPLER = """() => {
   // Each animation frame while the run trains: every Train chart's opacity as drawn.
@@ -40,7 +40,8 @@ SAMPLER = """() => {
   const tick = () => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
     const bar = main && main.querySelector('[data-testid="stProgress"]');
-    if (bar && /steps\\/s/.test(bar.innerText)) {
+    const said = bar ? bar.innerText : '';
+    if (/(Epoch [\\d,]+ of [\\d,]+ · step|Starting:)/.test(said) && !/paused/.test(said)) {
       fade.frames++;
       for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
         const o = drawn(chart);
@@ -57,15 +58,6 @@ SAMPLER = """() => {
 
 def _main(page):
     return page.get_by_test_id("stMainBlockContainer")
-
-
-def _progress_text(page) -> str:
-    return _main(page).get_by_test_id("stProgress").first.inner_text()
-
-
-def _steps(page) -> int:
-    match = STEP.search(_progress_text(page))
-    return int(match.group(1).replace(",", "")) if match else 0
 
 
 def _choose_short_fast_runs(page) -> None:

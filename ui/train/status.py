@@ -110,8 +110,8 @@ def status_line(run: Run, spot: QueueSpot | None = None) -> str:
             else f"{run.epoch:.2f} epochs"
         ]
     parts.append(f"step {run.steps:,} of {run.total_steps:,}")
-    if run.status == RunStatus.RUNNING:
-        parts.append(f"{run.steps_per_second:,.0f} steps/s")
+    if run.status == RunStatus.RUNNING and run.steps_per_second > 0:
+        parts.append(f"{run.steps_per_second:,.0f} steps/s")  # none yet: a new pace
         left = seconds_left(run)
         if left is not None:
             parts.append("under a second left" if left < 1 else f"about {left:,.0f} s left")
