@@ -49,7 +49,6 @@ heap.map_big_blocks()  # once per process: a visitor's arrays go back to the sys
 state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
-keep_alive(LIMITS)  # the Train settings survive visits to other pages
 
 PAGES = [
     st.Page("app_pages/learn.py", title="Learn", icon=":material/school:", default=True),
@@ -62,6 +61,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+keep_alive(LIMITS, page.url_path == "train")  # the Train settings survive other pages
 by_name = {p.url_path or "learn": p for p in PAGES}
 if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
     st.switch_page(by_name[wanted])

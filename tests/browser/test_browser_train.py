@@ -61,18 +61,26 @@ def test_train_live_pause_change_lr_resume_stop_download(page, snap, tmp_path):
     _button(page, "Pause").click()
     _wait_for(lambda: "paused" in page.get_by_test_id("stProgress").first.inner_text())
     paused = _steps(page)
-    time.sleep(1.5)
-    assert _steps(page) == paused  # nothing moves while paused
+    _button(page, "Step").click()  # paused, the run moves only when asked: one batch
+    _wait_for(lambda: _steps(page) == paused + 1, what="exactly one more step")
+    assert "paused" in page.get_by_test_id("stProgress").first.inner_text()
+    paused += 1
 
-    lr = _main(page).get_by_role("slider", name="Learning rate now").first
-    assert lr.get_attribute("aria-valuetext") == "0.1"  # the rate in force (barely decayed)
+    lr = _main(page).get_by_role("slider", name="New learning rate").first
+    assert lr.get_attribute("aria-valuetext") == "0.1"  # the run's own rate to start from
     lr.press("ArrowLeft")  # one notch down the list of rates: 0.1 -> 0.05
+    page.wait_for_function(
+        "(el) => el.getAttribute('aria-valuetext') === '0.05'", arg=lr.element_handle()
+    )
+    assert "Learning rate changed" not in _main(page).inner_text()  # picked, not asked
+    _button(page, "Set").click()
     _wait_for(lambda: "Learning rate changed to 0.05" in _main(page).inner_text())
 
     _button(page, "Resume").click()
     _wait_for(lambda: _steps(page) > paused, what="training to resume")
     page.mouse.move(0, 0)  # no tooltip in the picture
-    time.sleep(1.5)
+    points = _loss_points(page)
+    _wait_for(lambda: _loss_points(page) > points, what="a redraw with the new points")
     snap(page, "train")  # live: curves, the lr mark, the progress bar
 
     _button(page, "Stop").click()

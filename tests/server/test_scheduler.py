@@ -219,3 +219,28 @@ def test_a_worker_gives_a_runs_memory_back_before_anything_else(shared_sample, m
         worker.Worker(Commands(commands(job), given), results).loop()
         kinds = [message[0] for message in list(results.queue)]
         assert kinds[-1] == last and given == [kinds.index(last) + (last == "done")]
+
+
+def test_a_speed_change_paces_the_run_from_now_on(shared_sample, monkeypatch):
+    """Leaving slow motion mid-run lifts the pace at once; entering it counts from the
+    moment of the change (no burst of the steps "owed" since the run started)."""
+    import queue
+
+    from server import worker_job
+    from server.worker import Worker
+
+    now = [100.0]
+    monkeypatch.setattr(worker_job.time, "perf_counter", lambda: now[0])
+    worker = Worker(conn=None, results=queue.Queue())
+    job_spec = spec(shared_sample, speed=20.0)
+    worker.handle(("add", job_spec))
+    worker.handle(("run", job_spec.job_id))
+    job = worker.jobs[job_spec.job_id]
+    assert job.allowed_steps() == 1
+    worker.handle(("speed", job_spec.job_id, None))
+    assert job.allowed_steps() is None and job.running  # full speed, still training
+    now[0] += 60.0
+    worker.handle(("speed", job_spec.job_id, 20.0))
+    assert job.allowed_steps() == 1  # one step now, not the 1,200 of a minute
+    now[0] += 0.5
+    assert job.allowed_steps() == 11

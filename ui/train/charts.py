@@ -88,7 +88,9 @@ def _figure(traces: list, runs: list[Run], chart: str, title: dict, label_lr: bo
         shapes=shapes,
         annotations=notes,
     )
-    look["xaxis"] = axis("epoch", rangemode="tozero")
+    empty = not any(len(t.x if t.x is not None else ()) for t in traces)
+    # No point yet (a queued run): epochs 0 to 1, not Plotly's guess of -1 to 6.
+    look["xaxis"] = axis("epoch", **({"range": [0, 1]} if empty else {"rangemode": "tozero"}))
     look["yaxis"] = yaxis
     return go.Figure(data=traces, layout=look)
 
@@ -219,11 +221,12 @@ def accuracy_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
     )
 
 
-def accuracy_range(runs: list[Run]) -> list[float] | None:
-    """Zoom on the held-out points (where the story is: 90% or 98%?), up to 100%."""
+def accuracy_range(runs: list[Run]) -> list[float]:
+    """Zoom on the held-out points (where the story is: 90% or 98%?), up to 100%; before
+    the first one, the whole 0-100 % (Plotly's own guess for no data is -100 % to 400 %)."""
     held = [a for run in runs for a in run.val_accuracy]
     if not held:
-        return None
+        return [0.0, 1.005]
     low = min(held)
     return [max(0.0, low - max(0.02, (1 - low) * 0.25)), 1.005]
 

@@ -89,10 +89,10 @@ def _export(runs: list[Run], limits: ServerLimits) -> None:
         if has_model
         else "This run's weights were released (mark runs with 'Keep weights' to keep them).",
     )
-    st.session_state[keys.KEEP] = run.keep
     cols[4].toggle(
         "Keep weights",
-        key=keys.KEEP,
+        value=run.keep,
+        key=keys.keep(run.id),  # the run's own switch: the server never writes it
         on_change=_toggle_keep,
         args=(run, limits),
         disabled=run.model is None,
@@ -108,9 +108,12 @@ def _model_file(run: Run) -> bytes:
 
 
 def _toggle_keep(run: Run, limits: ServerLimits) -> None:
-    want = st.session_state[keys.KEEP]
+    """Callback of the person's own click: the one moment the switch may be set back
+    (a refusal), since a redraw never writes it."""
+    want = st.session_state[keys.keep(run.id)]
     kept = sum(r.keep for r in workspace().runs if r is not run)
     if want and kept >= limits.max_kept_models:
+        st.session_state[keys.keep(run.id)] = False
         workspace().say("warning", f"At most {limits.max_kept_models} runs can keep their weights.")
         return
     run.keep = want

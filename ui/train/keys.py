@@ -38,10 +38,11 @@ RESUME = "train.resume"
 STEP = "train.step"
 STOP = "train.stop"
 RESET = "train.reset"
-LIVE_LR = "train.live_lr"  # learning rate of the running network
+LIVE_LR = "train.live_lr"  # prefix: the new rate asked for a running run, one per run
+SET_LR = "train.set_lr"  # prefix: its Set button
 COMPARE = "train.compare"  # ids of earlier runs overlaid on the charts
 EXPORT_RUN = "train.export_run"  # prefix: the run to export, one picker per newest run
-KEEP = "train.keep"  # keep the exported run's weights
+KEEP = "train.keep"  # prefix: keep a run's weights, one switch per run
 DOWNLOAD_CSV = "train.download_csv"
 DOWNLOAD_JSON = "train.download_json"
 DOWNLOAD_MODEL = "train.download_model"
@@ -50,7 +51,23 @@ FORGET_UPLOAD = "train.forget_upload"
 CHART_LOSS = "train.chart.loss"  # the live panel's figures (stable ids: no flicker)
 CHART_ACCURACY = "train.chart.accuracy"
 CHART_LR = "train.chart.lr"
+CONTROLS = "train-controls"  # the buttons' container: the live panel below never moves
 LIVE_PANEL = "train-live"  # the live panel's container, named in its style (no fading)
+
+
+def live_lr(run_id: int) -> str:
+    """The key of run ``run_id``'s rate picker: a new run never inherits an old pick."""
+    return f"{LIVE_LR}.{run_id}"
+
+
+def set_lr(run_id: int) -> str:
+    return f"{SET_LR}.{run_id}"
+
+
+def keep(run_id: int) -> str:
+    """The key of run ``run_id``'s Keep weights switch: its value is the person's alone."""
+    return f"{KEEP}.{run_id}"
+
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``):
 # none. Every settings control gets the default preset's value from

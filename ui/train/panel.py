@@ -68,12 +68,29 @@ def show_message(where: str) -> None:
         getattr(st, message.kind)(message.text)
 
 
-def _change_lr() -> None:
-    workspace().set_lr(st.session_state[keys.LIVE_LR])
+def _request_lr(run_id: int) -> None:
+    """Callback of the Set button, and only of it: the one moment a person asks for a new
+    rate. A rerun the browser sends for any other reason (the panel's timer, a click
+    elsewhere) carries no press of this button, so it can never change the run."""
+    ws, key = workspace(), keys.live_lr(run_id)
+    run = ws.active_run()
+    if run is None or run.id != run_id or key not in st.session_state:
+        return  # the run ended meanwhile: its result says what it reached
+    if not ws.set_lr(st.session_state[key]):
+        ws.say("info", "The run ended before the new rate could reach it.")
 
 
 def controls(limits: ServerLimits) -> None:
-    """The row of buttons; each one is enabled only when it makes sense."""
+    """The row of buttons; each one is enabled only when it makes sense.
+
+    All of it sits in one container, so the live panel below keeps its place in the
+    page whether a message or the caption is shown or not: a panel that moved would be
+    drawn afresh, and its charts with it, at a run's start and end."""
+    with st.container(key=keys.CONTROLS):
+        _controls(limits)
+
+
+def _controls(limits: ServerLimits) -> None:
     ws = workspace()
     run = ws.active_run()
     live, running = run is not None, run is not None and run.status in MOVING
@@ -114,7 +131,7 @@ def controls(limits: ServerLimits) -> None:
 
 END_MARGIN = 0.5  # seconds: a run's last steps and its final test, beyond the estimate
 NO_FADE = (
-    f".st-key-{keys.LIVE_PANEL} [data-stale='true']"
+    f".st-key-{keys.LIVE_PANEL}[data-stale='true'], .st-key-{keys.LIVE_PANEL} [data-stale='true']"
     " {opacity: 1 !important; transition: none !important;}"
 )
 """While a fragment reruns, Streamlit marks its elements stale and fades them after a
@@ -180,18 +197,7 @@ def _progress(run: Run, spot: QueueSpot | None) -> None:
     if run.set_aside and run.status == RunStatus.PAUSED:
         st.caption(set_aside_line(run))
     if run.live and run.status != RunStatus.QUEUED:
-        # The control shows the rate in force (the schedule lowers it as the run goes on);
-        # a keyed widget keeps its own value, so it is set here before it is drawn.
-        st.session_state[keys.LIVE_LR] = nearest(run.lr_now or run.train_config["lr"], LRS)
-        st.select_slider(
-            "Learning rate now",
-            LRS,
-            format_func=lambda v: f"{v:g}",
-            key=keys.LIVE_LR,
-            on_change=_change_lr,
-            help="The step size in force right now (the schedule lowers it as the run goes "
-            "on). Pick another and the run continues from that rate.",
-        )
+        _live_lr(run)
     if run.lr_changes:
         step, _, lr = run.lr_changes[-1]
         st.caption(
@@ -201,6 +207,40 @@ def _progress(run: Run, spot: QueueSpot | None) -> None:
         st.error(f"**The run blew up.** {run.message} {run.notice}", icon=":material/error:")
     elif run.done:
         _result(run)
+
+
+def _live_lr(run: Run) -> None:
+    """The rate in force, read from the run, beside a request to change it.
+
+    Two owners, two things on screen: the program owns the rate in force (the schedule
+    lowers it step by step), shown as a read-out; the person owns the picker, which the
+    server never writes, and nothing happens until they press Set. The picker is the
+    run's own (its key names the run), so a new run starts from its own rate."""
+    now = run.lr_now or run.train_config["lr"]
+    read, pick, press = st.columns([1.1, 3, 0.8], vertical_alignment="bottom")
+    read.metric(
+        "Rate in force",
+        f"{now:.3g}",
+        help="The learning rate the run uses right now: the schedule lowers it as the run "
+        "goes on. The program sets it; the picker beside it is yours.",
+    )
+    pick.select_slider(
+        "New learning rate",
+        LRS,
+        value=nearest(run.train_config["lr"], LRS),
+        format_func=lambda v: f"{v:g}",
+        key=keys.live_lr(run.id),
+        help="Pick a rate, then press Set: the run continues from that rate, and the "
+        "schedule carries on lowering it from there.",
+    )
+    press.button(
+        "Set",
+        key=keys.set_lr(run.id),
+        icon=":material/speed:",
+        on_click=_request_lr,
+        args=(run.id,),
+        help="Change the running network's learning rate to the one picked here.",
+    )
 
 
 def _result(run: Run) -> None:

@@ -25,15 +25,23 @@ def refresh_every(base: float, load: dict[str, int]) -> float:
 
 
 def seconds_left(run: Run) -> float | None:
-    """A rough estimate of the wall-clock time until the run ends, or None."""
+    """The wall-clock time until the run ends, from its pace measured lately, or None.
+
+    The pace (``steps_per_second``) is measured by the worker in the run's current speed,
+    so slow motion and full speed each get their own honest estimate. A time cap
+    (``time_budget``, the server's ``max_seconds``) counts seconds of *training*, which in
+    slow motion are a sliver of the wall clock: it is turned into the steps it still
+    allows, at the run's measured training time per step, before it can shorten the wait.
+    """
     rate = run.steps_per_second
     if rate <= 0 or not run.total_steps:
         return None
-    left = (run.total_steps - run.steps) / rate
+    steps = run.total_steps - run.steps
+    per_step = run.train_seconds / run.steps if run.steps else 0.0
     for budget in (run.train_config.get("time_budget"), run.train_config.get("max_seconds")):
-        if budget:
-            left = min(left, budget - run.train_seconds)
-    return max(0.0, left)
+        if budget and per_step > 0:
+            steps = min(steps, (budget - run.train_seconds) / per_step)
+    return max(0.0, steps / rate)
 
 
 def set_aside_line(run: Run) -> str:
@@ -73,9 +81,10 @@ def queue_line(spot: QueueSpot | None) -> str:
         else f"all {spot.places:,} places are taken by runs training now"
     )
     if ahead == 0:
+        which = "that run" if one else f"one of the {spot.training:,} running"
         return (
-            f"Waiting for a free place on the server: {taken}. Yours starts as soon as "
-            f"{'it' if one else 'one of them'} finishes or is paused."
+            f"Waiting for a free place on the server: {taken}. Your run starts when "
+            f"{which} finishes or is paused."
         )
     waiting = "1 run is" if ahead == 1 else f"{ahead:,} runs are"
     return (
@@ -101,8 +110,8 @@ def status_line(run: Run, spot: QueueSpot | None = None) -> str:
             else f"{run.epoch:.2f} epochs"
         ]
     parts.append(f"step {run.steps:,} of {run.total_steps:,}")
-    if run.status == RunStatus.RUNNING:
-        parts.append(f"{run.steps_per_second:,.0f} steps/s")
+    if run.status == RunStatus.RUNNING and run.steps_per_second > 0:
+        parts.append(f"{run.steps_per_second:,.0f} steps/s")  # none yet: a new pace
         left = seconds_left(run)
         if left is not None:
             parts.append("under a second left" if left < 1 else f"about {left:,.0f} s left")

@@ -15,7 +15,8 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
-from server.limits import ServerLimits
+from server.limits import LIMITS, ServerLimits
+from ui.state import workspace
 from ui.train import keys
 from ui.train.settings import (
     DEFAULT_PRESET,
@@ -48,15 +49,34 @@ def apply_preset(limits: ServerLimits) -> None:
             st.session_state[key] = value
 
 
-def keep_alive(limits: ServerLimits) -> None:
+def keep_alive(limits: ServerLimits, on_train_page: bool = False) -> None:
     """Give every control a value: its own, kept across pages, or the default preset's.
 
-    Re-assigning a widget's value under its key is Streamlit's way to keep it when the
-    widget is not drawn on this page.
+    Streamlit forgets a widget's value on a page that does not draw it, but keeps a value
+    assigned under the widget's key: on every other page the values are assigned again,
+    which is Streamlit's way to keep them. On the Train page itself a control that has a
+    value is never written: it is on screen, and its value belongs to the person using it
+    (written at every run, a click that crossed a redraw could be undone in the browser,
+    and a timer's rerun then carried the undone value back as a change).
     """
     defaults = preset_values(DEFAULT_PRESET, limits)
     for key in widget_keys(limits):
-        st.session_state[key] = st.session_state.get(key, defaults[key])
+        if key not in st.session_state:
+            st.session_state[key] = defaults[key]  # before it is first drawn
+    drawn = _drawn_keys(limits) if on_train_page else set()
+    for key in widget_keys(limits):
+        if key not in drawn:
+            st.session_state[key] = st.session_state[key]  # not drawn in this run: kept
+
+
+def _drawn_keys(limits: ServerLimits) -> set[str]:
+    """The controls the Train page draws in this run: all but the sizes of layers the
+    network does not have and the target of a run that ends after its epochs."""
+    layers = int(st.session_state[keys.LAYERS])
+    hidden = {units_key(i) for i in range(layers, limits.max_hidden_layers)}
+    if st.session_state[keys.UNTIL] != "accuracy":
+        hidden.add(keys.TARGET)
+    return set(widget_keys(limits)) - hidden
 
 
 def current_values(limits: ServerLimits) -> dict:
@@ -75,7 +95,7 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
 
     ``locked`` holds the keys a lesson link fixed: those controls are shown disabled.
     """
-    keep_alive(limits)
+    keep_alive(limits, on_train_page=True)
     c = Choices.for_limits(limits)
     st.selectbox(
         "Preset",
@@ -98,17 +118,29 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
     return current_settings(limits, n_train)
 
 
-def pace_widgets(locked=frozenset()) -> None:
-    """How the next run goes: its speed, and what ends it (beside the Start button)."""
+def change_speed(limits: ServerLimits) -> None:
+    """Callback of the Speed control: the run under way takes the new pace at once.
+
+    Only the person's own click calls it (the server never writes this control on a
+    redraw), so slow motion can be left mid-run: the story of the first steps told slowly,
+    the rest at full speed."""
+    slow = st.session_state.get(keys.SPEED) == "slow"
+    workspace().set_speed(limits.slow_motion if slow else None)
+
+
+def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
+    """How a run goes: its speed (the running one's too), and what ends the next one."""
     row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
     row.segmented_control(
         "Speed",
         list(SPEEDS),
         format_func=SPEEDS.get,
         key=keys.SPEED,
+        on_change=change_speed,
+        args=(limits,),
         disabled=keys.SPEED in locked,
         help="Slow motion takes a fixed, small number of steps per second, so you can "
-        "narrate a run while it happens.",
+        "narrate a run while it happens. Changing it during a run applies at once.",
     )
     until = row.radio(
         "Train until",

@@ -97,7 +97,15 @@ def test_accuracy_axis_zooms_on_the_held_out_points():
     low, high = accuracy_figure([run]).layout.yaxis.range
     assert low < min(run.val_accuracy) and high >= 1.0
     assert low > 0.5  # the 80-100% story fills the chart
-    assert accuracy_figure([make_run(6, steps=0)]).layout.yaxis.range is None
+
+
+def test_a_queued_runs_empty_charts_have_sane_axes():
+    """Issue 23: with no point yet, Plotly's own guess ran the accuracy from -100% to 400%."""
+    empty = make_run(6, steps=0, status="queued")
+    assert tuple(accuracy_figure([empty]).layout.yaxis.range) == (0.0, 1.005)
+    for make in (loss_figure, accuracy_figure, lr_figure):
+        assert tuple(make([empty]).layout.xaxis.range) == (0, 1)  # epochs 0 to 1
+        assert make([make_run(7, steps=50)]).layout.xaxis.range is None  # the data's own
 
 
 def _sizes_read_from_the_back(fig) -> None:

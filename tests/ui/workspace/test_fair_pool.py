@@ -31,8 +31,8 @@ def test_each_tab_is_its_own_visitor(scheduler, mnist_sample, shared_sample):
     second.start(plan(mnist_sample, shared_sample, speed=5.0))
     assert first._job.owner == first.owner and second.queue_spot().training == 1
     assert status_line(second.shown_run(), second.queue_spot()).endswith(
-        "the one place is taken by a run training now. Yours starts as soon as it finishes "
-        "or is paused."
+        "the one place is taken by a run training now. Your run starts when that run "
+        "finishes or is paused."
     )
     first.on_disconnect()  # a closed tab gives its place away ...
     second.sync()
