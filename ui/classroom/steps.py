@@ -20,6 +20,7 @@ never reads the plan's JSON: ``ui.lesson.plan`` does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -84,6 +85,16 @@ class LessonSteps:
         with self.engine.connect() as conn:
             self._class_row(conn, code)
             return self._state(conn, code)
+
+    def posed(self, code: str) -> tuple[str, tuple[str, ...], bool] | None:
+        """The question on the board now: (prompt, choices, revealed), or None. One row,
+        cheap enough for a student's page to ask at every refresh."""
+        with self.engine.connect() as conn:
+            row = self._class_row(conn, code)
+        if row.question is None:
+            return None
+        doc = json.loads(row.question)
+        return doc["prompt"], tuple(doc["choices"]), bool(row.revealed)
 
     def arrive(self, member: Member, step: int, values: tuple[str, ...] = ()) -> str | None:
         """Record that ``member`` reached ``step``; returns the value it hands them.

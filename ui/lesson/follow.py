@@ -74,6 +74,8 @@ def _follow(m: Membership, pages: dict, current: str) -> None:
     note = st.session_state.get(keys.SHOWN)
     if note is not None:
         banner(note, here=note.page == current)
+        if note.page == current:
+            predict(m)
 
 
 def _step_now(m: Membership):
@@ -113,3 +115,37 @@ def banner(note: StepNote, here: bool) -> None:
         return
     todo = text.md(note.todo, text.MESSAGE)
     st.info(f"{line}  \n{todo}" if todo else line, icon=":material/co_present:")
+
+
+def predict(m: Membership) -> None:
+    """The board's question, answered where the student is: before they run, not after."""
+    store = get_store()
+    try:
+        posed = store.posed(m.code)
+        mine = store.my_answer(m.member)
+    except ClassError:
+        return
+    if posed is None:
+        return
+    prompt, choices, revealed = posed
+    if mine is not None or revealed:
+        said = choices[mine] if mine is not None and mine < len(choices) else "nothing"
+        st.caption(f"You predicted: {text.md(said)}. {text.md(prompt, text.SENTENCE)}")
+        return
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.radio(
+        f"Predict before you run: {text.md(prompt, text.SENTENCE)}",
+        range(len(choices)), None, lambda i: text.md(choices[i]),
+        key=keys.ANSWER, horizontal=True,
+    )  # fmt: skip
+    right.button("Send", key=keys.SEND, on_click=_on_answer, args=(m,))
+
+
+def _on_answer(m: Membership) -> None:
+    choice = st.session_state.get(keys.ANSWER)
+    if choice is None:
+        return
+    try:
+        get_store().answer(m.member, int(choice))
+    except (ClassError, ValueError) as e:
+        st.toast(text.md(str(e), text.MESSAGE))

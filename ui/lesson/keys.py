@@ -11,3 +11,5 @@ DOWNLOAD = "lesson.download"
 ROSTER_OPEN = "lesson.roster_open"  # teacher: the roster, drawn only when unfolded
 FOLLOWED = "lesson.followed"  # student: (class code, teacher's move) last followed
 SHOWN = "lesson.shown"  # student: the step as their banner shows it (a StepNote)
+ANSWER = "lesson.answer"  # student: the prediction, on the step's page
+SEND = "lesson.send"

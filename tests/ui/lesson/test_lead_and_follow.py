@@ -104,3 +104,18 @@ def test_the_teachers_own_app_stays_on_the_board():
     me = Membership(get_store().join_teacher(code, key), teacher_key=key)
     at = open_app({K.CLASS: ClassSession(membership=me)})
     assert not at.exception and "lr" not in at.query_params
+
+
+def test_a_student_predicts_on_the_steps_page_before_running():
+    teacher, code, key = _teacher_with_lesson()
+    for _ in range(4):
+        teacher.button(key=keys.NEXT).click().run()  # step 4: the question is posed
+    at, ana = _student_app(code, "Ana")
+    assert "Which learning rate ends with the lowest loss" in at.radio(key=keys.ANSWER).label
+    at.radio(key=keys.ANSWER).set_value(2).run()
+    at.button(key=keys.SEND).click().run()
+    assert not at.exception
+    assert get_store().my_answer(ana) == 2
+    assert any("You predicted: 0\u2060\\.\u20601." in c.value for c in at.caption)
+    rows = {r.nickname: r for r in get_store().class_roster(code, key)}
+    assert rows["Ana"].predicted
