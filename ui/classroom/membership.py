@@ -215,7 +215,7 @@ def come_back(session: ClassSession, store: ClassStore, kept: str | None, client
     except ClassError as e:
         client.wrong_try()
         session.forget_place = True
-        session.say("info", f"{e} Join again below if your class is still on.")
+        session.say("info", f"{e} Join again if your class is still on.")
         return False
     session.names.setdefault(code, set()).add(member.nickname)
     session.membership = Membership(member)

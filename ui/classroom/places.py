@@ -24,7 +24,10 @@ from ui.classroom import codes, nicknames
 from ui.classroom.records import ClassError, Member, NotFound
 from ui.classroom.schema import members
 
-GONE = "Your place in that class is no longer there: the class has ended, or you left it."
+GONE = (
+    "Your place in that class is no longer there: the class has ended, or you left it, "
+    "or the teacher removed you."
+)
 REVOKED = "-"  # a token hash no token has (a real one is 64 hex digits): the place is given up
 
 

@@ -96,7 +96,7 @@ def test_a_made_up_token_for_a_real_class_is_refused_calmly_and_counted(lesson):
     forged = remember.cookie_value(code, codes.new_token())
     assert not come_back(tab, store, forged, client)
     assert tab.membership is None and tab.forget_place
-    assert tab.message == ("info", f"{GONE} Join again below if your class is still on.")
+    assert tab.message == ("info", f"{GONE} Join again if your class is still on.")
     assert tab.tries.level == 1  # a wrong try, like a wrong code
 
 
