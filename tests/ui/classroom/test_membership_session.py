@@ -172,3 +172,24 @@ def test_a_link_with_a_code_that_cannot_be_one_shows_it_as_words(lesson, cookie)
     at.text_input(key=keys.PROMPT_NICKNAME).input("Sam")
     at.button(key=keys.PROMPT_JOIN).click().run()
     assert "8 letters and digits" in at.main.error[0].value
+
+
+def sharing_frame():
+    """The sidebar's panel and Train's "Share these settings"."""
+    from server.limits import LIMITS
+    from ui.classroom.joining import class_sidebar
+    from ui.train.lesson import share_box
+    from ui.train.settings import preset_values
+
+    class_sidebar()
+    share_box(preset_values("fast", LIMITS))
+
+
+def test_a_shared_link_names_the_class_and_nothing_of_the_student(lesson, cookie):
+    store, code, _ = lesson
+    sam = store.join(code, "Sam")
+    cookie.value = remember.cookie_value(code, sam.token)
+    at = AppTest.from_function(sharing_frame, default_timeout=60).run()
+    assert not at.exception
+    (link,) = [c.value for c in at.code]
+    assert f"class={code}" in link and sam.token not in link and "page=train" in link
