@@ -71,12 +71,17 @@ def class_sidebar() -> None:
 
 
 def _keep_place(session: ClassSession) -> None:
-    """Ask the browser to keep this student's place, or to forget it; else leave it be."""
+    """Ask the browser to keep this student's place, or to forget it; else leave it be.
+
+    Forgetting is asked once: a later run asking again could wipe the place another tab
+    of this browser has just joined. (Should the one request be lost, the next session
+    finds the place gone and says so: nothing worse.)"""
     m = session.membership
     if m is not None and not m.is_teacher:
         remember.keep(remember.cookie_value(m.code, m.member.token), get_store().days)
     elif session.forget_place:
         remember.keep("", 0)
+        session.forget_place = False
 
 
 def _join_form(session: ClassSession, opened: bool) -> None:
