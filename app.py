@@ -29,7 +29,7 @@ import streamlit as st  # noqa: E402
 from server import heap  # noqa: E402
 from server.limits import LIMITS  # noqa: E402
 from ui import state  # noqa: E402
-from ui.classroom.membership import class_sidebar  # noqa: E402
+from ui.classroom.joining import class_sidebar, join_prompt  # noqa: E402
 from ui.lesson.follow import follow_lesson  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
@@ -50,22 +50,39 @@ state.ensure_state()
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
 
+# Every page has its own address, Learn too: a lesson table's "/learn" must open Learn. The
+# default page is served at "/" whatever its url_path (Streamlit gives it the empty path),
+# so Learn is the default at "/" and a hidden twin answers "/learn", then hands over to it.
+LEARN = st.Page(
+    "app_pages/learn.py", title="Learn", icon=":material/school:", default=True, url_path="home"
+)
 PAGES = [
-    st.Page("app_pages/learn.py", title="Learn", icon=":material/school:", default=True),
-    st.Page("app_pages/data.py", title="Data", icon=":material/grid_view:"),
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("app_pages/inside.py", title="Inside", icon=":material/neurology:"),
-    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
-    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:"),
+    LEARN,
+    st.Page("app_pages/data.py", title="Data", icon=":material/grid_view:", url_path="data"),
+    st.Page(
+        "app_pages/train.py", title="Train", icon=":material/model_training:", url_path="train"
+    ),
+    st.Page("app_pages/inside.py", title="Inside", icon=":material/neurology:", url_path="inside"),
+    st.Page(
+        "app_pages/evaluate.py", title="Evaluate", icon=":material/fact_check:", url_path="evaluate"
+    ),
+    st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
     st.Page("app_pages/classroom.py", title="Class", icon=":material/groups:", url_path="class"),
 ]
+LEARN_TWIN = st.Page("app_pages/learn.py", title="Learn", url_path="learn", visibility="hidden")
 
-page = st.navigation(PAGES)
+page = st.navigation([*PAGES, LEARN_TWIN])
 keep_alive(LIMITS, page.url_path == "train")  # the Train settings survive other pages
 by_name = {p.url_path or "learn": p for p in PAGES}
+if page is LEARN_TWIN:
+    wanted = wanted or "learn"
 if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
-    st.switch_page(by_name[wanted])
+    # Only the class the link names goes along (a student not yet in it is asked to join):
+    # the settings are applied already, and a second visit must not apply them again.
+    invited = {"class": st.query_params["class"]} if "class" in st.query_params else None
+    st.switch_page(by_name[wanted], query_params=invited)
 render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run in a line
 class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
+join_prompt()  # a lesson link naming a class the visitor is not in: the join form, on top
 follow_lesson(by_name, page.url_path or "learn")  # a student goes where the teacher leads
 page.run()

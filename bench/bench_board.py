@@ -165,7 +165,7 @@ async def student(url: str, code: str, i: int) -> tuple[Viewer, float]:
     await v.connect()
     query = f"class={code}"
     await v.open("class", query=query, timeout=120)
-    texts = {"Class code": code, "Nickname": f"viewer {i}"}
+    texts = {"Nickname for the class board": f"viewer {i}"}  # the link's own join prompt
     return v, await v.submit(texts, "Join the class", query=query)
 
 

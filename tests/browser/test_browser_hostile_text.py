@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from nn_core.model import MLP
 from tests.support.app_server import running_app
-from tests.support.browser import APP_IDLE
+from tests.support.browser import APP_IDLE, put_key_away
 from tests.support.hostile import LONG
 from tests.support.runs import make_run
 from ui import text
@@ -105,6 +105,7 @@ def test_hostile_words_reach_the_dom_only_as_text(browser, tmp_path):
     with running_app(tmp_path / "server.log", env) as url:
         teacher = open_tab(browser, f"{url}/class", requests)
         teacher.get_by_role("button", name="Start a class").click()
+        put_key_away(teacher)
         heading = teacher.get_by_text(re.compile(r"Class code:")).first.inner_text()
         code = codes.normalise(re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", heading).group(0))
         teacher.get_by_text("Teacher controls").click()
@@ -115,8 +116,8 @@ def test_hostile_words_reach_the_dom_only_as_text(browser, tmp_path):
 
         # A student opens a crafted lesson link that names the class, and joins.
         student = open_tab(browser, f"{url}/train?{urlencode({'class': code, **LINK})}", requests)
-        student.get_by_role("textbox", name="Nickname").fill(NICKNAME)
-        student.get_by_role("button", name="Join the class").click()
+        student.get_by_role("textbox", name="Nickname for the class board").fill(NICKNAME)
+        student.keyboard.press("Enter")  # the page's own join prompt
         student.get_by_text(re.compile(r"^In class")).wait_for()
         student.get_by_text(re.compile(r"^Ignored")).wait_for()  # the note is escaped whole
         only_text(student, [NICKNAME, *LINK, LINK["lr"]])

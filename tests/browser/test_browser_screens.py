@@ -29,7 +29,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.app_server import launch_app, stop_app
-from tests.support.browser import SVG_OF, chromium_path, start_slow_run
+from tests.support.browser import SVG_OF, chromium_path, put_key_away, start_slow_run
 from ui.figures.svg import TITLE_SIZE
 
 pytestmark = pytest.mark.browser
@@ -308,7 +308,7 @@ def test_pages_of_a_run_fit_and_read(sized, screens_url, snap, size):
     page.goto(screens_url + "/class")
     main = page.get_by_test_id("stMain")
     main.get_by_role("button", name="Start a class").click()
-    main.get_by_text("Teacher key:").first.wait_for()
+    put_key_away(page)  # the key's dialog, shown once over the page
 
     nav(page, "Train")
     start_slow_run(page)

@@ -74,3 +74,13 @@ def start_slow_run(page) -> None:
     main.get_by_role("radio", name="Slow motion", checked=True).wait_for()
     main.get_by_role("button", name="Start", exact=True).click()
     page.get_by_test_id("stProgress").first.wait_for()
+
+
+def put_key_away(page) -> str:
+    """After "Start a class": read the teacher key off its dialog (shown once, over the
+    page) and press "I have written it down"; returns the key as shown (``ABCD-...``)."""
+    dialog = page.get_by_role("dialog")
+    key = dialog.get_by_test_id("stCode").first.inner_text().strip()
+    dialog.get_by_role("button", name="I have written it down").click()
+    dialog.wait_for(state="detached")
+    return key

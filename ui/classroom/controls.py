@@ -1,6 +1,7 @@
 """The Class page's controls: start or reclaim a board, the teacher's panel, answering.
 
-The teacher key is shown exactly once, when the class starts, with a button to put it
+The teacher key is shown exactly once, when the class starts, in a dialog over the page
+(never in the page body, which is projected), with a copy button and a button to put it
 away: it is what lets the teacher take the board back from another device, and it is
 never shown again (the database holds only its hash). Students answer the question
 *before* they run, which is the point of asking: a prediction made after seeing the
@@ -57,7 +58,8 @@ def start_or_reclaim(session: ClassSession) -> None:
         st.button("Reclaim the board", key=keys.RECLAIM, on_click=_on_reclaim)
     show_message(session)
     st.info(
-        "Students: open **Join a class** in the sidebar and type the class code and a nickname."
+        "Students: open the lesson link your teacher gives you (it asks for a nickname), or "
+        "**Join a class** in the sidebar with the class code."
     )
 
 
@@ -65,27 +67,35 @@ def _key_seen(session: ClassSession) -> None:
     session.fresh_key = None
 
 
+@st.dialog("Your teacher key", width="small", dismissible=False)
+def _key_dialog(session: ClassSession) -> None:
+    """The teacher key, once, in a dialog: the board behind it is what gets projected."""
+    st.markdown(
+        "With the class code, this key lets you take the board back from another device "
+        "(**Reclaim a board**). Write it down or copy it: it is shown only now, and the "
+        "class keeps only a scrambled copy."
+    )
+    st.code(codes.show_key(session.fresh_key), language=None)
+    if st.button("I have written it down", key=keys.KEY_SEEN, type="primary"):
+        _key_seen(session)
+        st.rerun()
+
+
 def header(session: ClassSession, board: Board | None) -> None:
-    """The class code, large enough to read from the back, and the key shown once."""
+    """The class code, large enough to read from the back; the key once, in a dialog."""
     m = session.membership
     code = codes.show_code(m.code)
     st.markdown(f"## Class code: `{code}`")
     line = (
-        f"Join under **Join a class** in the sidebar, or with a lesson link ending in "
-        f"`?class={m.code}`."
+        f"Students join with a lesson link ending in `?class={m.code}` (the page asks for a "
+        "nickname), or under **Join a class** in the sidebar."
     )
     if board is not None:
         expires = dt.datetime.fromtimestamp(board.expires).strftime("%d %b %Y %H:%M")
         line += f" The class and everything in it is deleted on {expires}."
     st.caption(line)
     if session.fresh_key:
-        st.warning(
-            f"Teacher key: **`{codes.show_key(session.fresh_key)}`**. Write it down: it is "
-            "shown only now, and with the class code it lets you reclaim this board from "
-            "another device.",
-            icon=":material/key:",
-        )
-        st.button("I have written it down", key=keys.KEY_SEEN, on_click=_key_seen, args=(session,))
+        _key_dialog(session)
     show_message(session)
 
 

@@ -13,13 +13,19 @@ from typing import Any
 JOIN_OPEN = "class.join_open"  # sidebar expander: the join form, drawn when open
 CODE = "class.code"  # sidebar text input: the code to join (?class= pre-fills it)
 NICKNAME = "class.nickname"
+JOIN_FORM = "class.join_form"  # the sidebar's form: Enter in a box joins
+PROMPT = "class.prompt"  # the in-page join prompt of a lesson link naming a class (container)
+PROMPT_FORM = "class.prompt_form"
+PROMPT_NICKNAME = "class.prompt_nickname"
+PROMPT_JOIN = "class.prompt_join"
+REMEMBER = "class.remember"  # the script that keeps a student's place in their browser
 JOIN = "class.join"  # buttons
 LEAVE = "class.leave"
 START = "class.start"
 RECLAIM_CODE = "class.reclaim_code"  # teacher: code + key to reclaim a board
 RECLAIM_KEY = "class.reclaim_key"
 RECLAIM = "class.reclaim"
-KEY_SEEN = "class.key_seen"  # button: hide the teacher key shown once
+KEY_SEEN = "class.key_seen"  # button in the teacher key's dialog: written down, close it
 COLOR_BY = "class.color_by"  # the setting that colours the board's curves
 SHARE_RUN = "class.share_run"  # prefix: one button per run, "class.share_run.3"
 QUESTION = "class.question"  # teacher: the question's text

@@ -12,6 +12,11 @@ a guesser and a guesser never stops another student from joining. Reclaiming a b
 says the same for "no such class" and "wrong key", and counts as a try. Starting classes
 is limited the same two ways. A tab whose nickname the teacher removed cannot come back
 to that class under another name.
+
+Joining once is enough for the whole lesson: the browser keeps the student's place
+(``ui.classroom.remember``) and every new session of that browser (a reload, a lesson link
+opened in the same tab) comes back to it at its first run, with the same nickname, runs
+and prediction. "Leave the class" gives the place up for good.
 """
 
 from __future__ import annotations
@@ -21,9 +26,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from ui import text
-from ui.classroom import clients, codes, keys
+from ui.classroom import clients, codes, remember
 from ui.classroom.clients import Client
-from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.moderation import REMOVED_MESSAGE
 from ui.classroom.store import ClassError, ClassStore, Member, NotFound
@@ -68,6 +72,8 @@ class ClassSession:
     fresh_key: str | None = None  # the teacher key, until the teacher says it is written down
     message: tuple[str, str] | None = None  # (kind, text) of the last class action
     shared: dict[int, int] = field(default_factory=dict)  # local run id -> board run id
+    looked_back: bool = False  # the browser's kept place was looked at (once per session)
+    forget_place: bool = False  # the browser must forget its kept place (left, teacher)
 
     def say(self, kind: str, text: str) -> str:
         self.message = (kind, text)
@@ -138,6 +144,7 @@ def join(
     session.names.setdefault(code, set()).add(member.nickname)
     session.membership = Membership(member)
     session.shared.clear()
+    session.forget_place = False  # the browser keeps this place now
     session.say("success", f"Welcome to class {codes.show_code(code)}, {text.md(member.nickname)}.")
     return True
 
@@ -153,6 +160,7 @@ def start_class(session: ClassSession, store: ClassStore, client: Client) -> str
     session.membership = Membership(store.join_teacher(code, key), teacher_key=key)
     session.fresh_key = key
     session.shared.clear()
+    session.forget_place = True  # a student's place kept in this browser would come back
     session.say("success", f"Class {codes.show_code(code)} started.")
     return code
 
@@ -178,69 +186,54 @@ def reclaim(
         return False
     session.fresh_key = None
     session.shared.clear()
+    session.forget_place = True
     session.say("success", f"You are running the board of class {codes.show_code(code)}.")
     return True
 
 
-def leave(session: ClassSession) -> None:
-    session.membership, session.fresh_key, session.message = None, None, None
+def come_back(session: ClassSession, store: ClassStore, kept: str | None, client: Client) -> bool:
+    """Back to the place this browser kept (``remember``), at a session's first run only.
+
+    True when the student is back in their class. A place that is no longer there (the
+    class ended, the student left or was removed, a made-up cookie) is refused calmly,
+    counted as a wrong try for this client, and forgotten by the browser.
+    """
+    if session.looked_back:
+        return False
+    session.looked_back = True
+    if kept is None or session.membership is not None:
+        return False
+    place = remember.parse(kept)
+    if place is None:
+        session.forget_place = True  # not one of ours: nothing to say about it
+        return False
+    if client.wait_to_try() > 0:
+        return False  # this client is waiting after wrong tries: try on a later visit
+    code, token = place
+    try:
+        member = store.rejoin(code, token)
+    except ClassError as e:
+        client.wrong_try()
+        session.forget_place = True
+        session.say("info", f"{e} Join again if your class is still on.")
+        return False
+    session.names.setdefault(code, set()).add(member.nickname)
+    session.membership = Membership(member)
     session.shared.clear()
+    return True
 
 
-# --- widgets ---------------------------------------------------------------------------------
-def _on_join() -> None:
-    session = class_session()
-    join(
-        session,
-        get_store(),
-        st.session_state.get(keys.CODE, ""),
-        st.session_state.get(keys.NICKNAME, ""),
-        this_client(session),
-    )
+def leave(session: ClassSession, store: ClassStore | None = None) -> None:
+    """Out of the class, and the browser forgets the place: its token rejoins nobody."""
+    m = session.membership
+    if m is not None and store is not None:
+        store.give_up(m.member)
+    session.membership, session.fresh_key, session.message = None, None, None
+    session.forget_place = True
+    session.shared.clear()
 
 
 def show_message(session: ClassSession) -> None:
     if session.message:
         kind, text = session.message
         getattr(st, kind if kind in ("success", "error", "warning", "info") else "info")(text)
-
-
-def class_sidebar() -> None:
-    """The sidebar's class panel: join with code and nickname, or who you are and leave."""
-    session = class_session()
-    with st.sidebar:
-        m = session.membership
-        if m is not None:
-            role = "teacher" if m.is_teacher else m.nickname
-            st.markdown(f"In class **{codes.show_code(m.code)}** as **{text.md(role)}**")
-            st.button("Leave the class", key=keys.LEAVE, on_click=leave, args=(session,))
-            return
-        typed = st.query_params.get("class")
-        if typed and keys.CODE not in st.session_state:
-            st.session_state[keys.CODE] = typed  # a lesson link names the class
-        _join_form(session, opened=bool(typed) or session.message is not None)
-
-
-def _join_form(session: ClassSession, opened: bool) -> None:
-    """Code, nickname and Join, folded away until asked for (or opened by a lesson link
-    that names the class). Folded, the form costs nothing: its widgets are not sent at
-    all, which saves a fresh page about a tenth of a second before it is on screen."""
-    box = st.expander(
-        "Join a class",
-        key=keys.JOIN_OPEN,
-        expanded=opened,
-        on_change="rerun",
-        icon=":material/groups:",
-    )
-    if not box.open:
-        return
-    with box:
-        st.text_input("Class code", key=keys.CODE, placeholder="ABCD-2345", max_chars=12)
-        st.text_input(
-            "Nickname",
-            key=keys.NICKNAME,
-            max_chars=24,
-            help="Any name your class will recognise; no real name needed.",
-        )
-        st.button("Join the class", key=keys.JOIN, on_click=_on_join)
-        show_message(session)

@@ -46,7 +46,7 @@ members = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("code", sa.String(16), nullable=False, index=True),
     sa.Column("nickname", sa.String(64), nullable=False),
-    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),  # "-" once given up (places)
     sa.Column("joined", sa.Float, nullable=False),
 )
 

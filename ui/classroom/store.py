@@ -5,7 +5,8 @@ tested against SQLite and PostgreSQL and runs the same in every replica. Every r
 who may do what lives here, not in the page: a page can be bypassed, the store cannot.
 
 - Whoever holds the class code may join with a nickname and post (until the class closes).
-- A member proves an entry is theirs with their private token (kept in their session).
+- A member proves an entry is theirs with their private token (kept in their session and
+  their browser); the token brings them back to their place (``places``), or is given up.
 - The teacher key (stored hashed) is needed to hide or delete entries, remove a student,
   close, pose questions, export (``moderation``).
 - Caps count a student's visible entries, whichever of their memberships posted them.
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Engine
 from ui.classroom import codes, fields, nicknames, schema
 from ui.classroom.fields import InvalidField
 from ui.classroom.moderation import Removed, TeacherTools
+from ui.classroom.places import Places
 from ui.classroom.purging import PurgeSchedule
 from ui.classroom.records import (
     Board,
@@ -56,7 +58,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore(TeacherTools, PurgeSchedule, BoardVersions, LessonSteps):
+class ClassStore(TeacherTools, Places, PurgeSchedule, BoardVersions, LessonSteps):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):

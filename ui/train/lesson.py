@@ -37,6 +37,7 @@ from nn_core.layers import INITS
 from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from server.limits import LIMITS, ServerLimits
 from ui import text
+from ui.classroom.membership import membership
 from ui.state import K
 from ui.train import keys
 from ui.train import settings as ts
@@ -250,18 +251,27 @@ def show_lesson_notes() -> None:
         st.caption(text.md(note, NOTE))  # plain words, some of them the link's own
 
 
-def share_link(values: Mapping, base_url: str) -> str:
-    """The full link that opens the Train page with these settings."""
-    return f"{base_url.rstrip('/')}/?{urlencode(lesson_query(values))}"
+def share_link(values: Mapping, base_url: str, class_code: str | None = None) -> str:
+    """The full link that opens the Train page with these settings (and names the class,
+    so that a student who has not joined it yet is asked for a nickname on the page)."""
+    query = lesson_query(values)
+    if class_code:
+        query["class"] = class_code
+    return f"{base_url.rstrip('/')}/?{urlencode(query)}"
 
 
 def share_box(values: Mapping) -> None:
-    """ "Share these settings": the link for the current controls, ready to copy."""
+    """ "Share these settings": the link for the current controls, ready to copy. It names
+    the visitor's class, never anything of theirs: a student's place stays in their own
+    browser, and the teacher's key in the teacher's session."""
     parts = urlsplit(st.context.url or "http://localhost:8501/")
-    link = share_link(values, f"{parts.scheme}://{parts.netloc}")
+    m = membership()
+    code = m.code if m is not None else None
+    link = share_link(values, f"{parts.scheme}://{parts.netloc}", code)
     with st.expander("Share these settings", icon=":material/link:"):
         st.code(link, language=None, wrap_lines=True)
+        also = "" if code else ", `&class=CODE` to name a class board"
         st.caption(
             "Send this link to the class: it opens the Train page with these settings. "
-            "Add `&lock=lr,init` to fix controls, `&class=CODE` to join a class board."
+            f"Add `&lock=lr,init` to fix controls{also}."
         )

@@ -133,7 +133,8 @@ def test_a_student_sees_the_question_answers_and_their_own_name_only_as_words(
 
 def sidebar_script():
     """The sidebar's class panel, and the message a join leaves (as the Class page shows it)."""
-    from ui.classroom.membership import class_session, class_sidebar, show_message
+    from ui.classroom.joining import class_sidebar
+    from ui.classroom.membership import class_session, show_message
 
     class_sidebar()
     show_message(class_session())
