@@ -16,7 +16,7 @@ import re
 import pytest
 
 from tests.support.app_server import running_app
-from tests.support.browser import APP_IDLE, ARTIFACTS
+from tests.support.browser import APP_IDLE, ARTIFACTS, put_key_away
 from ui.classroom import codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,19 +42,12 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"lesson_{name}.png"))
 
 
-def _press(page, name: str) -> None:
-    """Press a button the way the device would: a tap on a touch screen."""
-    button = page.get_by_role("button", name=name, exact=True).first
-    button.tap() if page.context._options.get("hasTouch") else button.click()
-
-
 def _join(page, nickname: str) -> None:
-    opener = page.get_by_test_id("stExpandSidebarButton")
-    if opener.is_visible():
-        opener.click()
-    page.get_by_role("textbox", name="Nickname").first.fill(nickname)
-    page.get_by_role("button", name="Join the class").first.click()
-    page.get_by_text(re.compile(rf"as {nickname}")).first.wait_for()
+    """The class link asks for a nickname on the page itself; Enter joins."""
+    box = page.get_by_role("textbox", name="Nickname for the class board")
+    box.fill(nickname)
+    box.press("Enter")
+    box.wait_for(state="detached")
 
 
 def _step_banner(page, number: int, title: str):
@@ -67,6 +60,7 @@ def test_the_teacher_leads_three_students_through_the_lesson(browser, tmp_path):
     with running_app(tmp_path / "server.log", env) as url:
         teacher = _tab(browser, f"{url}/class", viewport={"width": 1920, "height": 1080})
         teacher.get_by_role("button", name="Start a class").click()
+        put_key_away(teacher)
         heading = teacher.get_by_text(re.compile(r"Class code:")).first.inner_text()
         code = codes.normalise(re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", heading).group(0))
         teacher.get_by_role("button", name="Use this lesson").click()
@@ -84,7 +78,8 @@ def test_the_teacher_leads_three_students_through_the_lesson(browser, tmp_path):
 
         for number in (2, 3, 4):
             teacher.get_by_role("button", name="Next step").click()
-            teacher.get_by_text(re.compile(rf"step {number} · ")).first.wait_for()
+            # the bar's own line ("... · step 4 · 6 min: ..."), not its "Next: step 4" caption
+            teacher.get_by_text(re.compile(rf" · step {number} · ")).first.wait_for()
         held = {}
         for nickname, page in students.items():
             _step_banner(page, 4, "One learning rate each").wait_for()
@@ -99,13 +94,14 @@ def test_the_teacher_leads_three_students_through_the_lesson(browser, tmp_path):
         assert sorted(held.values(), key=float) == sorted(RATES, key=float)
 
         tablet = students["tia"]
-        tablet.get_by_text("0.1", exact=True).first.tap()
-        _press(tablet, "Send")
-        tablet.get_by_text(re.compile(r"^You predicted: 0.1")).wait_for()
+        prediction = tablet.get_by_test_id("stRadio").filter(has_text="Predict before you run")
+        prediction.locator("[role=radiogroup] label").nth(2).tap()  # the third answer, 0.1
+        tablet.get_by_role("button", name="Send", exact=True).tap()
+        tablet.get_by_text(re.compile("^You predicted: 0\u2060?\\.\u2060?1\\.")).wait_for()
 
         teacher.get_by_text("Roster").click()
         for nickname in students:
-            teacher.get_by_role("gridcell", name=nickname).first.wait_for()
+            teacher.get_by_role("rowheader", name=nickname).first.wait_for()
         teacher.get_by_text(re.compile(r"3 students · 3 on this step · 1 predicted")).wait_for()
         _shot(teacher, "step4_teacher")
         for page in (teacher, *students.values()):

@@ -133,6 +133,8 @@ progress = sa.Table(  # each student at each step they reached: the value handed
     sa.Column("step", sa.Integer, primary_key=True),
     sa.Column("value", sa.String(64)),  # the spread setting's value, None if none
     sa.Column("arrived", sa.Float, nullable=False),
+    sa.Column("place", sa.Integer, nullable=False),  # 0 for the first to arrive, 1, ...
+    sa.UniqueConstraint("code", "step", "place"),  # two at once cannot take one place
 )
 
 

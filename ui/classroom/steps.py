@@ -24,10 +24,13 @@ import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ui.classroom import nicknames
 from ui.classroom.records import ClassError, Member
 from ui.classroom.schema import answers, lessons, members, progress, runs
+
+MAX_TRIES = 8  # arrivals at one moment a student waits out before being told to retry
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,18 @@ class LessonSteps:
     def arrive(self, member: Member, step: int, values: tuple[str, ...] = ()) -> str | None:
         """Record that ``member`` reached ``step``; returns the value it hands them.
 
-        A student who has reached the step before keeps the value they had."""
+        A student who has reached the step before keeps the value they had. Two students
+        arriving at the same moment both count the arrivals before them and ask for the
+        same place; the table's unique (step, place) lets one in, and the other counts
+        again, so no two students are handed one place."""
+        for _ in range(MAX_TRIES):
+            try:
+                return self._arrive_once(member, step, values)
+            except IntegrityError:
+                continue  # someone took that place (or this student, from another tab)
+        raise ClassError("The class is very busy: try again in a moment.")
+
+    def _arrive_once(self, member: Member, step: int, values: tuple[str, ...]) -> str | None:
         where = (
             progress.c.code == member.code,
             progress.c.member_id == member.id,
@@ -110,12 +124,12 @@ class LessonSteps:
             known = conn.execute(sa.select(progress.c.value).where(*where)).first()
             if known is not None:
                 return known.value
-            ahead = conn.execute(
+            place = conn.execute(
                 sa.select(sa.func.count())
                 .select_from(progress)
                 .where(progress.c.code == member.code, progress.c.step == step)
             ).scalar_one()
-            value = values[ahead % len(values)] if values else None
+            value = values[place % len(values)] if values else None
             conn.execute(
                 progress.insert().values(
                     code=member.code,
@@ -123,6 +137,7 @@ class LessonSteps:
                     step=step,
                     value=value,
                     arrived=self.clock(),
+                    place=place,
                 )
             )
             self._changed(conn, member.code)

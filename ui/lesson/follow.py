@@ -1,12 +1,13 @@
 """A student's app follows the teacher: when the teacher presses *Next step*, it goes to
 that step's page with the step's settings, on every device, within one refresh.
 
-The follower is a small fragment that asks the store for the class's step every few
-seconds (``NN_CLASS_REFRESH``) and does nothing while the teacher has not moved. When
-the teacher moves, it records the student's arrival (which hands them their value of a
-spread setting, the same one on every later visit) and switches to the step's page with
-the step's lesson-link words in the address: the app then applies them exactly as it
-applies a lesson link the student opened, locks included (``ui.train.lesson``). Between
+A small fragment asks the store for the class's step every few seconds
+(``NN_CLASS_REFRESH``) and does nothing while the teacher has not moved. When the teacher
+moves, the whole app runs again: it records the student's arrival (which hands them
+their value of a spread setting, the same one on every later visit) and switches to the
+step's page with the step's lesson-link words in the address, which the app applies
+exactly as it applies a lesson link the student opened, locks included
+(``ui.train.lesson``). Between
 two of the teacher's moves the student goes where they like; a student who joins late,
 or reloads, lands on the current step.
 """
@@ -57,20 +58,30 @@ def plan_of(plan: str) -> Plan | None:
 def follow_lesson(pages: dict, current: str) -> None:
     """For a student in a class whose teacher leads a lesson: follow it (see above).
 
-    ``pages`` maps a page's name (``learn`` ... ``class``) to its ``st.Page``."""
+    ``pages`` maps a page's name (``learn`` ... ``class``) to its ``st.Page``; ``current``
+    is the name of the page this run shows. A move counts as followed only once this run
+    shows the step's page with the step's words in its address: a switch that got lost
+    (a rerun overtaken by another) is simply tried again at the next look."""
     m = membership()
     if m is None or m.is_teacher:
         return
-    _follow(m, pages, current)
+    target = _target(m)
+    if target is not None:
+        moves, note, params = target
+        st.session_state[keys.SHOWN] = note
+        if current == note.page and all(st.query_params.get(k) == v for k, v in params.items()):
+            st.session_state[keys.FOLLOWED] = (m.code, moves)
+        else:
+            st.switch_page(pages[note.page], query_params=params)
+    _watch(m, current)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _follow(m: Membership, pages: dict, current: str) -> None:
-    note = _step_now(m)
-    if isinstance(note, tuple):  # the teacher moved: go there
-        note, params = note
-        st.session_state[keys.SHOWN] = note
-        st.switch_page(pages[note.page], query_params=params)
+def _watch(m: Membership, current: str) -> None:
+    """Every few seconds: has the teacher moved? Then the whole app runs again and follows."""
+    state = _state(m)
+    if state is not None and st.session_state.get(keys.FOLLOWED) != (m.code, state.moves):
+        st.rerun(scope="app")
     note = st.session_state.get(keys.SHOWN)
     if note is not None:
         banner(note, here=note.page == current)
@@ -78,8 +89,8 @@ def _follow(m: Membership, pages: dict, current: str) -> None:
             predict(m)
 
 
-def _step_now(m: Membership):
-    """None when there is nothing new to follow; else (the step's note, its link words)."""
+def _state(m: Membership):
+    """The class's lesson once it has started, else None."""
     try:
         state = get_store().lesson_state(m.code)
     except ClassError:
@@ -87,7 +98,14 @@ def _step_now(m: Membership):
     if state is None or state.step < 0:
         st.session_state.pop(keys.SHOWN, None)
         return None
-    if st.session_state.get(keys.FOLLOWED) == (m.code, state.moves):
+    return state
+
+
+def _target(m: Membership):
+    """None when the student has followed the teacher's last move; else (the move, the
+    step's note, its link words), the student's arrival recorded (it hands them a value)."""
+    state = _state(m)
+    if state is None or st.session_state.get(keys.FOLLOWED) == (m.code, state.moves):
         return None
     plan = plan_of(state.plan)
     if plan is None or state.step >= len(plan.steps):
@@ -97,11 +115,10 @@ def _step_now(m: Membership):
         value = get_store().arrive(m.member, state.step, step.values)
     except ClassError:
         return None
-    st.session_state[keys.FOLLOWED] = (m.code, state.moves)
     note = StepNote(
         state.step + 1, len(plan.steps), step.title, step.page, step.todo, step.spread, value
     )
-    return note, step.params(value)
+    return state.moves, note, step.params(value)
 
 
 def banner(note: StepNote, here: bool) -> None:

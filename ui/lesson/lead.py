@@ -142,4 +142,4 @@ def _roster(m: Membership, plan: Plan, current: int) -> None:
         )
         here = sum(r.step == current for r in rows)
         st.caption(f"{len(rows)} students · {here} on this step · {sum(table.predicted)} predicted")
-        st.dataframe(table, hide_index=True)
+        st.table(table.set_index("student"))

@@ -54,6 +54,23 @@ def test_values_go_round_the_students_in_arrival_order_and_stay_theirs(engine): 
     assert store.arrive(students[1], 4, ()) is None  # a step that spreads nothing
 
 
+def test_two_students_arriving_at_one_moment_get_two_places(engine):  # noqa: F811
+    """Both count the same arrivals before them; the second to write counts again."""
+    store, code, key = _class(engine)
+    store.move_to_step(code, key, 3)
+    sam, ali = store.join(code, "Sam"), store.join(code, "Ali")
+    cut_in = [ali]
+
+    def clock():  # runs between Sam's count and Sam's write: Ali arrives right there
+        if cut_in:
+            store.arrive(cut_in.pop(), 3, RATES)
+        return 1.0
+
+    store.clock = clock
+    assert store.arrive(sam, 3, RATES) == RATES[1]
+    assert store.arrive(ali, 3, RATES) == RATES[0]
+
+
 def test_arriving_needs_the_members_own_token(engine):  # noqa: F811
     store, code, key = _class(engine)
     sam = store.join(code, "Sam")
