@@ -48,6 +48,8 @@ CHART_ANSWERS = "class.chart_answers"
 CHART_DRAWINGS = "class.chart_drawings"
 BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board shows
 BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
+BOARD_DATASET = "class.board_dataset"  # segmented control: the data set the charts show
+TABLE_OPEN = "class.table_open"  # expander: every run's row, made only when open
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.
