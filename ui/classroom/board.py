@@ -32,6 +32,21 @@ REFRESH_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 PLOT_CONFIG = {"displayModeBar": False}  # a projected board: no toolbar over the titles
 
 
+def preload_charts() -> None:
+    """A blank strip drawn by Plotly while a visitor types the class code: a fresh tab
+    spends about a second starting Plotly at its first chart, and spent it after *Join*
+    or *Reclaim*, in front of the board. Now it happens while the code is typed."""
+    import plotly.graph_objects as go
+
+    blank = go.Figure(layout={
+        "height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "meta": {"chart": "class_preload"},
+    })  # fmt: skip
+    st.plotly_chart(blank, key=keys.CHART_PRELOAD, config={**PLOT_CONFIG, "staticPlot": True})
+
+
 def color_by_picker() -> tuple[str, str]:
     """The setting that colours the board; returns (its label, its key in the settings)."""
     labels = list(tables.COLOR_BY)

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import text
-from ui.classroom.charts import BLEW_UP, coloured_groups, style
+from ui.classroom.charts import BLEW_UP, TEXT_SIZE, coloured_groups, style
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import blew_up_at, final_loss, run_title
 from ui.figures.palettes import QUALITATIVE
@@ -106,11 +106,13 @@ def answers_figure(
             marker={"color": QUALITATIVE[0]},
             text=[str(n) for n in tally],
             textposition="auto",
+            textfont={"size": TEXT_SIZE},
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title_text="students", dtick=1 if max(tally, default=0) < 10 else None)
+    fig.update_layout(uniformtext={"minsize": TEXT_SIZE, "mode": "show"})  # never shrunk
     total = sum(tally)
     return style(
         fig, "class_answers", f"The class predicted ({total} answers)", height, uirevision, ""
