@@ -135,7 +135,7 @@ def _table(store, board: Board, runs, label: str, key: str, dataset) -> None:
 
 def _curves(store, board: Board, runs, label: str, key: str, dataset, big: bool) -> None:
     where = f" on {text.md(tables.dataset_title(dataset))}" if dataset else ""
-    st.subheader(f"{len(runs)} shared runs{where}")
+    st.subheader(f"{len(runs)} shared run{'s' if len(runs) != 1 else ''}{where}")
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
         return

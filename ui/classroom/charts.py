@@ -104,7 +104,11 @@ def style(fig: go.Figure, chart: str, title: str, height: int, uirevision: str, 
         height=height,
         title_font=TITLE_FONT,
         uirevision=uirevision,
-        legend={**LEGEND_BELOW, "title": {"text": legend}, "font": {"size": TEXT_SIZE}},
+        legend={
+            **LEGEND_BELOW,
+            "title": {"text": legend, "font": {"size": TEXT_SIZE}},
+            "font": {"size": TEXT_SIZE},
+        },
         hoverlabel={"font": {"size": TEXT_SIZE}},
         plot_bgcolor="white",
     )

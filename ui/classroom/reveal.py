@@ -71,7 +71,11 @@ def results_figure(
     if loss:
         fig.update_yaxes(**log_axis_over(*(t.y for t in fig.data)))
     if blown[0]:
-        top = 10.0 ** fig.layout.yaxis.range[1] if loss and fig.layout.yaxis.range else 1.0
+        top = 1.0
+        if loss and fig.layout.yaxis.range:  # a row of crosses above the highest loss
+            low, high = fig.layout.yaxis.range
+            top = 10.0 ** (high + 0.05 * (high - low))
+            fig.update_yaxes(range=[low, high + 0.12 * (high - low)])
         fig.add_trace(
             go.Scatter(
                 x=blown[0],

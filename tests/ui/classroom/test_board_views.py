@@ -66,7 +66,7 @@ def test_one_data_set_per_chart():
     assert "2 shared runs on MNIST" in [s.value for s in at.subheader]
     picker.set_value("fashion-mnist").run()
     assert ends(plotly_charts(at)["class_loss"][0]) == ["Li, lr 0.1"]
-    assert "1 shared runs on Fashion\\-MNIST" in [s.value for s in at.subheader]
+    assert "1 shared run on Fashion\\-MNIST" in [s.value for s in at.subheader]
     assert at.table[0].value["runs"].tolist() == [1]
 
 
