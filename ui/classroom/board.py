@@ -122,8 +122,8 @@ def _table(store, board: Board, runs, label: str, key: str, dataset) -> None:
     opened (a data grid of 300 rows is a script of its own and slows the board's first
     appearance in a fresh tab)."""
     rows = views.summary(store, board.code, board.version, key, label, dataset)
-    st.table([{k: text.md(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows],
-             hide_index=True)  # fmt: skip
+    shown = [{k: text.md(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    st.table(shown, hide_index=True)  # Markdown cells: every word escaped
     box = st.expander(
         f"Every run: settings, results and health ({len(runs)})",
         key=keys.TABLE_OPEN,

@@ -127,8 +127,9 @@ def _finish(fig: go.Figure, big: bool) -> go.Figure:
     return shared(presentation.enlarge(fig) if big else fig)
 
 
-def curves(store, code: str, version: int, key: str, label: str, metric: str, dataset=None,
-           big=False) -> go.Figure:  # fmt: skip
+def curves(
+    store, code: str, version: int, key: str, label: str, metric: str, dataset=None, big=False
+) -> go.Figure:
     seen = contents(store, code, version)[0]
     return _curves(store, code, seen, key, label, metric, dataset, big, version)
 
@@ -140,8 +141,16 @@ def _curves(_store, code, runs_seen: str, key, label, metric, dataset, big, _ver
     return _finish(fig, big)
 
 
-def results(store, code: str, version: int, key: str, label: str, metric: str = "final loss",
-            dataset=None, big=False) -> go.Figure:  # fmt: skip
+def results(
+    store,
+    code: str,
+    version: int,
+    key: str,
+    label: str,
+    metric: str = "final loss",
+    dataset=None,
+    big=False,
+) -> go.Figure:
     seen = contents(store, code, version)[0]
     return _results(store, code, seen, key, label, metric, dataset, big, version)
 
