@@ -50,7 +50,7 @@ TEXT_SIZE = 16  # px, the least for any text on the projected board: ticks, lege
 METRICS = {"loss": "training loss", "accuracy": "training accuracy"}
 MAX_GROUPS = 40  # legend entries: a whole class coloured by student, and one for the rest
 OTHERS_COLOR = "#767676"  # the rest: a grey still 4.5:1 on white
-BOARD_POINTS = 24  # points drawn per run (the store keeps up to 300): 110 kB a chart at 300 runs
+BOARD_POINTS = 24  # points drawn per run (the store keeps up to 300): 120 kB a chart at 300 runs
 BLEW_UP = "✕ blew up"  # the legend entry of the crosses that end runs that blew up
 CAPTION_MARGIN = 90  # px left of the handwriting picture for its labels
 
