@@ -210,7 +210,7 @@ def board_rows(runs: Sequence[SharedRun], with_ids: bool = False) -> list[dict]:
         loss = final_loss(run)
         row["final loss"] = None if loss is None else round(loss, 4)
         row["status"] = status_text(run)
-        row["gradient norms"] = gradient_norms(run)
+        row["gradient norm by layer"] = gradient_norms(run)
         row["dead units %"] = dead_percent(run)
         row["training s"] = round(run.train_seconds, 1)
         if with_ids:
@@ -250,7 +250,7 @@ def group_rows(grouped: Sequence[tuple[str, Sequence[SharedRun]]], label: str) -
             "blew up": sum(blew_up_at(r) is not None for r in members),
             "test accuracy %": "" if accuracy is None else f"{100 * accuracy:.1f}",
             "final loss": "" if loss is None else f"{loss:.3g}",
-            "gradient norms": _layer_medians(members),
+            "gradient norm by layer": _layer_medians(members),
             "dead units %": "" if dead is None else f"{dead:.0f}",
         })  # fmt: skip
     return rows

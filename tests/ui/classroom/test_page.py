@@ -165,7 +165,7 @@ def test_a_run_that_blew_up_is_shared_and_marked_with_its_step_and_health():
     ]
     table = teacher.dataframe[0].value.set_index("learning rate")
     assert table.loc["10", "status"] == "blew up at step 41"
-    assert table.loc["10", "gradient norms"] == "inf / 80"
+    assert table.loc["10", "gradient norm by layer"] == "inf / 80"
     assert table.loc["10", "dead units %"] == 25.0
     groups = teacher.table[0].value
     blew = dict(zip([seen(v) for v in groups["learning rate"]], groups["blew up"], strict=True))
