@@ -21,6 +21,7 @@ st.caption(
 session = class_session()
 if session.membership is None:
     controls.start_or_reclaim(session)
+    board.preload_charts()
     st.stop()
 
 m = session.membership

@@ -135,3 +135,53 @@ def test_two_servers_on_one_postgresql_serve_one_board(browser, tmp_path, pg_adm
     finally:
         store.engine.dispose()
         drop()
+
+
+SMALL_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize)])
+    .filter(([, size]) => size < 16)"""
+
+
+def test_a_projected_board_one_data_set_a_blown_up_run_and_text_of_16_px(browser, tmp_path):
+    """At 1920 x 1080: a class with MNIST and Fashion-MNIST runs shows one data set per
+    chart (a picker switches), the run that blew up is a cross named in the legend, the
+    reveal is drawn by the question's setting, and no text in any chart is under 16 px."""
+    state = tmp_path / "state"
+    env = {"NN_STATE_DIR": str(state), "NN_CLASS_REFRESH": "2"}
+    with class_server(env, tmp_path / "server.log") as url:
+        teacher = open_tab(browser, url, 1920, 1080)
+        code, key = start_class(teacher)
+        store = ClassStore(sa.create_engine(f"sqlite:///{state / 'classroom.sqlite3'}"))
+        health = {"step": [1, 30], "grad_norm": [[2.0, 1.0], [9e9, 70.0]], "dead_share": [[0], [0]]}
+        for i, lr in enumerate((0.01, 0.1, 0.1)):
+            share(store, code, f"student {i}", make_run(i, lr=lr, optimizer="sgd"))
+        share(
+            store,
+            code,
+            "Lee",
+            make_run(7, lr=10.0, optimizer="sgd", steps=30, status="diverged", health=health),
+        )
+        share(store, code, "Ana", make_run(8, lr=0.1, dataset="fashion-mnist"))
+        store.set_question(code, key, "Which learning rate ends lowest?", ["0.01", "0.1", "10"])
+        store.reveal(code, key)
+        teacher.get_by_label("Colour the runs by").click()  # the board coloured by optimizer
+        teacher.get_by_role("option", name="optimizer").click()
+        wait_for_board(teacher, 5, ["sgd (4)", "✕ blew up (1)"])  # MNIST only: 4 of 5
+        results = teacher.wait_for_function(
+            """() => [...document.querySelectorAll('.js-plotly-plot')]
+                .filter(p => p.layout && p.layout.meta && p.layout.meta.chart === 'class_results')
+                .map(p => p.layout.title.text)[0]""",
+            timeout=DEADLINE_MS,
+        )
+        title = results.json_value()  # Streamlit's theme wraps titles in <b>
+        assert re.sub("<[^>]+>", "", title) == "Final loss by learning rate"  # the question's
+        assert teacher.evaluate(SMALL_TEXT) == []
+        screenshot_at(teacher, 1920, 1080, "class_board_projected_1920")
+        picker = teacher.locator('[data-testid="stButtonGroup"] button')
+        picker.filter(has_text="Fashion").click()
+        wait_for_board(teacher, 5, ["momentum (1)"])
+        assert teacher.get_by_text("1 shared run on Fashion-MNIST").count() == 1
+        assert teacher.locator('[data-testid="stException"]').count() == 0
+        teacher.context.close()
+        store.engine.dispose()

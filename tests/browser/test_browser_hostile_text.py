@@ -154,7 +154,7 @@ def test_hostile_words_reach_the_dom_only_as_text(browser, tmp_path):
             timeout=DEADLINE_MS,
         )
         teacher.get_by_text(re.compile(r"^Accuracy of the class's best")).wait_for()
-        only_text(teacher, [*CLASSMATES, BEST_RUN, PROMPT, *CHOICES])
+        only_text(teacher, [*CLASSMATES, PROMPT, *CHOICES])  # runs: named by student
         legend_text = teacher.locator(".legendtext").evaluate_all(
             "ts => ts.map(t => t.textContent)"
         )

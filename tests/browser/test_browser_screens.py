@@ -333,7 +333,7 @@ def test_pages_of_a_run_fit_and_read(sized, screens_url, snap, size):
     shoot(page, snap, "inside-health-run", size)
 
     nav(page, "Class")
-    main.get_by_text("1 shared runs").first.wait_for(timeout=90_000)
+    main.get_by_text("1 shared run on").first.wait_for(timeout=90_000)
     settle(page, 2)  # the class's loss and accuracy curves
     assert problems(page) == [], "class"
     shoot(page, snap, "class", size)

@@ -26,9 +26,25 @@ from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import Board
 from ui.classroom.store import ClassError
+from ui.figures import presentation
 
 REFRESH_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 PLOT_CONFIG = {"displayModeBar": False}  # a projected board: no toolbar over the titles
+
+
+def preload_charts() -> None:
+    """A blank strip drawn by Plotly while a visitor types the class code: a fresh tab
+    spends about a second starting Plotly at its first chart, and spent it after *Join*
+    or *Reclaim*, in front of the board. Now it happens while the code is typed."""
+    import plotly.graph_objects as go
+
+    blank = go.Figure(layout={
+        "height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "meta": {"chart": "class_preload"},
+    })  # fmt: skip
+    st.plotly_chart(blank, key=keys.CHART_PRELOAD, config={**PLOT_CONFIG, "staticPlot": True})
 
 
 def color_by_picker() -> tuple[str, str]:
@@ -46,9 +62,9 @@ def snapshot(code: str) -> Board:
     return views.snapshot(get_store(), code, newest=not refresh)
 
 
-def _handwriting(store, board: Board, drawings) -> None:
+def _handwriting(store, board: Board, drawings, big: bool) -> None:
     st.subheader("The class handwriting set")
-    seen = views.handwriting(store, board.code, board.version)
+    seen = views.handwriting(store, board.code, board.version, big)
     if seen is None or not drawings:
         st.caption("No drawings yet: add some on the Draw page while in this class.")
         return
@@ -56,10 +72,17 @@ def _handwriting(store, board: Board, drawings) -> None:
     for column, (name, accuracy) in zip(columns, seen.scores, strict=True):
         column.metric(f"Accuracy of {name}", f"{100 * accuracy:.1f} %")
     st.plotly_chart(seen.figure, key=keys.CHART_DRAWINGS, config=PLOT_CONFIG)
-    st.caption(f"Ink in black: read correctly by {seen.reader}; red: misread.")
+    presentation.note(f"Ink in black: read correctly by {seen.reader}; red: misread.")
 
 
-def _question(store, board: Board, runs, label: str, key: str) -> None:
+def question_setting(board: Board, label: str, key: str) -> tuple[str, str]:
+    """The setting the revealed results are drawn by: the one the question is about
+    ("Which learning rate...?"), else the one the board is coloured by."""
+    asked = tables.question_setting(board.prompt)
+    return (tables.label_of(asked), asked) if asked else (label, key)
+
+
+def _question(store, board: Board, runs, label: str, key: str, dataset, big: bool) -> None:
     if not board.prompt:
         return
     st.subheader(f"Question: {text.md(board.prompt, text.SENTENCE)}")
@@ -68,15 +91,51 @@ def _question(store, board: Board, runs, label: str, key: str) -> None:
         st.markdown(f"**{n}** answer{'s' if n != 1 else ''} so far; revealed by the teacher.")
         return
     left, right = st.columns(2)
-    fig = views.answers(store, board.code, board.version)
+    fig = views.answers(store, board.code, board.version, big)
     left.plotly_chart(fig, key=keys.CHART_ANSWERS, config=PLOT_CONFIG)
     if runs:
-        fig = views.results(store, board.code, board.version, key, label)
+        label, key = question_setting(board, label, key)
+        metric = tables.question_metric(board.prompt)
+        fig = views.results(store, board.code, board.version, key, label, metric, dataset, big)
         right.plotly_chart(fig, key=keys.CHART_RESULTS, config=PLOT_CONFIG)
 
 
-def _curves(store, board: Board, runs, label: str, key: str) -> None:
-    st.subheader(f"{len(runs)} shared runs")
+def dataset_picker(runs) -> str | None:
+    """One data set per chart: a loss on clothes and one on digits are not comparable.
+    With runs of several, the teacher picks one (the one with most runs first); the
+    picker's key names the choices, so a data set appearing later starts it afresh."""
+    names = tables.datasets(runs)
+    if len(names) < 2:
+        return names[0] if names else None
+    return st.segmented_control(
+        "Data set",
+        names,
+        format_func=lambda name: text.md(tables.dataset_title(name)),
+        default=names[0],
+        required=True,
+        key=f"{keys.BOARD_DATASET}.{'.'.join(names)}",
+    )
+
+
+def _table(store, board: Board, runs, label: str, key: str, dataset) -> None:
+    """The groups side by side in a small table; every run, with its health, folded until
+    opened (a data grid of 300 rows is a script of its own and slows the board's first
+    appearance in a fresh tab)."""
+    rows = views.summary(store, board.code, board.version, key, label, dataset)
+    shown = [{k: text.md(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    st.table(shown, hide_index=True)  # Markdown cells: every word escaped
+    box = st.expander(
+        f"Every run: settings, results and health ({len(runs)})",
+        key=keys.TABLE_OPEN,
+        on_change="rerun",
+    )
+    if box.open:
+        box.dataframe(views.table(store, board.code, board.version, dataset), hide_index=True)
+
+
+def _curves(store, board: Board, runs, label: str, key: str, dataset, big: bool) -> None:
+    where = f" on {text.md(tables.dataset_title(dataset))}" if dataset else ""
+    st.subheader(f"{len(runs)} shared run{'s' if len(runs) != 1 else ''}{where}")
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
         return
@@ -85,9 +144,9 @@ def _curves(store, board: Board, runs, label: str, key: str) -> None:
         (left, "loss", keys.CHART_LOSS),
         (right, "accuracy", keys.CHART_ACCURACY),
     ):
-        fig = views.curves(store, board.code, board.version, key, label, metric)
+        fig = views.curves(store, board.code, board.version, key, label, metric, dataset, big)
         column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
-    st.dataframe(views.table(store, board.code, board.version), hide_index=True)
+    _table(store, board, runs, label, key, dataset)
 
 
 def _entry_options(store, board: Board, m: Membership) -> dict[str, str]:
@@ -154,9 +213,12 @@ def live_board(m: Membership, label: str, key: str) -> None:
     runs, drawings = views.visible(board)
     status = "closed to new entries" if board.closed else "open"
     st.caption(f"{board.members} in class · {len(runs)} runs · {len(drawings)} drawings · {status}")
-    _question(store, board, runs, label, key)
-    _curves(store, board, runs, label, key)
-    _handwriting(store, board, drawings)
+    big = presentation.is_on()
+    dataset = dataset_picker(runs)
+    shown = tables.of_dataset(runs, dataset)
+    _question(store, board, shown, label, key, dataset, big)
+    _curves(store, board, shown, label, key, dataset, big)
+    _handwriting(store, board, drawings, big)
     _manage(store, board, m)
 
 

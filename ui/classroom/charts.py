@@ -3,9 +3,12 @@
 Sixty runs on one chart is a wall of spaghetti unless the eye can group them, so each
 figure draws one trace per *group* (all runs with the same learning rate, say), not one
 per run: the legend stays a handful of entries, a group has one colour, and the runs
-inside it are separated by gaps in the line. Numeric settings get an ordered colour
-scale, so "the rate went up" reads as "the colour got warmer", stopped before its pale
-end so every line still reads on a projected white board.
+inside it are separated by gaps in the line. Settings with an order (learning rate,
+width, batch size) get an ordered colour-blind-safe scale, so "the rate went up" reads as
+"the line got lighter"; kinds (optimizer, initialisation) a palette whose colours no
+kind of colour blindness confuses (``ui.figures.palettes``). A run that blew up ends in
+a cross, and its hover says at which step. Text is at least 16 px, larger in
+presentation mode (``ui.classroom.views`` enlarges the shared figure once).
 
 A full class (300 runs, 3,000 drawings) must cost little, so every figure is built from
 arrays in one go: a group's runs are one line of ``float32`` values with gaps (sent as
@@ -25,22 +28,30 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from ui import text
 from ui.classroom import mosaic
 from ui.classroom.records import SharedRun
-from ui.classroom.tables import final_loss, setting_value, show_value, sort_key
+from ui.classroom.tables import (
+    blew_up_at,
+    is_ordered,
+    run_title,
+    setting_value,
+    show_value,
+    sort_key,
+)
+from ui.figures.palettes import ordered_colors, qualitative_colors
 from ui.figures.png import png_uri
-from ui.figures.theme import CLASS_COLORS, LEGEND_BELOW, base_layout, log_axis_over
+from ui.figures.theme import LEGEND_BELOW, base_layout, log_axis_over
 
-TITLE_FONT = {"size": 18}
-AXIS_TITLE_FONT = {"size": 16}
+TITLE_FONT = {"size": 19}
+AXIS_TITLE_FONT = {"size": 17}
+TEXT_SIZE = 16  # px, the least for any text on the projected board: ticks, legends
 METRICS = {"loss": "training loss", "accuracy": "training accuracy"}
-WARMEST = 0.6  # Plasma beyond this is orange to yellow: under 3:1 contrast on white
 MAX_GROUPS = 40  # legend entries: a whole class coloured by student, and one for the rest
 OTHERS_COLOR = "#767676"  # the rest: a grey still 4.5:1 on white
-BOARD_POINTS = 40  # points drawn per run (the store keeps up to 300): 150 kB a chart at 300 runs
+BOARD_POINTS = 24  # points drawn per run (the store keeps up to 300): 120 kB a chart at 300 runs
+BLEW_UP = "✕ blew up"  # the legend entry of the crosses that end runs that blew up
 CAPTION_MARGIN = 90  # px left of the handwriting picture for its labels
 
 
@@ -53,16 +64,17 @@ def groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list[SharedRu
     return [(text.label(show_value(v)), by_value[v]) for v in ordered]  # may be a nickname
 
 
-def group_colors(n: int, numeric: bool) -> list[str]:
-    """``n`` colours: an ordered scale for numbers, the class palette for names."""
-    if not numeric and n <= len(CLASS_COLORS):
-        return list(CLASS_COLORS[:n])
-    if n == 1:
-        return [CLASS_COLORS[0]]
-    return sample_colorscale("Plasma", [WARMEST * i / (n - 1) for i in range(n)])
+def group_colors(n: int, ordered: bool) -> list[str]:
+    """``n`` colours: an ordered scale for a setting with an order, a qualitative palette
+    for kinds (both colour-blind-safe)."""
+    return ordered_colors(n) if ordered else qualitative_colors(n)
 
 
-def _is_numeric(runs: Sequence[SharedRun], key: str) -> bool:
+def _is_ordered(runs: Sequence[SharedRun], key: str) -> bool:
+    """A setting with an order: a known one (``tables.ORDERED``), or any whose values are
+    numbers (a setting the board does not know yet)."""
+    if is_ordered(key):
+        return True
     values = [setting_value(r, key) for r in runs]
     return any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
@@ -71,7 +83,7 @@ def coloured_groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list
     """(legend name, runs, colour) per group; past ``MAX_GROUPS`` the last groups share
     one grey entry, "12 others", so a legend never outgrows the chart."""
     grouped = groups(runs, key)
-    numeric = _is_numeric(runs, key)
+    numeric = _is_ordered(runs, key)
     if len(grouped) <= MAX_GROUPS:
         colors = group_colors(len(grouped), numeric)
         return [(v, members, c) for (v, members), c in zip(grouped, colors, strict=True)]
@@ -84,7 +96,7 @@ def coloured_groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list
     ]
 
 
-def _style(fig: go.Figure, chart: str, title: str, height: int, uirevision: str, legend: str):
+def style(fig: go.Figure, chart: str, title: str, height: int, uirevision: str, legend: str):
     base_layout(
         fig,
         chart=chart,
@@ -92,11 +104,16 @@ def _style(fig: go.Figure, chart: str, title: str, height: int, uirevision: str,
         height=height,
         title_font=TITLE_FONT,
         uirevision=uirevision,
-        legend={**LEGEND_BELOW, "title": {"text": legend}},
+        legend={
+            **LEGEND_BELOW,
+            "title": {"text": legend, "font": {"size": TEXT_SIZE}},
+            "font": {"size": TEXT_SIZE},
+        },
+        hoverlabel={"font": {"size": TEXT_SIZE}},
         plot_bgcolor="white",
     )
-    fig.update_xaxes(title_font=AXIS_TITLE_FONT, showgrid=True, gridcolor="#e6e6e6")
-    fig.update_yaxes(title_font=AXIS_TITLE_FONT, showgrid=True, gridcolor="#e6e6e6")
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(title_font=AXIS_TITLE_FONT, tickfont_size=TEXT_SIZE, gridcolor="#e6e6e6")
     return fig
 
 
@@ -122,27 +139,45 @@ def _lines(members: Sequence[SharedRun], metric: str):
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def _ends(grouped, metric: str, what: str) -> go.Scatter:
-    """A dot at the end of every run, in its group's colour, naming whose run it is."""
-    x, y, who, colors = [], [], [], []
+def _ends(grouped, metric: str, what: str, key: str) -> list[go.Scatter]:
+    """A dot at the end of every run, in its group's colour, naming whose run it is; a
+    cross instead where the run blew up, named in the legend, the step in its hover."""
+    ends = {False: ([], [], [], []), True: ([], [], [], [])}
     for _, members, color in grouped:
         for run in members:
             epochs, values = run_curve(run, metric, points=1 << 30)
             finite = np.flatnonzero(np.isfinite(values))
             if finite.size:
+                step = blew_up_at(run)
+                x, y, who, colors = ends[step is not None]
                 x.append(epochs[finite[-1]])
                 y.append(values[finite[-1]])
-                who.append(text.label(run.nickname))
+                blew = "" if step is None else f"<br>blew up at step {step:,}"
+                who.append(text.label(run_title(run, key)) + blew)
                 colors.append(color)
-    return go.Scatter(
-        x=np.array(x, np.float32),
-        y=np.array(y, np.float32),
-        mode="markers",
-        marker={"color": colors, "size": 7},
-        customdata=who,
-        hovertemplate=f"%{{customdata}}<br>epoch %{{x:.2f}}<br>{what} %{{y:.3f}}<extra></extra>",
-        showlegend=False,
-    )
+    traces = []
+    for blown, (x, y, who, colors) in ends.items():
+        if blown and not x:
+            continue
+        traces.append(
+            go.Scatter(
+                x=np.array(x, np.float32),
+                y=np.array(y, np.float32),
+                mode="markers",
+                name=f"{BLEW_UP} ({len(x)})" if blown else "ends",
+                marker={
+                    "color": colors,
+                    "size": 14 if blown else 7,
+                    "symbol": "x" if blown else "circle",
+                    "line": {"width": 1, "color": "black"} if blown else {"width": 0},
+                },
+                customdata=who,
+                hovertemplate=f"%{{customdata}}<br>epoch %{{x:.2f}}<br>{what} %{{y:.3f}}"
+                "<extra></extra>",
+                showlegend=blown,
+            )
+        )
+    return traces
 
 
 def curves_figure(
@@ -172,7 +207,7 @@ def curves_figure(
                 f"<br>{what} %{{y:.3f}}<extra></extra>",
             )
         )
-    fig = go.Figure([*traces, _ends(grouped, metric, what)])
+    fig = go.Figure([*traces, *_ends(grouped, metric, what, key)])
     fig.update_xaxes(title_text="epoch")
     if metric == "loss":
         losses = log_axis_over(*(t.y for t in fig.data))  # labels for the class's range
@@ -180,73 +215,7 @@ def curves_figure(
     else:
         fig.update_yaxes(title_text="accuracy %")
     title = f"{what.capitalize()} by {label}"
-    return _style(fig, f"class_{metric}", title, height, uirevision, label)
-
-
-def results_figure(
-    runs: Sequence[SharedRun],
-    key: str,
-    label: str,
-    metric: str = "final loss",
-    uirevision: str = "board",
-    height: int = 380,
-) -> go.Figure:
-    """One dot per run at its setting: the runs that settle the class's question."""
-    traces = []
-    for value, members, color in coloured_groups(runs, key):
-        if metric == "final loss":
-            ys = [final_loss(r) for r in members]
-        else:
-            ys = [None if r.test_accuracy is None else 100 * r.test_accuracy for r in members]
-        traces.append(
-            go.Box(
-                x=[value] * len(members),
-                y=np.array(ys, dtype=np.float64),  # None -> NaN, left out of the box
-                name=value,
-                boxpoints="all",
-                jitter=0.3,
-                pointpos=0,
-                marker={"color": color, "size": 11},
-                line={"color": color},
-                fillcolor="rgba(0,0,0,0)",
-                customdata=[text.label(r.nickname) for r in members],
-                hovertemplate="%{customdata}: %{y:.4g}<extra></extra>",
-                showlegend=False,
-            )
-        )
-    fig = go.Figure(traces)
-    fig.update_xaxes(title_text=label, type="category")
-    fig.update_yaxes(
-        title_text="final training loss" if metric == "final loss" else "test accuracy %"
-    )
-    if metric == "final loss":
-        fig.update_yaxes(**log_axis_over(*(t.y for t in fig.data)))
-    return _style(
-        fig, "class_results", f"{metric.capitalize()} by {label}", height, uirevision, label
-    )
-
-
-def answers_figure(
-    choices: Sequence[str], tally: Sequence[int], uirevision: str = "board", height: int = 380
-) -> go.Figure:
-    """How many students picked each answer before running."""
-    fig = go.Figure(
-        go.Bar(
-            x=list(tally),
-            y=[text.label(c) for c in choices],
-            orientation="h",
-            marker={"color": CLASS_COLORS[0]},
-            text=[str(n) for n in tally],
-            textposition="auto",
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title_text="students", dtick=1 if max(tally, default=0) < 10 else None)
-    total = sum(tally)
-    return _style(
-        fig, "class_answers", f"The class predicted ({total} answers)", height, uirevision, ""
-    )
+    return style(fig, f"class_{metric}", title, height, uirevision, label)
 
 
 def drawings_figure(
@@ -276,7 +245,7 @@ def drawings_figure(
             "text": f"<b>{label}</b>: {count}" + (f"<br>{wrong} misread" if wrong else ""),
             "showarrow": False,
             "align": "right",
-            "font": {"size": 15},
+            "font": {"size": TEXT_SIZE},
         }
         for label, count, wrong, top in picture.groups
     ]
@@ -287,5 +256,5 @@ def drawings_figure(
     fig.update_yaxes(constraintoward="top")
     height = 70 + int(np.clip(900 * h / w, 240, 900))  # as wide as a laptop's board column
     title = f"The class handwriting set ({len(images)} drawings)"
-    _style(fig, "class_drawings", title, height, uirevision, "")
+    style(fig, "class_drawings", title, height, uirevision, "")
     return fig.update_layout(margin={"l": CAPTION_MARGIN})

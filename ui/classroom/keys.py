@@ -52,8 +52,11 @@ CHART_ACCURACY = "class.chart_accuracy"
 CHART_RESULTS = "class.chart_results"
 CHART_ANSWERS = "class.chart_answers"
 CHART_DRAWINGS = "class.chart_drawings"
+CHART_PRELOAD = "class.chart_preload"  # a blank strip: Plotly starts while the code is typed
 BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board shows
 BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
+BOARD_DATASET = "class.board_dataset"  # segmented control: the data set the charts show
+TABLE_OPEN = "class.table_open"  # expander: every run's row, made only when open
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.

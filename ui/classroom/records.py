@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +58,7 @@ class RunEntry:
     wall_seconds: float
     steps: int
     model: bytes | None = field(default=None, repr=False)
+    health: dict | None = None  # the last health check: {"step", "grad_norm", "dead_share"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class SharedRun:
     has_model: bool
     hidden: bool
     created: float
+    health: dict = field(default_factory=dict)  # as in RunEntry; {} when none was recorded
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,30 @@ class Board:
     version: int = 0  # the store's version of the class when it was read (ClassStore.version)
 
 
+HEALTH_LISTS = ("grad_norm", "dead_share")  # per layer; a blown-up layer's norm is None
+
+
+def health(values) -> dict:
+    """A run's last health check, bounded: a step and a few per-layer numbers (None where
+    the run blew up and a norm became infinite)."""
+    if not values:
+        return {}
+    if not isinstance(values, dict):
+        raise InvalidField("the health figures must be named values")
+    out = {"step": int(fields.number(values.get("step", 0), "The health step", 0, 1e9))}
+    for name in HEALTH_LISTS:
+        column = values.get(name) or []
+        if not isinstance(column, list | tuple) or len(column) > fields.SIZES_MAX:
+            raise InvalidField(f"the health figure {name} has more than {fields.SIZES_MAX} layers")
+        out[name] = [None if _blown(v) else fields.number(v, name, 0, 1e300) for v in column]
+    return out
+
+
+def _blown(v) -> bool:
+    """A missing figure, or one that overflowed as the run blew up."""
+    return v is None or (isinstance(v, float) and not math.isfinite(v))
+
+
 def run_row(entry: RunEntry) -> dict:
     """The row for one shared run, every field checked and bounded."""
     if entry.status not in TERMINAL:  # a run still training would change under the board
@@ -117,6 +144,7 @@ def run_row(entry: RunEntry) -> dict:
         "validation": fields.curves(
             entry.validation, fields.VALIDATION_FIELDS, fields.VALIDATION_POINTS
         ),
+        "health": health(entry.health),
     }
     return {
         "name": fields.text(entry.name, "The run's name", fields.RUN_NAME_MAX),
@@ -160,6 +188,7 @@ def shared_run(row, names: dict) -> SharedRun:
         has_model=bool(row.has_model),
         hidden=bool(row.hidden),
         created=row.created,
+        health=curves.get("health") or {},
     )
 
 

@@ -3,8 +3,10 @@
 The Train page calls ``share_run_button(run)`` beside each run and the Draw page calls
 ``share_drawing(image, label)`` when a drawing is added to "My drawings". Both do nothing
 for a visitor outside a class, so the pages need not ask. What is shared is a summary, not
-the whole run: its settings, its curves thinned to a few hundred points, its results and
-(for the "class's best model" on the board) its weights in half precision.
+the whole run: its settings, its curves thinned to a few hundred points, its results, its
+last health check (gradient norms, dead units) and (for the "class's best model" on the
+board) its weights in half precision. A run that blew up is shared like any other: the
+board marks it and says at which step.
 """
 
 from __future__ import annotations
@@ -58,6 +60,19 @@ def model_bytes(model) -> bytes | None:
     return data if len(data) <= fields.MODEL_BYTES_MAX else None
 
 
+def last_health(history: dict | None) -> dict | None:
+    """The run's last health check (``nn_core.health``): its step, each layer's gradient
+    norm and each hidden layer's share of dead units. What a class compares across
+    students ("naive init against He"), and small enough to share."""
+    if not history or not history.get("step"):
+        return None
+    return {
+        "step": int(history["step"][-1]),
+        "grad_norm": [float(v) for v in history["grad_norm"][-1]],
+        "dead_share": [float(v) for v in history["dead_share"][-1]],
+    }
+
+
 def entry_from_run(run) -> RunEntry:
     """What the board keeps of ``run`` (ui.workspace.runs.Run or anything shaped like it)."""
     return RunEntry(
@@ -75,6 +90,7 @@ def entry_from_run(run) -> RunEntry:
         wall_seconds=float(run.wall_seconds),
         steps=int(run.steps),
         model=model_bytes(getattr(run, "model", None)),
+        health=last_health(getattr(run, "health", None)),
     )
 
 
@@ -106,7 +122,8 @@ def _on_share(run) -> None:
 
 
 def share_run_button(run) -> None:
-    """A "Share with the class" button for a done run, shown only to class members."""
+    """A "Share with the class" button for an ended run (finished, stopped or blown up:
+    the run that blew up is the one a class remembers), shown only to class members."""
     session = class_session()
     if session.membership is None or not run.done:
         return
@@ -118,7 +135,7 @@ def share_run_button(run) -> None:
         disabled=shared,
         on_click=_on_share,
         args=(run,),
-        help="Puts its settings, curves and results on the class board.",
+        help="Puts its settings, curves, results and health on the class board.",
     )
 
 

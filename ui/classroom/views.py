@@ -33,9 +33,10 @@ import streamlit as st
 
 from nn_core.data import DATASETS
 from ui import text
-from ui.classroom import charts, tables
+from ui.classroom import charts, reveal, tables
 from ui.classroom.records import Board, SharedRun
 from ui.classroom.store import ClassStore
+from ui.figures import presentation
 
 COALESCE_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 KEEP_SECONDS = 600  # a cached build unused this long is dropped
@@ -115,44 +116,81 @@ def contents(_store, code: str, version: int) -> tuple[str, str]:
     )
 
 
-def curves(store, code: str, version: int, key: str, label: str, metric: str) -> go.Figure:
-    return _curves(store, code, contents(store, code, version)[0], key, label, metric, version)
+def _runs(_store, code: str, version: int, dataset: str | None) -> list[SharedRun]:
+    """The visible runs of one data set (all of them for None)."""
+    runs, _ = visible(_board(_store, code, version))
+    return tables.of_dataset(runs, dataset)
+
+
+def _finish(fig: go.Figure, big: bool) -> go.Figure:
+    """Shared, and enlarged once for presentation mode (not again for every viewer)."""
+    return shared(presentation.enlarge(fig) if big else fig)
+
+
+def curves(
+    store, code: str, version: int, key: str, label: str, metric: str, dataset=None, big=False
+) -> go.Figure:
+    seen = contents(store, code, version)[0]
+    return _curves(store, code, seen, key, label, metric, dataset, big, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=KEEP_SECONDS)
-def _curves(_store, code, runs_seen: str, key, label, metric, _version: int) -> go.Figure:
-    runs, _ = visible(_board(_store, code, _version))
-    return shared(charts.curves_figure(runs, key, label, metric, uirevision=f"{code}:{key}"))
+def _curves(_store, code, runs_seen: str, key, label, metric, dataset, big, _version: int):
+    runs = _runs(_store, code, _version, dataset)
+    fig = charts.curves_figure(runs, key, label, metric, uirevision=f"{code}:{key}:{dataset}")
+    return _finish(fig, big)
 
 
-def results(store, code: str, version: int, key: str, label: str) -> go.Figure:
-    return _results(store, code, contents(store, code, version)[0], key, label, version)
+def results(
+    store,
+    code: str,
+    version: int,
+    key: str,
+    label: str,
+    metric: str = "final loss",
+    dataset=None,
+    big=False,
+) -> go.Figure:
+    seen = contents(store, code, version)[0]
+    return _results(store, code, seen, key, label, metric, dataset, big, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
-def _results(_store, code, runs_seen: str, key, label, _version: int) -> go.Figure:
-    runs, _ = visible(_board(_store, code, _version))
-    return shared(charts.results_figure(runs, key, label, uirevision=f"{code}:results:{key}"))
+def _results(_store, code, runs_seen: str, key, label, metric, dataset, big, _version: int):
+    runs = _runs(_store, code, _version, dataset)
+    revision = f"{code}:results:{key}:{dataset}"
+    return _finish(reveal.results_figure(runs, key, label, metric, uirevision=revision), big)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
-def answers(_store, code: str, version: int) -> go.Figure:
+def answers(_store, code: str, version: int, big: bool = False) -> go.Figure:
     board = _board(_store, code, version)
-    return shared(charts.answers_figure(board.choices, board.tally, uirevision=f"{code}:answers"))
+    fig = reveal.answers_figure(board.choices, board.tally, uirevision=f"{code}:answers")
+    return _finish(fig, big)
 
 
-def table(store, code: str, version: int):
-    """The projected table, as the Arrow table Streamlit sends (a DataFrame would be
+def table(store, code: str, version: int, dataset=None):
+    """The table of every run, as the Arrow table Streamlit sends (a DataFrame would be
     converted at every page run)."""
-    return _table(store, code, contents(store, code, version)[0], version)
+    return _table(store, code, contents(store, code, version)[0], dataset, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def _table(_store, code: str, runs_seen: str, _version: int):
+def _table(_store, code: str, runs_seen: str, dataset, _version: int):
     import pyarrow as pa
 
-    runs, _ = visible(_board(_store, code, _version))
-    return pa.Table.from_pylist(tables.board_rows(runs))
+    return pa.Table.from_pylist(tables.board_rows(_runs(_store, code, _version, dataset)))
+
+
+def summary(store, code: str, version: int, key: str, label: str, dataset=None):
+    """One row per group of the colouring: the few numbers the class compares."""
+    return _summary(store, code, contents(store, code, version)[0], key, label, dataset, version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS)
+def _summary(_store, code: str, runs_seen: str, key, label, dataset, _version: int):
+    runs = _runs(_store, code, _version, dataset)
+    return tuple(tables.group_rows(charts.groups(runs, key), label))
 
 
 @dataclass(frozen=True)
@@ -165,12 +203,12 @@ class Handwriting:
     reader: str
 
 
-def handwriting(store, code: str, version: int) -> Handwriting | None:
-    return _handwriting(store, code, contents(store, code, version)[1], version)
+def handwriting(store, code: str, version: int, big: bool = False) -> Handwriting | None:
+    return _handwriting(store, code, contents(store, code, version)[1], big, version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def _handwriting(_store, code: str, drawings_seen: str, _version: int) -> Handwriting | None:
+def _handwriting(_store, code: str, drawings_seen: str, big: bool, _version: int):
     from nn_core import evaluate
 
     runs, drawings = visible(_board(_store, code, _version))
@@ -182,7 +220,7 @@ def _handwriting(_store, code: str, drawings_seen: str, _version: int) -> Handwr
     scores = tuple((name, evaluate(model, flat, labels).accuracy) for name, model in models)
     correct = models[-1][1].predict_proba(flat).argmax(axis=1) == labels  # (n,)
     figure = charts.drawings_figure(images, labels, correct, uirevision=f"{code}:drawings")
-    return Handwriting(scores, shared(figure), models[-1][0])
+    return Handwriting(scores, _finish(figure, big), models[-1][0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
@@ -193,13 +231,8 @@ def entries(_store, code: str, version: int) -> tuple[tuple[str, int, str], ...]
     for r in board.runs:
         acc = "" if r.test_accuracy is None else f", {100 * r.test_accuracy:.1f} %"
         hidden = " (hidden)" if r.hidden else ""
-        out.append(
-            (
-                f"run:{r.id}",
-                r.member_id,
-                f"run {r.id} by {text.plain(r.nickname)}: {text.plain(r.name)}{acc}{hidden}",
-            )
-        )
+        title = f"{text.plain(r.nickname)}: {text.plain(tables.run_words(r))}"
+        out.append((f"run:{r.id}", r.member_id, f"run {r.id} by {title}{acc}{hidden}"))
     for d in board.drawings:
         hidden = " (hidden)" if d.hidden else ""
         label = f"drawing {d.id} by {text.plain(d.nickname)}: a {d.label}{hidden}"
@@ -244,7 +277,5 @@ def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
     if best is not None:
         model = _class_model(store, code, best.id)
         if model is not None:
-            models.append(
-                (f"the class's best ({text.md(best.nickname)}, {text.md(best.name)})", model)
-            )
+            models.append((f"the class's best ({text.md(tables.run_title(best))})", model))
     return models

@@ -18,8 +18,8 @@ from server import limits
 from ui import models, text, uploads
 from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
+from ui.figures import presentation
 
-PLOT_CONFIG = {"displayModeBar": False}
 SHOW = 24  # images shown per disagreement list
 
 
@@ -94,11 +94,10 @@ def compare_view(options: list, active) -> None:
         f"{len(result.only_a_right) + len(result.only_b_right):,}",
         help="Images one model gets right and the other wrong.",
     )
-    st.plotly_chart(
+    presentation.chart(
         charts_scores.confusion_diff_figure(result.confusion_diff, names, "A", "B"),
-        config=PLOT_CONFIG,
     )
-    st.caption(
+    presentation.note(
         "B's counts minus A's. Off the diagonal, blue is a mistake B makes less often, red "
         "one it makes more often. Notice that a better model still has red cells."
     )
@@ -122,5 +121,5 @@ def compare_view(options: list, active) -> None:
             title=f"{len(ids):,} images {winner} gets right and {loser} wrong "
             f"(first {len(shown)}; caption: {loser}'s answer)",
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG)
-    st.caption("Notice whether the disagreements are hard images for a person too.")
+        presentation.chart(fig)
+    presentation.note("Notice whether the disagreements are hard images for a person too.")

@@ -13,8 +13,7 @@ from nn_core.calibration import coverage_curve, reliability, selective
 from nn_core.predictions import Predictions
 from ui.evaluate import charts_curves
 from ui.evaluate.threshold import threshold_slider
-
-PLOT_CONFIG = {"displayModeBar": False}
+from ui.figures import presentation
 
 
 def threshold_view(p: Predictions) -> None:
@@ -32,8 +31,8 @@ def threshold_view(p: Predictions) -> None:
         None if np.isnan(chosen.accuracy) else f"{chosen.accuracy - overall:+.2%} vs answering all",
     )
     curve = coverage_curve(p.confidence, p.correct)
-    st.plotly_chart(charts_curves.coverage_figure(curve, chosen), config=PLOT_CONFIG)
-    st.caption(
+    presentation.chart(charts_curves.coverage_figure(curve, chosen))
+    presentation.note(
         "Each point is one threshold: to the left the network answers less often but is "
         "right more often. Notice how few answers it must give up to remove most mistakes. "
         "The Draw page says “not sure” below the same threshold."
@@ -48,8 +47,8 @@ def calibration_view(p: Predictions) -> None:
         f"{rel.ece:.2%}",
         help="The average gap between confidence and accuracy, weighted by answers per bin.",
     )
-    st.plotly_chart(charts_curves.reliability_figure(rel), config=PLOT_CONFIG)
-    st.caption(
+    presentation.chart(charts_curves.reliability_figure(rel))
+    presentation.note(
         "Bars below the dashed diagonal mean the network is more sure than it is right: "
         "over-confident. Notice that almost every answer sits in the last bin: softmax "
         "is 99% sure of most things, even of a scribble."

@@ -12,8 +12,7 @@ import streamlit as st
 from nn_core.predictions import Predictions, ranked_mistakes
 from ui.evaluate import charts_images, keys
 from ui.evaluate.selection import ANY, MISTAKE_PAGE, class_filter, n_pages, page_slice
-
-PLOT_CONFIG = {"displayModeBar": False}
+from ui.figures import presentation
 
 
 def mistakes(p: Predictions, ds) -> None:
@@ -41,8 +40,8 @@ def mistakes(p: Predictions, ds) -> None:
     fig = charts_images.mistakes_figure(
         ds.X_test[shown], p.proba[shown], p.y_true[shown], shown, names
     )
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-    st.caption(
+    presentation.chart(fig)
+    presentation.note(
         "Red: the network's answer; green: the true class. Notice the ones you would have "
         "got wrong yourself, and the few where the label looks wrong."
     )

@@ -14,8 +14,8 @@ from nn_core.data import dataset_info
 from nn_core.robustness import PERTURBATIONS, perturb
 from ui.evaluate import cache, charts_curves, charts_images, keys
 from ui.evaluate.charts_images import RIGHT, WRONG
+from ui.figures import presentation
 
-PLOT_CONFIG = {"displayModeBar": False}
 EXAMPLES = 8  # images shown before and after
 START = {"noise": 0.4, "shift": 3.0, "rotate": 30.0, "scale": 0.7, "thickness": 1.0}
 NOTICE = {  # what the curve shows; {noun} is the data set's word for one image
@@ -78,10 +78,8 @@ def robustness(in_use, active) -> None:
     idx = cache.robustness_subset(ds.n_test)
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(
-            charts_curves.robustness_figure(spec, strengths, acc, strength), config=PLOT_CONFIG
-        )
-        st.caption(
+        presentation.chart(charts_curves.robustness_figure(spec, strengths, acc, strength))
+        presentation.note(
             f"Accuracy on the same {len(idx):,} test images at every strength. "
             f"Notice: {notice(kind, ds.name)}"
         )
@@ -99,8 +97,8 @@ def robustness(in_use, active) -> None:
             title=f"{spec.label} {strength:g}: before, after",
             cols=4,
         )
-        st.plotly_chart(fig, config=PLOT_CONFIG)
-        st.caption(
+        presentation.chart(fig)
+        presentation.note(
             "Top rows: the originals with their true class. Bottom rows: changed, with the "
             "network's answer (green right, red wrong)."
         )

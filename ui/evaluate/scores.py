@@ -17,8 +17,7 @@ from nn_core.predictions import Predictions, cell_members, precision_recall
 from ui.evaluate import charts_images, charts_scores, keys
 from ui.evaluate.charts_images import RIGHT, WRONG
 from ui.evaluate.selection import CELL_PAGE, Cell, clicked_cell, n_pages, page_slice
-
-PLOT_CONFIG = {"displayModeBar": False}
+from ui.figures import presentation
 
 
 def headline(p: Predictions) -> None:
@@ -39,8 +38,8 @@ def per_class(p: Predictions, class_names) -> None:
     left, right = st.columns([3, 2])
     with left:
         fig = charts_scores.per_class_figure(result.per_class, class_names, result.accuracy)
-        st.plotly_chart(fig, config=PLOT_CONFIG)
-        st.caption(
+        presentation.chart(fig)
+        presentation.note(
             "Notice how uneven it is: the weakest class sets how much a user can trust "
             "any single answer, whatever the overall accuracy."
         )
@@ -58,7 +57,7 @@ def per_class(p: Predictions, class_names) -> None:
             },
             hide_index=True,
         )
-        st.caption(
+        presentation.note(
             "**Precision**: of the images it called this class, the share that are. "
             "**Recall**: of the images of this class, the share it found (the bar on the left)."
         )
@@ -97,14 +96,13 @@ def confusion(p: Predictions, ds) -> None:
     cell = _chosen_cell(cm)
     normalise = st.toggle("Show each row as rates", key=keys.NORMALISE)
     matrix_key = cell.key(keys.MATRIX)
-    st.plotly_chart(
+    presentation.chart(
         charts_scores.confusion_figure(cm, names, normalise, chosen=(cell.true, cell.answered)),
-        config=PLOT_CONFIG,
         on_select=partial(_on_click, matrix_key, names),
         selection_mode="points",
         key=matrix_key,
     )
-    st.caption(
+    presentation.note(
         "Rows are the true classes, columns the network's answers: the diagonal is right, "
         "everything else is a mistake. Notice which pairs light up; they look alike. "
         "Click a cell to see its images."
@@ -139,8 +137,8 @@ def cell_images(p: Predictions, ds, t: int, a: int) -> None:
         chart="eval_cell_images",
         title=title,
     )
-    st.plotly_chart(fig, config=PLOT_CONFIG)
-    st.caption(
+    presentation.chart(fig)
+    presentation.note(
         f"Above each image: how sure the network was that it is a {names[a]}. "
         "Notice the least sure ones: often the image is ambiguous to a person too."
     )

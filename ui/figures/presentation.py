@@ -50,13 +50,19 @@ def _bigger(font, factor: float, default: float) -> dict:
 
 
 def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
-    """``fig`` taller and with larger text: the layout font, the title, every axis's tick
-    labels and title, and the annotations. Trace text sizes set explicitly grow too."""
+    """``fig`` taller and with larger text, in place: the layout font, the title, the
+    legend, every axis's tick labels and title, colour bars, and the annotations. Trace
+    text sizes set explicitly grow too. (:func:`chart` enlarges a copy: a figure a cache
+    hands to every viewer must not grow at each redraw.)"""
     layout = fig.layout
     fig.update_layout(
         height=round((layout.height or 400) * factor),
         font=_bigger(layout.font, factor, 16),
+        legend_font=_bigger(layout.legend.font, factor, 15),
+        hoverlabel_font=_bigger(layout.hoverlabel.font, factor, 15),
     )
+    if layout.legend.title and layout.legend.title.font and layout.legend.title.font.size:
+        fig.update_layout(legend_title_font=_bigger(layout.legend.title.font, factor, 15))
     if layout.title and layout.title.text:
         fig.update_layout(title_font=_bigger(layout.title.font, factor, 19))
     for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
@@ -69,6 +75,11 @@ def enlarge(fig: go.Figure, factor: float = SCALE) -> go.Figure:
         textfont = getattr(trace, "textfont", None)
         if textfont is not None and isinstance(textfont.size, int | float):
             trace.textfont.size = round(textfont.size * factor)
+        colorbar = getattr(trace, "colorbar", None)
+        if colorbar is not None and colorbar.tickfont is not None:
+            trace.colorbar.tickfont = _bigger(colorbar.tickfont, factor, 15)
+    for coloraxis in fig.select_coloraxes():
+        coloraxis.colorbar.tickfont = _bigger(coloraxis.colorbar.tickfont, factor, 15)
     return fig
 
 
@@ -79,5 +90,5 @@ def chart(fig: go.Figure | Svg, **kwargs):
     if isinstance(fig, Svg):
         return st.html(fig.img(SCALE if is_on() else 1.0))
     if is_on():
-        fig = enlarge(fig)
+        fig = enlarge(go.Figure(fig))
     return st.plotly_chart(fig, config=PLOT_CONFIG, **kwargs)

@@ -205,6 +205,7 @@ def _progress(run: Run, spot: QueueSpot | None) -> None:
         )
     if run.status == RunStatus.DIVERGED:
         st.error(f"**The run blew up.** {run.message} {run.notice}", icon=":material/error:")
+        share_run_button(run)  # the run a class remembers: the board marks it
     elif run.done:
         _result(run)
 

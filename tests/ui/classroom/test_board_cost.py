@@ -23,7 +23,7 @@ from tests.support.apptest import page_alone, plotly_charts
 from tests.support.classroom import Clock, engine, pg_admin_url  # noqa: F401
 from tests.support.runs import make_run
 from tests.support.samples import bundled_sample
-from ui.classroom import charts, fields, keys, views
+from ui.classroom import charts, fields, keys, reveal, views
 from ui.classroom.membership import Membership
 from ui.classroom.records import SharedRun
 from ui.classroom.sharing import entry_from_run
@@ -83,7 +83,7 @@ def test_a_full_class_is_a_few_traces_and_one_picture(full, monkeypatch, key):
     calls = _count_calls(monkeypatch)
     loss = charts.curves_figure(runs, key, "setting", "loss")
     accuracy = charts.curves_figure(runs, key, "setting", "accuracy")
-    results = charts.results_figure(runs, key, "setting")
+    results = reveal.results_figure(runs, key, "setting")
     drawings = charts.drawings_figure(images, labels, correct=labels % 7 != 0)
     assert sum(calls.values()) <= 2 * charts.MAX_GROUPS + 2, calls
     for fig in (loss, accuracy, results):

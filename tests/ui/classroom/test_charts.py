@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.runs import make_run
-from ui.classroom import charts, tables
+from ui.classroom import charts, reveal, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
+from ui.figures import palettes
 from ui.figures.theme import MAX_LOG_TICKS, contrast_with_white
 
 LRS = (0.001, 0.01, 0.1, 0.5, 1.0)
@@ -28,11 +29,14 @@ def sixty_runs():
 
 
 def _readable(fig) -> None:
+    """Every text of the board at least 16 px: a projected board is read from 10 m."""
     layout = fig.layout
-    assert layout.font.size >= 14 and layout.title.font.size >= 16
+    assert layout.font.size >= 16 and layout.title.font.size >= 16
+    assert layout.legend.font.size >= 16 and layout.hoverlabel.font.size >= 16
     for axis in (layout.xaxis, layout.yaxis):
-        assert axis.tickfont.size is None or axis.tickfont.size >= 14
-        assert axis.title.font.size is None or axis.title.font.size >= 16
+        assert axis.tickfont.size >= 16 and axis.title.font.size >= 16
+    for note in layout.annotations:
+        assert note.font.size >= 16
 
 
 def _log_labels_fit(fig) -> None:
@@ -60,6 +64,18 @@ def test_group_colours_read_on_a_projected_board(n, numeric):
     assert min(contrast_with_white(c) for c in colors) >= 3.0
 
 
+def test_ordered_settings_get_the_ordered_scale_and_kinds_the_palette(sixty_runs):
+    """Learning rate, width, batch size, epochs: the ordered scale, darkest first; the
+    optimizer: the qualitative palette (``ui.figures.palettes``)."""
+    by_lr = charts.coloured_groups(sixty_runs, "lr")
+    assert [c for _, _, c in by_lr] == palettes.ordered_colors(5)
+    by_optimizer = charts.coloured_groups(sixty_runs, "optimizer")
+    assert [c for _, _, c in by_optimizer] == list(palettes.QUALITATIVE[:2])
+    for key in ("sizes", "batch_size", "epochs"):
+        assert tables.is_ordered(key) and charts._is_ordered(sixty_runs, key)
+    assert not charts._is_ordered(sixty_runs, "init")
+
+
 def test_sixty_runs_make_one_legend_entry_per_setting(sixty_runs):
     fig = charts.curves_figure(sixty_runs, "lr", "learning rate", "loss", uirevision="C:lr")
     assert legend(fig) == [f"{lr:g} (12)" for lr in LRS]  # numeric order
@@ -70,7 +86,9 @@ def test_sixty_runs_make_one_legend_entry_per_setting(sixty_runs):
     gaps = np.isnan(first.y).sum()
     assert gaps == 12  # twelve runs in one trace, separated by gaps
     ends = fig.data[-1]  # one dot at each run's end, saying whose run it is
-    assert len(ends.x) == 60 and set(ends.customdata) == {f"student {i}" for i in range(60)}
+    named = {f"student {i}, lr {LRS[i % 5]:g}" for i in range(60)}  # student and setting
+    assert len(ends.x) == 60 and set(ends.customdata) == named
+    assert not any("#" in name for name in ends.customdata)  # not the tab's own run number
     assert fig.data[0].line.color != fig.data[-1].line.color
     _readable(fig)
 
@@ -86,7 +104,7 @@ def test_colour_by_a_named_setting_or_by_student(sixty_runs):
 
 
 def test_results_figure_shows_every_run_at_its_setting(sixty_runs):
-    fig = charts.results_figure(sixty_runs, "lr", "learning rate")
+    fig = reveal.results_figure(sixty_runs, "lr", "learning rate")
     assert len(fig.data) == 5 and all(len(t.y) == 12 for t in fig.data)
     assert fig.layout.meta["chart"] == "class_results"
     _readable(fig)
@@ -98,10 +116,12 @@ def test_the_table_is_sorted_by_test_accuracy(sixty_runs):
     accuracies = [r["test accuracy %"] for r in rows]
     assert accuracies == sorted(accuracies, reverse=True) and rows[0]["#"] == 1
     assert rows[0]["student"] == "student 59" and rows[0]["hidden layers"] == "128"
+    assert rows[0]["data set"] == "MNIST" and rows[0]["status"] == "finished"
+    assert "run" not in rows[0]  # "#59 784-128-10 ...": the tab's number means nothing here
 
 
 def test_answers_and_drawings_figures():
-    fig = charts.answers_figure(["0.01", "0.1", "1"], [3, 7, 1])
+    fig = reveal.answers_figure(["0.01", "0.1", "1"], [3, 7, 1])
     assert list(fig.data[0].x) == [3, 7, 1] and "11 answers" in fig.layout.title.text
     _readable(fig)
     images = np.random.default_rng(0).random((45, 28, 28)).astype(np.float32)
@@ -111,3 +131,4 @@ def test_answers_and_drawings_figures():
     notes = [a.text for a in fig.layout.annotations]  # one label per block of drawings
     assert notes[0] == "<b>0</b>: 5" and notes[1] == "<b>1</b>: 5<br>5 misread"
     assert len(notes) == 10 and fig.layout.meta["chart"] == "class_drawings"
+    _readable(fig)

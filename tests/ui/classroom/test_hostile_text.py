@@ -30,6 +30,7 @@ from ui.classroom.sharing import entry_from_run
 from ui.state import K
 
 BEST = r"$\rule{99em}{99em}$"  # the nickname of the class's best run: on the metric label
+WORDS = "lr 0.1 momentum he"  # how the board names every run here, after its student
 PROMPT = " ".join(SHORT[:5])  # 107 characters, under the question's 200
 CHOICES = [SHORT[0], SHORT[2], SHORT[7], SHORT[9]]
 
@@ -90,10 +91,10 @@ def test_the_teachers_board_shows_every_hostile_string_only_as_words(hostile_cla
     assert wrong == []
     assert found >= {BEST, f"{SHORT[0]}", PROMPT}  # the best run's names, the question
     best = next(m.label for m in teacher.metric if "class's best" in m.label)
-    assert seen(best) == f"Accuracy of the class's best ({BEST}, {BEST} run)"
+    assert seen(best) == f"Accuracy of the class's best ({BEST}, {WORDS})"
     assert text.md(BEST) in best and BEST not in best  # the formula is escaped
     caption = next(c.value for c in teacher.caption if c.value.startswith("Ink in black"))
-    assert text.md(f"{BEST} run") in caption
+    assert text.md(f"{BEST}, {WORDS}") in caption
     assert f"Question: {text.md(PROMPT, text.SENTENCE)}" in [s.value for s in teacher.subheader]
 
 
@@ -109,7 +110,8 @@ def test_the_board_figures_carry_hostile_strings_with_plotlys_tags_escaped(hosti
     answers = figures["class_answers"][0]["data"][0]["y"]
     assert list(answers) == [text.label(c) for c in CHOICES]
     results = figures["class_results"][0]["data"]
-    assert {r for t in results for r in t["customdata"]} == {text.label(s) for s in SHORT}
+    named = {text.label(f"{s}, {WORDS}") for s in SHORT}  # by student and setting
+    assert {r for t in results for r in t["customdata"]} == named
 
 
 def test_a_student_sees_the_question_answers_and_their_own_name_only_as_words(
@@ -128,7 +130,7 @@ def test_a_student_sees_the_question_answers_and_their_own_name_only_as_words(
     answers = student.radio(key=keys.ANSWER)
     assert answers.options == [text.md(c) for c in CHOICES]  # shown escaped...
     entries = student.selectbox(key=keys.ENTRY).options
-    assert entries[0].startswith(f"run 1 by {SHORT[0]}: {SHORT[0]} run")  # plain text
+    assert entries[0].startswith(f"run 1 by {SHORT[0]}: {WORDS}")  # plain text
 
 
 def sidebar_script():

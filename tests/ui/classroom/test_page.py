@@ -51,6 +51,12 @@ def student_script():
     class_sidebar()
     share_run_button(make_run(1, lr=0.1, steps=200))
     share_run_button(make_run(2, lr=1.0, steps=200, status="running"))
+    health = {  # the last check: the first layer's gradient overflowed as the run blew up
+        "step": [1, 40],
+        "grad_norm": [[3.0, 1.0], [float("inf"), 80.0]],
+        "dead_share": [[0.0], [0.25]],
+    }
+    share_run_button(make_run(3, lr=10.0, steps=40, status="diverged", health=health))
     sentence = share_drawing(np.eye(28, dtype=np.float32), 7)
     st.write(f"drawing: {sentence}")
 
@@ -119,9 +125,52 @@ def test_students_join_from_the_sidebar_and_share_with_one_click():
     charts = plotly_charts(teacher)
     assert {"class_loss", "class_accuracy", "class_drawings"} <= set(charts)
     assert charts["class_loss"][0]["data"][0]["name"] == "0.1 (1)"
+    groups = teacher.table[0].value  # the groups on the first screen, one row each
+    assert [seen(v) for v in groups["learning rate"]] == ["0.1"]  # Markdown, escaped
+    assert groups["runs"].tolist() == [1]
+    assert not teacher.dataframe  # every run's row: folded, not even sent
+    teacher.session_state[keys.TABLE_OPEN] = True  # unfolded, as a click does
+    teacher.run()
     table = teacher.dataframe[0].value
     assert table["student"].tolist() == ["Sam"]
     assert _store().export(code, key).runs[0].nickname == "Sam"
+
+
+def test_a_run_that_blew_up_is_shared_and_marked_with_its_step_and_health():
+    """lr = 10, the answer a class remembers: shared from its result, a cross on the
+    board's curves and results, its step in the table with its gradient norms."""
+    teacher = page_alone("classroom")
+    code, key = _start(teacher)
+    student = AppTest.from_function(student_script, default_timeout=60)
+    student.run()
+    _join(student, code, "Sam")
+    student.button(key=f"{keys.SHARE_RUN}.1").click().run()
+    student.button(key=f"{keys.SHARE_RUN}.3").click().run()
+    assert "Shared with class" in student.toast[-1].value
+    blown = next(r for r in _store().board(code).runs if r.status == "diverged")
+    assert blown.steps == 40 and blown.health["grad_norm"] == [None, 80.0]
+    _store().set_question(
+        code, key, "Which learning rate ends with the lowest loss?", ["0.1", "10"]
+    )
+    _store().reveal(code, key)
+    teacher.session_state[keys.TABLE_OPEN] = True
+    teacher.run()
+    assert not teacher.exception
+    charts = plotly_charts(teacher)
+    crosses = [t for t in charts["class_loss"][0]["data"] if t["name"].startswith("✕ blew up")]
+    assert [t["name"] for t in crosses] == ["✕ blew up (1)"]
+    assert "Sam, lr 10<br>blew up at step 41" in crosses[0]["customdata"]
+    results = charts["class_results"][0]["data"]
+    assert [c for t in results if t["name"].startswith("✕") for c in t["customdata"]] == [
+        "Sam, lr 10: blew up at step 41"
+    ]
+    table = teacher.dataframe[0].value.set_index("learning rate")
+    assert table.loc["10", "status"] == "blew up at step 41"
+    assert table.loc["10", "gradient norm by layer"] == "inf / 80"
+    assert table.loc["10", "dead units %"] == 25.0
+    groups = teacher.table[0].value
+    blew = dict(zip([seen(v) for v in groups["learning rate"]], groups["blew up"], strict=True))
+    assert blew == {"0.1": 0, "10": 1}
 
 
 def test_a_lesson_link_fills_in_the_class_code_and_bad_codes_are_explained():

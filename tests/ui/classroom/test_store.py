@@ -51,6 +51,21 @@ def test_a_shared_run_comes_back_as_it_went_in(engine):  # noqa: F811
     assert curve[-1] == pytest.approx(run.curves()["loss"][-1])  # the end survives thinning
     assert shared.curves["step"][-1] == 3000
     assert len(shared.validation["step"]) == 30
+    assert shared.health == {}  # no health check recorded
+
+
+def test_a_run_that_blew_up_keeps_its_step_and_its_last_health_check(engine):  # noqa: F811
+    """Shared from Train like any other: its status, its steps, and its gradient norms at
+    the last check, an overflowed one kept as None (JSON has no infinity)."""
+    store = ClassStore(engine)
+    code, _ = store.create_class()
+    health = {"step": [1, 50], "grad_norm": [[2.0, 1.0], [float("inf"), 3e4]],
+              "dead_share": [[0.0], [0.75]]}  # fmt: skip
+    run = make_run(lr=10.0, steps=57, status="diverged", health=health)
+    store.share_run(store.join(code, "Lee"), entry_from_run(run))
+    (shared,) = store.board(code).runs
+    assert shared.status == "diverged" and shared.steps == 57
+    assert shared.health == {"step": 50, "grad_norm": [None, 3e4], "dead_share": [0.75]}
 
 
 def test_drawings_are_stored_as_28x28_ink(engine):  # noqa: F811
@@ -104,6 +119,10 @@ def test_every_stored_field_is_bounded(engine):  # noqa: F811
         entry.__class__(**{**entry.__dict__, "settings": {f"k{i}": i for i in range(30)}}),
         entry.__class__(**{**entry.__dict__, "settings": {"lr": float("inf")}}),
         entry.__class__(**{**entry.__dict__, "model": b"x" * (fields.MODEL_BYTES_MAX + 1)}),
+        entry.__class__(**{**entry.__dict__, "health": {"step": 1, "grad_norm": [1.0] * 9}}),
+        entry.__class__(**{**entry.__dict__, "health": {"step": 1, "dead_share": ["lots"]}}),
+        entry.__class__(**{**entry.__dict__, "health": {"step": 1, "grad_norm": [-1.0]}}),
+        entry.__class__(**{**entry.__dict__, "health": ["not", "named"]}),
     ]
     for bad in bad_entries:
         with pytest.raises(InvalidField):

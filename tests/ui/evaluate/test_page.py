@@ -272,3 +272,28 @@ def test_a_model_of_another_data_set_is_refused_and_not_offered(sample):
         "in the sidebar."
     ]
     assert offered_uploads(at) == []
+
+
+def _text_sizes(figure: dict) -> list[float]:
+    """Every font size a figure sets for its title, axes and annotations."""
+    layout = figure["layout"]
+    sizes = [layout.get("title", {}).get("font", {}).get("size")]
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            sizes += [axis.get("tickfont", {}).get("size")]
+            sizes += [axis.get("title", {}).get("font", {}).get("size")]
+    sizes += [a.get("font", {}).get("size") for a in layout.get("annotations", [])]
+    return [s for s in sizes if s is not None]
+
+
+def test_evaluate_follows_presentation_mode(sample):
+    """Presenting, the figures grow by the presentation scale (text at least 18 px, the
+    confusion matrix taller) and the explanations under them are left to the teacher."""
+    plain = open_page("evaluate")
+    presenting = open_page("evaluate", {K.PRESENTATION: True})
+    small, big = charts(plain), charts(presenting)
+    for chart in ("eval_confusion", "eval_per_class"):
+        assert min(_text_sizes(big[chart][0])) >= 18
+        assert big[chart][0]["layout"]["height"] > small[chart][0]["layout"]["height"]
+    explained = [c.value for c in plain.caption if c.value.startswith("Rows are the true")]
+    assert explained and not [c for c in presenting.caption if c.value == explained[0]]
