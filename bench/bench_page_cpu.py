@@ -100,7 +100,7 @@ def in_process(pages: list[str], opens: int, profile: str | None, top: int) -> d
     profiling = [False]
 
     def timed(self, rerun_data):
-        prof = cProfile.Profile() if profiling[0] else None
+        prof = cProfile.Profile(time.thread_time) if profiling[0] else None
         t0 = time.thread_time()
         if prof:
             prof.enable()
