@@ -22,6 +22,7 @@ the most time).
 
     NN_DATA_DIR=/work/shared python -m bench.bench_page_cpu               # 10 opens a page
     NN_DATA_DIR=/work/shared python -m bench.bench_page_cpu --pages draw,train --opens 20
+    NN_DATA_DIR=/work/shared python -m bench.bench_page_cpu --root /tmp/old   # another checkout
     NN_DATA_DIR=/work/shared python -m bench.bench_page_cpu --in-process
     NN_DATA_DIR=/work/shared python -m bench.bench_page_cpu --profile learn
 """
@@ -35,7 +36,7 @@ import statistics
 import time
 
 from bench.processes import cpu_seconds, load_average
-from tests.support.app_server import launch_app, stop_app
+from tests.support.app_server import ROOT, launch_app, stop_app
 from tests.support.protocol import Client
 
 PAGES = ["learn", "data", "train", "inside", "evaluate", "draw", "class"]
@@ -64,7 +65,7 @@ async def idle_cores(pid: int, seconds: float) -> float:
 
 
 async def measure(args) -> dict[str, list[float]]:
-    proc, url = launch_app(env={"NN_WORKERS": "2"})
+    proc, url = launch_app(env={"NN_WORKERS": "2"}, root=args.root)
     try:
         for page in args.pages:  # the class's first visitor builds the shared caches
             await open_once(url, page, proc.pid, 0.0)
@@ -143,6 +144,7 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated (all seven)")
     ap.add_argument("--opens", type=int, default=10, help="opens of each page (10)")
+    ap.add_argument("--root", default=str(ROOT), help="the checkout to serve (this one)")
     ap.add_argument(
         "--in-process", action="store_true", help="script thread CPU in AppTest instead"
     )
