@@ -226,11 +226,10 @@ def base_layout(
 
     The same as ``fig.update_layout(**layout(...))``, ``fig.update_xaxes(**AXIS)`` and
     ``fig.update_yaxes(**AXIS)``, in one assignment of the whole layout: Plotly checks
-    every key of an update against the figure and its template, path by path, which
-    made these three calls 12-37 ms of a page's run per figure (a Plotly page of six
-    figures: a fifth of a second per visitor), the assignment 1-2 ms. The layout is
-    read without its template, which the assignment puts back (Plotly's default: the
-    app sets no other)."""
+    every key of an update against the figure and its template, path by path, and a
+    page of Plotly figures, built anew for every visitor, spent most of its time there.
+    The layout is read without its template, which the assignment puts back (Plotly's
+    default: the app sets no other)."""
     fig.layout.template = None  # reading the layout would otherwise copy the whole template
     current = fig.layout.to_plotly_json()
     axes = {name for name in current if name.startswith(("xaxis", "yaxis"))} | {"xaxis", "yaxis"}
