@@ -19,14 +19,14 @@ they have joined the class (a class filled to ``--board-runs`` and ``--board-dra
 the caps by default). Reported per page: page ready p50 / p95 / max (targets on Draw:
 p95 < 3 s, p50 < 1.5 s), the server's and the workers' CPU, each trainer's steps/s
 against one trainer alone (>= 25 %); strokes -> prediction p95 (< 0.5 s), every digit
-read right, server + workers PSS peak (< 1.5 GB), failures. **The staggered class**:
-
+read right, server + workers PSS peak (< 1.5 GB), failures. **The staggered class**,
+in phases:
 
 0. memory per session: ``--history-sessions`` sessions each train ten short runs of a
    784-256-10 network (lesson link ``?page=train&preset=fast&epochs=1&subset=1000``), so
    each has ten runs in its history; the server's PSS growth divided by their number.
 1. a trainer alone: steps/s of one ``fast`` run (read from the progress text).
-2. the class: ``--sessions`` sessions open at once. Three train (``fast``, 30 epochs,
+2. the class: ``--sessions`` sessions, arriving 0.2 s apart. Three train (``fast``, 30 epochs,
    learning rates 0.3, 0.05 and 0.03, so that each run's name is its own); the others
    cycle through every page (Learn, Data, Train, Inside, Evaluate, Draw, Class) and draw
    ``--strokes`` digits on each visit to Draw, for ``--seconds``, with ``--think``
