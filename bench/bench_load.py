@@ -124,8 +124,8 @@ async def lesson_start(args) -> bool:
     trainers = []
     try:
         lone_rate = await warm_and_lone(args, url, proc.pid)
-        for i, lr in enumerate(TRAIN_LRS):
-            trainers.append(await start_trainer(url, f"trainer{i}", lr))
+        for i, lr in enumerate(TRAIN_LRS):  # 100 epochs: none may end before the class board
+            trainers.append(await start_trainer(url, f"trainer{i}", lr, epochs=100))
         await asyncio.sleep(2.0)
         drawings = digit_drawings(20)
         r = await lesson_phase(args, url, proc.pid, drawings, code, trainers)
