@@ -1,4 +1,4 @@
-"""A class at once: 30 sessions on one server, all opening pages and drawing while 3 train.
+"""A class at once: 30 sessions on one server, opening pages and drawing while 3 train.
 
 The sessions are driven at the websocket level, like a browser but without one: each is
 a client of Streamlit's own protocol (``/_stcore/stream``, protobuf ``BackMsg`` up,
@@ -11,13 +11,22 @@ draws by sending the Draw canvas component's state: a PNG of a real MNIST test d
 fragment, as the browser does when the pen lifts. No browser means no drawing cost on
 this machine: in a class the browsers run on the students' own computers.
 
-Phases, one server (``NN_WORKERS=2``):
+Two scenarios (``--scenario``, both by default), each on a server of its own
+(``NN_WORKERS=2``). **The lesson start** (``bench/lesson_start.py``): ``--sessions``
+students (30) open the same page within ``--within`` seconds (2) while three others
+train ``fast``: Draw from a fresh tab (and draw), then Train, then the Class board once
+they have joined the class (a class filled to ``--board-runs`` and ``--board-drawings``,
+the caps by default). Reported per page: page ready p50 / p95 / max (targets on Draw:
+p95 < 3 s, p50 < 1.5 s), the server's and the workers' CPU, each trainer's steps/s
+against one trainer alone (>= 25 %); strokes -> prediction p95 (< 0.5 s), every digit
+read right, server + workers PSS peak (< 1.5 GB), failures. **The staggered class**,
+in phases:
 
 0. memory per session: ``--history-sessions`` sessions each train ten short runs of a
    784-256-10 network (lesson link ``?page=train&preset=fast&epochs=1&subset=1000``), so
    each has ten runs in its history; the server's PSS growth divided by their number.
 1. a trainer alone: steps/s of one ``fast`` run (read from the progress text).
-2. the class: ``--sessions`` sessions open at once. Three train (``fast``, 30 epochs,
+2. the class: ``--sessions`` sessions, arriving 0.2 s apart. Three train (``fast``, 30 epochs,
    learning rates 0.3, 0.05 and 0.03, so that each run's name is its own); the others
    cycle through every page (Learn, Data, Train, Inside, Evaluate, Draw, Class) and draw
    ``--strokes`` digits on each visit to Draw, for ``--seconds``, with ``--think``
@@ -33,8 +42,9 @@ page (send -> end of the script run, server side) with 30 sessions open, p50/p95
 fragment run), p50/p95 (target < 1 s with 3 trainings); server PSS peak (target
 < 1.5 GB); each trainer's steps/s against the lone trainer.
 
-    NN_DATA_DIR=/work/shared python -m bench.bench_load                # about 4 min
-    NN_DATA_DIR=/work/shared python -m bench.bench_load --quick        # about 1.5 min
+    NN_DATA_DIR=/work/shared python -m bench.bench_load                # about 6 min
+    NN_DATA_DIR=/work/shared python -m bench.bench_load --scenario lesson   # about 2 min
+    NN_DATA_DIR=/work/shared python -m bench.bench_load --scenario staggered --quick
     NN_DATA_DIR=/work/shared python -m bench.bench_load --sessions 30 --seconds 120
 
 All traffic goes to 127.0.0.1. Every wait is bounded; the run stops by itself.
@@ -44,12 +54,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from bench.bench_board import fill_class
+from bench.lesson_start import lesson_phase
 from bench.load_sessions import (
     PAGES,
     TRAIN_LRS,
@@ -62,31 +77,109 @@ from bench.load_sessions import (
 from bench.processes import load_average, server_pss
 from tests.support.app_server import launch_app, stop_app
 from tests.support.protocol import Client
+from ui.classroom import fields
+
+EXTRA = ("--server.maxUploadSize", "20")
 
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-async def run(args) -> int:
-    extra = ("--server.maxUploadSize", "20")
-    proc, url = launch_app(env={"NN_WORKERS": str(args.workers)}, extra=extra)
+def spread(values: list[float]) -> str:
+    """p50 / p95 / max in seconds."""
+    if not values:
+        return "none"
+    return f"{percentile(values, 50):.2f} / {percentile(values, 95):.2f} / {max(values):.2f} s"
+
+
+async def warm_and_lone(args, url: str, pid: int) -> float:
+    """Every page opened once (the first visitor pays for the shared caches), then one
+    trainer alone: its steps per second, what the trainers of the class are held to."""
+    warm = Client("warm", url)
+    await warm.connect()
+    for page in PAGES:
+        await warm.open(page, timeout=120)
+    await warm.close()
+    pss0 = server_pss(pid)["total"]
+    print(f"server PSS, warm, no session open: {pss0 / 2**20:.0f} MB", flush=True)
+    lone = await start_trainer(url, "alone", TRAIN_LRS[0])
+    await asyncio.sleep(2.0)
+    lone_rate = (await trainer_rates([lone], args.lone_seconds))[0]
+    await lone.press("Stop")
+    await lone.close()
+    print(f"one trainer alone: {lone_rate:.0f} steps/s", flush=True)
+    return lone_rate
+
+
+async def lesson_start(args) -> bool:
+    """A class at its lesson's start: every student opens the same page within 2 s."""
+    state = Path(tempfile.mkdtemp(prefix="nn-lesson-"))
+    code, _key, store, _member = fill_class(
+        state / "classroom.sqlite3", args.board_runs, args.board_drawings
+    )
+    store.engine.dispose()
+    env = {"NN_WORKERS": str(args.workers), "NN_STATE_DIR": str(state), "NN_CLASS_DB_URL": None}
+    proc, url = launch_app(env=env, extra=EXTRA, timeout=120)
+    trainers = []
+    try:
+        lone_rate = await warm_and_lone(args, url, proc.pid)
+        for i, lr in enumerate(TRAIN_LRS):  # 100 epochs: none may end before the class board
+            trainers.append(await start_trainer(url, f"trainer{i}", lr, epochs=100))
+        await asyncio.sleep(2.0)
+        drawings = digit_drawings(20)
+        r = await lesson_phase(args, url, proc.pid, drawings, code, trainers)
+    finally:
+        for c in trainers:
+            with contextlib.suppress(Exception):
+                await c.close()
+        stop_app(proc)
+        shutil.rmtree(state, ignore_errors=True)
+    print(
+        f"lesson start: {r['sessions']} students within {args.within:.0f} s, 3 training `fast`, "
+        f"a board of {args.board_runs} runs and {args.board_drawings} drawings; "
+        f"load {load_average()}"
+    )
+    print("| page | ready p50 / p95 / max | failed | server cores | workers cores | trainers |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for page, w in r["waves"].items():
+        shares = ", ".join(f"{x / lone_rate:.0%}" for x in w["trainer_rates"]) if lone_rate else "-"
+        print(
+            f"| {page} | {spread(w['ready'])} | {w['failed']} | {w['server_cores']:.2f} | "
+            f"{w['worker_cores']:.2f} | {shares} of {lone_rate:.0f} steps/s |"
+        )
+    print(
+        f"  strokes: {len(r['strokes'])}, p50 / p95 / max {spread(r['strokes'])} "
+        f"(target p95 < 0.5 s); digits read wrong: {len(r['wrong'])}"
+    )
+    for line in r["wrong"][:5]:
+        print(f"    {line}")
+    print(f"  server + workers PSS peak: {r['pss_peak'] / 2**20:.0f} MB (target < 1.5 GB)")
+    print(f"  failures: {len(r['failures'])}")
+    for line in sorted(set(r["failures"]))[:10]:
+        print(f"    {line[:300]}")
+    draw = r["waves"]["draw"]
+    ok = (
+        not r["failures"]
+        and not r["wrong"]
+        and percentile(draw["ready"], 95) < 3
+        and percentile(draw["ready"], 50) < 1.5
+        and bool(r["strokes"])
+        and percentile(r["strokes"], 95) < 0.5
+        and all(x >= 0.25 * lone_rate for x in draw["trainer_rates"])
+        and r["pss_peak"] < 1.5 * 2**30
+    )
+    if args.json:
+        args.json.with_suffix(".lesson.json").write_text(json.dumps(r, indent=2, default=str))
+    return ok
+
+
+async def staggered(args) -> bool:
+    """The class over two minutes: sessions arrive over a few seconds, then read pages."""
+    proc, url = launch_app(env={"NN_WORKERS": str(args.workers)}, extra=EXTRA)
     ok = True
     try:
-        warm = Client("warm", url)
-        await warm.connect()
-        for page in PAGES:  # the first visitor pays for the shared caches
-            await warm.open(page, timeout=120)
-        await warm.close()
-        pss0 = server_pss(proc.pid)["total"]
-        print(f"server PSS, warm, no session open: {pss0 / 2**20:.0f} MB", flush=True)
-
-        lone = await start_trainer(url, "alone", TRAIN_LRS[0])
-        await asyncio.sleep(2.0)
-        lone_rate = (await trainer_rates([lone], args.lone_seconds))[0]
-        await lone.press("Stop")
-        await lone.close()
-        print(f"one trainer alone: {lone_rate:.0f} steps/s", flush=True)
+        lone_rate = await warm_and_lone(args, url, proc.pid)
 
         if args.history_sessions:
             h = await history_phase(url, proc.pid, args.history_sessions)
@@ -149,7 +242,7 @@ async def run(args) -> int:
             args.json.write_text(json.dumps(r, indent=2, default=str))
     finally:
         stop_app(proc)
-    return 0 if ok else 1
+    return ok
 
 
 def main(argv=None) -> int:
@@ -158,7 +251,12 @@ def main(argv=None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n\n", 1)[1],
     )
-    ap.add_argument("--sessions", type=int, default=30, help="sessions at once, trainers included")
+    ap.add_argument(
+        "--sessions",
+        type=int,
+        default=30,
+        help="sessions (30; the staggered class counts its 3 trainers in, the lesson not)",
+    )
     ap.add_argument("--seconds", type=float, default=120.0, help="class phase length (120 s)")
     ap.add_argument("--strokes", type=int, default=2, help="drawings per visit to Draw (2)")
     ap.add_argument(
@@ -171,13 +269,27 @@ def main(argv=None) -> int:
         "--quick", action="store_true", help="60 s class phase, 5 s think, 2 history sessions"
     )
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument(
+        "--scenario",
+        choices=("lesson", "staggered", "both"),
+        default="both",
+        help="the lesson start, the staggered class, or both (both, lesson first)",
+    )
+    ap.add_argument("--within", type=float, default=2.0, help="lesson: arrivals spread (2 s)")
+    ap.add_argument("--pause", type=float, default=5.0, help="lesson: pause between pages (5 s)")
+    ap.add_argument("--board-runs", type=int, default=fields.RUNS_PER_CLASS, help="(300)")
+    ap.add_argument("--board-drawings", type=int, default=fields.DRAWINGS_PER_CLASS)
     args = ap.parse_args(argv)
     if args.quick:
         args.seconds, args.history_sessions, args.think = 60.0, 2, 5.0
     print(f"cores: {os.cpu_count()}, load average: {load_average()}", flush=True)
-    code = asyncio.run(run(args))
+    ok = True
+    if args.scenario in ("lesson", "both"):
+        ok = asyncio.run(lesson_start(args)) and ok
+    if args.scenario in ("staggered", "both"):
+        ok = asyncio.run(staggered(args)) and ok
     print(f"load average after: {load_average()}")
-    return code
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -63,7 +63,14 @@ def read_step(text: str) -> int:
 
 
 async def start_trainer(url: str, name: str, lr: str, epochs: int = 30) -> Client:
-    c = Client(name, url)
+    """A session training ``fast`` at ``lr``, once its progress shows a step.
+
+    A ``Viewer``, which names the page shown in every request as a browser does: the live
+    panel reruns the whole app when a third run makes the server busier, and a rerun that
+    names no page would open the home page and stop the panel (its progress then froze)."""
+    from bench.bench_board import Viewer
+
+    c = Viewer(name, url)
     await c.connect()
     await c.open("", query=f"page=train&preset=fast&epochs={epochs}&lr={lr}")
     await c.open("train")

@@ -33,6 +33,10 @@ from server.job import JobSpec
 from server.worker_job import WorkerJob
 
 SLICE_SECONDS = 0.05  # one run's turn: short enough that commands feel instant
+NICENESS = 10  # added to the server's: a page waiting for the CPU goes before training
+"""Thirty students opening a page at once queued behind the workers, which ran at the
+server's priority and took the cores the pages needed. A lower priority only matters
+when the CPU is contended: a lone run on a quiet machine trains at full speed."""
 
 
 class Worker:
@@ -167,8 +171,12 @@ class Worker:
 
 
 def main(conn, results, cores: int) -> None:
-    """Entry point of a worker process: one BLAS thread until told otherwise."""
+    """Entry point of a worker process: a lower priority than the server's pages, and one
+    BLAS thread until told otherwise."""
     from threadpoolctl import threadpool_limits
+
+    if hasattr(os, "nice"):  # not on Windows: there the worker keeps the server's priority
+        os.nice(NICENESS)
 
     def set_threads(n: int) -> None:
         threadpool_limits(limits=max(1, min(int(n), cores)), user_api="blas")

@@ -4,7 +4,10 @@ from them.
 The examples and the class statistics are on screen at once, as pictures (SVG,
 :mod:`ui.data.pictures`). The PCA map and the close-up of one image need the
 interactive charts (:mod:`ui.data.charts`), so they open on demand and the page is
-quick to show. The numbers come from :mod:`ui.data.stats`, computed once per server.
+quick to show. The numbers come from :mod:`ui.data.stats`, computed once per server,
+and so do the first figures: every student sees the same statistics and, at first, the
+same random draw, so a class opening the page at once pays for them once, not thirty
+times (``st.cache_resource``: the figures are frozen, nobody changes them).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ui import state
 from ui.active import ActiveData
 from ui.data import charts, keys, pictures, stats
 from ui.figures import presentation
+from ui.shared import get_dataset
 
 GRID = 32  # images in the example grid (4 rows of 8)
 SHOW_SELECTED = 12  # images shown for a selection in the PCA map
@@ -45,8 +49,7 @@ def examples(active: ActiveData) -> None:
         st.session_state[keys.SEED] = draw_seed() + 1
     seed = draw_seed()
     class_id = None if choice == "All" else names.index(choice)
-    idx = stats.draw_examples(ds.y_train, class_id, GRID, seed)
-    presentation.chart(pictures.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, names))
+    presentation.chart(example_grid(*active.cache_key, class_id=class_id, seed=seed))
     presentation.note(
         f"Random draw number {seed} from the training set; above each image, its class."
     )
@@ -57,27 +60,47 @@ def classes_and_pixels(active: ActiveData, plural: str) -> dict:
     the variance of each class. Returns the statistics (the close-up reuses the means).
 
     plural: what the images show, plural ("digits", "clothes")."""
-    names = list(active.dataset.class_names)
     st.header("Classes and pixels")
-    numbers = stats.cached_class_stats(*active.cache_key)
+    numbers, counts, histogram, means, variance = class_figures(*active.cache_key)
     left, right = st.columns(2)
     with left:
-        presentation.chart(
-            pictures.class_counts_figure(numbers["train_counts"], numbers["test_counts"], names)
-        )
+        presentation.chart(counts)
     with right:
-        presentation.chart(
-            pictures.pixel_histogram_figure(numbers["hist_counts"], numbers["hist_edges"])
-        )
-    presentation.chart(pictures.class_means_figure(numbers["means"], names))
+        presentation.chart(histogram)
+    presentation.chart(means)
     presentation.explain(
         "The average images are already recognisable: a network that only compared an image "
         f"with these ten averages would get many {plural} right. The rest of the work is in "
         "the details, where images of one class differ:"
     )
-    presentation.chart(pictures.class_variance_figure(numbers["variances"], names))
+    presentation.chart(variance)
     presentation.note(stats.variance_sentence(numbers["variances"], plural))
     return numbers
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def example_grid(name: str, source: str, n_train: int, class_id: int | None, seed: int):
+    """The example grid of draw ``seed`` (of class ``class_id``, or all): the same for
+    every student who asks for it. (``source`` and ``n_train`` make the key precise.)"""
+    ds = get_dataset(name)
+    idx = stats.draw_examples(ds.y_train, class_id, GRID, seed)
+    return pictures.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, ds.class_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def class_figures(name: str, source: str, n_train: int) -> tuple:
+    """The statistics (read-only arrays) and the four figures of "Classes and pixels"."""
+    numbers = stats.cached_class_stats(name, source, n_train)
+    for array in numbers.values():
+        array.flags.writeable = False  # shared by every visitor from now on
+    names = list(get_dataset(name).class_names)
+    return (
+        numbers,
+        pictures.class_counts_figure(numbers["train_counts"], numbers["test_counts"], names),
+        pictures.pixel_histogram_figure(numbers["hist_counts"], numbers["hist_edges"]),
+        pictures.class_means_figure(numbers["means"], names),
+        pictures.class_variance_figure(numbers["variances"], names),
+    )
 
 
 def pca_map(active: ActiveData) -> None:

@@ -222,8 +222,40 @@ def _title(title: str | dict | None) -> dict | None:
 def base_layout(
     fig: go.Figure, chart: str, title: str | dict | None, height: int, title_space=50, **extra
 ) -> go.Figure:
-    """:func:`layout` applied to a built figure, and :data:`AXIS` to every axis it has."""
-    fig.update_layout(**layout(chart, title, height, title_space, **extra))
-    fig.update_xaxes(**AXIS)
-    fig.update_yaxes(**AXIS)
+    """:func:`layout` applied to a built figure, and :data:`AXIS` to every axis it has.
+
+    The same as ``fig.update_layout(**layout(...))``, ``fig.update_xaxes(**AXIS)`` and
+    ``fig.update_yaxes(**AXIS)``, in one assignment of the whole layout: Plotly checks
+    every key of an update against the figure and its template, path by path, and a
+    page of Plotly figures, built anew for every visitor, spent most of its time there.
+    The layout is read without its template, which the assignment puts back (Plotly's
+    default: the app sets no other)."""
+    fig.layout.template = None  # reading the layout would otherwise copy the whole template
+    current = fig.layout.to_plotly_json()
+    axes = {name for name in current if name.startswith(("xaxis", "yaxis"))} | {"xaxis", "yaxis"}
+    styled = {**current, **{name: _merged(current.get(name, {}), AXIS) for name in axes}}
+    fig.layout = _merged(styled, _nested(layout(chart, title, height, title_space, **extra)))
     return fig
+
+
+def _nested(update: dict) -> dict:
+    """Plotly's shorthand keys spelled out, as ``update_layout`` reads them:
+    ``title_font`` -> ``{"title": {"font": ...}}`` (``plot_bgcolor`` stays one name)."""
+    from plotly.basedatatypes import BaseFigure
+
+    out: dict = {}
+    for key, value in update.items():
+        path = BaseFigure._str_to_dict_path(key)
+        for name in reversed(path[1:]):
+            value = {name: value}
+        out = _merged(out, {path[0]: value})
+    return out
+
+
+def _merged(base: dict, update: dict) -> dict:
+    """``base`` with ``update`` laid over it, nested dicts merged as Plotly's update does."""
+    out = dict(base)
+    for key, value in update.items():
+        both = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if both else value
+    return out

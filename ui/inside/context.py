@@ -58,8 +58,17 @@ def inside_context() -> Inside | None:
     return Inside(in_use, active.dataset, active.notice)
 
 
-def memo(name: str, key: Hashable, compute: Callable[[], object]) -> object:
-    """``compute()`` once per (name, key) for this visitor; a small LRU in session state."""
+def memo(
+    name: str, key: Hashable, compute: Callable[[], object], shared: ModelInUse | None = None
+) -> object:
+    """``compute()`` once per (name, key) for this visitor; a small LRU in session state.
+
+    ``shared``: the network the value is made from, when the value depends on nothing
+    else and nobody changes it (a figure, facts that are only read). For the bundled
+    network, the same for every visitor, it is then made once per server: a class
+    opening the page at once builds the bundled network's figures once, not thirty times."""
+    if shared is not None and shared.is_bundled:
+        return _for_everyone(name, key, id(shared.model), compute)
     store = st.session_state.get(keys.CACHE)
     if store is None:
         store = st.session_state[keys.CACHE] = OrderedDict()
@@ -72,3 +81,10 @@ def memo(name: str, key: Hashable, compute: Callable[[], object]) -> object:
     while len(store) > MEMO_SIZE:
         store.popitem(last=False)
     return value
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _for_everyone(name: str, key: Hashable, model_id: int, _compute: Callable[[], object]):
+    """``memo``'s values for the bundled network, one per server (``model_id`` tells a
+    replaced network from the one before)."""
+    return _compute()

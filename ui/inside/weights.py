@@ -40,7 +40,7 @@ def unit_facts(ins: Inside) -> dict:
             "top_activation": np.take_along_axis(A, top, axis=0),  # (TOP, units)
         }
 
-    return memo("unit_facts", ins.key, compute)
+    return memo("unit_facts", ins.key, compute, shared=ins.in_use)
 
 
 def order_of(facts: dict | None, sort: str, n: int) -> np.ndarray:
@@ -120,6 +120,7 @@ def render(ins: Inside, ws) -> None:
             ("grid", sort_label),
             ins.key,
             lambda: charts.weight_grid_figure(model.dense[0].W, order, title),
+            shared=ins.in_use,
         )
         st.plotly_chart(
             figure,
@@ -141,7 +142,12 @@ def render(ins: Inside, ws) -> None:
     st.subheader("Histograms")
     initial = initial_weights(ins, ws)
     st.plotly_chart(
-        memo("histograms", ins.key, lambda: charts.histograms_figure(model.get_weights(), initial)),
+        memo(
+            "histograms",
+            ins.key,
+            lambda: charts.histograms_figure(model.get_weights(), initial),
+            shared=ins.in_use,  # the bundled network's starting weights were not kept
+        ),
         config=PLOT_CONFIG,
     )
     moved = (
@@ -161,26 +167,38 @@ def unit_details(ins: Inside, n_units: int) -> None:
         "Unit", 0, n_units - 1, key=keys.UNIT, help="Or click a square in the grid."
     )
     facts = unit_facts(ins)
-    W = ins.in_use.model.dense[0].W
     exact = len(ins.in_use.model.config.hidden) == 1
-    big, votes = st.columns(2, gap="large")
-    big.plotly_chart(
-        charts.unit_figure(W[:, unit], charts.shared_scale(W), unit), config=PLOT_CONFIG
+    big, votes, strip = memo(
+        ("unit", unit),
+        ins.key,
+        lambda: unit_figures(ins, facts, unit, exact),
+        shared=ins.in_use,
     )
-    votes.plotly_chart(
-        charts.outgoing_figure(facts["influence"][unit], ins.in_use.class_names, unit, exact),
-        config=PLOT_CONFIG,
-    )
-    votes.caption(
+    left, right = st.columns(2, gap="large")
+    left.plotly_chart(big, config=PLOT_CONFIG)
+    right.plotly_chart(votes, config=PLOT_CONFIG)
+    right.caption(
         "Its outgoing weights: how much each class score rises per unit of its activation."
         if exact
         else "Its average effect on each class score (the layers in between included)."
     )
+    st.plotly_chart(strip, config=PLOT_CONFIG)
+    st.caption(
+        f"Out of {len(ins.sample()[0]):,} test images: number, label and activation. "
+        "Compare them with the red strokes of its weights."
+    )
+
+
+def unit_figures(ins: Inside, facts: dict, unit: int, exact: bool) -> tuple:
+    """One unit up close: its weights as a picture, its votes, the images it likes best."""
+    W = ins.in_use.model.dense[0].W
     top = facts["top_index"][:, unit]
     labels = [ins.in_use.class_names[int(ins.data.y_test[i])] for i in top]
     acts = facts["top_activation"][:, unit]
     captions = [f"#{i}<br>{lab}<br>{a:.2f}" for i, lab, a in zip(top, labels, acts, strict=True)]
-    st.plotly_chart(
+    return (
+        charts.unit_figure(W[:, unit], charts.shared_scale(W), unit),
+        charts.outgoing_figure(facts["influence"][unit], ins.in_use.class_names, unit, exact),
         charts.image_strip_figure(
             ins.data.X_test[top],
             captions,
@@ -188,11 +206,6 @@ def unit_details(ins: Inside, n_units: int) -> None:
             f"The {TOP} test images that excite unit {unit} most",
             height=260,
         ),
-        config=PLOT_CONFIG,
-    )
-    st.caption(
-        f"Out of {len(ins.sample()[0]):,} test images: number, label and activation. "
-        "Compare them with the red strokes of its weights."
     )
 
 
@@ -207,7 +220,10 @@ def deeper_layers(ins: Inside) -> None:
         key=keys.LAYER,
     )
     figure = memo(
-        ("layer", layer), ins.key, lambda: charts.layer_heatmap_figure(dense[layer].W, layer)
+        ("layer", layer),
+        ins.key,
+        lambda: charts.layer_heatmap_figure(dense[layer].W, layer),
+        shared=ins.in_use,
     )
     st.plotly_chart(figure, config=PLOT_CONFIG)
     st.caption(

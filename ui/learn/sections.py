@@ -4,7 +4,9 @@ The first two are on screen at once and drawn as pictures (SVG, :mod:`ui.learn.p
 pixels become numbers, and the layers turn them into scores. The last four open on
 demand, so the page is quick to show and a teacher opens them one by one; only they load
 the interactive Plotly charts (:mod:`ui.learn.charts`). Each section takes what it shows
-as arguments: the data set, the network on screen (:mod:`ui.learn.words`).
+as arguments: the data set, the network on screen (:mod:`ui.learn.words`). The first
+two sections' figures are the same for every visitor who has not trained yet, so they are
+built once per server and shared (``st.cache_resource``; an ``Svg`` is frozen).
 """
 
 from __future__ import annotations
@@ -36,18 +38,12 @@ def pixels_to_numbers(ds: Dataset, noun: str) -> None:
     """Section 1: the first training image, a square of it up close, byte by byte, then
     the row of 784 numbers and the one-hot label the network actually receives."""
     st.header("1 · From pixels to numbers")
-    image = pixels.image_as_numbers(ds.X_train[0], int(ds.y_train[0]))
-    top, left = pixels.busy_patch(image.raw, PATCH)
-    label = ds.class_names[image.label]
+    label, image, patch, strip, one_hot = _pixel_figures(ds.name, ds.source, ds.n_train, noun, ds)
     image_col, patch_col = st.columns([2, 3])
     with image_col:
-        fig = pictures.image_figure(image.raw, f"One {noun}: 28 × 28 pixels", (top, left, PATCH))
-        presentation.chart(fig)
+        presentation.chart(image)
     with patch_col:
-        fig = pictures.patch_figure(
-            image.raw, top, left, PATCH, "The red square, up close: byte, then byte ÷ 255"
-        )
-        presentation.chart(fig)
+        presentation.chart(patch)
     text_col, formula_col = st.columns(2)
     with text_col:
         presentation.explain(
@@ -63,9 +59,32 @@ def pixels_to_numbers(ds: Dataset, noun: str) -> None:
             "0 for the nine others."
         )
         st.latex(r"y = (0, \dots, 1, \dots, 0)")
-    presentation.chart(pictures.flat_strip_figure(image.flat))
-    fig = pictures.one_hot_figure(image.one_hot, ds.class_names, f"The label {label}, one-hot")
-    presentation.chart(fig)
+    presentation.chart(strip)
+    presentation.chart(one_hot)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _pixel_figures(name: str, source: str, n_train: int, noun: str, _ds: Dataset) -> tuple:
+    """Section 1's label and four figures, built once per server for every visitor (the
+    same first image of the same data set; name, source and size are the key)."""
+    image = pixels.image_as_numbers(_ds.X_train[0], int(_ds.y_train[0]))
+    top, left = pixels.busy_patch(image.raw, PATCH)
+    label = _ds.class_names[image.label]
+    return (
+        label,
+        pictures.image_figure(image.raw, f"One {noun}: 28 × 28 pixels", (top, left, PATCH)),
+        pictures.patch_figure(
+            image.raw, top, left, PATCH, "The red square, up close: byte, then byte ÷ 255"
+        ),
+        pictures.flat_strip_figure(image.flat),
+        pictures.one_hot_figure(image.one_hot, _ds.class_names, f"The label {label}, one-hot"),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _network_figure(sizes: tuple, activation: str, class_names: tuple):
+    """Section 2's diagram: the same for everyone who has not trained a network yet."""
+    return pictures.network_figure(sizes, activation, class_names)
 
 
 def forward_propagation(network: NetworkShown, class_names: Sequence[str]) -> None:
@@ -75,7 +94,7 @@ def forward_propagation(network: NetworkShown, class_names: Sequence[str]) -> No
     st.header("2 · Forward propagation")
     left_col, right_col = st.columns([3, 2])
     with left_col:
-        fig = pictures.network_figure(sizes, network.config.activation, class_names)
+        fig = _network_figure(tuple(sizes), network.config.activation, tuple(class_names))
         presentation.chart(fig)
     with right_col:
         st.markdown(

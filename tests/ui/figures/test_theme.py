@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 from PIL import Image
+from plotly.subplots import make_subplots
 
 from ui.figures import png, presentation, theme, tiles
 from ui.figures.theme import CLASS_COLORS
@@ -119,3 +120,31 @@ def test_tile_places_images_and_owners():
         top, left = tiles.tile_origin(i, cols=2)
         assert owner[top, left] == i and owner[top + 27, left + 27] == i
     assert np.isnan(canvas[owner == -1]).all()
+
+
+def _three_updates(fig, chart, title, height, **extra):
+    """What base_layout does, the slow way Plotly offers: the reference it must match."""
+    fig.update_layout(**theme.layout(chart, title, height, **extra))
+    fig.update_xaxes(**theme.AXIS)
+    fig.update_yaxes(**theme.AXIS)
+    return fig
+
+
+@pytest.mark.parametrize(
+    ("build", "extra"),
+    [
+        (
+            lambda: go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]), layout={"xaxis": {"range": [0, 1]}}),
+            {},
+        ),
+        (
+            lambda: make_subplots(rows=1, cols=3).add_trace(go.Bar(y=[1, 2]), row=1, col=3),
+            {"title_font": {"size": 18}, "plot_bgcolor": "white", "legend": {"x": 0}},
+        ),
+        (lambda: go.Figure(layout={"yaxis": {"title": {"text": "loss"}, "type": "log"}}), {}),
+    ],
+)
+def test_base_layout_is_the_three_updates_in_one(build, extra):
+    fast = theme.base_layout(build(), "demo", "A title", 300, **extra).to_plotly_json()
+    slow = _three_updates(build(), "demo", "A title", 300, **extra).to_plotly_json()
+    assert fast == slow
