@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from tests.support.app_server import ROOT, running_app
 from tests.support.browser import APP_IDLE, ARTIFACTS, put_key_away
 from tests.support.classroom import fresh_pg_database, pg_admin_url  # noqa: F401
+from tests.support.lesson import choose
 from tests.support.runs import make_run
 from ui.classroom import codes
 from ui.classroom.sharing import entry_from_run
@@ -165,8 +166,7 @@ def test_a_projected_board_one_data_set_a_blown_up_run_and_text_of_16_px(browser
         share(store, code, "Ana", make_run(8, lr=0.1, dataset="fashion-mnist"))
         store.set_question(code, key, "Which learning rate ends lowest?", ["0.01", "0.1", "10"])
         store.reveal(code, key)
-        teacher.get_by_label("Colour the runs by").click()  # the board coloured by optimizer
-        teacher.get_by_role("option", name="optimizer").click()
+        choose(teacher, "Colour the runs by", "optimizer")
         wait_for_board(teacher, 5, ["sgd (4)", "✕ blew up (1)"])  # MNIST only: 4 of 5
         results = teacher.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')]

@@ -25,6 +25,7 @@ from nn_core.model import MLP
 from tests.support.app_server import running_app
 from tests.support.browser import APP_IDLE, put_key_away
 from tests.support.hostile import LONG
+from tests.support.lesson import choose
 from tests.support.runs import make_run
 from ui import text
 from ui.classroom import codes
@@ -131,17 +132,14 @@ def test_hostile_words_reach_the_dom_only_as_text(browser, tmp_path):
 
         # The teacher colours the board by student and reveals the answers.
         teacher.get_by_text("Reveal the answers").click()
-        # The reveal adds the answers chart below the picker: once it is drawn, that page
-        # run has placed the picker for good, and opening it cannot race the redraw.
+        # The reveal adds the answers chart below the picker; once it is drawn, the picker
+        # is opened (and opened again if a board refresh closed the list under the click).
         teacher.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')]
                 .some(p => p.layout?.meta?.chart === 'class_answers')""",
             timeout=DEADLINE_MS,
         )
-        picker = teacher.get_by_test_id("stSelectbox").filter(has_text="Colour the runs by")
-        picker.click()
-        teacher.keyboard.type("student")  # the list shows its first options only: filter it
-        teacher.get_by_role("option", name="student").click()
+        choose(teacher, "Colour the runs by", "student")
         legend = json.dumps(sorted(f"{text.label(n)} (1)" for n in CLASSMATES))
         teacher.wait_for_function(
             f"""() => {{

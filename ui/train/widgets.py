@@ -163,6 +163,16 @@ def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
         )
 
 
+def _count_slider(label: str, low: int, high: int, key: str, locked, help: str) -> int:
+    """A slider from ``low`` to ``high``; a line instead when the server allows one value
+    only (``NN_MAX_EPOCHS=1``: a slider cannot run from 1 to 1). The settings clamp the
+    value to the limit and say so, so nothing is written here."""
+    if high <= low:
+        st.caption(f"{label}: {low} (all this server allows)")
+        return low
+    return st.slider(label, low, high, key=key, disabled=key in locked, help=help)
+
+
 def _network_widgets(c: Choices, locked) -> None:
     layers = st.slider(
         "Hidden layers",
@@ -258,14 +268,10 @@ def _optimiser_widgets(c: Choices, locked) -> None:
 
 
 def _data_widgets(c: Choices, n_train: int, locked) -> None:
-    st.slider(
-        "Epochs",
-        1,
-        c.max_epochs,
-        key=keys.EPOCHS,
-        disabled=keys.EPOCHS in locked,
-        help="How many times the network sees every training image.",
-    )
+    _count_slider(
+        "Epochs", 1, c.max_epochs, keys.EPOCHS, locked,
+        "How many times the network sees every training image.",
+    )  # fmt: skip
     st.select_slider(
         "Training subset",
         c.subsets,

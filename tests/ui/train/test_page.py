@@ -307,3 +307,15 @@ def test_a_finished_fashion_run_does_not_offer_handwriting(at, fashion_from_samp
     assert run.dataset == "fashion-mnist" and run.test_accuracy is not None
     assert page_links(at) == ["inside", "evaluate"]
     assert not at.exception
+
+
+def test_a_server_that_allows_one_epoch_and_no_hidden_layer_says_so(
+    bundled_sample_only, monkeypatch
+):
+    """A slider cannot run from 1 to 1 (Streamlit raises): the page says the one value."""
+    tight = replace(server.limits.LIMITS, max_epochs=1)
+    monkeypatch.setattr(server.limits, "LIMITS", tight)
+    at = open_page("train")
+    shown = " ".join(c.value for c in at.caption)
+    assert "Epochs: 1 (all this server allows)" in shown
+    assert keys.EPOCHS not in {s.key for s in at.slider}
