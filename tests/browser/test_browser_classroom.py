@@ -166,7 +166,7 @@ def test_a_projected_board_one_data_set_a_blown_up_run_and_text_of_16_px(browser
         store.set_question(code, key, "Which learning rate ends lowest?", ["0.01", "0.1", "10"])
         store.reveal(code, key)
         teacher.get_by_label("Colour the runs by").click()  # the board coloured by optimizer
-        teacher.get_by_role("option", name="optimizer").click()
+        teacher.get_by_role("option", name="optimiser").click()
         wait_for_board(teacher, 5, ["sgd (4)", "✕ blew up (1)"])  # MNIST only: 4 of 5
         results = teacher.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')]

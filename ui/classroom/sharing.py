@@ -16,17 +16,16 @@ import io
 import numpy as np
 import streamlit as st
 
+from nn_core.knobs import FIELDS
 from ui.classroom import codes, fields, keys
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError, Removed, RunEntry
 
-# The settings a class compares, first; any other plain value follows while there is room.
-KNOWN_SETTINGS = (
-    "lr", "optimizer", "init", "activation", "sizes", "batch_size", "epochs", "schedule",
-    "dropout", "weight_decay", "momentum", "standardize", "seed", "shift", "subset",
-)  # fmt: skip
+# The settings a class compares come first (the table's order, ``nn_core.knobs``); any
+# other plain value follows while there is room.
+KNOWN_SETTINGS = FIELDS
 
 
 def run_settings(run) -> dict:
@@ -34,7 +33,7 @@ def run_settings(run) -> dict:
     merged = {"preset": run.preset, **dict(run.model_config), **dict(run.train_config)}
     merged.setdefault("standardize", getattr(run, "standardize", False))
     plain = {}
-    for key in (*KNOWN_SETTINGS, "preset", *merged):
+    for key in (*KNOWN_SETTINGS, *merged):
         value = merged.get(key)
         if key in plain or len(plain) >= fields.SETTINGS_MAX or key not in merged:
             continue
