@@ -52,7 +52,7 @@ NOTE = 600  # characters of one note on the page
 class Lesson:
     """What a lesson link asks of this tab."""
 
-    query: tuple  # the query it came from: applied once per distinct link
+    query: tuple  # its words but the page: applied once per distinct link (keep_in_address)
     values: dict = field(default_factory=dict)  # widget key -> value
     locked: frozenset = frozenset()  # widget keys the visitor may not change
     notes: tuple[str, ...] = ()  # snapped and ignored values, in plain words
@@ -147,7 +147,7 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
         notes.append("Snapped to the nearest offered value: " + "; ".join(snapped) + ".")
     if ignored:
         notes.append("Ignored: " + "; ".join(ignored) + ".")
-    query = tuple(sorted(params.items()))
+    query = tuple(sorted((k, v) for k, v in params.items() if k != "page"))
     return Lesson(query, values, locked, tuple(notes), page, dataset)
 
 
@@ -208,6 +208,24 @@ def apply_query_params() -> str | None:
     if lesson.dataset:
         st.session_state[K.DATASET] = lesson.dataset
     return lesson.page
+
+
+def keep_in_address() -> None:
+    """Keep the applied lesson's words in the address bar, on whatever page the tab shows.
+
+    Streamlit drops a page's query parameters when the visitor moves to another page,
+    and a reload starts a new session that knows nothing of this one. With the words back
+    in the address, a reload on any page applies the same lesson again, so what it locked
+    stays locked (and set as the lesson said) across runs, page visits and reloads. The
+    page is left out: the words are the settings, not a request to go somewhere, and the
+    lesson is known by them alone, so finding them in the address does not apply it twice.
+    """
+    lesson = current_lesson()
+    if lesson is None:
+        return
+    for name, value in lesson.query:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def current_lesson() -> Lesson | None:
