@@ -4,6 +4,8 @@ the command line. A row added to the table is checked here without a new test.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nn_core.cli import configs_from_args, parse_args
@@ -183,3 +185,12 @@ def test_a_shared_run_carries_every_rows_setting():
                    train_config=fast.train.to_dict())  # fmt: skip
     settings = entry_from_run(run).settings
     assert list(settings)[: len(KNOBS)] == [k.field for k in KNOBS]  # the table's order
+
+
+def test_the_readme_names_every_rows_word_and_flag():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    names = readme[readme.index("Names: `page`") :].split("\n\n")[0]
+    flags = readme[readme.index("with the lesson links' words") :].split("\n\n")[0]
+    for knob in KNOBS:
+        assert f"`{knob.name}`" in names, knob.name
+        assert f"`{knob.flag}" in flags, knob.flag
