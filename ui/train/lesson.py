@@ -6,16 +6,17 @@
 The names are the rows of the table of Train settings (``nn_core.knobs``: ``preset``,
 ``hidden``, ``lr``, ``batch_size``, ``init``, ...), which are also the command-line
 trainer's flags, plus ``page``, ``dataset``, ``class`` (read by the class board) and
-``lock`` (a comma list of the rows a lesson may lock). Values that
-fall between the choices a control offers snap to the nearest one; unknown names and
-values that cannot be read are ignored; both are named in one note, never an error, and
-nothing can end up outside the server's limits because every value passes through the
-same choices and clamping as the controls. The note repeats a link's own words only
+``lock`` (a comma list of the rows a lesson may lock). Values that fall between the
+choices a control offers snap to the nearest one; unknown names and values that cannot
+be read are ignored; both are named in one note, never an error, and nothing can end up
+outside the server's limits because every value passes through the same choices and
+clamping as the controls. The note repeats a link's own words only
 as text (``ui.text``), cut to ``SAID`` characters: a crafted link cannot put a picture,
 a link or a formula on the page.
 
 ``parse_lesson`` is plain Python (tested directly); the functions below it apply the
-result to one tab once, when the link is opened.
+result to one tab once, when the link is opened, and keep its words in the address bar
+so that a reload applies it again (``keep_in_address``).
 
 It lives in the Train feature because a lesson link is the Train settings written as a
 URL: it reads the same choices (``ui.train.settings``) and widget keys (``ui.train.keys``)
