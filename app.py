@@ -81,6 +81,7 @@ if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
     # the settings are applied already, and a second visit must not apply them again.
     invited = {"class": st.query_params["class"]} if "class" in st.query_params else None
     st.switch_page(by_name[wanted], query_params=invited)
+lesson.keep_in_address()  # a reload on any page applies the lesson again, locks included
 render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run in a line
 class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
 join_prompt()  # a lesson link naming a class the visitor is not in: the join form, on top

@@ -24,29 +24,36 @@ import time
 
 from nn_core.checks import no_better_than_chance
 from nn_core.cli_save import check_out, save_somewhere
+from nn_core.knobs import BY_NAME, KNOBS, Knob
 from nn_core.metrics import evaluate
-from nn_core.optimizers import OPTIMIZERS, SCHEDULES
 from nn_core.presets import PRESETS
 from nn_core.status import RunStatus
 from nn_core.train import StepMetrics, Trainer
 
 PROG = "python -m nn_core.train"  # the documented spelling; ``python -m nn_core`` is the other
 
-MODEL_FLAGS = ("activation", "init", "dropout", "seed")
-TRAIN_FLAGS = (
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "lr",
-    "momentum",
-    "weight_decay",
-    "schedule",
-    "time_budget",
-    "shift",
-    "distort",
-    "subset",
-    "seed",
-)
+# The settings' flags come from the one table of Train settings (``nn_core.knobs``), so
+# ``--batch-size`` here, ``batch_size=`` in a lesson link and the page's Batch size are one
+# setting; the flags below it are the command line's own.
+MODEL_FLAGS = tuple(k.name for k in KNOBS if "model" in k.parts and k.kind != "sizes")
+TRAIN_FLAGS = (*(k.name for k in KNOBS if "train" in k.parts), "distort")
+
+
+def _setting_flag(p: argparse.ArgumentParser, knob: Knob) -> None:
+    """One row of the table as a flag: its word, its help, its type or choices."""
+    if knob.kind == "preset":
+        help_ = f"{knob.help} Any flag below overrides it (default: default)"
+        p.add_argument(knob.flag, choices=sorted(PRESETS), default="default", help=help_)
+    elif knob.kind == "sizes":
+        p.add_argument(knob.flag, type=int, nargs="*", help=f"{knob.help} E.g. --hidden 256 128")
+    elif knob.kind == "flag":
+        p.add_argument(
+            knob.flag, action=argparse.BooleanOptionalAction, default=None, help=knob.help
+        )
+    elif knob.kind == "choice":
+        p.add_argument(knob.flag, choices=knob.choices, help=knob.help)
+    else:
+        p.add_argument(knob.flag, type=float if knob.kind == "number" else int, help=knob.help)
 
 
 def parse_args(argv=None, prog: str = PROG) -> argparse.Namespace:
@@ -55,12 +62,7 @@ def parse_args(argv=None, prog: str = PROG) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "--preset",
-        choices=sorted(PRESETS),
-        default="default",
-        help="starting recipe; any flag below overrides it (default: default)",
-    )
+    _setting_flag(p, BY_NAME["preset"])
     p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     p.add_argument(
         "--data-dir",
@@ -68,30 +70,10 @@ def parse_args(argv=None, prog: str = PROG) -> argparse.Namespace:
         "then the cache, a download, the bundled sample)",
     )
     p.add_argument("--no-download", action="store_true", help="never try the internet")
-    p.add_argument(
-        "--hidden", type=int, nargs="*", help="hidden layer sizes, e.g. --hidden 256 128"
-    )
-    p.add_argument("--activation", choices=["relu", "leaky_relu", "sigmoid", "tanh"])
-    p.add_argument("--init", choices=["he", "xavier", "naive"])
-    p.add_argument("--dropout", type=float)
-    p.add_argument(
-        "--standardize",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="standardise inputs with the training set's mean and std",
-    )
-    p.add_argument("--optimizer", choices=OPTIMIZERS)
-    p.add_argument("--lr", type=float, help="learning rate")
-    p.add_argument("--momentum", type=float)
-    p.add_argument("--weight-decay", type=float, help="L2 strength")
-    p.add_argument("--schedule", choices=SCHEDULES)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--time-budget", type=float, help="seconds; the schedule follows the clock")
-    p.add_argument("--shift", type=int, help="random shifts of up to N pixels")
+    for knob in KNOBS:
+        if knob.kind != "preset":
+            _setting_flag(p, knob)
     p.add_argument("--distort", type=float, help="random affine/stroke distortion strength")
-    p.add_argument("--subset", type=int, help="train on this many examples only")
-    p.add_argument("--seed", type=int)
     p.add_argument("--out", help="save the trained model to this .npz file")
     p.add_argument(
         "--float16", action="store_true", help="store the saved weights as float16 (half the size)"

@@ -166,7 +166,7 @@ def test_a_projected_board_one_data_set_a_blown_up_run_and_text_of_16_px(browser
         share(store, code, "Ana", make_run(8, lr=0.1, dataset="fashion-mnist"))
         store.set_question(code, key, "Which learning rate ends lowest?", ["0.01", "0.1", "10"])
         store.reveal(code, key)
-        choose(teacher, "Colour the runs by", "optimizer")
+        choose(teacher, "Colour the runs by", "optimiser")
         wait_for_board(teacher, 5, ["sgd (4)", "✕ blew up (1)"])  # MNIST only: 4 of 5
         results = teacher.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')]

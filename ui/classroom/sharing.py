@@ -16,25 +16,22 @@ import io
 import numpy as np
 import streamlit as st
 
+from nn_core.knobs import FIELDS
 from ui.classroom import codes, fields, keys
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError, Removed, RunEntry
 
-# The settings a class compares, first; any other plain value follows while there is room.
-KNOWN_SETTINGS = (
-    "lr", "optimizer", "init", "activation", "sizes", "batch_size", "epochs", "schedule",
-    "dropout", "weight_decay", "momentum", "standardize", "seed", "shift", "subset",
-)  # fmt: skip
-
 
 def run_settings(run) -> dict:
-    """One flat dict of the settings that made the run (model and training together)."""
+    """One flat dict of the settings that made the run (model and training together): the
+    table's settings first, in its order (``nn_core.knobs``), then any other plain value
+    while there is room."""
     merged = {"preset": run.preset, **dict(run.model_config), **dict(run.train_config)}
     merged.setdefault("standardize", getattr(run, "standardize", False))
     plain = {}
-    for key in (*KNOWN_SETTINGS, "preset", *merged):
+    for key in (*FIELDS, *merged):
         value = merged.get(key)
         if key in plain or len(plain) >= fields.SETTINGS_MAX or key not in merged:
             continue

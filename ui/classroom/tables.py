@@ -16,28 +16,22 @@ from collections.abc import Sequence
 import numpy as np
 
 from nn_core.data import DATASETS
+from nn_core.knobs import KNOBS
 from nn_core.status import RunStatus
 from ui import text
 from ui.classroom.records import Board, Drawing, SharedRun
 
+# The board reads the table of Train settings (``nn_core.knobs``): its columns, what it can
+# be coloured by, which settings are ordered and the short words that name a run.
 # What the teacher can colour the board by: label -> key in a run's settings.
 COLOR_BY: dict[str, str] = {
-    "learning rate": "lr",
-    "initialisation": "init",
-    "optimizer": "optimizer",
-    "activation": "activation",
-    "hidden layers": "sizes",
-    "batch size": "batch_size",
-    "epochs": "epochs",
-    "schedule": "schedule",
-    "dropout": "dropout",
-    "weight decay": "weight_decay",
-    "preset": "preset",
+    **{k.board_label: k.field for k in KNOBS if k.board},
     "student": "nickname",
 }
-TABLE_SETTINGS = ("lr", "optimizer", "init", "activation", "sizes", "batch_size", "epochs")
-ORDERED = {"lr", "sizes", "batch_size", "epochs", "dropout", "weight_decay", "momentum"}
+TABLE_SETTINGS = tuple(k.field for k in KNOBS if k.board == "table")
+ORDERED = frozenset(k.field for k in KNOBS if k.ordered)
 """Settings whose values have an order (coloured by an ordered scale); the rest are kinds."""
+SHORT = {k.field: k.short for k in KNOBS if k.short}
 
 # Words a teacher's question may use for a setting, longest first where one holds another.
 QUESTION_WORDS: dict[str, tuple[str, ...]] = {
@@ -98,7 +92,6 @@ def label_of(key: str) -> str:
     return next((label for label, k in COLOR_BY.items() if k == key), key)
 
 
-SHORT = {"lr": "lr", "batch_size": "batch", "sizes": "hidden", "epochs": "epochs"}
 NAMED_BY = ("lr", "optimizer", "init")  # what names a run when no setting is compared
 
 

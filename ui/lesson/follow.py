@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from nn_core.knobs import BY_NAME
 from ui import text
 from ui.classroom.board import REFRESH_SECONDS
 from ui.classroom.connection import get_store
@@ -30,7 +31,6 @@ PAGE_TITLES = {
     "learn": "Learn", "data": "Data", "train": "Train", "inside": "Inside",
     "evaluate": "Evaluate", "draw": "Draw", "class": "Class",
 }  # fmt: skip
-SPOKEN = {"lr": "learning rate", "init": "initialisation", "batch_size": "batch size"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def banner(note: StepNote, here: bool) -> None:
     title = text.md(note.title, text.NAME)
     line = f"**Step {note.number} of {note.steps}: {title}**"
     if note.spread and note.value is not None:
-        line += f" · your {SPOKEN.get(note.spread, note.spread)}: **{text.md(note.value)}**"
+        said = BY_NAME[note.spread].board_label  # a plan spreads only a row of the table
+        line += f" · your {said}: **{text.md(note.value)}**"
     if not here:
         st.caption(f"{line} (on the {PAGE_TITLES.get(note.page, note.page)} page)")
         return

@@ -19,14 +19,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ui.train.lesson import NAMED, PAGES, parse_lesson
+from nn_core.knobs import KNOBS
+from ui.train.lesson import PAGES, WORDS, parse_lesson
 
 SHIPPED = Path(__file__).with_name("lesson45.json")
 MAX_STEPS = 20
 MAX_VALUES = 12  # values one step may spread over the class
 MAX_BYTES = 64_000  # a plan file; the shipped one is about 4 kB
 LIMITS = {"name": 80, "title": 80, "minutes": 12, "todo": 600, "question": 200, "choice": 60}
-SETTING_WORDS = ("preset", "dataset", "hidden", "lock") + tuple(NAMED)
+SPREADABLE = tuple(k.name for k in KNOBS if k.lockable and k.kind != "sizes")
+"""The settings a step may hand out one value per student (and lock): one value each."""
 
 
 class PlanError(ValueError):
@@ -91,7 +93,7 @@ def _settings(raw, where: str) -> dict[str, str]:
         raise PlanError(f"{where} must be an object of setting names and values")
     settings = {}
     for name, value in raw.items():
-        if name not in SETTING_WORDS:
+        if name not in WORDS:
             raise PlanError(f"{where}: {name!s:.40} is not a setting")
         settings[name] = _text(str(value), f"{where}: {name}", LIMITS["choice"], False)
     return settings
@@ -101,8 +103,8 @@ def _checked(step: Step, where: str) -> Step:
     """Read the step's settings as the app will, so a plan cannot hide a typo."""
     if step.page not in PAGES:
         raise PlanError(f"{where}: page must be one of {', '.join(PAGES)}")
-    if step.spread is not None and step.spread not in NAMED:
-        raise PlanError(f"{where}: spread must name a setting ({', '.join(NAMED)})")
+    if step.spread is not None and step.spread not in SPREADABLE:
+        raise PlanError(f"{where}: spread must name a setting ({', '.join(SPREADABLE)})")
     if step.spread is not None and not step.values:
         raise PlanError(f"{where}: spread needs its values")
     if step.question and not 2 <= len(step.choices) <= 6:

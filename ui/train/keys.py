@@ -4,7 +4,9 @@ The workspace itself (``K.WORKSPACE``, a ``TrainWorkspace``) and the lesson link
 to the tab (``K.LESSON``) are feature objects that other pages read, so their keys stay
 in ``ui.state``. Everything here is a control of the Train page, named once so the page,
 its callbacks, the lesson links and the tests agree. The string values are the ones the
-app has always used (``"train.preset"``, ...): browsers and tests find widgets by them.
+app has always used (``"train.preset"``, ...): browsers and tests find widgets by them. A
+setting's key is its lesson-link word after ``train.`` (``setting``), so the table of
+settings (``nn_core.knobs``) names every control without a list of its own.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ MOMENTUM = "train.momentum"
 SCHEDULE = "train.schedule"
 BATCH = "train.batch_size"
 EPOCHS = "train.epochs"
-L2 = "train.l2"
+WEIGHT_DECAY = "train.weight_decay"
 SHIFT = "train.shift"
 TIME_BUDGET = "train.time_budget"
 SUBSET = "train.subset"
@@ -53,6 +55,13 @@ CHART_ACCURACY = "train.chart.accuracy"
 CHART_LR = "train.chart.lr"
 CONTROLS = "train-controls"  # the buttons' container: the live panel below never moves
 LIVE_PANEL = "train-live"  # the live panel's container, named in its style (no fading)
+
+
+def setting(name: str) -> str:
+    """The widget key of the Train setting ``name`` (a row of ``nn_core.knobs``): the
+    setting's own word after ``train.``. The hidden layers take two controls, the count
+    (``LAYERS``, this key) and one size per layer (``units_key`` in ``ui.train.settings``)."""
+    return LAYERS if name == "hidden" else f"train.{name}"
 
 
 def live_lr(run_id: int) -> str:

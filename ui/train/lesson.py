@@ -3,19 +3,20 @@
     /train?init=naive&lr=0.3              naive initialisation, learning rate 0.3
     /?page=train&hidden=256,128&lock=lr   two hidden layers; the learning rate is fixed
 
-The names are the command-line trainer's flags (``dataset``, ``preset``, ``hidden``,
-``activation``, ``init``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``,
-``schedule``, ``batch_size``, ``epochs``, ``dropout``, ``standardize``, ``subset``,
-``seed``), plus ``page``, ``class`` (read by the class board) and ``lock``. Values that
-fall between the choices a control offers snap to the nearest one; unknown names and
-values that cannot be read are ignored; both are named in one note, never an error, and
-nothing can end up outside the server's limits because every value passes through the
-same choices and clamping as the controls. The note repeats a link's own words only
+The names are the rows of the table of Train settings (``nn_core.knobs``: ``preset``,
+``hidden``, ``lr``, ``batch_size``, ``init``, ...), which are also the command-line
+trainer's flags, plus ``page``, ``dataset``, ``class`` (read by the class board) and
+``lock`` (a comma list of the rows a lesson may lock). Values that fall between the
+choices a control offers snap to the nearest one; unknown names and values that cannot
+be read are ignored; both are named in one note, never an error, and nothing can end up
+outside the server's limits because every value passes through the same choices and
+clamping as the controls. The note repeats a link's own words only
 as text (``ui.text``), cut to ``SAID`` characters: a crafted link cannot put a picture,
 a link or a formula on the page.
 
 ``parse_lesson`` is plain Python (tested directly); the functions below it apply the
-result to one tab once, when the link is opened.
+result to one tab once, when the link is opened, and keep its words in the address bar
+so that a reload applies it again (``keep_in_address``).
 
 It lives in the Train feature because a lesson link is the Train settings written as a
 URL: it reads the same choices (``ui.train.settings``) and widget keys (``ui.train.keys``)
@@ -31,10 +32,8 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from nn_core.activations import ACTIVATIONS
 from nn_core.data import DATASETS
-from nn_core.layers import INITS
-from nn_core.optimizers import OPTIMIZERS, SCHEDULES
+from nn_core.knobs import BY_NAME, KNOBS, PRESET_CHOICES, SEED_END, Knob
 from server.limits import LIMITS, ServerLimits
 from ui import text
 from ui.classroom.membership import membership
@@ -43,22 +42,8 @@ from ui.train import keys
 from ui.train import settings as ts
 
 PAGES = ("learn", "data", "train", "inside", "evaluate", "draw", "class")
-NAMED = {  # query name -> (widget key, kind, offered values or None)
-    "activation": (keys.ACTIVATION, "choice", tuple(ACTIVATIONS)),
-    "init": (keys.INIT, "choice", INITS),
-    "optimizer": (keys.OPTIMIZER, "choice", OPTIMIZERS),
-    "schedule": (keys.SCHEDULE, "choice", SCHEDULES),
-    "lr": (keys.LR, "number", ts.LRS),
-    "momentum": (keys.MOMENTUM, "number", ts.MOMENTA),
-    "weight_decay": (keys.L2, "number", ts.L2S),
-    "dropout": (keys.DROPOUT, "number", ts.DROPOUTS),
-    "batch_size": (keys.BATCH, "batch", None),
-    "epochs": (keys.EPOCHS, "epochs", None),
-    "subset": (keys.SUBSET, "subset", None),
-    "seed": (keys.SEED, "seed", None),
-    "standardize": (keys.STANDARDIZE, "flag", None),
-}
-OTHER = ("page", "dataset", "preset", "hidden", "class", "lock")
+OTHER = ("page", "dataset", "class", "lock")  # a link's words that are not settings
+WORDS = tuple(k.name for k in KNOBS) + ("dataset", "lock")  # what a lesson plan may set
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SAID = 40  # characters of a name or value the note repeats
 NOTE = 600  # characters of one note on the page
@@ -68,7 +53,7 @@ NOTE = 600  # characters of one note on the page
 class Lesson:
     """What a lesson link asks of this tab."""
 
-    query: tuple  # the query it came from: applied once per distinct link
+    query: tuple  # its words but the page: applied once per distinct link (keep_in_address)
     values: dict = field(default_factory=dict)  # widget key -> value
     locked: frozenset = frozenset()  # widget keys the visitor may not change
     notes: tuple[str, ...] = ()  # snapped and ignored values, in plain words
@@ -88,32 +73,25 @@ def _said(raw: str) -> str:
     return text.plain(raw, SAID)
 
 
-def _snap(name: str, raw: str, kind: str, offered, c: ts.Choices, snapped: list) -> object:
+def _snap(knob: Knob, raw: str, c: ts.Choices, snapped: list) -> object:
     """One value as its control would hold it; raises ValueError if unreadable."""
-    if kind == "choice":
+    name = knob.name
+    if knob.kind == "choice":
         value = raw.strip().lower().replace("-", "_")
-        if value not in offered:
-            raise ValueError(f"{name}={_said(raw)} (choose one of {', '.join(offered)})")
+        if value not in knob.choices:
+            raise ValueError(f"{name}={_said(raw)} (choose one of {', '.join(knob.choices)})")
         return value
-    if kind == "flag":
+    if knob.kind == "flag":
         if raw.lower() not in TRUE + FALSE:
             raise ValueError(f"{name}={_said(raw)} (use true or false)")
         return raw.lower() in TRUE
-    if kind == "seed":
+    if knob.kind == "seed":
         value = int(_number(raw))
-        if not 0 <= value < 2**31:
+        if not 0 <= value < SEED_END:
             raise ValueError(f"{name}={_said(raw)} (a whole number from 0)")
         return value
-    if kind == "epochs":
-        value = int(round(_number(raw)))
-        offered = tuple(range(1, c.max_epochs + 1))
-    elif kind == "batch":
-        value, offered = _number(raw), c.batches
-    elif kind == "subset":
-        value, offered = _number(raw), c.subsets
-    else:
-        value = _number(raw)
-    result = ts.nearest(value, offered)
+    value = _number(raw)
+    result = ts.nearest(value, c.offered(knob))
     if not math.isclose(result, value):
         snapped.append(f"{name} {_said(raw)} → {result:g}")
     return result
@@ -126,7 +104,7 @@ def _hidden(raw: str, c: ts.Choices, snapped: list) -> dict:
         sizes = sizes[: c.max_layers]
     values = {keys.LAYERS: len(sizes)}
     for i, size in enumerate(sizes):
-        values[ts.units_key(i)] = _snap("hidden", str(size), "number", c.units, c, snapped)
+        values[ts.units_key(i)] = _snap(BY_NAME["hidden"], str(size), c, snapped)
     return values
 
 
@@ -138,18 +116,18 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
     ignored: list[str] = []
     preset = params.get("preset")
     if preset is not None:
-        if preset in ts.PRESET_CHOICES:
+        if preset in PRESET_CHOICES:
             values.update(ts.preset_values(preset, limits))
         else:
-            ignored.append(f"preset={_said(preset)} (choose one of {', '.join(ts.PRESET_CHOICES)})")
+            ignored.append(f"preset={_said(preset)} (choose one of {', '.join(PRESET_CHOICES)})")
     for name, raw in params.items():
+        knob = BY_NAME.get(name)
         try:
-            if name in NAMED:
-                key, kind, offered = NAMED[name]
-                values[key] = _snap(name, raw, kind, offered, c, snapped)
-            elif name == "hidden":
+            if knob is not None and knob.kind == "sizes":
                 values.update(_hidden(raw, c, snapped))
-            elif name not in OTHER:
+            elif knob is not None and knob.kind != "preset":
+                values[keys.setting(name)] = _snap(knob, raw, c, snapped)
+            elif knob is None and name not in OTHER:
                 ignored.append(f"{_said(name)} (not a setting)")
         except ValueError as exc:
             said = str(exc)
@@ -162,42 +140,48 @@ def parse_lesson(params: Mapping[str, str], limits: ServerLimits = LIMITS) -> Le
         ignored.append(f"dataset={_said(dataset)}")
         dataset = None
     locked, unknown = _locks(params.get("lock", ""))
-    ignored += [f"lock={_said(name)} (not a setting)" for name in unknown]
+    for name in unknown:
+        why = "cannot be locked" if name in BY_NAME else "not a setting"
+        ignored.append(f"lock={_said(name)} ({why})")
     notes = []
     if snapped:
         notes.append("Snapped to the nearest offered value: " + "; ".join(snapped) + ".")
     if ignored:
         notes.append("Ignored: " + "; ".join(ignored) + ".")
-    query = tuple(sorted(params.items()))
+    query = tuple(sorted((k, v) for k, v in params.items() if k != "page"))
     return Lesson(query, values, locked, tuple(notes), page, dataset)
 
 
 def _locks(raw: str) -> tuple[frozenset, list[str]]:
+    """The widget keys ``lock=`` names (the hidden layers: their count and every size)."""
     locked, unknown = set(), []
     for name in (n.strip() for n in raw.split(",") if n.strip()):
-        if name in NAMED:
-            locked.add(NAMED[name][0])
-        elif name == "hidden":
-            locked |= {keys.LAYERS, keys.UNITS}
-        else:
+        knob = BY_NAME.get(name)
+        if knob is None or not knob.lockable:
             unknown.append(name)
+        else:
+            locked.add(keys.setting(name))
+            if knob.kind == "sizes":
+                locked.add(keys.UNITS)
     return frozenset(locked), unknown
 
 
+def _word(value) -> str:
+    """A control's value as a link writes it: ``true``, ``0.03``, ``128``, ``xavier``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def lesson_query(values: Mapping, limits: ServerLimits = LIMITS) -> dict[str, str]:
-    """The query parameters that reproduce these widget values (for "Share")."""
+    """The query parameters that reproduce these widget values (for "Share"): the preset,
+    and every row of the table whose control says something else than the preset does."""
     query = {"page": "train", "preset": values[keys.PRESET]}
     base = ts.preset_values(values[keys.PRESET], limits)
-    for name, (key, _, _) in NAMED.items():
+    for knob in ts.SETTINGS:
+        key = keys.setting(knob.name)
         if values.get(key) != base.get(key):
-            value = values[key]
-            query[name] = (
-                str(value).lower()
-                if isinstance(value, bool)
-                else f"{value:g}"
-                if isinstance(value, float)
-                else str(value)
-            )
+            query[knob.name] = _word(values[key])
     layers = int(values[keys.LAYERS])
     hidden = [int(values[ts.units_key(i)]) for i in range(layers)]
     base_hidden = [int(base[ts.units_key(i)]) for i in range(int(base[keys.LAYERS]))]
@@ -225,6 +209,24 @@ def apply_query_params() -> str | None:
     if lesson.dataset:
         st.session_state[K.DATASET] = lesson.dataset
     return lesson.page
+
+
+def keep_in_address() -> None:
+    """Keep the applied lesson's words in the address bar, on whatever page the tab shows.
+
+    Streamlit drops a page's query parameters when the visitor moves to another page,
+    and a reload starts a new session that knows nothing of this one. With the words back
+    in the address, a reload on any page applies the same lesson again, so what it locked
+    stays locked (and set as the lesson said) across runs, page visits and reloads. The
+    page is left out: the words are the settings, not a request to go somewhere, and the
+    lesson is known by them alone, so finding them in the address does not apply it twice.
+    """
+    lesson = current_lesson()
+    if lesson is None:
+        return
+    for name, value in lesson.query:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def current_lesson() -> Lesson | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.data import dataset_info
+from nn_core.knobs import LRS
 from nn_core.status import RunStatus
 from server.job import QueueSpot
 from server.limits import ServerLimits
@@ -25,7 +26,7 @@ from ui.figures.presentation import PLOT_CONFIG
 from ui.state import workspace
 from ui.train import keys
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
-from ui.train.settings import LRS, nearest
+from ui.train.settings import nearest
 from ui.train.status import (
     minutes,
     refresh_every,

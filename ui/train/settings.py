@@ -2,10 +2,11 @@
 
 Every control offers a short list of sensible values rather than a free number, which
 keeps a room of students inside what the server can afford (``server.limits``) and makes
-"lr 0.01 against lr 1.0" a matter of two clicks. The values live under the widgets' own
-keys (``ui.train.keys``); this module turns them into ``ModelConfig`` / ``TrainConfig``
-and back, without Streamlit, so the tests and the lesson links (``ui.train.lesson``) use the
-very same rules as the page.
+"lr 0.01 against lr 1.0" a matter of two clicks. Which settings there are, and the values
+each offers, is declared once in ``nn_core.knobs``; here a server's limits cut those
+choices, and the controls' values (under the widgets' own keys, ``ui.train.keys``) become
+``ModelConfig`` / ``TrainConfig`` and back, without Streamlit, so the tests and the
+lesson links (``ui.train.lesson``) use the very same rules as the page.
 """
 
 from __future__ import annotations
@@ -14,25 +15,26 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from nn_core.knobs import (
+    BATCHES,
+    BUDGETS,
+    KNOBS,
+    SUBSETS,
+    UNITS,
+    Knob,
+    to_config,
+)
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
 from nn_core.train import TrainConfig
 from server.limits import ServerLimits, clamp_settings
 from ui.train import keys
 
-PRESET_CHOICES = ("original", "default", "fast", "best")
 DEFAULT_PRESET = "fast"
-UNITS = (8, 16, 32, 64, 128, 256, 512, 1024, 2048)
-DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
-LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0)
-BATCHES = (1, 8, 16, 32, 64, 128, 256, 512, 1024)
-MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
-L2S = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
-SHIFTS = (0, 1, 2, 3)
-BUDGETS = (0, 10, 20, 30, 60, 90, 110, 120, 180, 300)  # 0: no time budget
-SUBSETS = (500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 0)  # 0: all
 TARGETS = (0.8, 0.9, 0.95, 0.97, 0.98, 0.99)  # "train until" held-out accuracies
-INIT_NAMES = {"he": "He (for ReLU)", "xavier": "Xavier (for tanh)", "naive": "N(0, 1) (notebook)"}
+SETTINGS = tuple(k for k in KNOBS if k.kind not in ("preset", "sizes"))
+"""The rows that are one control each (the preset fills them; the hidden layers take a
+count and one size per layer)."""
 
 
 def units_key(i: int) -> str:
@@ -74,6 +76,24 @@ class Choices:
             max_epochs=limits.max_epochs,
         )
 
+    def offered(self, knob: Knob) -> tuple:
+        """The values ``knob``'s control offers on this server: the table's choices, less
+        what the limits take away (epochs: every whole number up to the limit)."""
+        cut = {
+            "hidden": self.units,
+            "batch_size": self.batches,
+            "time_budget": self.budgets,
+            "subset": self.subsets,
+            "epochs": tuple(range(1, self.max_epochs + 1)),
+        }
+        return cut.get(knob.name, knob.choices)
+
+    def snap(self, knob: Knob, value):
+        """A config's value as ``knob``'s control can hold it: the nearest offered one."""
+        if knob.kind in ("number", "count"):
+            return nearest(value or 0, self.offered(knob))  # None: "all", "no budget"
+        return int(value) if knob.kind == "seed" else value
+
 
 def nearest(value: float, options: tuple) -> float:
     """The offered value closest to ``value`` (on a log scale for positive numbers)."""
@@ -95,28 +115,11 @@ def preset_values(name: str, limits: ServerLimits) -> dict:
     p, c = PRESETS[name], Choices.for_limits(limits)
     model, train, _ = clamp_settings(p.model, p.train, limits, n_train=limits.max_train_subset)
     hidden = list(model.hidden)
-    values = {
-        keys.PRESET: name,
-        keys.LAYERS: len(hidden),
-        keys.ACTIVATION: model.activation,
-        keys.INIT: model.init,
-        keys.DROPOUT: nearest(model.dropout, DROPOUTS),
-        keys.STANDARDIZE: p.standardize,
-        keys.OPTIMIZER: train.optimizer,
-        keys.LR: nearest(train.lr, LRS),
-        keys.MOMENTUM: nearest(train.momentum, MOMENTA),
-        keys.SCHEDULE: train.schedule,
-        keys.BATCH: nearest(train.batch_size, c.batches),
-        keys.EPOCHS: min(train.epochs, c.max_epochs),
-        keys.L2: nearest(train.weight_decay, L2S),
-        keys.SHIFT: min(train.shift, SHIFTS[-1]),
-        keys.TIME_BUDGET: nearest(train.time_budget or 0, c.budgets),
-        keys.SUBSET: 0 if train.subset is None else nearest(train.subset, c.subsets),
-        keys.SEED: train.seed,
-        keys.UNTIL: "epochs",
-        keys.TARGET: TARGETS[2],
-        keys.SPEED: "full",
-    }
+    source = {"model": model, "train": train, "recipe": p}
+    values = {keys.PRESET: name, keys.LAYERS: len(hidden)}
+    for knob in SETTINGS:
+        values[keys.setting(knob.name)] = c.snap(knob, getattr(source[knob.parts[0]], knob.field))
+    values.update({keys.UNTIL: "epochs", keys.TARGET: TARGETS[2], keys.SPEED: "full"})
     for i in range(c.max_layers):
         values[units_key(i)] = nearest(hidden[i] if i < len(hidden) else 128, c.units)
     return values
@@ -136,35 +139,23 @@ def settings_from_values(values: dict, limits: ServerLimits, n_train: int) -> Se
     preset = PRESETS[values[keys.PRESET]]
     layers = int(values[keys.LAYERS])
     hidden = tuple(int(values[units_key(i)]) for i in range(layers))
-    seed = int(values[keys.SEED])
-    model = dataclasses.replace(
-        preset.model,
-        sizes=(preset.model.sizes[0], *hidden, preset.model.sizes[-1]),
-        activation=values[keys.ACTIVATION],
-        init=values[keys.INIT],
-        dropout=float(values[keys.DROPOUT]),
-        seed=seed,
-    )
+    changes: dict[str, dict] = {"model": {}, "train": {}, "recipe": {}}
+    for knob in SETTINGS:
+        for part in knob.parts:
+            changes[part][knob.field] = to_config(knob, values[keys.setting(knob.name)])
+    sizes = (preset.model.sizes[0], *hidden, preset.model.sizes[-1])
+    model = dataclasses.replace(preset.model, sizes=sizes, **changes["model"])
+    until_accuracy = values[keys.UNTIL] == "accuracy"
     train = dataclasses.replace(
         preset.train,
-        optimizer=values[keys.OPTIMIZER],
-        lr=float(values[keys.LR]),
-        momentum=float(values[keys.MOMENTUM]),
-        schedule=values[keys.SCHEDULE],
-        batch_size=int(values[keys.BATCH]),
-        epochs=int(values[keys.EPOCHS]),
-        weight_decay=float(values[keys.L2]),
-        shift=int(values[keys.SHIFT]),
-        time_budget=float(values[keys.TIME_BUDGET]) or None,
-        subset=int(values[keys.SUBSET]) or None,
-        seed=seed,
+        **changes["train"],
         max_seconds=limits.max_train_seconds,
-        target_accuracy=float(values[keys.TARGET]) if values[keys.UNTIL] == "accuracy" else None,
+        target_accuracy=float(values[keys.TARGET]) if until_accuracy else None,
     )
-    if values[keys.UNTIL] == "accuracy":
+    if until_accuracy:
         train = dataclasses.replace(train, epochs=limits.max_epochs)  # the target ends it
     model, train, notes = clamp_settings(model, train, limits, n_train)
-    standardize = bool(values[keys.STANDARDIZE])
+    standardize = bool(changes["recipe"]["standardize"])
     speed = limits.slow_motion if values[keys.SPEED] == "slow" else None
     return Settings(preset.name, model, train, standardize, tuple(notes), speed)
 

@@ -5,28 +5,24 @@ any of them. The values live only under the widgets' keys; ``keep_alive`` carrie
 over a visit to another page (Streamlit forgets the state of widgets it did not draw),
 so there is one copy of the settings, not two. ``ui.train.settings`` turns the values
 into configs.
+
+Every control is a row of the table of Train settings (``nn_core.knobs``) drawn by its
+kind: its label, help, choices and whether a lesson may lock it come from there, so a
+control cannot offer what a lesson link or the command line would not accept. What is
+the page's own is here: which tab a control sits in, and how its values are printed.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.activations import ACTIVATIONS
-from nn_core.layers import INITS
-from nn_core.optimizers import OPTIMIZERS, SCHEDULES
+from nn_core.knobs import BY_NAME, SEED_END, Knob
 from nn_core.presets import PRESETS
 from server.limits import LIMITS, ServerLimits
 from ui.state import workspace
 from ui.train import keys
 from ui.train.settings import (
     DEFAULT_PRESET,
-    DROPOUTS,
-    INIT_NAMES,
-    L2S,
-    LRS,
-    MOMENTA,
-    PRESET_CHOICES,
-    SHIFTS,
     TARGETS,
     Choices,
     Settings,
@@ -37,6 +33,14 @@ from ui.train.settings import (
     widget_keys,
 )
 
+# Which settings each tab holds, in the order they are drawn (every row of the table,
+# but the preset, is in exactly one tab: tests/ui/train/test_settings_table.py).
+TABS = {
+    "Network": ("hidden", "activation", "init", "dropout", "standardize"),
+    "Optimiser": ("optimizer", "lr", "momentum", "schedule", "batch_size", "weight_decay"),
+    "Data": ("epochs", "subset", "shift", "time_budget", "seed"),
+}
+INIT_NAMES = {"he": "He (for ReLU)", "xavier": "Xavier (for tanh)", "naive": "N(0, 1) (notebook)"}
 SPEEDS = {"full": "Full speed", "slow": "Slow motion"}
 UNTIL = {"epochs": "a number of epochs", "accuracy": "a target accuracy"}
 
@@ -97,24 +101,22 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
     """
     keep_alive(limits, on_train_page=True)
     c = Choices.for_limits(limits)
+    preset = BY_NAME["preset"]
     st.selectbox(
-        "Preset",
-        PRESET_CHOICES,
+        preset.label,
+        preset.choices,
         format_func=lambda n: PRESETS[n].title,
         key=keys.PRESET,
         on_change=apply_preset,
         args=(limits,),
-        disabled=bool(locked),
-        help="A ready-made recipe. Choosing one fills in every setting below; then change any.",
+        disabled=bool(locked),  # a recipe would overwrite what the lesson fixed
+        help=preset.help,
     )
     st.caption(preset_description(st.session_state[keys.PRESET], limits))
-    network, optimiser, data = st.tabs(["Network", "Optimiser", "Data"])
-    with network:
-        _network_widgets(c, locked)
-    with optimiser:
-        _optimiser_widgets(c, locked)
-    with data:
-        _data_widgets(c, n_train, locked)
+    for tab, names in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
+        with tab:
+            for name in names:
+                _control(BY_NAME[name], c, n_train, locked)
     return current_settings(limits, n_train)
 
 
@@ -163,147 +165,44 @@ def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
         )
 
 
-def _count_slider(label: str, low: int, high: int, key: str, locked, help: str) -> int:
-    """A slider from ``low`` to ``high``; a line instead when the server allows one value
-    only (``NN_MAX_EPOCHS=1``: a slider cannot run from 1 to 1). The settings clamp the
-    value to the limit and say so, so nothing is written here."""
-    if high <= low:
-        st.caption(f"{label}: {low} (all this server allows)")
-        return low
-    return st.slider(label, low, high, key=key, disabled=key in locked, help=help)
+def _format(knob: Knob, n_train: int):
+    """How a control prints its values ("all (60,000)" for the whole training set)."""
+    formats = {
+        "lr": lambda v: f"{v:g}",
+        "weight_decay": lambda v: f"{v:g}",
+        "init": INIT_NAMES.get,
+        "subset": lambda v: f"all ({n_train:,})" if v == 0 else f"{v:,}",
+        "time_budget": lambda v: "none" if v == 0 else f"{v} s",
+    }
+    return formats.get(knob.name, str)
 
 
-def _network_widgets(c: Choices, locked) -> None:
-    layers = st.slider(
-        "Hidden layers",
-        0,
-        c.max_layers,
-        key=keys.LAYERS,
-        disabled=keys.LAYERS in locked,
-        help="Layers between the pixels and the answer. 0 = a linear classifier.",
-    )
-    for i in range(layers):
-        st.select_slider(
-            f"Units in hidden layer {i + 1}",
-            c.units,
-            key=units_key(i),
-            disabled=keys.UNITS in locked,
-            help="More units can learn more patterns, but train more slowly.",
-        )
-    st.selectbox(
-        "Activation",
-        list(ACTIVATIONS),
-        key=keys.ACTIVATION,
-        disabled=keys.ACTIVATION in locked,
-        help="The bend applied after each hidden layer; without it, layers collapse into one.",
-    )
-    st.selectbox(
-        "Initialisation",
-        INITS,
-        format_func=INIT_NAMES.get,
-        key=keys.INIT,
-        disabled=keys.INIT in locked,
-        help="How the starting weights are drawn. Scaled (He/Xavier) keeps signals a sane size.",
-    )
-    st.select_slider(
-        "Dropout",
-        DROPOUTS,
-        key=keys.DROPOUT,
-        disabled=keys.DROPOUT in locked,
-        help="Fraction of hidden units switched off at random in each step: fights overfitting.",
-    )
-    st.toggle(
-        "Standardise inputs",
-        key=keys.STANDARDIZE,
-        disabled=keys.STANDARDIZE in locked,
-        help="Shift and scale the pixels to mean 0, spread 1 first: the optimiser has it easier.",
-    )
-
-
-def _optimiser_widgets(c: Choices, locked) -> None:
-    st.selectbox(
-        "Optimiser",
-        OPTIMIZERS,
-        key=keys.OPTIMIZER,
-        disabled=keys.OPTIMIZER in locked,
-        help="sgd: plain steps downhill; momentum: keeps rolling; adam: adapts each weight's step.",
-    )
-    st.select_slider(
-        "Learning rate",
-        LRS,
-        format_func=lambda v: f"{v:g}",
-        key=keys.LR,
-        disabled=keys.LR in locked,
-        help="How big each step is. Too small: slow. Too big: the loss jumps around or explodes.",
-    )
-    st.select_slider(
-        "Momentum",
-        MOMENTA,
-        key=keys.MOMENTUM,
-        disabled=keys.MOMENTUM in locked,
-        help="With the momentum optimiser: how much of the last step carries into the next.",
-    )
-    st.selectbox(
-        "Learning-rate schedule",
-        SCHEDULES,
-        key=keys.SCHEDULE,
-        disabled=keys.SCHEDULE in locked,
-        help="How the learning rate shrinks during the run: big steps first, fine ones at the end.",
-    )
-    st.select_slider(
-        "Batch size",
-        c.batches,
-        key=keys.BATCH,
-        disabled=keys.BATCH in locked,
-        help="Images averaged per step. Bigger: smoother and faster per image; 1: the notebook.",
-    )
-    st.select_slider(
-        "L2 weight decay",
-        L2S,
-        format_func=lambda v: f"{v:g}",
-        key=keys.L2,
-        disabled=keys.L2 in locked,
-        help="Pulls every weight a little towards 0 at each step: a guard against overfitting.",
-    )
-
-
-def _data_widgets(c: Choices, n_train: int, locked) -> None:
-    _count_slider(
-        "Epochs", 1, c.max_epochs, keys.EPOCHS, locked,
-        "How many times the network sees every training image.",
-    )  # fmt: skip
-    st.select_slider(
-        "Training subset",
-        c.subsets,
-        format_func=lambda v: f"all ({n_train:,})" if v == 0 else f"{v:,}",
-        key=keys.SUBSET,
-        disabled=keys.SUBSET in locked,
-        help="Train on fewer images for a quick run in class: faster, a little less accurate.",
-    )
-    st.select_slider(
-        "Random shifts (pixels)",
-        SHIFTS,
-        key=keys.SHIFT,
-        disabled=keys.SHIFT in locked,
-        help="Move each training image by up to this many pixels: more varied data for free.",
-    )
-    st.select_slider(
-        "Time budget (seconds)",
-        c.budgets,
-        format_func=lambda v: "none" if v == 0 else f"{v} s",
-        key=keys.TIME_BUDGET,
-        disabled=keys.TIME_BUDGET in locked,
-        help="Stop after this long, with the learning-rate schedule following the clock.",
-    )
-    st.number_input(
-        "Seed",
-        min_value=0,
-        max_value=2**31 - 1,
-        step=1,
-        key=keys.SEED,
-        disabled=keys.SEED in locked,
-        help="Fixes the random starting weights and the order of the images: same seed, same run.",
-    )
+def _control(knob: Knob, c: Choices, n_train: int, locked) -> None:
+    """One row of the table as its control, greyed out when a lesson locked it."""
+    key = keys.setting(knob.name)
+    common = {"key": key, "disabled": key in locked, "help": knob.help}
+    if knob.kind == "sizes":
+        layers = st.slider(knob.label, 0, c.max_layers, **common)
+        for i in range(layers):
+            st.select_slider(
+                f"Units in hidden layer {i + 1}",
+                c.units,
+                key=units_key(i),
+                disabled=keys.UNITS in locked,
+                help=knob.help,
+            )
+    elif knob.kind == "choice":
+        st.selectbox(knob.label, knob.choices, format_func=_format(knob, n_train), **common)
+    elif knob.kind == "flag":
+        st.toggle(knob.label, **common)
+    elif knob.kind == "seed":
+        st.number_input(knob.label, min_value=0, max_value=SEED_END - 1, step=1, **common)
+    elif not knob.choices and c.max_epochs <= 1:  # a slider cannot run from 1 to 1
+        st.caption(f"{knob.label}: 1 (all this server allows)")  # the settings clamp it
+    elif not knob.choices:  # a whole number up to the server's limit: epochs
+        st.slider(knob.label, 1, c.max_epochs, **common)
+    else:
+        st.select_slider(knob.label, c.offered(knob), format_func=_format(knob, n_train), **common)
 
 
 def limits_caption(limits: ServerLimits) -> str:

@@ -189,7 +189,7 @@ def test_two_viewers_share_one_build_per_version(state_dir, counted):
     student.run()
     assert counted == {"board": 3, "curves": 4, "drawings": 2}  # no weights: not the best
     assert plotly_charts(teacher)["class_loss"][0]["data"][1]["name"] == "1 (1)"
-    student.selectbox(key=keys.COLOR_BY).set_value("optimizer").run()
+    student.selectbox(key=keys.COLOR_BY).set_value("optimiser").run()
     assert counted == {"board": 3, "curves": 6, "drawings": 2}  # a figure of their own
     teacher.run()
     assert counted == {"board": 3, "curves": 6, "drawings": 2}

@@ -101,7 +101,7 @@ def test_the_reveal_answers_the_question_posed_not_the_colour_picker():
     store = get_store()
     store.set_question(code, key, "Which learning rate ends with the lowest loss?", ["0.1", "1"])
     store.reveal(code, key)
-    at.selectbox(key=keys.COLOR_BY).set_value("optimizer").run()
+    at.selectbox(key=keys.COLOR_BY).set_value("optimiser").run()
     results = plotly_charts(at)["class_results"][0]
     assert results["layout"]["title"]["text"] == "Final loss by learning rate"
     assert [t["name"] for t in results["data"]] == ["0.01", "0.1", "1"]
@@ -111,7 +111,7 @@ def test_the_reveal_answers_the_question_posed_not_the_colour_picker():
     store.reveal(code, key)
     at.run()
     results = plotly_charts(at)["class_results"][0]
-    assert results["layout"]["title"]["text"] == "Test accuracy by optimizer"
+    assert results["layout"]["title"]["text"] == "Test accuracy by optimiser"
 
 
 def _sizes(figure: dict) -> list[float]:
