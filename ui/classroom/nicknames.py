@@ -15,6 +15,7 @@ not a letter removed. Any nickname whose skeleton contains "teacher" is kept bac
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 RESERVED = ("teacher",)  # skeletons that no student may use, anywhere in their nickname
 TEACHER = "Teacher"  # the name the teacher's own tabs carry on the board
@@ -46,6 +47,13 @@ LOOKALIKES = str.maketrans(
 def identity(nickname: str) -> str:
     """The key that makes "Sam", " sam" and "ＳＡＭ" one student in one class."""
     return " ".join(unicodedata.normalize("NFKC", nickname).casefold().split())
+
+
+def students(names: Iterable[str]) -> set[str]:
+    """The students among a class's member names: one per nickname (a student who joined
+    twice is one), the teacher's own tabs left out; what "N in class" counts."""
+    teacher = identity(TEACHER)
+    return {i for i in map(identity, names) if i != teacher}
 
 
 def skeleton(nickname: str) -> str:

@@ -101,7 +101,7 @@ class Board:
     created: float
     expires: float
     closed: bool
-    members: int
+    members: int  # students, one per nickname, the teacher left out
     prompt: str | None
     choices: tuple[str, ...]
     revealed: bool

@@ -307,7 +307,7 @@ class ClassStore(TeacherTools, Places, PurgeSchedule, BoardVersions, LessonSteps
             created=row.created,
             expires=row.expires,
             closed=bool(row.closed),
-            members=len(names),
+            members=len(nicknames.students(names.values())),
             prompt=question["prompt"],
             choices=tuple(question["choices"]),
             revealed=bool(row.revealed),

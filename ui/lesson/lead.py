@@ -17,7 +17,7 @@ import streamlit as st
 from ui import text
 from ui.classroom import keys as class_keys
 from ui.classroom.connection import get_store
-from ui.classroom.membership import Membership, class_session, show_message
+from ui.classroom.membership import Membership, class_session
 from ui.classroom.store import ClassError, InvalidField
 from ui.lesson import keys
 from ui.lesson.follow import PAGE_TITLES, plan_of
@@ -37,7 +37,6 @@ def lead_panel(m: Membership) -> None:
             _choose(m)
         else:
             _steps(m, plan, state.step)
-        show_message(class_session())
     if plan is not None:
         _roster(m, plan, state.step)
         with st.expander("Change the lesson", icon=":material/edit_note:"):

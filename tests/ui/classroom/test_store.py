@@ -171,3 +171,14 @@ def test_two_stores_on_one_database_see_each_other(engine):  # noqa: F811
     two.share_run(sam, entry_from_run(make_run(steps=50)))
     assert [r.nickname for r in one.board(code).runs] == ["Sam"]
     assert one.is_teacher(code, key) and two.is_teacher(code, key)
+
+
+def test_in_class_counts_students_once_each_and_not_the_teacher(engine):  # noqa: F811
+    store = ClassStore(engine)
+    code, key = store.create_class()
+    store.join_teacher(code, key)
+    store.join_teacher(code, key)  # the teacher's second device
+    store.join(code, "Sam")
+    store.join(code, " sam")  # Sam again, from another browser
+    store.join(code, "Ana")
+    assert store.board(code).members == 2

@@ -56,6 +56,8 @@ def test_next_step_moves_the_class_and_poses_the_steps_question():
     assert get_store().lesson_state(code).step == 3
     teacher.button(key=keys.BACK).click().run()
     assert get_store().lesson_state(code).step == 2
+    said = [s.value for s in teacher.success if "The class is on step 3." in s.value]
+    assert len(said) == 1  # said once, above the bar, not again inside it
     assert not teacher.exception
 
 
