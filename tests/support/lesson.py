@@ -9,6 +9,7 @@ a retry can only turn a lost click into the same result, never hide a wrong one.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -31,6 +32,24 @@ def shot(page, name: str) -> None:
     page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"lesson_{name}.png"))
+
+
+@contextmanager
+def evidence(pages: dict):
+    """On a failure, what every page showed goes to the artifacts: a screenshot and the
+    page's text, for the person reading a red run to see where the lesson stood."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for name, page in pages.items():
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"lesson_failed_{name}.png"))
+                main = page.get_by_test_id("stMain").inner_text(timeout=5_000)
+                (ARTIFACTS / f"lesson_failed_{name}.txt").write_text(f"{page.url}\n\n{main}")
+            except Exception:  # a page that cannot say more: the failure itself stands
+                continue
+        raise
 
 
 def join(page, nickname: str) -> None:
@@ -72,48 +91,9 @@ def choose(page, label: str, option: str) -> None:
     raise AssertionError(f"{label!r} never showed {option!r}")
 
 
-def train_and_share(page) -> str:
-    """On the Train page: Start, wait for the run's end, press Share with the class;
-    returns what the run ended as ("blew up" or "finished")."""
-    main = page.get_by_test_id("stMainBlockContainer")
-    main.get_by_role("button", name="Start", exact=True).click()
-    share = main.get_by_role("button", name="Share with the class")
-    share.wait_for(timeout=3 * DEADLINE_MS)
-    ended = "blew up" if main.get_by_text("The run blew up.").count() else "finished"
-    share.click()
-    main.get_by_role("button", name="Shared with the class").wait_for()
-    return ended
-
-
-def board_legend(teacher, chart: str = "class_loss") -> list[str]:
-    """The names in a board chart's legend, once the chart is drawn."""
-    handle = teacher.wait_for_function(
-        f"""() => {{
-            const plot = [...document.querySelectorAll('.js-plotly-plot')]
-                .find(p => p.layout?.meta?.chart === '{chart}');
-            return plot && plot.data.filter(t => t.showlegend !== false).map(t => t.name);
-        }}""",
+def chart_drawn(teacher, chart: str) -> None:
+    teacher.wait_for_function(
+        f"""() => [...document.querySelectorAll('.js-plotly-plot')]
+            .some(p => p.layout?.meta?.chart === '{chart}')""",
         timeout=DEADLINE_MS,
     )
-    return handle.json_value()
-
-
-def draw_a_one(page) -> None:
-    """One vertical stroke with the mouse on the Draw page's canvas, until the page reads
-    it (a stroke made while a fresh canvas loads its empty drawing is wiped: drawn again)."""
-    canvas = page.locator("canvas.upper-canvas").first
-    prediction = page.get_by_test_id("stMetric").filter(has_text="Prediction")
-    for _ in range(TRIES):
-        page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
-        box = canvas.bounding_box()
-        x = box["x"] + box["width"] / 2
-        page.mouse.move(x, box["y"] + 0.15 * box["height"])
-        page.mouse.down()
-        page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=12)
-        page.mouse.up()
-        try:
-            prediction.wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError("the Draw page never read the stroke")
