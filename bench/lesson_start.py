@@ -9,7 +9,7 @@ while three others train ``fast`` (``bench.load_sessions.start_trainer``):
    prediction must be the digit drawn);
 2. **Train**, from the page they are on (a click in the navigation);
 3. the **Class board**: each student first joins the class the benchmark made (the
-   lesson link's ``?class=CODE`` opens the sidebar's join form; a nickname, *Join the
+   lesson link's ``?class=CODE`` opens the page's join prompt; a nickname, *Join the
    class*; one after another, untimed), then all open the Class page at once.
 
 Every student is a ``bench.bench_board.Viewer`` (Streamlit's protocol, a browser's
@@ -131,14 +131,17 @@ async def next_step(c) -> tuple[int, float]:
     return read_step(c.progress), time.perf_counter()
 
 
+PROMPT = "Nickname for the class board"  # the link's own join prompt (ui/classroom/joining.py)
+
+
 async def join(v: Viewer, code: str, k: int, failures: list[str]) -> None:
-    """The lesson link's join form in the sidebar, a nickname, *Join the class*."""
+    """The lesson link's join prompt at the top of the page, a nickname, *Join the class*."""
     query = f"class={code}"
     await v.open(v.page or "train", query=query, timeout=120)
-    if "Nickname" not in v.inputs:
-        failures.append(f"{v.name}: no join form ({sorted(v.inputs)})")
+    if PROMPT not in v.inputs:
+        failures.append(f"{v.name}: no join prompt ({sorted(v.inputs)})")
         return
-    texts = {"Class code": code, "Nickname": f"pupil {k}"}
+    texts = {PROMPT: f"pupil {k}"}
     try:
         await v.submit(texts, "Join the class", query=query)
     except TimeoutError:
