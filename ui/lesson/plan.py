@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nn_core.knobs import KNOBS
+from ui.classroom import fields
+from ui.classroom.fields import InvalidField
 from ui.train.lesson import PAGES, WORDS, parse_lesson
 
 SHIPPED = Path(__file__).with_name("lesson45.json")
@@ -66,16 +68,11 @@ class Plan:
 
 
 def _text(raw, where: str, limit: int, allow_empty: bool = True) -> str:
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        raise PlanError(f"{where} must be text")
-    value = " ".join(raw.split())
-    if not value and not allow_empty:
-        raise PlanError(f"{where} is empty")
-    if len(value) > limit:
-        raise PlanError(f"{where} is longer than {limit} characters")
-    return value
+    """A plan's words follow the board's rule for typed text (``fields.text``)."""
+    try:
+        return fields.text("" if raw is None else raw, where, limit, allow_empty)
+    except InvalidField as e:
+        raise PlanError(str(e)) from None
 
 
 def _words(raw, where: str) -> tuple[str, ...]:

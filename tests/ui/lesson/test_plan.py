@@ -55,6 +55,7 @@ def test_a_spread_value_is_set_and_locked_for_the_student_who_holds_it():
         (_one(spread="lr"), "spread needs its values"),
         (_one(question="Why?", choices=["only one"]), "2 to 6 answers"),
         (_one(title="x" * 81), "title is longer than 80"),
+        (_one(title="Bell\x07"), "title contains control characters"),
         (_one(values=["1"] * 13), "at most 12"),
         ("{" + " " * 70_000 + "}", "at most 64 kB"),
     ],
