@@ -91,9 +91,57 @@ def choose(page, label: str, option: str) -> None:
     raise AssertionError(f"{label!r} never showed {option!r}")
 
 
+def train_and_share(page) -> str:
+    """On the Train page: Start, wait for the run's end, press Share with the class;
+    returns what the run ended as ("blew up" or "finished")."""
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_role("button", name="Start", exact=True).click()
+    share = main.get_by_role("button", name="Share with the class")
+    share.wait_for(timeout=3 * DEADLINE_MS)
+    ended = "blew up" if main.get_by_text("The run blew up.").count() else "finished"
+    share.click()
+    main.get_by_role("button", name="Shared with the class").wait_for()
+    return ended
+
+
+def legend_shows(teacher, entry: str, chart: str = "class_loss") -> None:
+    """Wait until a board chart's legend holds ``entry`` (the caption's count can be on
+    the page a moment before the chart has drawn the runs it counts)."""
+    teacher.wait_for_function(
+        f"""(entry) => {{
+            const plot = [...document.querySelectorAll('.js-plotly-plot')]
+                .find(p => p.layout?.meta?.chart === '{chart}');
+            return !!plot && plot.data.some(t => t.showlegend !== false && t.name === entry);
+        }}""",
+        arg=entry,
+        timeout=DEADLINE_MS,
+    )
+
+
 def chart_drawn(teacher, chart: str) -> None:
     teacher.wait_for_function(
         f"""() => [...document.querySelectorAll('.js-plotly-plot')]
             .some(p => p.layout?.meta?.chart === '{chart}')""",
         timeout=DEADLINE_MS,
     )
+
+
+def draw_a_one(page) -> None:
+    """One vertical stroke with the mouse on the Draw page's canvas, until the page reads
+    it (a stroke made while a fresh canvas loads its empty drawing is wiped: drawn again)."""
+    canvas = page.locator("canvas.upper-canvas").first
+    prediction = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    for _ in range(TRIES):
+        page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
+        box = canvas.bounding_box()
+        x = box["x"] + box["width"] / 2
+        page.mouse.move(x, box["y"] + 0.15 * box["height"])
+        page.mouse.down()
+        page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=12)
+        page.mouse.up()
+        try:
+            prediction.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the Draw page never read the stroke")
