@@ -17,7 +17,9 @@ import re
 import pytest
 
 from tests.browser.test_browser_classroom import start_class
+from tests.support.browser import APP_IDLE
 from tests.support.classroom import fresh_pg_database, pg_admin_url  # noqa: F401
+from tests.support.lesson import evidence
 from tests.support.replicas import running_replicas
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,10 +43,12 @@ def join_and_share(page, url: str, code: str, nickname: str) -> None:
     sidebar.get_by_role("textbox", name="Nickname").fill(nickname)
     sidebar.get_by_role("button", name="Join the class").click()
     sidebar.get_by_text(re.compile(rf"In class .* as {nickname}")).wait_for()
+    page.wait_for_function(APP_IDLE)  # the join's page runs are over: this Start is the one
     main = page.get_by_test_id("stMainBlockContainer")
-    main.get_by_role("button", name="Start", exact=True).click()
-    main.get_by_role("button", name="Share with the class").click()
-    main.get_by_role("button", name="Shared with the class").wait_for()
+    with evidence({f"replicas_{nickname}": page}):
+        main.get_by_role("button", name="Start", exact=True).click()
+        main.get_by_role("button", name="Share with the class").click()
+        main.get_by_role("button", name="Shared with the class").wait_for()
 
 
 def test_a_class_through_two_replicas_shares_one_board(browser, tmp_path, pg_admin_url):  # noqa: F811
