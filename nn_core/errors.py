@@ -11,7 +11,7 @@ to us (a path, a file's contents), not a bug in the program.
 
 from __future__ import annotations
 
-__all__ = ["DataError", "DataUnavailableError"]
+__all__ = ["CollectionError", "DataError", "DataUnavailableError"]
 
 
 class DataError(ValueError):
@@ -31,6 +31,15 @@ class DataUnavailableError(DataError):
     how to provide the data: a folder passed as ``data_dir=`` or named by the
     environment variable ``NN_DATA_DIR``, holding one folder per data set
     (``mnist/``, ``fashion-mnist/``) or the four IDX files directly.
+    """
+
+
+class CollectionError(DataError):
+    """A collection of drawings (or a file that should hold one) cannot be used as it is.
+
+    Raised for class names that are missing, too long or repeated, labels outside the
+    classes, and uploaded ``.npz`` files with the wrong parts, shapes, types or sizes.
+    The message says what is wrong in one sentence a student can act on.
     """
 
 
