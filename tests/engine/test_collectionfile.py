@@ -224,7 +224,7 @@ def hostile(**headers) -> bytes:
         ({"images": ((10**9, 28, 28), np.float32)}, "(1000000000, 28, 28)"),
         ({"images": ((18, 28, 28), np.float64), "labels": ((18,), np.uint8)}, "bytes"),
         ({"class_names": ((10**12,), "<U24")}, "1000000000000 classes"),
-        ({"class_names": ((3,), "<U100000000")}, "short text"),
+        ({"class_names": ((3,), "<U100000000")}, "100,000,000 characters long"),
     ],
 )
 def test_a_header_declaring_a_huge_member_is_refused_before_allocation(headers, fragment):
