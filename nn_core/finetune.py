@@ -74,13 +74,14 @@ def fine_tune(
         if on_step is not None:
             on_step(m.step, steps)
     copy.meta = {k: v for k, v in model.meta.items() if k not in ("test_accuracy", "test_loss")}
+    diverged = trainer.status is RunStatus.DIVERGED
     copy.meta["fine_tune"] = {
         "steps": trainer.step_count,
         "lr": lr,
         "batch_size": batch_size,
         "examples": len(y),
-        "diverged": trainer.status is RunStatus.DIVERGED,
-        "message": trainer.message,
+        "diverged": diverged,
+        "message": trainer.message if diverged else "",
     }
     return copy
 
