@@ -149,3 +149,46 @@ def test_other_data_sets_are_told_to_choose_mnist(sample, fashion_from_sample):
     at.segmented_control(key=keys.VIEW).set_value("teach").run()
     assert not at.exception, at.exception
     assert any("choose MNIST" in i.value for i in at.info)
+
+
+@pytest.fixture()
+def class_store(tmp_path, monkeypatch):
+    """A fresh SQLite class store in a temporary state folder (as the board tests use)."""
+    import streamlit as st
+
+    from ui.classroom import views
+    from ui.classroom.connection import get_store
+
+    monkeypatch.setenv("NN_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("NN_CLASS_DB_URL", raising=False)
+    st.cache_resource.clear()
+    views._targets.clear()
+    yield get_store()
+    st.cache_resource.clear()
+    views._targets.clear()
+
+
+def test_a_class_member_can_learn_from_the_class_handwriting(sample, class_store):
+    from ui.classroom.membership import ClassSession, Membership
+
+    code, _ = class_store.create_class()
+    ana = class_store.join(code, "Ana")
+    for image, label in my_drawings(sample, 30):
+        class_store.add_drawing(ana, image, label)
+    sam = ClassSession(membership=Membership(class_store.join(code, "Sam")))
+    at = open_page("evaluate", {draw_keys.MY_DRAWINGS: my_drawings(sample, 5), K.CLASS: sam})
+    at.segmented_control(key=keys.VIEW).set_value("teach").run()
+    assert any("5 drawings of digits here; draw 15 more" in i.value for i in at.info)
+    at.radio(key=keys.TEACH_SOURCE).set_value("class").run()
+    assert "of the 30 drawings to learn from" in words(at)
+    at.radio(key=keys.TEACH_SOURCE).set_value("both").run()
+    assert "of the 35 drawings to learn from" in words(at)
+    taught(at, 20, 0.03)
+    assert at.session_state[keys.TEACH_RESULT].n_learn + bars_n(at) == 35
+
+
+def bars_n(at) -> int:
+    """How many held-out drawings the chart says it tested on: "(7)" under the bar."""
+    (spec,) = charts(at)["eval_teach"]
+    label = next(x for x in spec["data"][0]["x"] if "drawings" in x)
+    return int(label.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
