@@ -86,14 +86,22 @@ class Collection:
         """A new collection with one more drawing; this one is left as it was."""
         if not 0 <= int(label) < len(self.class_names):
             raise CollectionError(f"label must be a class number 0..{len(self.class_names) - 1}")
-        image = np.clip(np.asarray(image, dtype=np.float32).reshape(1, 28, 28), 0, 1)  # (1, 28, 28)
+        image = np.asarray(image, dtype=np.float32)
+        if image.size != 784:
+            raise CollectionError(f"a drawing is 28 x 28 pixels, not {image.shape}")
+        if not np.isfinite(image).all():
+            raise CollectionError("a drawing's pixels must be numbers between 0 and 1")
+        image = np.clip(image.reshape(1, 28, 28), 0, 1)  # (1, 28, 28)
         images = np.concatenate([self.images, image])  # (n + 1, 28, 28)
         labels = np.append(self.labels, np.int64(label))  # (n + 1,)
         return _frozen(self, images, labels)
 
     def without(self, index: int) -> Collection:
-        """A new collection without drawing ``index`` (a drawing that went wrong)."""
-        keep = np.arange(self.n) != int(index)  # (n,)
+        """A new collection without drawing ``index`` (a drawing that went wrong); a
+        negative index counts from the end, as in a list."""
+        if not -self.n <= int(index) < self.n:
+            raise CollectionError(f"there is no drawing number {index} in {self.n} drawings")
+        keep = np.arange(self.n) != int(index) % self.n  # (n,)
         return _frozen(self, self.images[keep], self.labels[keep])
 
     def problems(self, min_per_class: int = MIN_PER_CLASS) -> list[str]:
@@ -131,7 +139,7 @@ class Collection:
         learn, test = [], []
         for c in range(len(self.class_names)):
             idx = rng.permutation(np.flatnonzero(self.labels == c))  # (n_c,)
-            n_test = min(max(1, round(held_out * len(idx))), len(idx) - 1) if len(idx) > 1 else 0
+            n_test = _held_out_count(len(idx), held_out)
             test.append(idx[:n_test])
             learn.append(idx[n_test:])
         return np.sort(np.concatenate(learn)), np.sort(np.concatenate(test))  # (n_l,), (n_t,)
@@ -192,8 +200,14 @@ def new_collection(name: str, title: str, class_names) -> Collection:
 
 def split_sizes(n: int, counts, held_out: float = HELD_OUT) -> tuple[int, int]:
     """How many drawings a split learns from and holds out, without making it."""
-    test = sum(min(max(1, round(held_out * c)), c - 1) if c > 1 else 0 for c in counts)
+    test = sum(_held_out_count(int(c), held_out) for c in counts)
     return n - test, test
+
+
+def _held_out_count(n_class: int, held_out: float) -> int:
+    """How many of one class's ``n_class`` drawings are held out: ``held_out`` of them,
+    rounded, but at least one and never all (a class with one drawing keeps it to learn)."""
+    return min(max(1, round(held_out * n_class)), n_class - 1) if n_class > 1 else 0
 
 
 def _frozen(like: Collection, images: np.ndarray, labels: np.ndarray) -> Collection:

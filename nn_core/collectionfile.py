@@ -30,6 +30,8 @@ from nn_core.modelfile import ZIP_MAGIC, _judge_directory
 MAX_DRAWINGS = 5_000
 """The most drawings a file may hold: 3.9 MB of pixels, more than a class makes in a term."""
 MEMBERS = ("images", "labels", "class_names", "title")
+SPARE = 2  # entries a file may hold beyond its members (another tool's notes)
+TEXT_WORDS = {"class_names": "a class name", "title": "a collection's name"}
 
 
 def collection_to_bytes(c: Collection) -> bytes:
@@ -55,7 +57,7 @@ def collection_from_bytes(data: bytes, name: str, file_name: str = "the file") -
     if not data.startswith(ZIP_MAGIC):
         raise CollectionError(f"{file_name} is not a collection: expected a .npz file saved here")
     try:
-        _judge_directory(data, file_name, max_members=len(MEMBERS) + 2)
+        _judge_directory(data, file_name, max_members=len(MEMBERS) + SPARE)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             archive = Archive(zf, file_name)
             missing = [m for m in MEMBERS if m not in archive.members]
@@ -67,9 +69,18 @@ def collection_from_bytes(data: bytes, name: str, file_name: str = "the file") -
     except CollectionError:
         raise
     except ModelFileError as e:  # the archive's own checks, worded for model files' readers
-        raise CollectionError(str(e).replace("a model file", "a collection file")) from None
+        raise CollectionError(_for_collections(str(e))) from None
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError) as e:
         raise CollectionError(f"{file_name} is damaged or truncated ({e})") from None
+
+
+def _for_collections(message: str) -> str:
+    """A sentence of the model-file reader, said of a collection file: the parts of a
+    model it names (format, config, layers) mean nothing to someone uploading drawings."""
+    message = message.split("; a model file", 1)[0]
+    if "entries" in message or "directory takes" in message:
+        message += f"; a collection file has {len(MEMBERS)} ({', '.join(MEMBERS)})"
+    return message.replace("a model file", "a collection file")
 
 
 def _collection(archive: Archive, name: str) -> Collection:
@@ -107,8 +118,13 @@ def _header(archive: Archive, key: str, kinds: str, shape_ok) -> Header:
 def _texts(archive: Archive, key: str, shape, limit: int) -> tuple[str, ...]:
     """A text member (0-d or 1-d), each string at most ``limit`` characters."""
     h = archive.header(key)
-    if h.dtype.kind != "U" or len(h.shape) != len(shape) or h.dtype.itemsize > 4 * limit:
+    if h.dtype.kind != "U" or len(h.shape) != len(shape):
         raise CollectionError(f"{archive.name}: '{key}' should be short text, not {h.dtype}")
+    if h.dtype.itemsize > 4 * limit:  # 4 bytes a character: judged before it is read
+        raise CollectionError(
+            f"{archive.name}: '{key}' holds text {h.dtype.itemsize // 4:,} characters long; "
+            f"{TEXT_WORDS[key]} has at most {limit} characters"
+        )
     if h.shape and h.shape[0] > MAX_CLASSES:
         raise CollectionError(f"{archive.name} has {h.shape[0]} classes; a collection has 2 to 10")
     return tuple(str(s) for s in np.atleast_1d(archive.read(key, h)))

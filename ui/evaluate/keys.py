@@ -28,6 +28,13 @@ THRESHOLD = "evaluate.threshold"  # slider writing K.CONFIDENCE (ui/evaluate/thr
 COMPARE_A = "evaluate.compare_a"  # selectboxes: the two models compared
 COMPARE_B = "evaluate.compare_b"
 UPLOAD = "evaluate.upload"  # file uploader: a saved model to compare
+TEACH_MODEL = "evaluate.teach_model"  # selectbox: stable_id of the model to fine-tune
+TEACH_SOURCE = "evaluate.teach_source"  # radio: whose drawings it learns ("mine" | "class" | ...)
+TEACH_STEPS = "evaluate.teach_steps"  # slider: mini-batch steps of fine-tuning
+TEACH_LR = "evaluate.teach_lr"  # select slider: the learning rate
+TEACH_RUN = "evaluate.teach_run"  # button: fine-tune now
+TEACH_KEEP = "evaluate.teach_keep"  # button: the tuned copy becomes "your model"
+TEACH_RESULT = "evaluate.teach_result"  # Taught: the last fine-tuning of this tab, or None
 CACHE = "evaluate.cache"  # dict: this tab's predictions and curves per model version
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each

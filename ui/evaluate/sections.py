@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.predictions import Predictions
-from ui.evaluate import compare, confidence, keys, mistakes, robustness, scores
+from ui.evaluate import compare, confidence, keys, mistakes, robustness, scores, teach
 
 SECTIONS = {
     "scores": ":material/grid_on: Scores and confusion",
@@ -20,6 +20,7 @@ SECTIONS = {
     "confidence": ":material/help: Not sure",
     "calibration": ":material/straighten: Calibration",
     "compare": ":material/compare: Compare models",
+    "teach": ":material/draw: Teach it our handwriting",
 }
 
 
@@ -67,6 +68,9 @@ def show_section(section: str, answers: Predictions, in_use, options: list, acti
     elif section == "calibration":
         st.header("Is its confidence honest?")
         confidence.calibration_view(answers)
-    else:
+    elif section == "compare":
         st.header("Compare two models")
         compare.compare_view(options, active)
+    else:
+        st.header("Teach it our handwriting")
+        teach.teach_view(options, in_use, active)
