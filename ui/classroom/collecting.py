@@ -112,11 +112,11 @@ class Collecting:
     # --- reading -----------------------------------------------------------------------
     def collections(self, code: str) -> list[CollectionInfo]:
         """Every collection of the class with its visible drawings counted, no pixels."""
-        return self._tallied(code)[0]
+        return self.collections_and_roster(code)[0]
 
     def collection_roster(self, code: str) -> list[RosterLine]:
         """Who added how many drawings of which class, per student and collection."""
-        return self._tallied(code)[1]
+        return self.collections_and_roster(code)[1]
 
     def collection(self, code: str, collection_id: int) -> Collection:
         """The collection's visible drawings as a data set named ``class-CODE-ID``."""
@@ -158,7 +158,7 @@ class Collecting:
                 found.append((int(r.id), int(r.member_id), nickname, what, bool(r.hidden)))
         return found
 
-    def _tallied(self, code: str) -> tuple[list[CollectionInfo], list[RosterLine]]:
+    def collections_and_roster(self, code: str) -> tuple[list[CollectionInfo], list[RosterLine]]:
         table = collection_drawings
         with self.engine.connect() as conn:
             self._class_row(conn, code)
