@@ -261,7 +261,7 @@ def drawings_figure(
     fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
     fig.update_yaxes(constraintoward="top")
     height = 70 + int(np.clip(900 * h / w, 240, 900))  # as wide as a laptop's board column
-    title = f"{title} ({len(images)} drawings)"
+    title = f"{title} ({len(images)} drawing{'' if len(images) == 1 else 's'})"
     style(fig, chart, title, height, uirevision, "")
     longest = max((len(text.plain(n, 24)) for n in class_names or ()), default=0)
     return fig.update_layout(margin={"l": max(CAPTION_MARGIN, 60 + 10 * longest)})

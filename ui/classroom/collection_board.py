@@ -1,5 +1,5 @@
 """The class's collections on the board: how far each got, who drew what, and how well
-the class's best network reads it.
+the class's best network reads it; its file to take home.
 
 For each collection the board shows, per class, how many drawings there are and from
 how many students (a class drawn by one student teaches a network that student's hand,
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.collectionfile import collection_to_bytes
 from ui import text
 from ui.classroom import collection_views, keys
 from ui.classroom.records import Board, CollectionInfo
@@ -68,3 +69,12 @@ def _collection(store, info: CollectionInfo, runs, roster, big: bool, config: di
     if roster.num_rows:
         st.markdown("**Who drew what**")
         st.dataframe(roster, hide_index=True)
+    st.download_button(
+        "Download the collection (.npz)",
+        lambda: collection_to_bytes(store.collection(info.code, info.id)),
+        f"{info.name}.npz",
+        "application/octet-stream",
+        key=f"{keys.COLLECTION_DOWNLOAD}.{info.id}",
+        on_click="ignore",
+        help="The drawings as MNIST-style arrays: open it on the Draw page, or in NumPy.",
+    )

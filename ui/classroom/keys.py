@@ -62,6 +62,7 @@ COLLECTION_DIGITS = "class.collection_digits"  # toggle: its classes are the dig
 COLLECTION_CLASSES = "class.collection_classes"  # text area: its classes, one per line
 COLLECTION_CREATE = "class.collection_create"  # button
 CHART_COLLECTION = "class.chart_collection"  # prefix: one picture per collection, ".3"
+COLLECTION_DOWNLOAD = "class.collection_download"  # prefix: its .npz file, ".3"
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.

@@ -22,6 +22,7 @@ from tests.support.runs import make_run
 from tests.ui.classroom.test_page import _join, _start
 from ui.classroom import collections, keys
 from ui.classroom.connection import get_store
+from ui.classroom.membership import Membership
 from ui.classroom.sharing import entry_from_run
 from ui.state import K
 
@@ -210,3 +211,41 @@ def test_the_digits_and_the_student_side_outside_and_inside_a_class():
     student.run()
     assert student.text[0].value == "collections: none"
     assert collections.NOT_IN_CLASS.startswith("Join a class first")
+
+
+def test_drawings_in_a_collection_are_hidden_removed_and_deleted_from_the_page():
+    """The board's lists offer collection drawings like any entry: the teacher hides
+    one and deletes one for good, a student removes their own (and only theirs)."""
+    teacher = page_alone("classroom")
+    code, key = _start(teacher)
+    _make(teacher, "Shapes", "circle\nsquare")
+    store = get_store()
+    (info,) = store.collections(code)
+    ana, sam = store.join(code, "Ana"), store.join(code, "Sam")
+    first, second, third = (
+        store.add_collection_drawing(who, info.id, np.eye(28), label)
+        for who, label in ((sam, 0), (sam, 1), (ana, 1))
+    )
+    teacher.session_state[keys.MANAGE_OPEN] = True  # unfolded, as a click does
+    teacher.run()
+    entries = teacher.selectbox(key=keys.ENTRY)
+    assert entries.options[0] == f"collection drawing {first} by Sam: a circle in Shapes"
+    entries.set_value(f"collection drawing:{first}").run()
+    teacher.button(key=keys.HIDE).click().run()
+    assert store.collections(code)[0].counts == (0, 2)
+    (counts,) = _frame(teacher, ["Class", "Drawings", "Students"])
+    assert counts["Drawings"].tolist() == [0, 2]  # on this board at once
+    teacher.selectbox(key=keys.DELETE_PICK).set_value(f"collection drawing:{second}").run()
+    teacher.button(key=keys.DELETE).click().run()
+    assert f"Deleted collection drawing {second} for good." in [s.value for s in teacher.success]
+
+    page = page_alone("classroom")
+    page.run()
+    page.session_state[K.CLASS].membership = Membership(ana)
+    page.session_state[keys.MANAGE_OPEN] = True
+    page.run()
+    assert page.selectbox(key=keys.ENTRY).options == [
+        f"collection drawing {third} by Ana: a square in Shapes"
+    ]  # Sam's are not offered
+    page.button(key=keys.REMOVE).click().run()
+    assert store.collection(code, info.id).n == 0
