@@ -187,9 +187,9 @@ def tally(code: str, made, drawn, names: dict[int, str]):
     A student is their nickname (``nicknames.identity``), whichever membership drew, and
     is listed under the first nickname they joined with.
     """
-    shown: dict[str, str] = {}
+    first: dict[str, tuple[int, str]] = {}  # identity -> (joining order, nickname)
     for member_id in sorted(names):
-        shown.setdefault(nicknames.identity(names[member_id]), names[member_id])
+        first.setdefault(nicknames.identity(names[member_id]), (len(first), names[member_id]))
     classes = {r.id: len(json.loads(r.class_names)) for r in made}
     counts = {cid: np.zeros(k, np.int64) for cid, k in classes.items()}  # (k,) each
     drawers = {cid: [set() for _ in range(k)] for cid, k in classes.items()}
@@ -217,14 +217,10 @@ def tally(code: str, made, drawn, names: dict[int, str]):
         )
         for r in made
     ]
-    order = list(shown)
+    unknown = (len(first), "?")
+    by_collection_then_joining = sorted(roster, key=lambda k: (k[1], first.get(k[0], unknown)))
     lines = [
-        RosterLine(shown.get(who, "?"), cid, tuple(int(c) for c in n))
-        for (who, cid), n in sorted(roster.items(), key=lambda kv: (kv[0][1], _rank(order, kv)))
+        RosterLine(first.get(who, unknown)[1], cid, tuple(int(c) for c in roster[who, cid]))
+        for who, cid in by_collection_then_joining
     ]
     return infos, lines
-
-
-def _rank(order: list[str], item) -> int:
-    who = item[0][0]
-    return order.index(who) if who in order else len(order)

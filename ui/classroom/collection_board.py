@@ -31,7 +31,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def accuracy_line(section: collection_views.Section, info: CollectionInfo) -> str:
+def accuracy_line(section: collection_views.Section) -> str:
     """One sentence on the class's best network on this collection (Markdown)."""
     if section.reader is None:
         return (
@@ -55,7 +55,7 @@ def _collection(store, info: CollectionInfo, runs, roster, big: bool, config: di
         f" · its data-set name is {text.md(info.name)}."
     )
     section = collection_views.section(store, info, runs, big)
-    st.markdown(accuracy_line(section, info))
+    st.markdown(accuracy_line(section))
     left, right = st.columns([1, 2])
     left.dataframe(section.counts, hide_index=True)
     if section.figure is None:

@@ -193,8 +193,4 @@ class TeacherTools:
             ("drawing", d.id, names.get(d.member_id, "?"), f"a {d.label}", bool(d.hidden))
             for d in draw_rows
         ]
-        found += [
-            ("collection drawing", entry_id, nickname, what, hidden)
-            for entry_id, _, nickname, what, hidden in self.collection_entries(code)
-        ]
         return found

@@ -213,9 +213,9 @@ def test_the_digits_and_the_student_side_outside_and_inside_a_class():
     assert collections.NOT_IN_CLASS.startswith("Join a class first")
 
 
-def test_drawings_in_a_collection_are_hidden_removed_and_deleted_from_the_page():
-    """The board's lists offer collection drawings like any entry: the teacher hides
-    one and deletes one for good, a student removes their own (and only theirs)."""
+def test_drawings_in_a_collection_are_hidden_and_removed_from_the_board():
+    """The board's list offers collection drawings like any entry: the teacher hides
+    one, a student removes their own (and only theirs); the store deletes one for good."""
     teacher = page_alone("classroom")
     code, key = _start(teacher)
     _make(teacher, "Shapes", "circle\nsquare")
@@ -235,9 +235,8 @@ def test_drawings_in_a_collection_are_hidden_removed_and_deleted_from_the_page()
     assert store.collections(code)[0].counts == (0, 2)
     (counts,) = _frame(teacher, ["Class", "Drawings", "Students"])
     assert counts["Drawings"].tolist() == [0, 2]  # on this board at once
-    teacher.selectbox(key=keys.DELETE_PICK).set_value(f"collection drawing:{second}").run()
-    teacher.button(key=keys.DELETE).click().run()
-    assert f"Deleted collection drawing {second} for good." in [s.value for s in teacher.success]
+    store.delete_entry(code, key, "collection drawing", second)  # for good (store only)
+    assert store.collections(code)[0].counts == (0, 1)
 
     page = page_alone("classroom")
     page.run()
