@@ -1,4 +1,5 @@
-"""The board a teacher projects: every shared run, the question, the handwriting set.
+"""The board a teacher projects: every shared run, the question, the handwriting set, and
+the collections the class draws together (``collection_board``).
 
 Drawing a full board (300 runs, 3,000 drawings) costs far more than asking whether
 anything changed, so the two are apart. A small fragment, :func:`watch`, asks the store
@@ -21,7 +22,7 @@ import os
 import streamlit as st
 
 from ui import text
-from ui.classroom import keys, tables, views
+from ui.classroom import collection_board, keys, tables, views
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import Board
@@ -219,6 +220,7 @@ def live_board(m: Membership, label: str, key: str) -> None:
     _question(store, board, shown, label, key, dataset, big)
     _curves(store, board, shown, label, key, dataset, big)
     _handwriting(store, board, drawings, big)
+    collection_board.show(store, board, runs, big, PLOT_CONFIG)
     _manage(store, board, m)
 
 

@@ -223,11 +223,16 @@ def drawings_figure(
     labels: np.ndarray,
     correct: np.ndarray | None = None,
     uirevision: str = "board",
+    class_names: Sequence[str] | None = None,
+    chart: str = "class_drawings",
+    title: str = "The class handwriting set",
 ) -> go.Figure:
     """The class handwriting set as one picture, the drawings of each label together,
     the label and its count at the left of its block.
 
     With ``correct`` the ink is black where the model was right and red where wrong.
+    A collection's blocks are captioned with its ``class_names`` (typed by a teacher, so
+    shown as text) and ``title`` is already safe for Plotly.
     """
     picture = mosaic.compose(images, labels, correct)
     h, w = picture.pixels.shape
@@ -242,7 +247,8 @@ def drawings_figure(
             "xshift": -8,
             "y": top - 0.5,
             "yanchor": "top",
-            "text": f"<b>{label}</b>: {count}" + (f"<br>{wrong} misread" if wrong else ""),
+            "text": f"<b>{_caption(label, class_names)}</b>: {count}"
+            + (f"<br>{wrong} misread" if wrong else ""),
             "showarrow": False,
             "align": "right",
             "font": {"size": TEXT_SIZE},
@@ -255,6 +261,12 @@ def drawings_figure(
     fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
     fig.update_yaxes(constraintoward="top")
     height = 70 + int(np.clip(900 * h / w, 240, 900))  # as wide as a laptop's board column
-    title = f"The class handwriting set ({len(images)} drawings)"
-    style(fig, "class_drawings", title, height, uirevision, "")
-    return fig.update_layout(margin={"l": CAPTION_MARGIN})
+    title = f"{title} ({len(images)} drawing{'' if len(images) == 1 else 's'})"
+    style(fig, chart, title, height, uirevision, "")
+    longest = max((len(text.plain(n, 24)) for n in class_names or ()), default=0)
+    return fig.update_layout(margin={"l": max(CAPTION_MARGIN, 60 + 10 * longest)})
+
+
+def _caption(label: int, class_names: Sequence[str] | None) -> str:
+    """A block's caption: the digit, or the collection's name for the class."""
+    return str(label) if class_names is None else text.label(class_names[label], 24)

@@ -18,7 +18,7 @@ import streamlit as st
 
 from ui import text
 from ui.active import show_paths
-from ui.classroom import codes, keys, tables
+from ui.classroom import codes, collections, keys, tables
 from ui.classroom.connection import database_url, describe, get_store
 from ui.classroom.membership import (
     ClassSession,
@@ -124,7 +124,9 @@ def teacher_panel(m: Membership, board: Board) -> None:
     store = get_store()
     st.session_state.setdefault(keys.REVEAL, board.revealed)
     st.session_state.setdefault(keys.CLOSED, board.closed)
-    panel = st.expander("Teacher controls: question, reveal, close, export, delete, remove")
+    panel = st.expander(
+        "Teacher controls: question, reveal, close, export, collections, delete, remove"
+    )
     ask, manage = panel.columns([3, 2])
     with ask:
         st.markdown("**A question to predict before running**")
@@ -161,6 +163,8 @@ def teacher_panel(m: Membership, board: Board) -> None:
             f"{stem}-drawings.npz", "application/octet-stream", key=keys.EXPORT_NPZ,
         )  # fmt: skip
         st.caption(f"Stored in {describe(database_url(), show_paths())}.")
+    with panel:
+        collections.teacher_form(m)
     tidy, expel = panel.columns(2)
     with tidy:
         _delete_box(m)

@@ -13,6 +13,8 @@ import unicodedata
 
 import numpy as np
 
+from nn_core.collection import MAX_CLASS_NAME, MAX_CLASSES, MAX_TITLE, MIN_CLASSES
+
 NICKNAME_MAX = 24
 RUN_NAME_MAX = 60
 TEXT_MAX = 40  # one setting's value, e.g. an optimizer's name
@@ -28,6 +30,9 @@ RUNS_PER_MEMBER = 30
 RUNS_PER_CLASS = 300
 DRAWINGS_PER_MEMBER = 200
 DRAWINGS_PER_CLASS = 3000
+COLLECTIONS_PER_CLASS = 5
+COLLECTION_DRAWINGS_PER_MEMBER = 200  # in each collection
+COLLECTION_DRAWINGS = 3000  # in each collection, everyone's together
 CURVE_FIELDS = ("step", "epoch", "loss", "accuracy", "lr")
 VALIDATION_FIELDS = ("step", "epoch", "loss", "accuracy")
 
@@ -131,6 +136,31 @@ def label(value) -> int:
     if v != int(v):
         raise InvalidField("The label must be a digit 0..9")
     return int(v)
+
+
+def class_label(value, classes: int) -> int:
+    """A class number of a collection with ``classes`` classes: 0 .. classes - 1."""
+    v = number(value, "The class", 0, classes - 1)
+    if v != int(v):
+        raise InvalidField(f"The class must be a number 0..{classes - 1}")
+    return int(v)
+
+
+def collection(title, class_names) -> tuple[str, tuple[str, ...]]:
+    """A collection's title and its 2 to 10 class names, each a short distinct line.
+
+    Names that differ only in capitals ("Cat", "cat") are refused: on a board a class
+    reads them as one class split in two.
+    """
+    title = text(title, "The collection's name", MAX_TITLE)
+    if not isinstance(class_names, list | tuple) or not (
+        MIN_CLASSES <= len(class_names) <= MAX_CLASSES
+    ):
+        raise InvalidField(f"give between {MIN_CLASSES} and {MAX_CLASSES} classes")
+    names = tuple(text(c, "A class's name", MAX_CLASS_NAME) for c in class_names)
+    if len({n.casefold() for n in names}) != len(names):
+        raise InvalidField("two classes have the same name")
+    return title, names
 
 
 def question(prompt, choices) -> tuple[str, list[str]]:

@@ -57,6 +57,12 @@ BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board
 BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
 BOARD_DATASET = "class.board_dataset"  # segmented control: the data set the charts show
 TABLE_OPEN = "class.table_open"  # expander: every run's row, made only when open
+COLLECTION_TITLE = "class.collection_title"  # teacher: a new collection's name
+COLLECTION_DIGITS = "class.collection_digits"  # toggle: its classes are the digits 0-9
+COLLECTION_CLASSES = "class.collection_classes"  # text area: its classes, one per line
+COLLECTION_CREATE = "class.collection_create"  # button
+CHART_COLLECTION = "class.chart_collection"  # prefix: one picture per collection, ".3"
+COLLECTION_DOWNLOAD = "class.collection_download"  # prefix: its .npz file, ".3"
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each
 # control above sets its own value the first time it is drawn.

@@ -17,9 +17,18 @@ import sqlalchemy as sa
 
 from ui.classroom import codes, nicknames
 from ui.classroom.records import Forbidden, Member, NotFound
-from ui.classroom.schema import answers, classes, drawings, members, models, removed, runs
+from ui.classroom.schema import (
+    answers,
+    classes,
+    collection_drawings,
+    drawings,
+    members,
+    models,
+    removed,
+    runs,
+)
 
-ENTRY_TABLES = {"run": runs, "drawing": drawings}
+ENTRY_TABLES = {"run": runs, "drawing": drawings, "collection drawing": collection_drawings}
 REMOVED_MESSAGE = "The teacher removed you from this class."
 
 
@@ -128,7 +137,7 @@ class TeacherTools:
             run_ids = sa.select(runs.c.id).where(runs.c.code == code, runs.c.member_id.in_(ids))
             conn.execute(models.delete().where(models.c.run_id.in_(run_ids)))
             gone = 0
-            for table in (runs, drawings):
+            for table in (runs, drawings, collection_drawings):
                 where = (table.c.code == code, table.c.member_id.in_(ids))
                 gone += conn.execute(table.delete().where(*where)).rowcount
             conn.execute(

@@ -20,6 +20,8 @@ from ui.classroom.schema import (
     LAST_PURGE,
     answers,
     classes,
+    collection_drawings,
+    collections,
     drawings,
     lessons,
     members,
@@ -66,6 +68,8 @@ class PurgeSchedule:
             for table in (
                 runs,
                 drawings,
+                collection_drawings,
+                collections,
                 answers,
                 members,
                 removed,

@@ -111,6 +111,42 @@ class Board:
     version: int = 0  # the store's version of the class when it was read (ClassStore.version)
 
 
+def collection_name(code: str, collection_id: int) -> str:
+    """The data-set name of a class's collection: what a run trained on it records."""
+    return f"class-{code}-{collection_id}"
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """One collection of a class without its pixels: its classes and how far it got."""
+
+    id: int
+    code: str
+    title: str
+    class_names: tuple[str, ...]
+    counts: tuple[int, ...]  # visible drawings of each class
+    students: tuple[int, ...]  # how many students drew each class
+    contributors: int  # how many students drew any of it
+    drawn: str  # a fingerprint of its visible drawings: it changes exactly when they do
+
+    @property
+    def name(self) -> str:
+        return collection_name(self.code, self.id)
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """What one student added to one collection: ``counts`` per class, in its order."""
+
+    nickname: str
+    collection_id: int
+    counts: tuple[int, ...]
+
+
 HEALTH_LISTS = ("grad_norm", "dead_share")  # per layer; a blown-up layer's norm is None
 
 

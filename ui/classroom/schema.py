@@ -4,8 +4,12 @@ One schema serves SQLite (the embedded default) and PostgreSQL (several replicas
 SQLAlchemy Core types, times as Unix seconds, settings and curves as JSON text. The
 ``nn_meta`` table records the schema version; an app that finds a newer version than it
 knows refuses to write rather than guess, and an older one is upgraded by the steps in
-``MIGRATIONS`` (none yet: this is version 1). A new table is not a new version: every
-start creates the tables it is missing, and an older app simply never reads it.
+``MIGRATIONS``. A new table is usually not a new version: every start creates the tables
+it is missing, and an older app simply never reads it. Version 2 (the class's own
+collections) is one all the same, because an older app would not merely ignore its
+tables but break rules about them: it would remove a student and leave their drawings in
+a collection, and purge an expired class and keep its collections. So an older app
+meeting a version 2 store refuses to start, as it does for any newer version.
 """
 
 from __future__ import annotations
@@ -16,8 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-SCHEMA_VERSION = 1
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}  # from version n to n + 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -138,6 +141,41 @@ progress = sa.Table(  # each student at each step they reached: the value handed
 )
 
 
+collections = sa.Table(  # a data set the class draws together (ui.classroom.collecting)
+    "nn_collections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("title", sa.String(64), nullable=False),
+    sa.Column("class_names", sa.Text, nullable=False),  # JSON list of 2 to 10 names
+    sa.Column("created", sa.Float, nullable=False),
+    sqlite_autoincrement=True,  # an id is never reused: it names a data set ("class-CODE-3")
+)
+
+collection_drawings = sa.Table(
+    "nn_collection_drawings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("collection_id", sa.Integer, nullable=False, index=True),
+    sa.Column("member_id", sa.Integer, nullable=False),
+    sa.Column("label", sa.Integer, nullable=False),  # 0 .. number of classes - 1
+    sa.Column("pixels", sa.LargeBinary, nullable=False),  # 784 bytes, ink 0..255
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sqlite_autoincrement=True,  # ids never come back: the board's caches trust them
+)
+
+
+def _add_collections(conn: Connection) -> None:
+    """1 -> 2: the tables of the class's collections (made here if the start did not)."""
+    for table in (collections, collection_drawings):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_collections}  # n -> n + 1
+
+
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the app cannot use."""
 
@@ -158,9 +196,9 @@ def ensure_schema(engine: Engine) -> int:
             with engine.begin() as conn:
                 metadata.create_all(conn, checkfirst=True)
                 version = _version(conn)
-                if version is None:
-                    conn.execute(meta.insert().values(key="schema_version", value="1"))
-                    version = 1
+                if version is None:  # a new store: create_all made it as this version knows
+                    version = SCHEMA_VERSION
+                    conn.execute(meta.insert().values(key="schema_version", value=str(version)))
                 if version > SCHEMA_VERSION:
                     raise SchemaError(
                         f"the class database has schema version {version}; this app knows "

@@ -10,6 +10,7 @@ who may do what lives here, not in the page: a page can be bypassed, the store c
 - The teacher key (stored hashed) is needed to hide or delete entries, remove a student,
   close, pose questions, export (``moderation``).
 - Caps count a student's visible entries, whichever of their memberships posted them.
+- The teacher makes collections the class draws together (``collecting``).
 - A class expires ``days`` after it was started; expired classes are deleted hourly
   (``purging``).
 """
@@ -25,8 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ui.classroom import codes, fields, nicknames, schema
+from ui.classroom.collecting import Collecting
 from ui.classroom.fields import InvalidField
-from ui.classroom.moderation import Removed, TeacherTools
+from ui.classroom.moderation import ENTRY_TABLES, Removed, TeacherTools
 from ui.classroom.places import Places
 from ui.classroom.purging import PurgeSchedule
 from ui.classroom.records import (
@@ -58,7 +60,7 @@ def class_days() -> float:
     return float(os.environ.get("NN_CLASS_DAYS", DEFAULT_DAYS))
 
 
-class ClassStore(TeacherTools, Places, PurgeSchedule, BoardVersions, LessonSteps):
+class ClassStore(TeacherTools, Places, PurgeSchedule, BoardVersions, LessonSteps, Collecting):
     """All reads and writes of the class board. ``clock`` returns Unix seconds."""
 
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time, days=None):
@@ -108,7 +110,7 @@ class ClassStore(TeacherTools, Places, PurgeSchedule, BoardVersions, LessonSteps
             self._changed(conn, code)
 
     def set_hidden(self, code: str, key: str, kind: str, entry_id: int, hidden=True) -> None:
-        """Hide (or show again) any entry on the board: a run or a drawing."""
+        """Hide (or show again) any entry on the board: a run, a drawing, a collection's."""
         table = _entry_table(kind)
         with self.engine.begin() as conn:
             self._require_teacher(conn, code, key)
@@ -334,6 +336,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _entry_table(kind: str) -> sa.Table:
-    if kind not in ("run", "drawing"):
+    if kind not in ENTRY_TABLES:
         raise ValueError(f"unknown kind of entry: {kind!r}")
-    return runs if kind == "run" else drawings
+    return ENTRY_TABLES[kind]

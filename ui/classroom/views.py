@@ -237,6 +237,11 @@ def entries(_store, code: str, version: int) -> tuple[tuple[str, int, str], ...]
         hidden = " (hidden)" if d.hidden else ""
         label = f"drawing {d.id} by {text.plain(d.nickname)}: a {d.label}{hidden}"
         out.append((f"drawing:{d.id}", d.member_id, label))
+    for entry_id, author, nickname, what, hidden in _store.collection_entries(code):
+        shown = f"{text.plain(nickname)}: {text.plain(what)}{' (hidden)' if hidden else ''}"
+        out.append(
+            (f"collection drawing:{entry_id}", author, f"collection drawing {entry_id} by {shown}")
+        )
     return tuple(out)
 
 
@@ -244,7 +249,7 @@ def entries(_store, code: str, version: int) -> tuple[tuple[str, int, str], ...]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _class_model(_store: ClassStore, code: str, run_id: int):
+def class_model(_store: ClassStore, code: str, run_id: int):
     """A shared run's weights as a model (read-only, loaded once per server)."""
     from nn_core.model import MLP
 
@@ -275,7 +280,7 @@ def _models(store: ClassStore, code: str, runs) -> list[tuple[str, object]]:
     models = [("the bundled model", get_bundled_model())]
     best = best_class_run(runs)
     if best is not None:
-        model = _class_model(store, code, best.id)
+        model = class_model(store, code, best.id)
         if model is not None:
             models.append((f"the class's best ({text.md(tables.run_title(best))})", model))
     return models
