@@ -9,9 +9,10 @@ works on MNIST works on it.
 
 Two things are different about small data, and this module is where they are decided:
 
-* **There is no official test set.** :meth:`Collection.split` holds out a fixed part of
-  every class (stratified), so each class is tested in proportion and the split does not
-  change when the page reruns.
+* **There is no official test set.** :meth:`Collection.split` holds out about a fifth
+  of every class, each drawing's part fixed by the drawing itself: the split changes
+  neither when the page reruns nor when the class adds drawings, so no network is ever
+  tested on a drawing it learned from.
 * **Too little is too little.** :meth:`Collection.problems` says in plain words when a
   collection cannot be trained on yet (a class with no drawings, fewer than
   ``MIN_PER_CLASS`` of one class) and what to do about it.
@@ -24,6 +25,7 @@ writing ``.npz`` files is :mod:`nn_core.collectionfile`'s job.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import unicodedata
 
 import numpy as np
@@ -129,20 +131,27 @@ class Collection:
         return found
 
     def split(self, held_out: float = HELD_OUT, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Indices ``(learn, test)``: ``held_out`` of every class kept aside, the same
-        drawings every time for the same collection and seed (stratified).
+        """Indices ``(learn, test)``: about ``held_out`` of every class kept aside to test on.
 
-        Each class with at least two drawings gives at least one to each part; a class
-        with one drawing keeps it to learn from.
+        Each drawing's part is decided by the drawing itself (a hash of its pixels and
+        ``seed``), not by its place in the collection: when the class adds drawings, the
+        old ones stay where they were. A network trained an hour ago is therefore never
+        scored on a drawing it learned from, and the page's numbers do not jump on a
+        rerun. Every class with at least two drawings gives at least one to each part (if
+        chance put none aside, the drawing nearest the line goes); a class with one
+        drawing keeps it to learn from.
         """
-        rng = np.random.default_rng(seed)
-        learn, test = [], []
+        keys = _keys(self.images, seed)  # (n,) in [0, 1)
+        test = keys < held_out  # (n,) bool
         for c in range(len(self.class_names)):
-            idx = rng.permutation(np.flatnonzero(self.labels == c))  # (n_c,)
-            n_test = _held_out_count(len(idx), held_out)
-            test.append(idx[:n_test])
-            learn.append(idx[n_test:])
-        return np.sort(np.concatenate(learn)), np.sort(np.concatenate(test))  # (n_l,), (n_t,)
+            idx = np.flatnonzero(self.labels == c)  # (n_c,)
+            if len(idx) < 2:
+                test[idx] = False
+            elif not test[idx].any():
+                test[idx[np.argmin(keys[idx])]] = True
+            elif test[idx].all():
+                test[idx[np.argmax(keys[idx])]] = False
+        return np.flatnonzero(~test), np.flatnonzero(test)  # (n_l,), (n_t,)
 
     def to_dataset(self, held_out: float = HELD_OUT, seed: int = 0) -> Dataset:
         """This collection as a data set: the learning part as "train", the held-out part
@@ -198,16 +207,13 @@ def new_collection(name: str, title: str, class_names) -> Collection:
     )
 
 
-def split_sizes(n: int, counts, held_out: float = HELD_OUT) -> tuple[int, int]:
-    """How many drawings a split learns from and holds out, without making it."""
-    test = sum(_held_out_count(int(c), held_out) for c in counts)
-    return n - test, test
-
-
-def _held_out_count(n_class: int, held_out: float) -> int:
-    """How many of one class's ``n_class`` drawings are held out: ``held_out`` of them,
-    rounded, but at least one and never all (a class with one drawing keeps it to learn)."""
-    return min(max(1, round(held_out * n_class)), n_class - 1) if n_class > 1 else 0
+def _keys(images: np.ndarray, seed: int) -> np.ndarray:
+    """A number in [0, 1) per drawing, fixed by its pixels (as 0..255 bytes, so a drawing
+    saved to a file and loaded again keeps its number) and ``seed``."""
+    salt = int(seed).to_bytes(8, "little", signed=True)
+    pixels = np.rint(images.reshape(len(images), -1) * 255).astype(np.uint8)  # (n, 784)
+    digests = [hashlib.blake2b(row.tobytes(), digest_size=8, key=salt).digest() for row in pixels]
+    return np.array([int.from_bytes(d, "little") / 2.0**64 for d in digests])  # (n,)
 
 
 def _frozen(like: Collection, images: np.ndarray, labels: np.ndarray) -> Collection:
@@ -228,5 +234,4 @@ __all__ = [
     "MIN_PER_CLASS",
     "Collection",
     "new_collection",
-    "split_sizes",
 ]

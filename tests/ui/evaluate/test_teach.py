@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn_core.collection import DIGITS, Collection, split_sizes
+from nn_core.collection import DIGITS, Collection
 from nn_core.finetune import fine_tune
 from nn_core.metrics import evaluate
 from nn_core.model import MLP
@@ -102,7 +102,9 @@ def test_teaching_shows_exactly_the_engines_numbers_and_leaves_the_bundled_model
     from ui.shared import get_bundled_model
 
     at = opened(sample, 120)
-    learn, held_out = split_sizes(120, np.bincount(sample.y_train[1000:1120], minlength=10))
+    images = np.stack([img for img, _ in my_drawings(sample, 120)])  # (120, 28, 28)
+    split = Collection("x", "x", DIGITS, images, sample.y_train[1000:1120].astype(np.int64)).split()
+    learn, held_out = (len(part) for part in split)
     assert f"**{learn}** of the 120 drawings to learn from; **{held_out}** kept" in words(at)
     taught(at, 60, 0.03)
     got, want = bars(at), expected(sample, 120, 60, 0.03)
