@@ -29,6 +29,7 @@ from ui.active import (
     show_paths,
     title,
 )
+from ui.collections import mine
 from ui.figures import presentation
 from ui.state import K
 
@@ -50,7 +51,7 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     with st.sidebar:
         st.radio(
             "Data set",
-            DATASET_CHOICES,
+            dataset_choices(),
             format_func=title,
             key=K.DATASET,
             horizontal=True,
@@ -69,6 +70,12 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     return active
 
 
+def dataset_choices() -> tuple[str, ...]:
+    """MNIST, Fashion-MNIST, then the collections this tab may use (``ui.collections``),
+    by name; the radio shows their titles."""
+    return DATASET_CHOICES + tuple(c.name for c in mine.usable())
+
+
 def _forget_download_error() -> None:
     st.session_state[K.DOWNLOAD_ERROR] = None
 
@@ -84,7 +91,7 @@ def _data_source(active: ActiveData) -> None:
     st.markdown(source_line(active))
     if active.dataset.fallback_reason:
         st.warning(fallback_warning(active.dataset), icon=":material/folder_off:")
-    if show_paths():
+    if show_paths() and active.dataset.source != "collection":
         with st.expander("Where the data is"):
             st.caption(f"`{active.dataset.location}`")
 

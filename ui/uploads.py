@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import io
 
-from nn_core.data import dataset_info
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig, load_model
 from nn_core.modelfile import SPARE_MEMBERS, members_needed
 from server.limits import ServerLimits, model_violations
 from ui import text
+from ui.active import dataset_info
 
 
 def refuse_if_too_large(config: ModelConfig, name: str, limits: ServerLimits) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from ui import state, text
 from ui.draw import choice, keys, sections
 from ui.draw.canvas import canvas_image
@@ -58,4 +59,5 @@ def drawing_board(shown: str) -> None:
                 icon=":material/fact_check:",
             )
         sections.show_insides(reading, what)
-    sections.my_drawings_section(in_use, reading)
+    if in_use.dataset in DATASETS:  # a collection is a set of one's own drawings already
+        sections.my_drawings_section(in_use, reading)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.data import dataset_info
 from ui import models, text
+from ui.active import dataset_info
 from ui.classroom.sharing import share_drawing
 from ui.draw import choice, figures, keys, my_drawings
 from ui.draw.reading import Reading, not_sure_message

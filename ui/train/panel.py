@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.data import dataset_info
 from nn_core.knobs import LRS
 from nn_core.status import RunStatus
 from server.job import QueueSpot
 from server.limits import ServerLimits
 from ui import shared as ui_shared
 from ui import text
-from ui.active import active_dataset
+from ui.active import active_dataset, dataset_info
 from ui.classroom.sharing import share_run_button
 from ui.figures.presentation import PLOT_CONFIG
 from ui.state import workspace
