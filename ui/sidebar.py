@@ -19,7 +19,7 @@ import streamlit as st
 from nn_core.data import DATASETS
 from nn_core.errors import DataError
 from ui import shared as ui_shared
-from ui import state
+from ui import state, text
 from ui.active import (
     HOW_TO_PROVIDE,
     SOURCE_LABELS,
@@ -49,10 +49,11 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     not import a feature. The Class panel goes below the sidebar, drawn by the frame too.
     """
     with st.sidebar:
+        labels = dataset_labels()
         st.radio(
             "Data set",
-            dataset_choices(),
-            format_func=title,
+            list(labels),
+            format_func=labels.get,
             key=K.DATASET,
             horizontal=True,
             on_change=_forget_download_error,  # an old download error is about the other set
@@ -70,10 +71,16 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     return active
 
 
-def dataset_choices() -> tuple[str, ...]:
-    """MNIST, Fashion-MNIST, then the collections this tab may use (``ui.collections``),
-    by name; the radio shows their titles."""
-    return DATASET_CHOICES + tuple(c.name for c in mine.usable())
+def dataset_labels() -> dict[str, str]:
+    """MNIST, Fashion-MNIST, then the collections this tab may use (``ui.collections``):
+    each data-set name with the words the radio shows, its title (as text). Two
+    collections called alike get a number, so the choice sent back is never ambiguous."""
+    labels = {name: title(name) for name in DATASET_CHOICES}
+    for c in mine.usable():
+        label = text.md(c.title)
+        taken = sum(1 for other in labels.values() if other.startswith(label))
+        labels[c.name] = f"{label} ({taken + 1})" if taken else label
+    return labels
 
 
 def _forget_download_error() -> None:

@@ -67,7 +67,7 @@ def pixels_to_numbers(ds: Dataset, noun: str) -> None:
 def _pixel_figures(name: str, source: str, n_train: int, noun: str, _ds: Dataset) -> tuple:
     """Section 1's label and four figures, built once per server for every visitor (the
     same first image of the same data set; name, source and size are the key)."""
-    image = pixels.image_as_numbers(_ds.X_train[0], int(_ds.y_train[0]))
+    image = pixels.image_as_numbers(_ds.X_train[0], int(_ds.y_train[0]), len(_ds.class_names))
     top, left = pixels.busy_patch(image.raw, PATCH)
     label = _ds.class_names[image.label]
     return (
