@@ -150,7 +150,8 @@ def dataset_info(name: str) -> DatasetInfo:
     collection = mine.find(name)
     if collection is not None:
         found = collection.info()
-        return dataclasses.replace(found, title=text.md(found.title, text.NAME))
+        title = text.md(found.title, text.NAME)
+        return dataclasses.replace(found, title=title, noun=_one_of(found.class_names))
     return DatasetInfo(
         name=str(name),
         title=text.md(name, text.NAME),
@@ -161,6 +162,15 @@ def dataset_info(name: str) -> DatasetInfo:
         md5={},
         mirrors=(),
     )
+
+
+def _one_of(class_names) -> str:
+    """What one drawing of a few classes shows: "circle, square or triangle" (as
+    Markdown); with many classes, just "drawing"."""
+    if len(class_names) > 4:
+        return "drawing"
+    names = [text.md(name) for name in class_names]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def dataset_of(name: str, source: str, version: int | str) -> Dataset:
