@@ -25,6 +25,7 @@ import streamlit as st
 import nn_core
 from nn_core.collection import Collection
 from nn_core.data import DATASETS, Dataset, DatasetInfo, default_cache_dir
+from nn_core.data import dataset_info as catalog_info
 from nn_core.errors import DataError
 from ui import shared as ui_shared
 from ui import text
@@ -145,13 +146,13 @@ def dataset_info(name: str) -> DatasetInfo:
     """What a page says about data set ``name``: MNIST's or Fashion-MNIST's catalogue
     entry, a collection's own (its title ready for Markdown), or, for a name this tab
     does not know (a model trained on someone's collection), a neutral one."""
-    if name in DATASETS:
-        return DATASETS[name]
     collection = mine.find(name)
     if collection is not None:
         found = collection.info()
         title = text.md(found.title, text.NAME)
         return dataclasses.replace(found, title=title, noun=_one_of(found.class_names))
+    with contextlib.suppress(ValueError):  # "MNIST", "fashion_mnist": forgiven there
+        return catalog_info(name)
     return DatasetInfo(
         name=str(name),
         title=text.md(name, text.NAME),
@@ -162,6 +163,18 @@ def dataset_info(name: str) -> DatasetInfo:
         md5={},
         mirrors=(),
     )
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a data set this tab has: MNIST, Fashion-MNIST or one of its
+    collections (``dataset_info`` answers for any name, so an upload asks here first)."""
+    if mine.find(name) is not None:
+        return True
+    try:
+        catalog_info(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _one_of(class_names) -> str:

@@ -69,7 +69,7 @@ def stroke_by_mouse(page, points) -> None:
 def along(points, steps: int = 6) -> list[tuple[float, float]]:
     """The points with ``steps`` evenly spaced ones on every side, as a finger moves."""
     path = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
         path += [
             (x0 + (x1 - x0) * t / steps, y0 + (y1 - y0) * t / steps) for t in range(1, steps + 1)
         ]
