@@ -18,12 +18,16 @@ from tests.support.shapes import SHAPES, shape_canvas, shapes_collection
 from ui import text
 from ui.collections.mine import MyCollections
 from ui.draw import keys as draw_keys
+from ui.evaluate import keys as evaluate_keys
+from ui.evaluate.sections import SECTIONS as EVALUATE_SECTIONS
+from ui.inside import keys as inside_keys
 from ui.state import K
 from ui.train import keys as train_keys
 
 pytestmark = pytest.mark.usefixtures("bundled_sample_only")
 
 SHAPES_SET = shapes_collection(per_class=20, seed=3)
+INSIDE_TABS = ["Weights", "Activations", "Health", "Experiments", "Backprop"]  # its page's tabs
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +91,23 @@ def test_start_trains_a_network_with_one_output_per_class():
 def test_the_pages_open_on_a_collection(page, shapes_model):
     at = open_page(page, on(SHAPES_SET), model=shapes_model)
     assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("section", list(EVALUATE_SECTIONS))
+def test_every_evaluate_section_works_on_a_collection(section, shapes_model):
+    """Confusion matrix, mistakes, robustness, "not sure", calibration, comparing: each on
+    the collection's 12 held-out drawings and its three classes."""
+    at = open_page("evaluate", on(SHAPES_SET, **{evaluate_keys.VIEW: section}), model=shapes_model)
+    assert at.title[0].value == "Evaluate: Our shapes"
+    assert any("12" in m.value for m in at.markdown)  # "on the 12 test images"
+    assert at.header  # the section was drawn, under its heading
+
+
+@pytest.mark.parametrize("view", INSIDE_TABS)
+def test_every_inside_view_works_on_a_collection(view, shapes_model):
+    at = open_page("inside", on(SHAPES_SET, **{inside_keys.VIEW: view}), model=shapes_model)
+    assert any("784 -> 64 relu -> 3" in m.value for m in at.markdown)
+    assert at.session_state[inside_keys.VIEW] == view
 
 
 def test_draw_reads_a_drawing_with_the_collections_class_names(shapes_model):
