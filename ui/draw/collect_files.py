@@ -109,9 +109,13 @@ def load_upload() -> None:
     shown_name = text.plain(file.name)
     try:
         loaded = collection_from_bytes(file.getvalue(), new_name(), f"“{shown_name}”")
+    except CollectionError as e:
+        say("error", str(e))  # it names the file already
+        return
+    try:
         my_collections().adopt(loaded)
     except CollectionError as e:
-        say("error", str(e))
+        say("error", f"“{shown_name}” cannot be loaded: {e}.")
         return
     st.session_state[keys.COLLECTION] = loaded.name
     say("success", f"Loaded “{loaded.title}” from “{shown_name}”: {loaded.n} drawings.")

@@ -36,6 +36,10 @@ HOSTILE = {
     "wrong shapes": (npz(images=np.zeros((4, 32, 32), np.uint8)), "images are (n, 28, 28)"),
     "label out of range": (npz(labels=np.array([0, 1, 7, 1], np.uint8)), "labels outside"),
     "11 classes": (npz(class_names=np.array([f"c{i}" for i in range(11)])), "11 classes"),
+    "markup in a class name": (
+        npz(class_names=np.array(["<b>circle</b>", "$x$"])),
+        "a class name may hold letters, digits, spaces",
+    ),
     "control characters": (
         npz(class_names=np.array(["circle", "squ\x1bare"])),
         "control characters",
