@@ -75,6 +75,23 @@ def test_collect_mode_adds_drawings_and_counts_them():
     assert at.get("download_button")[0].proto.label == "Download this collection (.npz)"
 
 
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        ("circle", "a collection has 2 to 10 classes, not 1"),
+        (", ".join(f"c{i}" for i in range(11)), "a collection has 2 to 10 classes, not 11"),
+        ("circle, circle", "two classes have the same name"),
+        ("circle, <b>square</b>", "a class name may hold letters, digits, spaces"),
+    ],
+)
+def test_typed_classes_that_cannot_be_a_collection_say_why(names, words):
+    at = collect_page()
+    create(at, names=names)
+    (error,) = at.error
+    assert md(words) in error.value
+    assert mine(at).items == []
+
+
 def test_remove_last_takes_back_the_newest_drawing_only():
     at = collect_page()
     create(at)
