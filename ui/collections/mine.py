@@ -37,32 +37,26 @@ sentences; a name like "<b>x</b>" or "$x$" would be markup there, and no shape n
 
 @dataclass
 class MyCollections:
-    """The tab's collections in the order they were made (``items``) and the one the
-    Draw page adds to (``editing``, a name). The one owner of both facts."""
+    """The tab's collections in the order they were made (``items``), each in its latest
+    state. Which one Draw adds to is the visitor's choice in Draw's selector
+    (``ui.draw.keys.COLLECTION``), not a fact kept here."""
 
     items: list[Collection] = field(default_factory=list)
-    editing: str | None = None
 
     def find(self, name: str) -> Collection | None:
         return next((c for c in self.items if c.name == name), None)
 
-    def current(self) -> Collection | None:
-        """The collection drawings are added to: the one being edited, else the newest."""
-        return self.find(self.editing or "") or (self.items[-1] if self.items else None)
-
     def create(self, title: str, class_names) -> Collection:
-        """A new empty collection with a fresh name; it becomes the one being edited.
-        Raises CollectionError for bad names or when the tab holds enough already."""
+        """A new empty collection with a fresh name. Raises CollectionError for bad names or when the tab holds enough already."""
         self._room()
         made = new_collection(PREFIX + secrets.token_hex(4), title, class_names)
         check_class_names(made.class_names)
         self.items.append(made)
-        self.editing = made.name
         return made
 
     def adopt(self, uploaded: Collection) -> Collection:
         """An uploaded collection kept as a new one (its name is given here, not by the
-        file); it becomes the one being edited."""
+        file)."""
         self._room()
         check_class_names(uploaded.class_names)
         if uploaded.n > MAX_DRAWINGS:
@@ -71,7 +65,6 @@ class MyCollections:
                 f"{MAX_DRAWINGS}"
             )
         self.items.append(uploaded)
-        self.editing = uploaded.name
         return uploaded
 
     def replace(self, changed: Collection) -> None:
