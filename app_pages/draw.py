@@ -12,9 +12,9 @@ the board, since it names what the chosen network reads.
 
 from ui.active import active_dataset
 from ui.draw.board import drawing_board
-from ui.draw.collect import COLLECT, choose_mode, collect_board
+from ui.draw.collect import COLLECT, collect_board, mode
 
-if choose_mode() == COLLECT:
+if mode() == COLLECT:
     collect_board()
 else:
     drawing_board(active_dataset().requested)

@@ -29,18 +29,36 @@ MODES = {READ: "Read my drawing", COLLECT: "Collect a data set"}
 LATEST = 16  # thumbnails of the newest drawings: two rows of eight
 
 
-def choose_mode() -> str:
-    """Read (a network reads the drawing) or Collect (the drawing joins a data set)."""
-    mode = st.segmented_control(
-        "Mode", list(MODES), format_func=MODES.get, default=READ, required=True, key=keys.MODE
+def mode() -> str:
+    """The mode the visitor chose last (READ before they choose): the page draws that
+    mode's board, and the board draws the switch beside its title."""
+    return st.session_state.get(keys.MODE) or READ
+
+
+def title_with_switch(title: str, drawn: str = READ) -> None:
+    """The page's title with the mode switch on its right: one line, so the canvas and
+    the answer stay above the fold of a laptop screen. ``drawn`` is the mode of the
+    board being drawn: a switch made inside the reading fragment reruns the whole page,
+    which then draws the other board."""
+    row = st.container(horizontal=True, vertical_alignment="center", gap="large")
+    row.title(title, width="content")
+    chosen = row.segmented_control(
+        "Mode",
+        list(MODES),
+        format_func=MODES.get,
+        default=READ,
+        required=True,
+        key=keys.MODE,
+        label_visibility="collapsed",
     )
-    return mode or READ
+    if chosen != drawn:
+        st.rerun(scope="app")
 
 
 def collect_board() -> None:
     """The Collect mode: choose or make a collection, then draw into it."""
     state.ensure_state(keys.DEFAULTS)
-    st.title("Draw your own data set")
+    title_with_switch("Draw your own data set", COLLECT)
     presentation.explain(
         "Name a few classes, draw examples of each and add them one by one. The collection "
         "then appears under *Data set* in the sidebar: explore it, train on it and test the "
