@@ -13,7 +13,7 @@ from nn_core.collection import new_collection
 from nn_core.presets import PRESETS
 from nn_core.status import RunStatus
 from nn_core.train import Trainer
-from tests.support.apptest import open_page
+from tests.support.apptest import open_page, svg_figures, svg_texts
 from tests.support.shapes import SHAPES, shape_canvas, shapes_collection
 from ui import text
 from ui.collections.mine import MyCollections
@@ -115,3 +115,11 @@ def test_draw_reads_a_drawing_with_the_collections_class_names(shapes_model):
     at = open_page("draw", on(SHAPES_SET, **{draw_keys.RESULT: drawing}), model=shapes_model)
     (prediction,) = [m for m in at.metric if m.label == "Prediction"]
     assert prediction.value == "triangle"
+
+
+def test_learn_follows_the_collection_on_screen():
+    """Learn's first image and its one-hot label have the collection's three classes."""
+    at = open_page("learn", on(SHAPES_SET))
+    assert any("Our shapes" in m.value for m in at.markdown)
+    labels = svg_texts(svg_figures(at)["one_hot"])
+    assert [name for name in SHAPES if name in labels] == list(SHAPES)
