@@ -1,12 +1,13 @@
 """Which data set the pages should show right now, and what to tell the class about it.
 
 The sidebar lets the user pick MNIST, Fashion-MNIST or a collection drawn in class
-(``ui.collections``), but the choice cannot always be honoured: an offline laptop may only have the small bundled MNIST sample, and there is
-no bundled Fashion-MNIST at all. Rather than have every page handle those cases, every
-page asks :func:`active_dataset` and gets a usable :class:`ActiveData`: the data set to
-show, plus a short notice when it is not the one asked for (or not the full one).
+(``ui.collections``), but the choice cannot always be honoured: an offline laptop may
+only have the small bundled MNIST sample, and there is no bundled Fashion-MNIST at all.
+Rather than have every page handle those cases, every page asks :func:`active_dataset`
+and gets a usable :class:`ActiveData`: the data set to show, plus a short notice when it
+is not the one asked for (or not the full one).
 
-A collection is a data set like the others: :func:`info` answers for it what
+A collection is a data set like the others: :func:`dataset_info` answers for it what
 ``nn_core.data.dataset_info`` answers for MNIST (every page asks here, so none raises
 for a collection's name), and :func:`active_dataset` gives its ``Dataset``, made once
 per content (it grows, so its name alone would show an older state).

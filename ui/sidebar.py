@@ -76,10 +76,11 @@ def dataset_labels() -> dict[str, str]:
     each data-set name with the words the radio shows, its title (as text). Two
     collections called alike get a number, so the choice sent back is never ambiguous."""
     labels = {name: title(name) for name in DATASET_CHOICES}
+    titles: list[str] = []
     for c in mine.usable():
-        label = text.md(c.title)
-        taken = sum(1 for other in labels.values() if other.startswith(label))
-        labels[c.name] = f"{label} ({taken + 1})" if taken else label
+        same = titles.count(c.title)  # earlier collections of this title
+        titles.append(c.title)
+        labels[c.name] = text.md(c.title) + (f" ({same + 1})" if same else "")
     return labels
 
 

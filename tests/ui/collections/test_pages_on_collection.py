@@ -123,3 +123,12 @@ def test_learn_follows_the_collection_on_screen():
     assert any("Our shapes" in m.value for m in at.markdown)
     labels = svg_texts(svg_figures(at)["one_hot"])
     assert [name for name in SHAPES if name in labels] == list(SHAPES)
+
+
+def test_two_collections_of_one_title_are_told_apart_in_the_sidebar():
+    twin = shapes_collection(per_class=5, seed=8, name="mine-twin0000")
+    at = open_page("data", {K.COLLECTIONS: MyCollections([SHAPES_SET, twin])})
+    assert at.radio(key=K.DATASET).options[2:] == ["Our shapes", "Our shapes (2)"]
+    at.radio(key=K.DATASET).set_value(twin.name).run()
+    assert not at.exception and at.title[0].value == "Explore the data: Our shapes"
+    assert at.session_state[K.DATASET] == twin.name
