@@ -134,7 +134,7 @@ def keep_box(c: Collection) -> None:
     with left:
         st.download_button(
             "Download this collection (.npz)",
-            data=collection_to_bytes(c),
+            data=lambda: collection_to_bytes(c),  # made only when the button is pressed
             file_name=file_name(c),
             mime="application/octet-stream",
             key=keys.COLLECT_DOWNLOAD,
