@@ -8,8 +8,7 @@ map and the close-up open on demand, so the page is on screen quickly.
 
 import streamlit as st
 
-from nn_core.data import dataset_info
-from ui.active import SOURCE_LABELS, active_dataset, title
+from ui.active import SOURCE_LABELS, active_dataset, dataset_info, title
 from ui.data import sections
 
 active = active_dataset()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from server.limits import LIMITS
 from ui.active import active_dataset
-from ui.train import panel
+from ui.train import panel, small_data
 from ui.train.history import history
 from ui.train.lesson import locked_keys, share_box, show_lesson_notes
 from ui.train.widgets import current_values, limits_caption, pace_widgets, render_settings
@@ -17,6 +17,7 @@ st.markdown(
 )
 
 dataset = active_dataset().dataset
+small_data.about(dataset)
 settings_col, live_col = st.columns([1, 2.2], gap="large")
 with settings_col:
     show_lesson_notes()

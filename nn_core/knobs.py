@@ -37,7 +37,7 @@ L2S = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
 SHIFTS = (0, 1, 2, 3)
 BUDGETS = (0, 10, 20, 30, 60, 90, 110, 120, 180, 300)  # 0: no time budget
 SUBSETS = (500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 0)  # 0: all
-PRESET_CHOICES = ("original", "default", "fast", "best")
+PRESET_CHOICES = ("original", "default", "fast", "best", "small")
 SEED_END = 2**31  # seeds are whole numbers from 0 up to (not including) this
 
 KINDS = ("choice", "number", "count", "seed", "flag", "sizes", "preset")

@@ -1,15 +1,22 @@
 """Which data set the pages should show right now, and what to tell the class about it.
 
-The sidebar lets the user pick MNIST or Fashion-MNIST, but the choice cannot always be
-honoured: an offline laptop may only have the small bundled MNIST sample, and there is
-no bundled Fashion-MNIST at all. Rather than have every page handle those cases, every
-page asks :func:`active_dataset` and gets a usable :class:`ActiveData`: the data set to
-show, plus a short notice when it is not the one asked for (or not the full one).
+The sidebar lets the user pick MNIST, Fashion-MNIST or a collection drawn in class
+(``ui.collections``), but the choice cannot always be honoured: an offline laptop may
+only have the small bundled MNIST sample, and there is no bundled Fashion-MNIST at all.
+Rather than have every page handle those cases, every page asks :func:`active_dataset`
+and gets a usable :class:`ActiveData`: the data set to show, plus a short notice when it
+is not the one asked for (or not the full one).
+
+A collection is a data set like the others: :func:`dataset_info` answers for it what
+``nn_core.data.dataset_info`` answers for MNIST (every page asks here, so none raises
+for a collection's name), and :func:`active_dataset` gives its ``Dataset``, made once
+per content (it grows, so its name alone would show an older state).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +24,13 @@ from pathlib import Path
 import streamlit as st
 
 import nn_core
-from nn_core.data import DATASETS, Dataset, default_cache_dir
+from nn_core.collection import Collection
+from nn_core.data import DATASETS, Dataset, DatasetInfo, default_cache_dir
+from nn_core.data import dataset_info as catalog_info
 from nn_core.errors import DataError
 from ui import shared as ui_shared
+from ui import text
+from ui.collections import mine
 from ui.state import FALLBACK_DATASET, K
 
 SOURCE_LABELS = {  # Material icons ship with Streamlit: they show even without emoji fonts
@@ -27,6 +38,7 @@ SOURCE_LABELS = {  # Material icons ship with Streamlit: they show even without 
     "cache": ":material/save: download cache",
     "download": ":material/download: just downloaded",
     "bundled": ":material/inventory_2: bundled sample",
+    "collection": ":material/draw: drawn here",
 }
 
 HOW_TO_PROVIDE = (
@@ -118,18 +130,85 @@ class ActiveData:
         return self.is_fallback or not self.dataset.is_full
 
     @property
-    def cache_key(self) -> tuple[str, str, int]:
-        """What identifies these arrays for ``st.cache_data``: name, source and size.
+    def cache_key(self) -> tuple[str, str, int | str]:
+        """What identifies these arrays for ``st.cache_data``: name, source and version.
 
-        The source and size are part of the key so that statistics computed on the
-        bundled sample are not reused once the full data set has been downloaded.
+        The version is the training-set size for a file (statistics of the bundled sample
+        are not reused once the full data set is downloaded) and the content's digest for
+        a collection (it grows: 40 drawings are not the 39 of a moment ago).
         """
-        return self.dataset.name, self.dataset.source, self.dataset.n_train
+        ds = self.dataset
+        collection = mine.find(ds.name) if ds.source == "collection" else None
+        version = mine.digest(collection) if collection is not None else ds.n_train
+        return ds.name, ds.source, version
+
+
+def dataset_info(name: str) -> DatasetInfo:
+    """What a page says about data set ``name``: MNIST's or Fashion-MNIST's catalogue
+    entry, a collection's own (its title ready for Markdown), or, for a name this tab
+    does not know (a model trained on someone's collection), a neutral one."""
+    collection = mine.find(name)
+    if collection is not None:
+        found = collection.info()
+        title = text.md(found.title, text.NAME)
+        return dataclasses.replace(found, title=title, noun=_one_of(found.class_names))
+    with contextlib.suppress(ValueError):  # "MNIST", "fashion_mnist": forgiven there
+        return catalog_info(name)
+    return DatasetInfo(
+        name=str(name),
+        title=text.md(name, text.NAME),
+        class_names=DATASETS[FALLBACK_DATASET].class_names,
+        noun="drawing",
+        plural="drawings",
+        drawable=True,
+        md5={},
+        mirrors=(),
+    )
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a data set this tab has: MNIST, Fashion-MNIST or one of its
+    collections (``dataset_info`` answers for any name, so an upload asks here first)."""
+    if mine.find(name) is not None:
+        return True
+    try:
+        catalog_info(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _one_of(class_names) -> str:
+    """What one drawing of a few classes shows: "circle, square or triangle" (as
+    Markdown); with many classes, just "drawing"."""
+    if len(class_names) > 4:
+        return "drawing"
+    names = [text.md(name) for name in class_names]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def dataset_of(name: str, source: str, version: int | str) -> Dataset:
+    """The data set a cache key (``ActiveData.cache_key``) names: what a cached
+    computation on the active data set reads its arrays from."""
+    collection = mine.find(name) if source == "collection" else None
+    if collection is not None:
+        return collection_dataset(collection)
+    return ui_shared.get_dataset(name)
+
+
+def collection_dataset(collection: Collection) -> Dataset:
+    """The collection as a ``Dataset``, split once per content."""
+    return _split(mine.digest(collection), collection)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _split(digest: str, _collection: Collection) -> Dataset:
+    return _collection.to_dataset()
 
 
 def title(name: str) -> str:
-    """'MNIST' or 'Fashion-MNIST' for a data set name."""
-    return DATASETS[name].title if name in DATASETS else name
+    """'MNIST', 'Fashion-MNIST' or a collection's title, ready for Markdown."""
+    return dataset_info(name).title
 
 
 def active_dataset(name: str | None = None) -> ActiveData:
@@ -139,9 +218,12 @@ def active_dataset(name: str | None = None) -> ActiveData:
     sample) and explains why in ``notice``.
     """
     requested = name or st.session_state.get(K.DATASET) or FALLBACK_DATASET
+    collection = mine.find(requested)
+    if collection is not None:
+        return ActiveData(requested, collection_dataset(collection))
     try:
         dataset = ui_shared.get_dataset(requested)
-    except DataError:
+    except (DataError, ValueError):  # ValueError: a collection this tab no longer has
         dataset = ui_shared.get_dataset(FALLBACK_DATASET)
         sample = "" if dataset.is_full else " (its small bundled sample)"
         notice = (

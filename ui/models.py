@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nn_core.data import DATASETS, dataset_info
 from nn_core.errors import ModelFileError
 from ui import shared as ui_shared
 from ui import state, text
+from ui.active import dataset_info
 
 BUNDLED_DATASET = "mnist"
 """The data set the bundled model learned: the only one that ships with a trained network."""
@@ -91,7 +91,7 @@ def _visitors(model, key, whose: str, name: str, dataset: str, accuracy, run_id)
     title = f"{whose.capitalize()}: {words}" if whose == "your model" else f"Run {words}"
     sentence = f"your model ({words})" if whose == "your model" else f"run {words}"
     return ModelInUse(
-        model, key, title, sentence, dataset, DATASETS[dataset].class_names, run_id=run_id
+        model, key, title, sentence, dataset, dataset_info(dataset).class_names, run_id=run_id
     )
 
 
@@ -129,5 +129,5 @@ def uploaded(model, digest: str, file_name: str, dataset_name: str) -> ModelInUs
     """A model file the visitor uploaded to compare, named by its file and keyed by its
     contents' digest (the same file uploaded twice is the same model)."""
     title = f"uploaded file {text.plain(file_name)}"
-    names = DATASETS[dataset_name].class_names
+    names = dataset_info(dataset_name).class_names
     return ModelInUse(model, ("upload", digest), title, f"the {title}", dataset_name, names)

@@ -21,7 +21,7 @@ from nn_core.data import Dataset, load_dataset
 from nn_core.subset import fixed_subset
 from server.limits import LIMITS
 from server.scheduler import Scheduler
-from server.shared_data import SharedData, publish
+from server.shared_data import SharedData, fingerprint, publish
 
 
 @st.cache_resource(show_spinner="Loading the data set...")
@@ -37,12 +37,15 @@ def get_dataset(name: str) -> Dataset:
 
 
 def shared_data(data: Dataset) -> SharedData:
-    """Where the training workers find ``data``: written once per content, then reused."""
-    return _published(data.name, data.source, data.n_train, _data=data)
+    """Where the training workers find ``data``: written once per content, then reused.
+
+    Keyed on the content, not the name: a collection keeps its name as it grows, and a
+    grown one must reach the workers as it is now."""
+    return _published(data.name, fingerprint(data), _data=data)
 
 
-@st.cache_resource(show_spinner=False)
-def _published(name: str, source: str, n_train: int, _data: Dataset) -> SharedData:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _published(name: str, content: str, _data: Dataset) -> SharedData:
     return publish(_data)
 
 
@@ -77,5 +80,6 @@ def get_bundled_model():
 
 @st.cache_data(show_spinner=False)
 def validation_indices(name: str, n: int, size: int = 2000, seed: int = 0) -> np.ndarray:
-    """A fixed random subset of the test set used for the live held-out curves."""
+    """A fixed random subset of the test set used for the live held-out curves: all of
+    it when the test set is smaller than ``size`` (a collection's 48 held-out drawings)."""
     return fixed_subset(n, size, seed)

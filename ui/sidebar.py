@@ -20,7 +20,7 @@ from nn_core.data import DATASETS
 from nn_core.errors import DataError
 from server.turns import step_aside
 from ui import shared as ui_shared
-from ui import state
+from ui import state, text
 from ui.active import (
     HOW_TO_PROVIDE,
     SOURCE_LABELS,
@@ -30,6 +30,7 @@ from ui.active import (
     show_paths,
     title,
 )
+from ui.collections import mine
 from ui.figures import presentation
 from ui.state import K
 
@@ -49,10 +50,11 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     not import a feature. The Class panel goes below the sidebar, drawn by the frame too.
     """
     with st.sidebar:
+        labels = dataset_labels()
         st.radio(
             "Data set",
-            DATASET_CHOICES,
-            format_func=title,
+            list(labels),
+            format_func=labels.get,
             key=K.DATASET,
             horizontal=True,
             on_change=_forget_download_error,  # an old download error is about the other set
@@ -70,6 +72,19 @@ def render_sidebar(progress: Callable[[], None] | None = None) -> ActiveData:
     return active
 
 
+def dataset_labels() -> dict[str, str]:
+    """MNIST, Fashion-MNIST, then the collections this tab may use (``ui.collections``):
+    each data-set name with the words the radio shows, its title (as text). Two
+    collections called alike get a number, so the choice sent back is never ambiguous."""
+    labels = {name: title(name) for name in DATASET_CHOICES}
+    titles: list[str] = []
+    for c in mine.usable():
+        same = titles.count(c.title)  # earlier collections of this title
+        titles.append(c.title)
+        labels[c.name] = text.md(c.title) + (f" ({same + 1})" if same else "")
+    return labels
+
+
 def _forget_download_error() -> None:
     st.session_state[K.DOWNLOAD_ERROR] = None
 
@@ -85,7 +100,7 @@ def _data_source(active: ActiveData) -> None:
     st.markdown(source_line(active))
     if active.dataset.fallback_reason:
         st.warning(fallback_warning(active.dataset), icon=":material/folder_off:")
-    if show_paths():
+    if show_paths() and active.dataset.source != "collection":
         with st.expander("Where the data is"):
             st.caption(f"`{active.dataset.location}`")
 

@@ -39,13 +39,14 @@ class K:
     """Session-state keys. Grouped by who writes them; anyone may read them."""
 
     # --- shared (sidebar, every page) ---
-    DATASET = "dataset"  # a name in nn_core.data.DATASETS: "mnist" | "fashion-mnist"
+    DATASET = "dataset"  # "mnist" | "fashion-mnist" | a collection's name ("mine-1a2b3c4d")
     WORKSPACE = "workspace"  # ui.workspace.workspace.TrainWorkspace: models, runs, messages
     PRESENTATION = "presentation"  # toggle: short texts, large figures for projecting
     CONFIDENCE = "confidence"  # "not sure" threshold shared by Evaluate and Draw (float)
     DOWNLOAD_ERROR = "download_error"  # last failed download message, or None
     DOWNLOAD_BUTTON = "sidebar.download"  # button: fetch the full data set
     CLASS = "class"  # ui.classroom.membership.ClassSession: membership, limits, messages
+    COLLECTIONS = "collections"  # ui.collections.mine.MyCollections: drawn data sets
 
     # --- lesson links (ui/train/lesson.py) ---
     LESSON = "lesson"  # ui.train.lesson.Lesson: the link applied to this tab (notes, locks)

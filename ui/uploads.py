@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import io
 
-from nn_core.data import dataset_info
 from nn_core.errors import ModelFileError
 from nn_core.model import MLP, ModelConfig, load_model
 from nn_core.modelfile import SPARE_MEMBERS, members_needed
 from server.limits import ServerLimits, model_violations
 from ui import text
+from ui.active import dataset_info, known
 
 
 def refuse_if_too_large(config: ModelConfig, name: str, limits: ServerLimits) -> None:
@@ -54,13 +54,12 @@ def refuse_if_other_dataset(model: MLP, name: str, dataset: str) -> None:
     if claimed is None:
         return
     here = dataset_info(dataset)
-    try:
-        trained = dataset_info(str(claimed))
-    except ValueError:
+    if not known(str(claimed)):  # a collection of another tab, or a data set from elsewhere
         raise ModelFileError(
             f"{name} was trained on a data set this app does not have, not on {here.title}: "
             f"its answers about {here.plural} would mean nothing."
-        ) from None
+        )
+    trained = dataset_info(str(claimed))
     if trained.name != here.name:
         raise ModelFileError(
             f"{name} was trained on {trained.title}, and this page shows {here.title}: its "

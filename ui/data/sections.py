@@ -15,10 +15,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.active import ActiveData
+from ui.active import ActiveData, dataset_of
 from ui.data import charts, keys, pictures, stats
 from ui.figures import presentation
-from ui.shared import get_dataset
 
 GRID = 32  # images in the example grid (4 rows of 8)
 SHOW_SELECTED = 12  # images shown for a selection in the PCA map
@@ -79,21 +78,22 @@ def classes_and_pixels(active: ActiveData, plural: str) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def example_grid(name: str, source: str, n_train: int, class_id: int | None, seed: int):
+def example_grid(name: str, source: str, version: int | str, class_id: int | None, seed: int):
     """The example grid of draw ``seed`` (of class ``class_id``, or all): the same for
-    every student who asks for it. (``source`` and ``n_train`` make the key precise.)"""
-    ds = get_dataset(name)
+    every student who asks for it. (``source`` and ``version`` make the key precise:
+    ``ActiveData.cache_key``.)"""
+    ds = dataset_of(name, source, version)
     idx = stats.draw_examples(ds.y_train, class_id, GRID, seed)
     return pictures.example_grid_figure(ds.images()[idx], ds.y_train[idx], idx, ds.class_names)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def class_figures(name: str, source: str, n_train: int) -> tuple:
+def class_figures(name: str, source: str, version: int | str) -> tuple:
     """The statistics (read-only arrays) and the four figures of "Classes and pixels"."""
-    numbers = stats.cached_class_stats(name, source, n_train)
+    numbers = stats.cached_class_stats(name, source, version)
     for array in numbers.values():
         array.flags.writeable = False  # shared by every visitor from now on
-    names = list(get_dataset(name).class_names)
+    names = list(dataset_of(name, source, version).class_names)
     return (
         numbers,
         pictures.class_counts_figure(numbers["train_counts"], numbers["test_counts"], names),

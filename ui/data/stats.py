@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ui import shared as ui_shared
+from ui.active import dataset_of
 
 N_CLASSES = 10
 SIDE = 28  # images are SIDE x SIDE pixels
@@ -168,31 +168,32 @@ def variance_sentence(variances: np.ndarray, noun: str) -> str:
 
 
 @st.cache_data(show_spinner="Computing class statistics...", max_entries=8)
-def cached_class_stats(name: str, source: str, n_train: int) -> dict[str, np.ndarray]:
+def cached_class_stats(name: str, source: str, version: int | str) -> dict[str, np.ndarray]:
     """Counts, means, variances and the pixel histogram of data set ``name``.
 
-    ``source`` and ``n_train`` only make the cache key precise (see the module docstring).
+    ``source`` and ``version`` only make the cache key precise (``ActiveData.cache_key``).
     """
-    ds = ui_shared.get_dataset(name)
+    ds = dataset_of(name, source, version)
     counts, edges = pixel_histogram(ds.X_train)
+    k = len(ds.class_names)  # 10 for MNIST, 3 for a collection of circles, squares, triangles
     return {
-        "train_counts": class_counts(ds.y_train),
-        "test_counts": class_counts(ds.y_test),
-        "means": class_means(ds.X_train, ds.y_train).astype(np.float32),
-        "variances": class_variances(ds.X_train, ds.y_train).astype(np.float32),
+        "train_counts": class_counts(ds.y_train, k),
+        "test_counts": class_counts(ds.y_test, k),
+        "means": class_means(ds.X_train, ds.y_train, k).astype(np.float32),
+        "variances": class_variances(ds.X_train, ds.y_train, k).astype(np.float32),
         "hist_counts": counts,
         "hist_edges": edges,
     }
 
 
 @st.cache_data(show_spinner="Projecting the images to 2-D...", max_entries=8)
-def cached_pca(name: str, source: str, n_train: int, n: int = 1000) -> PCAResult:
+def cached_pca(name: str, source: str, version: int | str, n: int = 1000) -> PCAResult:
     """The PCA view of ``n`` training images of data set ``name`` (see ``pca_projection``).
 
     The directions come from the same 3,000 images whatever ``n`` is, so asking for more
     dots adds dots to the map without moving the ones already there.
     """
-    ds = ui_shared.get_dataset(name)
+    ds = dataset_of(name, source, version)
     base = pca_projection(ds.X_train, ds.y_train, n=3000)
     if n <= len(base.indices):
         keep = np.sort(np.random.default_rng(1).choice(len(base.indices), n, replace=False))

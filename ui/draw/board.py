@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.data import DATASETS
 from ui import state, text
 from ui.draw import choice, keys, sections
 from ui.draw.canvas import canvas_image
+from ui.draw.collect import title_with_switch
 from ui.draw.reading import noun, read_drawing, threshold_sentence
 from ui.figures import presentation
 from ui.models import YOURS
@@ -30,7 +32,7 @@ def drawing_board(shown: str) -> None:
         in_use = sections.choose_model(shown)
     what = noun(shown if in_use is None else in_use.dataset)
     with head:
-        sections.heading(what)
+        sections.heading(what, title_with_switch)
     with canvas_col:
         drawing = canvas_image()
     if in_use is None:
@@ -58,4 +60,5 @@ def drawing_board(shown: str) -> None:
                 icon=":material/fact_check:",
             )
         sections.show_insides(reading, what)
-    sections.my_drawings_section(in_use, reading)
+    if in_use.dataset in DATASETS:  # a collection is a set of one's own drawings already
+        sections.my_drawings_section(in_use, reading)

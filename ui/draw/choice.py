@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nn_core.data import dataset_info
+from ui.active import dataset_info
 from ui.models import ModelInUse
 
 

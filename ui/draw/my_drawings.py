@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn_core.data import dataset_info
+from ui.active import dataset_info
 from ui.draw.reading import DIGITS
 
 LIMIT = 500

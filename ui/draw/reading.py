@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn_core.data import DATASETS, dataset_info
+from nn_core.data import DATASETS
 from nn_core.preprocess import PreprocessSteps, canvas_to_mnist_steps
+from ui.active import dataset_info
 from ui.models import BUNDLED_DATASET
 from ui.state import CONFIDENCE_DEFAULT
 
@@ -103,6 +104,12 @@ def not_sure_message(reading: Reading) -> str:
             "helps is a single digit drawn with clear, connected strokes. Scribbles and two "
             "digits side by side are a known weak spot of any MNIST model: it has only "
             "ever seen one digit per image."
+        )
+    if tuple(names) != DATASETS["fashion-mnist"].class_names:  # a collection drawn here
+        return head + (
+            "It learned from the drawings of its collection only: a drawing like those, "
+            "one clear shape in the middle, is its best chance. More examples of both "
+            "classes (Draw, *Collect*) teach it the difference."
         )
     return head + (
         "This model learned from photos of clothes, not drawings: a single item, drawn as "

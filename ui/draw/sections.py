@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.data import dataset_info
 from ui import models, text
+from ui.active import dataset_info
 from ui.classroom.sharing import share_drawing
 from ui.draw import choice, figures, keys, my_drawings
 from ui.draw.reading import Reading, not_sure_message
@@ -19,9 +19,10 @@ from ui.inside import keys as inside_keys
 from ui.models import ModelInUse
 
 
-def heading(noun: str) -> None:
-    """The title and the invitation, in the words of the classes the chosen network knows."""
-    st.title(f"Draw a {noun}")
+def heading(noun: str, title_with_switch) -> None:
+    """The title (drawn by ``title_with_switch``, beside the mode switch) and the
+    invitation, in the words of the classes the chosen network knows."""
+    title_with_switch(f"Draw a {noun}")
     presentation.explain(
         f"Draw a {noun} with your mouse, finger or pen. The network reads it the moment you "
         "lift the pen, as a 28 × 28 image like the ones it learned from."

@@ -11,11 +11,11 @@ import hashlib
 
 import streamlit as st
 
-from nn_core.data import DATASETS
 from nn_core.errors import ModelFileError
 from nn_core.predictions import compare
 from server import limits
 from ui import models, text, uploads
+from ui.active import dataset_info
 from ui.evaluate import cache, charts_images, charts_scores, keys
 from ui.evaluate.charts_images import WRONG
 from ui.figures import presentation
@@ -48,7 +48,7 @@ def read_upload(file, dataset_name: str) -> models.ModelInUse | None:
 
 def _verdict(data: bytes, name: str, digest: str, dataset_name: str) -> models.ModelInUse | str:
     """The checked model, or the sentence that says why it cannot be used here."""
-    n_classes = len(DATASETS[dataset_name].class_names)
+    n_classes = len(dataset_info(dataset_name).class_names)
     try:
         model = uploads.check_upload(data, name, limits.LIMITS, dataset_name)
     except ModelFileError as err:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core.data import dataset_info
 from nn_core.robustness import PERTURBATIONS, perturb
+from ui.active import dataset_info
 from ui.evaluate import cache, charts_curves, charts_images, keys
 from ui.evaluate.charts_images import RIGHT, WRONG
 from ui.figures import presentation

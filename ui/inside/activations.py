@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import probe
-from nn_core.data import dataset_info
+from ui.active import dataset_info
 from ui.inside import charts_activations as charts
 from ui.inside import keys
 from ui.inside.charts_weights import weight_grid_figure

@@ -14,9 +14,9 @@ import numpy as np
 import streamlit as st
 
 from nn_core import evaluate, probe
-from nn_core.data import dataset_info
 from nn_core.metrics import EvalResult
 from nn_core.surgery import Edit, apply_edits, ranked_units
+from ui.active import dataset_info
 from ui.inside import charts_experiments as charts
 from ui.inside import keys
 from ui.inside.context import Inside, memo

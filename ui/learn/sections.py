@@ -18,6 +18,7 @@ import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.data import Dataset
+from server.shared_data import fingerprint
 from ui import text
 from ui.figures import presentation
 from ui.learn import charts, keys, pictures, pixels, shapes
@@ -38,7 +39,8 @@ def pixels_to_numbers(ds: Dataset, noun: str) -> None:
     """Section 1: the first training image, a square of it up close, byte by byte, then
     the row of 784 numbers and the one-hot label the network actually receives."""
     st.header("1 · From pixels to numbers")
-    label, image, patch, strip, one_hot = _pixel_figures(ds.name, ds.source, ds.n_train, noun, ds)
+    version = fingerprint(ds) if ds.source == "collection" else ds.n_train  # it grows
+    label, image, patch, strip, one_hot = _pixel_figures(ds.name, ds.source, version, noun, ds)
     image_col, patch_col = st.columns([2, 3])
     with image_col:
         presentation.chart(image)
@@ -64,10 +66,11 @@ def pixels_to_numbers(ds: Dataset, noun: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _pixel_figures(name: str, source: str, n_train: int, noun: str, _ds: Dataset) -> tuple:
+def _pixel_figures(name: str, source: str, version: int | str, noun: str, _ds: Dataset) -> tuple:
     """Section 1's label and four figures, built once per server for every visitor (the
-    same first image of the same data set; name, source and size are the key)."""
-    image = pixels.image_as_numbers(_ds.X_train[0], int(_ds.y_train[0]))
+    same first image of the same data set; name, source and size, or a collection's
+    content, are the key)."""
+    image = pixels.image_as_numbers(_ds.X_train[0], int(_ds.y_train[0]), len(_ds.class_names))
     top, left = pixels.busy_patch(image.raw, PATCH)
     label = _ds.class_names[image.label]
     return (

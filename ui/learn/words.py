@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nn_core.data import dataset_info
 from nn_core.model import ModelConfig
 from nn_core.presets import PRESETS
+from ui.active import dataset_info
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ the history and the sidebar.
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from nn_core.data import dataset_info
 from nn_core.knobs import LRS
 from nn_core.status import RunStatus
 from server.job import QueueSpot
@@ -21,11 +22,11 @@ from server.limits import ServerLimits
 from server.turns import step_aside
 from ui import shared as ui_shared
 from ui import text
-from ui.active import active_dataset
+from ui.active import active_dataset, dataset_info
 from ui.classroom.sharing import share_run_button
 from ui.figures.presentation import PLOT_CONFIG
 from ui.state import workspace
-from ui.train import keys
+from ui.train import keys, small_data
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.train.settings import nearest
 from ui.train.status import (
@@ -52,9 +53,10 @@ def plan(limits: ServerLimits) -> RunPlan:
     dataset = active_dataset().dataset
     s = current_settings(limits, dataset.n_train)
     val = ui_shared.validation_indices(dataset.name, len(dataset.y_test), limits.val_size)
+    answers = (*s.model.sizes[:-1], len(dataset.class_names))  # 3 outputs for 3 shapes
     return RunPlan(
         s.preset,
-        s.model,
+        dataclasses.replace(s.model, sizes=answers),
         s.train,
         s.standardize,
         dataset,
@@ -89,7 +91,11 @@ def controls(limits: ServerLimits) -> None:
     page whether a message or the caption is shown or not: a panel that moved would be
     drawn afresh, and its charts with it, at a run's start and end."""
     with st.container(key=keys.CONTROLS):
-        _controls(limits)
+        missing = small_data.problems(active_dataset().dataset)
+        if missing and workspace().active_run() is None:
+            small_data.show_problems(missing)
+        else:
+            _controls(limits)
 
 
 def _controls(limits: ServerLimits) -> None:

@@ -60,9 +60,10 @@ def test_shared_keys_are_few():
     """K holds what several features read; a key one feature owns lives in its folder."""
     assert set(constants(K)) == {
         "DATASET", "WORKSPACE", "PRESENTATION", "CONFIDENCE", "DOWNLOAD_ERROR",
-        "DOWNLOAD_BUTTON", "CLASS", "LESSON",
+        "DOWNLOAD_BUTTON", "CLASS", "LESSON", "COLLECTIONS",
     }  # fmt: skip
     assert K.CLASS == "class"  # the membership object stays shared: Train and Draw share
+    assert K.COLLECTIONS == "collections"  # drawn on Draw, listed by the sidebar, trained on
 
 
 def test_a_feature_default_fills_only_what_is_missing(monkeypatch):
