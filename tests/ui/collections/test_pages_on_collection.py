@@ -69,7 +69,8 @@ def test_train_names_the_split_and_offers_the_small_data_recipe():
     at = open_page("train", on(SHAPES_SET))
     assert at.button(key=train_keys.START)
     (about,) = [i.value for i in at.info if "drawings:" in i.value]
-    assert about.startswith("60 drawings: 48 to learn from, 12 held out")
+    learn, test = (len(part) for part in SHAPES_SET.split())
+    assert about.startswith(f"60 drawings: {learn} to learn from, {test} held out")
     assert PRESETS["small"].title in at.selectbox(key=train_keys.PRESET).options
 
 
@@ -96,10 +97,11 @@ def test_the_pages_open_on_a_collection(page, shapes_model):
 @pytest.mark.parametrize("section", list(EVALUATE_SECTIONS))
 def test_every_evaluate_section_works_on_a_collection(section, shapes_model):
     """Confusion matrix, mistakes, robustness, "not sure", calibration, comparing: each on
-    the collection's 12 held-out drawings and its three classes."""
+    the collection's held-out drawings and its three classes."""
     at = open_page("evaluate", on(SHAPES_SET, **{evaluate_keys.VIEW: section}), model=shapes_model)
     assert at.title[0].value == "Evaluate: Our shapes"
-    assert any("12" in m.value for m in at.markdown)  # "on the 12 test images"
+    held_out = str(len(SHAPES_SET.split()[1]))
+    assert any(held_out in m.value for m in at.markdown)  # "on the 14 test images"
     assert at.header  # the section was drawn, under its heading
 
 
