@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 
 import numpy as np
@@ -37,6 +38,7 @@ from nn_core.errors import CollectionError
 MIN_CLASSES, MAX_CLASSES = 2, 10
 MAX_CLASS_NAME = 24  # characters: a name must fit under a bar of a chart
 MAX_TITLE = 40
+CLASS_NAME = re.compile(r"[\w' -]+")  # letters of any script, digits, spaces, - ' and _
 MIN_PER_CLASS = 5  # below this, the held-out part of a class is one drawing or none
 HELD_OUT = 0.2  # the part of each class kept aside to test on
 DIGITS = tuple(str(d) for d in range(10))
@@ -186,6 +188,20 @@ class Collection:
         return f"Collection(name={self.name!r}, classes={self.class_names!r}, n={self.n})"
 
 
+def check_class_names(names) -> None:
+    """Refuse class names with anything but letters, digits, spaces, - ' and _.
+
+    A class name becomes a tick label of charts (the confusion matrix, the probability
+    bars), a word in sentences and a heading on the board: "<b>x</b>" or "$x$" would be
+    markup in some of them, and no shape, animal or letter needs it.
+    """
+    odd = [name for name in names if not CLASS_NAME.fullmatch(name)]
+    if odd:
+        raise CollectionError(
+            f"a class name may hold letters, digits, spaces, - and ' only, not “{odd[0]}”"
+        )
+
+
 def new_collection(name: str, title: str, class_names) -> Collection:
     """An empty collection of the named classes (2 to 10 short, distinct names)."""
     names = tuple(" ".join(str(c).split()) for c in class_names)
@@ -198,6 +214,7 @@ def new_collection(name: str, title: str, class_names) -> Collection:
         raise CollectionError(f"a collection's name has at most {MAX_TITLE} characters")
     if any(unicodedata.category(ch).startswith("C") for ch in "".join(names) + title):
         raise CollectionError("names may not contain control characters")
+    check_class_names(names)
     return Collection(
         name,
         title,

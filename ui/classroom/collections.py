@@ -93,7 +93,7 @@ def _on_create(m: Membership) -> None:
     try:
         store.create_collection(m.code, m.teacher_key, title or _default(digits), names)
     except (ClassError, InvalidField) as e:
-        session.say("error", f"No collection made: {e}")
+        session.say("error", f"No collection made: {text.md(str(e), text.MESSAGE)}")
         return
     views.target_version(store, m.code, newest=True)  # on this board at once
     session.say(

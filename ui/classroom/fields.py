@@ -13,7 +13,14 @@ import unicodedata
 
 import numpy as np
 
-from nn_core.collection import MAX_CLASS_NAME, MAX_CLASSES, MAX_TITLE, MIN_CLASSES
+from nn_core.collection import (
+    MAX_CLASS_NAME,
+    MAX_CLASSES,
+    MAX_TITLE,
+    MIN_CLASSES,
+    check_class_names,
+)
+from nn_core.errors import CollectionError
 
 NICKNAME_MAX = 24
 RUN_NAME_MAX = 60
@@ -160,6 +167,10 @@ def collection(title, class_names) -> tuple[str, tuple[str, ...]]:
     names = tuple(text(c, "A class's name", MAX_CLASS_NAME) for c in class_names)
     if len({n.casefold() for n in names}) != len(names):
         raise InvalidField("two classes have the same name")
+    try:
+        check_class_names(names)  # the engine's one rule: tick labels must not be markup
+    except CollectionError as e:
+        raise InvalidField(str(e)) from None
     return title, names
 
 

@@ -171,16 +171,25 @@ def test_bad_drawings_and_a_closed_class_are_refused(lesson):
     assert store.collections(code)[0].n == 0
 
 
-HOSTILE_BUT_TEXT = ["$\\rule{99em}{99em}$", "<b>x</b>", "x" * 24, "**bold**", ":red[x]"]
+MARKUP = ["$\\rule{99em}{99em}$", "<b>x</b>", "**bold**", ":red[x]", "[a](http://x)"]
 
 
-def test_names_that_look_like_markup_are_kept_as_typed(lesson):
-    """Text is text: the store keeps these as the teacher typed them (the page escapes)."""
+def test_a_title_that_looks_like_markup_is_kept_as_typed(lesson):
+    """Text is text: the store keeps the title as the teacher typed it (the page escapes)."""
     store, code, key = lesson
-    cid = store.create_collection(code, key, "<i>$x$</i>", HOSTILE_BUT_TEXT)
+    cid = store.create_collection(code, key, "<i>$x$</i>", ["x" * 24, "Sam's cat", "é-1_2"])
     (info,) = store.collections(code)
-    assert info.title == "<i>$x$</i>" and info.class_names == tuple(HOSTILE_BUT_TEXT)
-    assert store.collection(code, cid).class_names == tuple(HOSTILE_BUT_TEXT)
+    assert info.title == "<i>$x$</i>" and info.class_names == ("x" * 24, "Sam's cat", "é-1_2")
+    assert store.collection(code, cid).title == "<i>$x$</i>"
+
+
+@pytest.mark.parametrize("name", MARKUP)
+def test_class_names_are_words_not_markup(lesson, name):
+    """Class names become chart tick labels: one rule for every collection (the engine's)."""
+    store, code, key = lesson
+    with pytest.raises(InvalidField, match="letters, digits, spaces"):
+        store.create_collection(code, key, "Shapes", ["circle", name])
+    assert store.collections(code) == []
 
 
 @pytest.mark.parametrize(
