@@ -30,7 +30,9 @@ from server import heap  # noqa: E402
 from server.limits import LIMITS  # noqa: E402
 from server.turns import page_turn  # noqa: E402
 from ui import state  # noqa: E402
+from ui.classroom.collections import joined_collections  # noqa: E402
 from ui.classroom.joining import class_sidebar, join_prompt  # noqa: E402
+from ui.collections.mine import plug_class_collections  # noqa: E402
 from ui.lesson.follow import follow_lesson  # noqa: E402
 from ui.shared import get_scheduler  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
@@ -48,6 +50,7 @@ ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
 heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
 state.ensure_state()
+plug_class_collections(joined_collections)  # the sidebar lists the class's collections too
 get_scheduler()  # start the training workers now, so the first Start is quick
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
 

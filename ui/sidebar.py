@@ -81,7 +81,8 @@ def dataset_labels() -> dict[str, str]:
     for c in mine.usable():
         same = titles.count(c.title)  # earlier collections of this title
         titles.append(c.title)
-        labels[c.name] = text.md(c.title) + (f" ({same + 1})" if same else "")
+        whose = "" if mine.is_mine(c) else " · class"
+        labels[c.name] = text.md(c.title) + (f" ({same + 1})" if same else "") + whose
     return labels
 
 

@@ -22,7 +22,7 @@ import os
 import streamlit as st
 
 from ui import text
-from ui.classroom import collection_board, keys, tables, views
+from ui.classroom import collection_board, collection_views, keys, tables, views
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import Board
@@ -101,7 +101,7 @@ def _question(store, board: Board, runs, label: str, key: str, dataset, big: boo
         right.plotly_chart(fig, key=keys.CHART_RESULTS, config=PLOT_CONFIG)
 
 
-def dataset_picker(runs) -> str | None:
+def dataset_picker(runs, titles=None) -> str | None:
     """One data set per chart: a loss on clothes and one on digits are not comparable.
     With runs of several, the teacher picks one (the one with most runs first); the
     picker's key names the choices, so a data set appearing later starts it afresh."""
@@ -111,14 +111,14 @@ def dataset_picker(runs) -> str | None:
     return st.segmented_control(
         "Data set",
         names,
-        format_func=lambda name: text.md(tables.dataset_title(name)),
+        format_func=lambda name: text.md(tables.dataset_title(name, titles)),
         default=names[0],
         required=True,
         key=f"{keys.BOARD_DATASET}.{'.'.join(names)}",
     )
 
 
-def _table(store, board: Board, runs, label: str, key: str, dataset) -> None:
+def _table(store, board: Board, runs, label: str, key: str, dataset, titles) -> None:
     """The groups side by side in a small table; every run, with its health, folded until
     opened (a data grid of 300 rows is a script of its own and slows the board's first
     appearance in a fresh tab)."""
@@ -131,11 +131,13 @@ def _table(store, board: Board, runs, label: str, key: str, dataset) -> None:
         on_change="rerun",
     )
     if box.open:
-        box.dataframe(views.table(store, board.code, board.version, dataset), hide_index=True)
+        every = views.table(store, board.code, board.version, dataset, titles)
+        box.dataframe(every, hide_index=True)
 
 
 def _curves(store, board: Board, runs, label: str, key: str, dataset, big: bool) -> None:
-    where = f" on {text.md(tables.dataset_title(dataset))}" if dataset else ""
+    titles = collection_views.titles(store, board.code, board.version)
+    where = f" on {text.md(tables.dataset_title(dataset, titles))}" if dataset else ""
     st.subheader(f"{len(runs)} shared run{'s' if len(runs) != 1 else ''}{where}")
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
@@ -147,7 +149,7 @@ def _curves(store, board: Board, runs, label: str, key: str, dataset, big: bool)
     ):
         fig = views.curves(store, board.code, board.version, key, label, metric, dataset, big)
         column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
-    _table(store, board, runs, label, key, dataset)
+    _table(store, board, runs, label, key, dataset, titles)
 
 
 def _entry_options(store, board: Board, m: Membership) -> dict[str, str]:
@@ -215,7 +217,7 @@ def live_board(m: Membership, label: str, key: str) -> None:
     status = "closed to new entries" if board.closed else "open"
     st.caption(f"{board.members} in class · {len(runs)} runs · {len(drawings)} drawings · {status}")
     big = presentation.is_on()
-    dataset = dataset_picker(runs)
+    dataset = dataset_picker(runs, collection_views.titles(store, board.code, board.version))
     shown = tables.of_dataset(runs, dataset)
     _question(store, board, shown, label, key, dataset, big)
     _curves(store, board, shown, label, key, dataset, big)

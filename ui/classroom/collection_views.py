@@ -20,7 +20,7 @@ import streamlit as st
 from nn_core.collection import Collection
 from ui import text
 from ui.classroom import charts, tables, views
-from ui.classroom.records import CollectionInfo, RosterLine, SharedRun
+from ui.classroom.records import CollectionInfo, RosterLine, SharedRun, collection_name
 from ui.classroom.store import ClassStore
 from ui.figures import presentation
 
@@ -54,6 +54,12 @@ def listing(_store: ClassStore, code: str, version: int) -> Listing:
     infos, roster = _store.collections_and_roster(code)
     rosters = {info.id: roster_table(info, roster) for info in infos}
     return Listing(tuple(infos), tuple(roster), rosters)
+
+
+def titles(store: ClassStore, code: str, version: int) -> dict[str, str]:
+    """Data-set name -> title of the class's collections: how the board names the data
+    set of a run trained on one ("Our shapes", not "class-K7QD-2")."""
+    return {collection_name(code, i.id): i.title for i in listing(store, code, version).infos}
 
 
 def roster_headers(class_names) -> list[str]:

@@ -22,6 +22,7 @@ from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import class_session
 from ui.classroom.store import ClassError, Removed, RunEntry
+from ui.collections.mine import PREFIX
 
 
 def run_settings(run) -> dict:
@@ -91,6 +92,12 @@ def entry_from_run(run) -> RunEntry:
     )
 
 
+PRIVATE = (
+    "A run on your own collection stays with you: the board shows runs on MNIST, "
+    "Fashion-MNIST and the class's collections, which everyone can see."
+)
+
+
 def share_run(run) -> tuple[bool, str]:
     """Post ``run`` to the visitor's class; (worked, a sentence saying what happened)."""
     session = class_session()
@@ -99,6 +106,8 @@ def share_run(run) -> tuple[bool, str]:
         return False, "Join a class first (sidebar, **Join a class**)."
     if run.id in session.shared:
         return False, "This run is on the class board already."
+    if run.dataset.startswith(PREFIX):
+        return False, PRIVATE
     wait = session.may_post()
     if wait:
         return False, wait
@@ -123,6 +132,9 @@ def share_run_button(run) -> None:
     the run that blew up is the one a class remembers), shown only to class members."""
     session = class_session()
     if session.membership is None or not run.done:
+        return
+    if run.dataset.startswith(PREFIX):
+        st.caption(PRIVATE)
         return
     shared = run.id in session.shared
     st.button(

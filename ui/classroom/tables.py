@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -112,9 +112,12 @@ def run_title(run: SharedRun, key: str | None = None) -> str:
     return f"{run.nickname}, {run_words(run, key)}"
 
 
-def dataset_title(name: str) -> str:
-    """ "MNIST", "Fashion-MNIST"; an unknown word from a tab as typed (plain text)."""
-    return DATASETS[name].title if name in DATASETS else name
+def dataset_title(name: str, titles: Mapping[str, str] | None = None) -> str:
+    """ "MNIST", "Fashion-MNIST", a class collection's title (``titles``: data-set name
+    -> title); an unknown word from a tab as typed (plain text)."""
+    if name in DATASETS:
+        return DATASETS[name].title
+    return (titles or {}).get(name, name)
 
 
 def datasets(runs: Sequence[SharedRun]) -> list[str]:
@@ -191,11 +194,14 @@ def final_loss(run: SharedRun) -> float | None:
     return losses[-1] if losses else None
 
 
-def board_rows(runs: Sequence[SharedRun], with_ids: bool = False) -> list[dict]:
+def board_rows(
+    runs: Sequence[SharedRun], with_ids: bool = False, titles: Mapping[str, str] | None = None
+) -> list[dict]:
     """The projected table: rank, who, settings, results; sorted by test accuracy."""
     rows = []
     for rank, run in enumerate(ranked(runs), start=1):
-        row = {"#": rank, "student": run.nickname, "data set": dataset_title(run.dataset)}
+        where = dataset_title(run.dataset, titles)
+        row = {"#": rank, "student": run.nickname, "data set": where}
         for key in TABLE_SETTINGS:
             row[label_of(key)] = show_value(setting_value(run, key))
         acc = run.test_accuracy

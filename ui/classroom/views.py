@@ -169,17 +169,19 @@ def answers(_store, code: str, version: int, big: bool = False) -> go.Figure:
     return _finish(fig, big)
 
 
-def table(store, code: str, version: int, dataset=None):
+def table(store, code: str, version: int, dataset=None, titles=None):
     """The table of every run, as the Arrow table Streamlit sends (a DataFrame would be
-    converted at every page run)."""
-    return _table(store, code, contents(store, code, version)[0], dataset, version)
+    converted at every page run). ``titles``: the class collections' titles by data-set
+    name (they follow from the version)."""
+    return _table(store, code, contents(store, code, version)[0], dataset, version, titles)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def _table(_store, code: str, runs_seen: str, dataset, _version: int):
+def _table(_store, code: str, runs_seen: str, dataset, _version: int, _titles=None):
     import pyarrow as pa
 
-    return pa.Table.from_pylist(tables.board_rows(_runs(_store, code, _version, dataset)))
+    rows = tables.board_rows(_runs(_store, code, _version, dataset), titles=_titles)
+    return pa.Table.from_pylist(rows)
 
 
 def summary(store, code: str, version: int, key: str, label: str, dataset=None):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -87,9 +88,26 @@ def my_collections() -> MyCollections:
     return mine
 
 
+_ELSEWHERE: list[Callable[[], list[Collection]]] = []  # set once by the frame (app.py)
+
+
+def plug_class_collections(source: Callable[[], list[Collection]]) -> None:
+    """Say where the class board's collections come from (``source()`` lists those of
+    the class this tab joined). The frame plugs it in: this shared module may not import
+    a feature, as imports go one way. Plugging again replaces, so a rerun of the frame
+    changes nothing."""
+    _ELSEWHERE[:] = [source]
+
+
 def usable() -> list[Collection]:
-    """Every collection a page may show or train on: the only place pages get the list."""
-    return list(my_collections().items)
+    """Every collection a page may show or train on, the tab's own first, then its
+    class's: the only place pages get the list."""
+    return [*my_collections().items, *(c for source in _ELSEWHERE for c in source())]
+
+
+def is_mine(c: Collection) -> bool:
+    """True for the tab's own collections, False for the class's (shared, read-only)."""
+    return c.name.startswith(PREFIX)
 
 
 def find(name: str) -> Collection | None:

@@ -18,7 +18,8 @@ from nn_core import canvas_to_mnist
 from nn_core.collection import Collection
 from nn_core.errors import CollectionError
 from ui import state, text
-from ui.collections.mine import MAX_DRAWINGS, my_collections
+from ui.classroom.collections import NOT_IN_CLASS, add_to_class, collection_id
+from ui.collections.mine import MAX_DRAWINGS, find, is_mine, my_collections
 from ui.draw import collect_files, keys
 from ui.draw.canvas import canvas_image, clear_canvas
 from ui.figures import presentation, tiles
@@ -102,6 +103,11 @@ def _add_controls(c: Collection, image) -> None:
         st.caption(f"This collection is full ({MAX_DRAWINGS} drawings): download it to keep it.")
     elif label is None:
         st.caption("Pick the class first, then draw one example of it and add it.")
+    if not is_mine(c):
+        st.caption(
+            "A drawing that went wrong: remove it under *Remove my entries* on the Class page."
+        )
+        return
     st.button(
         "Remove the last drawing",
         key=keys.UNDO,
@@ -113,25 +119,38 @@ def _add_controls(c: Collection, image) -> None:
 
 
 def add_drawing(name: str, image) -> None:
-    """Button callback: prepare the drawing as MNIST's are and add it with its class;
-    a fresh canvas for the next one."""
-    mine = my_collections()
-    c, label = mine.find(name), st.session_state.get(keys.CLASS)
+    """Button callback: prepare the drawing as MNIST's are and add it with its class
+    (to the tab's collection, or through the class store to the class's); a fresh canvas
+    for the next one."""
+    c, label = find(name), st.session_state.get(keys.CLASS)
     x = None if image is None else canvas_to_mnist(image)  # (28, 28) or None: no ink
     if c is None or label is None or x is None:
         return  # the button is disabled then
-    try:
-        mine.replace(c.with_drawing(x, int(label)))
-    except CollectionError as e:
-        collect_files.say("error", str(e))
+    label = int(label)
+    problem = _add_mine(c, x, label) if is_mine(c) else _add_class(c, x, label)
+    if problem:
+        collect_files.say("error", problem)
         return
     clear_canvas()
-    grown = mine.find(name)
-    count = int(grown.counts()[int(label)])
+    grown = find(name) or c
+    count = int(grown.counts()[label])
     collect_files.say(
         "success",
-        f"Added a {c.class_names[int(label)]}: {count} of them, {grown.n} drawings in all.",
+        f"Added a {c.class_names[label]}: {count} of them, {grown.n} drawings in all.",
     )
+
+
+def _add_mine(c: Collection, x: np.ndarray, label: int) -> str | None:
+    try:
+        my_collections().replace(c.with_drawing(x, label))
+    except CollectionError as e:
+        return str(e)
+    return None
+
+
+def _add_class(c: Collection, x: np.ndarray, label: int) -> str | None:
+    number = collection_id(c)
+    return NOT_IN_CLASS if number is None else add_to_class(number, x, label)
 
 
 def remove_last(name: str) -> None:

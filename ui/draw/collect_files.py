@@ -16,6 +16,7 @@ from nn_core.collection import DIGITS, MAX_CLASSES, MIN_CLASSES, Collection
 from nn_core.collectionfile import collection_from_bytes, collection_to_bytes
 from nn_core.errors import CollectionError
 from ui import text
+from ui.collections import mine
 from ui.collections.mine import MAX_COLLECTIONS, my_collections, new_name
 from ui.draw import keys
 
@@ -37,19 +38,23 @@ def show_message() -> None:
 
 
 def choose_collection() -> Collection | None:
-    """The collection to draw into, chosen among the tab's own; None while a new one is
-    being made (its form is drawn here)."""
-    mine = my_collections()
-    if mine.items:
-        titles = {c.name: text.plain(c.title) for c in mine.items}
+    """The collection to draw into: one of the tab's own or, in a class, one the teacher
+    made on the board; None while a new one is being made (its form is drawn here)."""
+    usable = mine.usable()
+    if usable:
+        titles = {c.name: _choice_title(c) for c in usable}
         titles[NEW] = "New collection…"
         chosen = st.selectbox(
             "Collection", list(titles), format_func=titles.get, key=keys.COLLECTION
         )
         if chosen != NEW and mine.find(chosen) is not None:
             return mine.find(chosen)
-    _new_form(len(mine.items))
+    _new_form(len(my_collections().items))
     return None
+
+
+def _choice_title(c: Collection) -> str:
+    return text.plain(c.title) + ("" if mine.is_mine(c) else " (the class's)")
 
 
 def _new_form(held: int) -> None:
