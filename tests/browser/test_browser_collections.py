@@ -1,7 +1,8 @@
 """A class collection in Chromium: the teacher's form, the pooled board, names as text.
 
-The teacher makes a collection in the teacher controls, its title and classes typed as
-hostile strings (TeX, HTML, a Markdown image, a colour directive); two students (in the
+The teacher makes a collection in the teacher controls, its title typed as a hostile
+string (TeX, HTML, a Markdown image); class names with markup are refused, the refusal
+quoting the name as characters; two students (in the
 store, as another server would) add drawings of every class and one shares a network
 trained on it. The projected board must show, within a refresh or two, the counts, the
 roster, the picture and the network's held-out accuracy, with every typed name held as
@@ -29,7 +30,8 @@ from ui.classroom.store import ClassStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TITLE = "<i>$x$</i> ![](//x.invalid/t.png)"
-CLASSES = (r"$\rule{99em}{99em}$", "<b>bold</b>", "![](//x.invalid/c.png)", ":red[big]")
+HOSTILE = (r"$\rule{99em}{99em}$", "<b>bold</b>", "![](//x.invalid/c.png)", ":red[big]")
+CLASSES = ("circle", "square", "star", "Sam's heart")
 
 
 def pool(store: ClassStore, code: str, collection_id: int, name: str) -> None:
@@ -57,7 +59,13 @@ def test_a_pooled_collection_on_the_board_holds_typed_names_as_text(browser, tmp
         code = codes.normalise(re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", heading).group(0))
         teacher.get_by_text("Teacher controls").click()
         teacher.get_by_role("textbox", name="Its name").fill(TITLE)
-        teacher.get_by_role("textbox", name="Its classes, one per line").fill("\n".join(CLASSES))
+        classes = teacher.get_by_role("textbox", name="Its classes, one per line")
+        classes.fill("\n".join(HOSTILE))
+        teacher.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
+        teacher.get_by_role("button", name="Make the collection").click()
+        teacher.get_by_text(re.compile(r"No collection made: a class name may hold")).wait_for()
+        only_text(teacher, [HOSTILE[0]])  # the refusal quotes it, as characters
+        classes.fill("\n".join(CLASSES))
         teacher.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
         teacher.get_by_role("button", name="Make the collection").click()
         teacher.get_by_text(re.compile(r"^No network trained on it yet")).wait_for()
@@ -70,7 +78,7 @@ def test_a_pooled_collection_on_the_board_holds_typed_names_as_text(browser, tmp
         teacher.get_by_text(re.compile(r"^The class's best network .* reads")).wait_for()
         chart_drawn(teacher, f"class_collection_{info.id}")
         teacher.get_by_text("Who drew what").wait_for()
-        only_text(teacher, [TITLE, *CLASSES])
+        only_text(teacher, [TITLE, *CLASSES])  # the title as typed, tags and all
         teacher.get_by_text(re.compile(r"^Collection: ")).scroll_into_view_if_needed()
         screenshot(teacher, "collection_board")
         notes = teacher.locator(".annotation-text").evaluate_all("ts => ts.map(t => t.textContent)")
