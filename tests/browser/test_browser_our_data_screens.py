@@ -191,8 +191,10 @@ def train_screen(page, size) -> None:
     preset = main.get_by_test_id("stSelectbox").first
     preset.locator("input").fill("Small data")
     preset.locator("input").press("Enter")
+    main.get_by_text(re.compile(r"^784-64-10 on standardised inputs, Adam")).wait_for()
     idle(page)
     main.get_by_role("button", name="Start", exact=True).click()
+    main.get_by_text(re.compile(r"^#1 64 relu, he init, adam lr 0.003")).wait_for()
     main.get_by_text("Try it on your handwriting").wait_for(timeout=180_000)
     idle(page)
     shoot(page, "our-data-train", size, at=split)
