@@ -93,7 +93,7 @@ PRESETS: dict[str, Preset] = {
         # 200 drawings look like many more.
         Preset(
             "small",
-            "Small data (our drawings)",
+            "Small data",
             "784-64-10 on standardised inputs, Adam at lr 0.003 with a cosine decay, batches "
             "of 16, 30 epochs, random 2-pixel shifts: for a few hundred drawings.",
             ModelConfig((784, 64, 10)),

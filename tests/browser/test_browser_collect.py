@@ -144,7 +144,7 @@ def train_on_it(page) -> None:
     preset = main.get_by_test_id("stSelectbox").first
     preset.locator("input").fill("Small data")  # typed, as on a keyboard: one option left
     preset.locator("input").press("Enter")
-    expect(preset.get_by_role("combobox")).to_have_value("Small data (our drawings)")
+    expect(preset.get_by_role("combobox")).to_have_value("Small data")
     page.wait_for_function(APP_IDLE)
     main.get_by_role("button", name="Start", exact=True).click()
     main.get_by_text("Try it on your handwriting").wait_for(timeout=180_000)

@@ -169,7 +169,7 @@ def collect_screen(page, url: str, code: str, size, npz: str) -> None:
     idle(page)
     main = page.get_by_test_id("stMain")
     main.get_by_text("Collect a data set").click()
-    main.get_by_text("Draw your own data set").first.wait_for()
+    main.get_by_text("Draw a data set", exact=True).first.wait_for()
     main.get_by_role("combobox").first.wait_for()
     idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(npz)

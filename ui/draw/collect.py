@@ -59,7 +59,7 @@ def title_with_switch(title: str, drawn: str = READ) -> None:
 def collect_board() -> None:
     """The Collect mode: choose or make a collection, then draw into it."""
     state.ensure_state(keys.DEFAULTS)
-    title_with_switch("Draw your own data set", COLLECT)
+    title_with_switch("Draw a data set", COLLECT)
     presentation.explain(
         "Name a few classes, draw examples of each and add them one by one. The collection "
         "then appears under *Data set* in the sidebar: explore it, train on it and test the "
