@@ -142,6 +142,11 @@ def board_shows_the_pool(teacher) -> None:
     )
 
 
+def show_collection(teacher) -> None:
+    """Scroll the board to the collection, for the screenshot a person looks at."""
+    teacher.get_by_text(re.compile(r"^Collection: Shapes")).first.scroll_into_view_if_needed()
+
+
 def train_and_share(page) -> None:
     """The class's collection in the sidebar, the Small data recipe, Start, Share."""
     sidebar = page.get_by_test_id("stSidebar")
@@ -177,6 +182,7 @@ def test_two_students_draw_shapes_for_the_class_and_one_trains_on_them(browser, 
             collect(tia, np.random.default_rng(2), tablet=True, before=PER_CLASS)
             shot(tia, "class_collection_tia")
             board_shows_the_pool(teacher)
+            show_collection(teacher)
             shot(teacher, "class_collection_board")
             train_and_share(ana)
             teacher.get_by_text("1 shared run on Shapes").wait_for()
@@ -184,6 +190,7 @@ def test_two_students_draw_shapes_for_the_class_and_one_trains_on_them(browser, 
                 re.compile(r"^The class's best network \(Ana, .*\) reads")
             ).wait_for()
             teacher.get_by_text(re.compile(r"of the \d+ held-out drawings? right")).wait_for()
+            show_collection(teacher)
             shot(teacher, "class_collection_trained")
         for page in pages.values():
             assert page.get_by_test_id("stException").count() == 0
