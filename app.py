@@ -28,7 +28,6 @@ import streamlit as st  # noqa: E402
 
 from server import heap  # noqa: E402
 from server.limits import LIMITS  # noqa: E402
-from server.turns import page_turn  # noqa: E402
 from ui import state  # noqa: E402
 from ui.classroom.collections import joined_collections  # noqa: E402
 from ui.classroom.joining import class_sidebar, join_prompt  # noqa: E402
@@ -85,10 +84,9 @@ if wanted and by_name.get(wanted) is not None and by_name[wanted] is not page:
     # the settings are applied already, and a second visit must not apply them again.
     invited = {"class": st.query_params["class"]} if "class" in st.query_params else None
     st.switch_page(by_name[wanted], query_params=invited)
-with page_turn():  # a few page runs at a time, so strokes never wait behind a class's wave
-    lesson.keep_in_address()  # a reload on any page applies the lesson again, locks included
-    render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run
-    class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
-    join_prompt()  # a lesson link naming a class the visitor is not in: the join form, on top
-    follow_lesson(by_name, page.url_path or "learn")  # a student goes where the teacher leads
-    page.run()
+lesson.keep_in_address()  # a reload on any page applies the lesson again, locks included
+render_sidebar(progress=sidebar_progress)  # the shared part, with the visitor's run in a line
+class_sidebar()  # below it, the Class feature's panel: join a class, or who you are in it
+join_prompt()  # a lesson link naming a class the visitor is not in: the join form, on top
+follow_lesson(by_name, page.url_path or "learn")  # a student goes where the teacher leads
+page.run()

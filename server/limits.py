@@ -58,7 +58,6 @@ class ServerLimits:
     snapshot_seconds: float = 1.0  # how often a run's live weights travel to the page
     health_every: int = 50  # steps between gradient-health records (about 1% of the time)
     slow_motion: float = 20.0  # steps per second in "slow motion"
-    page_runs: int = 2  # whole page runs at once; more wait their turn (server/turns.py)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -100,7 +99,6 @@ ENV_VARS = {
     "snapshot_seconds": "NN_SNAPSHOT_SECONDS",
     "health_every": "NN_HEALTH_EVERY",
     "slow_motion": "NN_SLOW_MOTION",
-    "page_runs": "NN_PAGE_RUNS",
 }
 
 

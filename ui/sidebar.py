@@ -18,7 +18,6 @@ import streamlit as st
 
 from nn_core.data import DATASETS
 from nn_core.errors import DataError
-from server.turns import step_aside
 from ui import shared as ui_shared
 from ui import state, text
 from ui.active import (
@@ -139,8 +138,7 @@ def _download(name: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message[:80])
 
     try:
-        with step_aside():  # minutes of network: other visitors' pages go meanwhile
-            ui_shared.download_dataset(name, progress)
+        ui_shared.download_dataset(name, progress)
     except (DataError, OSError) as exc:
         st.session_state[K.DOWNLOAD_ERROR] = download_error_message(name, str(exc))
         bar.empty()

@@ -19,7 +19,6 @@ from nn_core.knobs import LRS
 from nn_core.status import RunStatus
 from server.job import QueueSpot
 from server.limits import ServerLimits
-from server.turns import step_aside
 from ui import shared as ui_shared
 from ui import text
 from ui.active import active_dataset, dataset_info
@@ -166,8 +165,7 @@ def _live_panel(limits: ServerLimits) -> None:
     def _live() -> None:
         left = seconds_left(run) if moving and run.status == RunStatus.RUNNING else None
         if left is not None and left < every:
-            with step_aside():  # in a page run, waiting here holds up no one else's page
-                ws.wait_for_end(left + END_MARGIN)  # show the result as soon as it exists
+            ws.wait_for_end(left + END_MARGIN)  # show the result as soon as it exists
         ended = ws.sync()
         _draw(ws.shown_run())  # a run that just ended: its result, on screen at once
         if ended is not None and moving:
