@@ -157,7 +157,7 @@ def train_and_share(page) -> None:
     main.get_by_text(
         re.compile(rf"^{2 * PER_CLASS * len(SHAPES)} drawings: \d+ to learn from, \d+ held out")
     ).wait_for()
-    choose(page, "Preset", "Small data (our drawings)")
+    choose(page, "Preset", "Small data")
     page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
     main.get_by_role("button", name="Start", exact=True).click()
     share = main.get_by_role("button", name="Share with the class")
