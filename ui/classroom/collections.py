@@ -12,17 +12,19 @@ no collections, and every refusal comes back as one sentence to show.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
 from nn_core.collection import DIGITS, MAX_CLASSES, MAX_TITLE, Collection
 from ui import text
-from ui.classroom import codes, collection_views, keys, views
+from ui.classroom import codes, collection_views, keys, sharing, views
 from ui.classroom.connection import get_store
 from ui.classroom.fields import InvalidField
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import collection_name
-from ui.classroom.store import ClassError, Removed
+from ui.classroom.store import ClassError
 
 NOT_IN_CLASS = "Join a class first (sidebar, **Join a class**)."
 
@@ -61,17 +63,13 @@ def add_to_class(collection_id: int, image28: np.ndarray, label: int) -> str | N
     m = session.membership
     if m is None:
         return NOT_IN_CLASS
-    wait = session.may_post()
-    if wait:
-        return f"Not added to the class's collection: {wait}"
     store = get_store()
-    try:
-        store.add_collection_drawing(m.member, collection_id, image28, label)
-    except Removed as e:
-        session.was_removed(m.code)
-        return f"Not added to the class's collection: {e}"
-    except (ClassError, InvalidField) as e:
-        return f"Not added to the class's collection: {e}"
+    write = partial(
+        store.add_collection_drawing, collection_id=collection_id, image=image28, label=label
+    )
+    problem = sharing.post(session, "the class's collection", write)
+    if problem:
+        return problem
     views.target_version(store, m.code, newest=True)  # the student's count moves at once
     return None
 

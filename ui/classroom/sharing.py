@@ -12,6 +12,7 @@ board marks it and says at which step.
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -157,14 +158,24 @@ def share_drawing(image28: np.ndarray, label: int) -> str | None:
     m = session.membership
     if m is None:
         return None
+    write = partial(get_store().add_drawing, image=image28, label=label)
+    problem = post(session, "the class set", write)
+    return problem or f"Added to class {codes.show_code(m.code)}'s handwriting set."
+
+
+def post(session, where: str, write) -> str | None:
+    """``write(member)`` one entry for the tab's membership in ``session``: None when it
+    went in, else the sentence saying why not ("Not added to ``where``: ..."). Every
+    student's post passes the same rate limit, and a removal is remembered."""
+    m = session.membership
     wait = session.may_post()
     if wait:
-        return f"Not added to the class set: {wait}"
+        return f"Not added to {where}: {wait}"
     try:
-        get_store().add_drawing(m.member, image28, label)
+        write(m.member)
     except Removed as e:
         session.was_removed(m.code)
-        return f"Not added to the class set: {e}"
+        return f"Not added to {where}: {e}"
     except (ClassError, InvalidField) as e:
-        return f"Not added to the class set: {e}"
-    return f"Added to class {codes.show_code(m.code)}'s handwriting set."
+        return f"Not added to {where}: {e}"
+    return None
