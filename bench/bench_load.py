@@ -12,7 +12,7 @@ fragment, as the browser does when the pen lifts. No browser means no drawing co
 this machine: in a class the browsers run on the students' own computers.
 
 Two scenarios (``--scenario``, both by default), each on a server of its own
-(``NN_WORKERS=2``). **The lesson start** (``bench/lesson_start.py``): ``--sessions``
+(its default pool: a worker process per training place). **The lesson start** (``bench/lesson_start.py``): ``--sessions``
 students (30) open the same page within ``--within`` seconds (2) while three others
 train ``fast``: Draw from a fresh tab (and draw), then Train, then the Class board once
 they have joined the class (a class filled to ``--board-runs`` and ``--board-drawings``,
@@ -119,7 +119,7 @@ async def lesson_start(args) -> bool:
         state / "classroom.sqlite3", args.board_runs, args.board_drawings
     )
     store.engine.dispose()
-    env = {"NN_WORKERS": str(args.workers), "NN_STATE_DIR": str(state), "NN_CLASS_DB_URL": None}
+    env = {"NN_WORKERS": args.workers, "NN_STATE_DIR": str(state), "NN_CLASS_DB_URL": None}
     proc, url = launch_app(env=env, extra=EXTRA, timeout=120)
     trainers = []
     try:
@@ -176,7 +176,7 @@ async def lesson_start(args) -> bool:
 
 async def staggered(args) -> bool:
     """The class over two minutes: sessions arrive over a few seconds, then read pages."""
-    proc, url = launch_app(env={"NN_WORKERS": str(args.workers)}, extra=EXTRA)
+    proc, url = launch_app(env={"NN_WORKERS": args.workers}, extra=EXTRA)
     ok = True
     try:
         lone_rate = await warm_and_lone(args, url, proc.pid)
@@ -264,7 +264,9 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--lone-seconds", type=float, default=8.0, help="window of the lone trainer")
     ap.add_argument("--history-sessions", type=int, default=3, help="phase 0 sessions (0: skip)")
-    ap.add_argument("--workers", type=int, default=2, help="NN_WORKERS of the server (2)")
+    ap.add_argument(
+        "--workers", help="NN_WORKERS of the server (unset: the server's own, one per place)"
+    )
     ap.add_argument(
         "--quick", action="store_true", help="60 s class phase, 5 s think, 2 history sessions"
     )

@@ -26,7 +26,7 @@ MOST_CLASSES = max(len(info.class_names) for info in DATASETS.values())
 class ServerLimits:
     """Upper bounds on one training run, the training pool, and the rhythm of the display.
 
-    Runs train in ``workers`` processes (one per core by default); at most
+    Runs train in ``workers`` processes (one per place by default); at most
     ``max_active_runs`` train at once, one per visitor, and later ones wait in a visible
     queue. A paused run holds no place, and after ``paused_release_seconds`` paused it is
     set aside: its worker gives back all it held, weights and curves stay with its owner.
@@ -50,8 +50,9 @@ class ServerLimits:
     # check; bench_app_training is too noisy to show it); the curve's noise at 97 % is
     # then +-0.8 points instead of +-0.5, still far below what a lesson looks at.
     val_size: int = 500
-    workers: int = os.cpu_count() or 1  # training processes (the scheduler's pool)
     max_active_runs: int = 2 * (os.cpu_count() or 1)  # runs training at once; more wait
+    # Training processes; None: one per place (server.scheduler.FAIR_SHARE says why).
+    workers: int | None = None
     idle_pause_seconds: float = 60.0  # a run whose page stops looking is paused after this
     paused_release_seconds: float = 600.0  # paused this long: its worker's memory goes back
     refresh_seconds: float = 1.0  # how often the Train page redraws a run (browser CPU!)

@@ -13,7 +13,8 @@ make that work, and this launcher sets all three up:
 - the data sets' memory maps in ``NN_STATE_DIR``, one folder per machine, shared by the
   replicas on it: the arrays are in memory once per machine.
 
-The machine's training workers are split between its replicas (``NN_WORKERS``), and the
+The machine's training places are split between its replicas (``NN_MAX_ACTIVE_RUNS``, two
+per core; each replica has a worker process per place), and the
 replicas trust one proxy in front (``NN_PROXY_HOPS=1``) for the visitors' addresses;
 either can be set by hand instead. Ctrl-C or SIGTERM stops nginx, then the replicas.
 
@@ -135,9 +136,8 @@ def replica_env(environ, replicas: int, cores: int) -> dict[str, str]:
     """The replicas' environment: this one, with the machine's training workers shared
     between them and one trusted proxy in front, unless set already."""
     env = dict(environ)
-    workers = int(env.get("NN_WORKERS") or max(1, cores // max(1, replicas)))
-    env.setdefault("NN_WORKERS", str(workers))
-    env.setdefault("NN_MAX_ACTIVE_RUNS", str(2 * workers))
+    share = int(env.get("NN_WORKERS") or max(1, cores // max(1, replicas)))  # cores each
+    env.setdefault("NN_MAX_ACTIVE_RUNS", str(2 * share))  # a worker per place (the default)
     env.setdefault("NN_PROXY_HOPS", "1")
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -1,8 +1,8 @@
 """The server-wide training scheduler: a few worker processes that train every visitor's runs.
 
 One scheduler serves the whole server (kept in ``st.cache_resource`` by ``ui.shared``). It
-owns a pool of worker processes (``server.processes``), one per core by default, and a
-queue. Places go to runs that train: at most ``max_active`` at once, at most one per
+owns a pool of worker processes (``server.processes``), one per training place by default
+(the first few start at once, the rest when first needed), and a queue. Places go to runs that train: at most ``max_active`` at once, at most one per
 visitor (``owner``). A paused run holds no place; resumed, it joins the back of the queue
 like any other. Inside a worker, runs take turns in short slices, so every run moves.
 
@@ -47,8 +47,10 @@ class Scheduler:
         clock=time.monotonic,
     ):
         self.cores = cores or os.cpu_count() or 1
-        self.n_workers = max(1, workers or self.cores)
-        self.max_active = max(1, max_active or 2 * self.n_workers)
+        self.max_active = max(1, max_active or 2 * self.cores)
+        self.n_workers = max(
+            1, workers or self.max_active
+        )  # one per place: server.processes says why
         self.idle_pause, self.paused_release = idle_pause, paused_release
         self.clock = clock  # seconds; the tests move a hand-held one
         self._ctx = mp.get_context("spawn")  # a fresh interpreter: no copied server threads

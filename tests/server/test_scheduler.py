@@ -244,3 +244,31 @@ def test_a_speed_change_paces_the_run_from_now_on(shared_sample, monkeypatch):
     assert job.allowed_steps() == 1  # one step now, not the 1,200 of a minute
     now[0] += 0.5
     assert job.allowed_steps() == 11
+
+
+def test_every_training_run_has_a_process_of_its_own(shared_sample):
+    """Three runs on a two-core default pool: three processes, not two runs taking turns
+    in one (which trained one run twice as fast as the others). The first processes
+    start with the pool, the rest when a run first needs them."""
+    s = Scheduler(max_active=3, idle_pause=600, cores=1)
+    try:
+        assert (s.n_workers, s._workers.started) == (3, 1)
+        jobs = [s.submit(spec(shared_sample, speed=50.0), owner=f"tab{k}") for k in range(3)]
+        wait_for(lambda: all(news(j) for j in jobs), what="three runs training")
+        assert sorted(j.worker for j in jobs) == [0, 1, 2]
+        assert s._workers.started == 3
+        pids = {s._workers.procs[j.worker].pid for j in jobs}
+        assert len(pids) == 3 and os.getpid() not in pids
+    finally:
+        s.close()
+
+
+def test_a_pool_smaller_than_its_places_shares_workers(shared_sample):
+    """``NN_WORKERS`` set by hand below the places: runs take turns in a worker, as before."""
+    s = Scheduler(workers=1, max_active=2, idle_pause=600, cores=1)
+    try:
+        jobs = [s.submit(spec(shared_sample, speed=50.0), owner=f"tab{k}") for k in range(2)]
+        wait_for(lambda: all(news(j) for j in jobs), what="two runs training")
+        assert [j.worker for j in jobs] == [0, 0] and s._workers.started == 1
+    finally:
+        s.close()
