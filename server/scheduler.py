@@ -1,9 +1,8 @@
 """The server-wide training scheduler: a few worker processes that train every visitor's runs.
 
-One scheduler serves the whole server (kept in ``st.cache_resource`` by ``ui.shared``). It
-owns a pool of worker processes (``server.processes``), one per place by default, and a
-queue. Places go to runs that train: at most ``max_active`` at once, at most one per
-visitor (``owner``). A paused run holds no place; resumed, it joins the back of the queue.
+One scheduler serves the server (``ui.shared`` keeps it): a pool of worker processes
+(``server.processes``), one per place by default, and a queue. At most ``max_active`` runs
+train at once, one per visitor (``owner``); a paused run holds no place.
 
 The page never waits for training: it reads a run's news from ``Job.inbox`` and
 ``Job.latest`` (the newest weights, about once a second), which a background thread fills
