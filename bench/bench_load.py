@@ -149,8 +149,9 @@ async def lesson_start(args) -> bool:
             f"{w['worker_cores']:.2f} | {shares} of {lone_rate:.0f} steps/s |"
         )
     print(
-        f"  strokes: {len(r['strokes'])}, p50 / p95 / max {spread(r['strokes'])} "
-        f"(target p95 < 0.5 s); digits read wrong: {len(r['wrong'])}"
+        f"  strokes: {len(r['strokes'])}, each after {args.draw_seconds:g} s of drawing, "
+        f"p50 / p95 / max {spread(r['strokes'])} (target p95 < 0.5 s); "
+        f"digits read wrong: {len(r['wrong'])}"
     )
     for line in r["wrong"][:5]:
         print(f"    {line}")
@@ -278,6 +279,9 @@ def main(argv=None) -> int:
         help="the lesson start, the staggered class, or both (both, lesson first)",
     )
     ap.add_argument("--within", type=float, default=2.0, help="lesson: arrivals spread (2 s)")
+    ap.add_argument(
+        "--draw-seconds", type=float, default=0.0, help="lesson: time to draw a digit (0: burst)"
+    )
     ap.add_argument("--pause", type=float, default=5.0, help="lesson: pause between pages (5 s)")
     ap.add_argument("--board-runs", type=int, default=fields.RUNS_PER_CLASS, help="(300)")
     ap.add_argument("--board-drawings", type=int, default=fields.DRAWINGS_PER_CLASS)

@@ -6,7 +6,9 @@ while three others train ``fast`` (``bench.load_sessions.start_trainer``):
 
 1. **Draw**, from a fresh tab (websocket connect, then the page): page ready, then each
    student draws ``--strokes`` real MNIST digits (stroke -> the new prediction, and the
-   prediction must be the digit drawn);
+   prediction must be the digit drawn), each after ``--draw-seconds`` (0: the moment the
+   page is ready and the last answer came, a burst no class makes; a person takes a
+   second or two to draw a digit);
 2. **Train**, from the page they are on (a click in the navigation);
 3. the **Class board**: each student first joins the class the benchmark made (the
    lesson link's ``?class=CODE`` opens the page's join prompt; a nickname, *Join the
@@ -66,6 +68,7 @@ async def lesson_phase(args, url: str, pid: int, drawings, code: str, trainers) 
             return None
         if page == "draw":
             for s in range(args.strokes):
+                await asyncio.sleep(args.draw_seconds)  # the pen on the canvas: no message yet
                 label, png = drawings[(k * 7 + s) % len(drawings)]
                 took = await v.draw(png)
                 if took is None:

@@ -120,13 +120,23 @@ def _on_toggle(m: Membership, widget: str) -> None:
 
 
 def teacher_panel(m: Membership, board: Board) -> None:
-    """Pose the question, reveal the answers, close the class, export everything."""
+    """Pose the question, reveal the answers, close the class, export everything.
+
+    Folded until opened, and only then made: the delete list of a full class is 3,300
+    entries (about 100 kB), and the fields and downloads load scripts of their own, all of
+    which a fresh tab spent time on before it drew the board (Reclaim -> board drawn in
+    Chromium, the browser busy for 2.5 of the 2.6 s), and which every refresh of the
+    teacher's board sent again."""
     store = get_store()
     st.session_state.setdefault(keys.REVEAL, board.revealed)
     st.session_state.setdefault(keys.CLOSED, board.closed)
     panel = st.expander(
-        "Teacher controls: question, reveal, close, export, collections, delete, remove"
+        "Teacher controls: question, reveal, close, export, collections, delete, remove",
+        key=keys.CONTROLS_OPEN,
+        on_change="rerun",
     )
+    if not panel.open:  # folded: nothing of it is sent (see the docstring)
+        return
     ask, manage = panel.columns([3, 2])
     with ask:
         st.markdown("**A question to predict before running**")

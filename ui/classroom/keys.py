@@ -36,6 +36,7 @@ CLOSED = "class.closed"  # toggle: closed to new entries
 ANSWER = "class.answer"  # student: radio with the answers
 SEND_ANSWER = "class.send_answer"  # button
 MANAGE_OPEN = "class.manage_open"  # expander: the entries to hide or remove, listed when open
+CONTROLS_OPEN = "class.controls_open"  # expander: the teacher's controls, made only when open
 ENTRY = "class.entry"  # select: the entry to hide, show again or remove
 HIDE = "class.hide"  # buttons
 SHOW = "class.show"

@@ -31,10 +31,15 @@ def _store():
     return get_store()
 
 
-def _start(at: AppTest) -> tuple[str, str]:
+def _start(at: AppTest, controls: bool = True) -> tuple[str, str]:
+    """Start a class as its teacher; ``controls``: then unfold the teacher's controls, as a
+    click on them does (folded, nothing of them is made)."""
     at.run()
     at.button(key=keys.START).click().run()
     assert not at.exception
+    if controls:
+        at.session_state[keys.CONTROLS_OPEN] = True
+        at.run()
     m = at.session_state[K.CLASS].membership
     return m.code, m.teacher_key
 
@@ -71,7 +76,7 @@ def _join(at: AppTest, code: str, nickname: str) -> None:
 
 def test_a_teacher_starts_a_class_and_sees_the_key_once():
     at = page_alone("classroom")
-    code, key = _start(at)
+    code, key = _start(at, controls=False)
     assert f"`{codes.show_code(code)}`" in at.markdown[0].value
     assert [c.value for c in at.code] == [codes.show_key(key)]  # in the dialog, to copy
     assert not any(codes.show_key(key) in str(e.value) for e in [*at.markdown, *at.warning])
@@ -80,6 +85,20 @@ def test_a_teacher_starts_a_class_and_sees_the_key_once():
     assert not at.code
     at.run()
     assert not at.code and not any(codes.show_key(key) in str(e.value) for e in at.markdown)
+
+
+def test_the_teachers_controls_are_made_only_when_unfolded():
+    """A full class's delete list is 3,300 entries: folded, nothing of the controls is sent
+    at each redraw of the teacher's board."""
+    at = page_alone("classroom")
+    _start(at, controls=False)
+    at.button(key=keys.KEY_SEEN).click().run()
+    made = {w.key for w in [*at.text_input, *at.selectbox, *at.toggle]}
+    assert not made & {keys.QUESTION, keys.REVEAL, keys.CLOSED, keys.DELETE_PICK}
+    at.session_state[keys.CONTROLS_OPEN] = True  # what a click on the expander does
+    at.run()
+    assert at.text_input(key=keys.QUESTION) and at.toggle(key=keys.REVEAL)
+    assert not at.exception
 
 
 def test_the_teacher_asks_reveals_and_closes():
