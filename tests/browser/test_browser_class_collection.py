@@ -18,37 +18,19 @@ import re
 
 import numpy as np
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.browser.test_browser_collect import outline, stroke_by_mouse, stroke_by_touch
 from tests.support.app_server import running_app
-from tests.support.browser import APP_IDLE, put_key_away
+from tests.support.browser import APP_IDLE
+from tests.support.drawing import draw, start_class_with_shapes, stroke_by_mouse, stroke_by_touch
 from tests.support.lesson import DEADLINE_MS, chart_drawn, choose, evidence, join, open_tab, shot
 from tests.support.shapes import SHAPES
-from ui.classroom import codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PER_CLASS = 3  # each student, each shape: 18 drawings, 6 a class, enough to train
-TRIES = 5  # a stroke wiped by a canvas still loading is drawn again, at most this often
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True, "is_mobile": True}
 ENV = {"NN_CLASS_REFRESH": "1", "NN_CLASS_DB_URL": None}
-
-
-def start_with_shapes(teacher) -> str:
-    """Start a class, make "Shapes" in the teacher controls; returns the class code."""
-    teacher.get_by_role("button", name="Start a class").click()
-    put_key_away(teacher)
-    heading = teacher.get_by_text(re.compile(r"Class code:")).first.inner_text()
-    code = codes.normalise(re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", heading).group(0))
-    teacher.get_by_text("Teacher controls").click()
-    teacher.get_by_role("textbox", name="Its name").fill("Shapes")
-    teacher.get_by_role("textbox", name="Its classes, one per line").fill("\n".join(SHAPES))
-    teacher.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
-    teacher.get_by_role("button", name="Make the collection").click()
-    teacher.get_by_text(re.compile(r"^No network trained on it yet")).wait_for()
-    return code
 
 
 def go_to(page, link: str, tablet: bool) -> None:
@@ -64,20 +46,6 @@ def go_to(page, link: str, tablet: bool) -> None:
     if tablet:
         sidebar.hover()
         page.get_by_test_id("stSidebarCollapseButton").click()
-
-
-def draw(page, kind: str, rng, stroke, until) -> None:
-    """Draw ``kind`` until ``until()`` sees it read (a stroke on a canvas still loading
-    is wiped: it is drawn again)."""
-    for _ in range(TRIES):
-        page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
-        try:
-            stroke(page, outline(page, kind, rng))
-            until()
-            return
-        except (PlaywrightError, AssertionError):
-            continue
-    raise AssertionError(f"the page never read the {kind}")
 
 
 def count_of(page, kind: str):
@@ -101,7 +69,14 @@ def collect(page, rng, tablet: bool, before: int) -> None:
         main.get_by_test_id("stButtonGroup").get_by_text(kind, exact=True).click()
         page.wait_for_function(APP_IDLE, timeout=DEADLINE_MS)
         for n in range(before + 1, before + PER_CLASS + 1):
-            draw(page, kind, rng, stroke, lambda: expect(add).to_be_enabled(timeout=8_000))
+            draw(
+                page,
+                kind,
+                rng,
+                stroke,
+                lambda: expect(add).to_be_enabled(timeout=8_000),
+                DEADLINE_MS,
+            )
             add.click()
             expect(count_of(page, kind)).to_have_text(str(n))
 
@@ -174,7 +149,7 @@ def test_two_students_draw_shapes_for_the_class_and_one_trains_on_them(browser, 
         tia = open_tab(browser, url, **TABLET)
         pages = {"teacher": teacher, "ana": ana, "tia": tia}
         with evidence(pages):
-            code = start_with_shapes(teacher)
+            code = start_class_with_shapes(teacher, DEADLINE_MS)
             for nickname, page in (("Ana", ana), ("Tia", tia)):
                 page.goto(f"{url}/?class={code}")
                 join(page, nickname)

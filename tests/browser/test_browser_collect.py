@@ -18,19 +18,18 @@ import re
 
 import numpy as np
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.support import drawing
 from tests.support.browser import APP_IDLE, ARTIFACTS
-from tests.support.shapes import SHAPES, SIZE, _corners
+from tests.support.drawing import CANVAS, stroke_by_mouse, stroke_by_touch
+from tests.support.shapes import SHAPES
 
 pytestmark = pytest.mark.browser
 
-CANVAS = "canvas.upper-canvas"
 PER_CLASS = 8
 BY_TOUCH = "triangle"
 TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True, "is_mobile": True}
-TRIES = 5  # strokes wiped by a canvas still loading are drawn again, at most this often
 WAIT_MS = 30_000  # the longest a page state may take to appear before the test fails
 
 
@@ -47,60 +46,10 @@ def tablet(browser, app_url):
     context.close()
 
 
-def outline(page, kind: str, rng) -> list[tuple[float, float]]:
-    """A closed outline of ``kind`` in page coordinates, a little different every time."""
-    canvas = page.locator(CANVAS).first
-    canvas.wait_for(state="visible")
-    canvas.scroll_into_view_if_needed()  # the mouse and the finger act in the window
-    box = canvas.bounding_box()
-    if box is None:  # replaced by a fresh canvas meanwhile
-        raise AssertionError("no canvas to draw on yet")
-    scale = box["width"] / SIZE
-    points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in _corners(kind, rng)]
-    return [*points, points[0]]
-
-
-def stroke_by_mouse(page, points) -> None:
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(x, y, steps=6)
-    page.mouse.up()
-
-
-def along(points, steps: int = 6) -> list[tuple[float, float]]:
-    """The points with ``steps`` evenly spaced ones on every side, as a finger moves."""
-    path = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
-        path += [
-            (x0 + (x1 - x0) * t / steps, y0 + (y1 - y0) * t / steps) for t in range(1, steps + 1)
-        ]
-    return path
-
-
-def stroke_by_touch(page, points) -> None:
-    """One finger down, along the sides, up: the events a touch screen sends."""
-    path = along(points)
-    cdp = page.context.new_cdp_session(page)
-    kinds = ["touchStart"] + ["touchMove"] * (len(path) - 1)
-    for kind, (x, y) in zip(kinds, path, strict=True):
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    cdp.detach()
-
-
 def draw(page, kind: str, rng, until) -> None:
-    """Draw ``kind`` until the page shows ``until`` (a locator) read from it."""
+    """Draw ``kind`` (by touch for ``BY_TOUCH``) until the page shows ``until`` read."""
     stroke = stroke_by_touch if kind == BY_TOUCH else stroke_by_mouse
-    for _ in range(TRIES):
-        page.wait_for_function(APP_IDLE, timeout=WAIT_MS)
-        try:
-            stroke(page, outline(page, kind, rng))
-            until()
-            return
-        except (PlaywrightError, AssertionError):  # a timeout, or a canvas just replaced
-            continue
-    raise AssertionError(f"the page never read the {kind}")
+    drawing.draw(page, kind, rng, stroke, until, WAIT_MS)
 
 
 def make_collection(page) -> None:

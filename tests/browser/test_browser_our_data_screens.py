@@ -29,13 +29,13 @@ from nn_core.metrics import evaluate
 from nn_core.model import MLP
 from nn_core.train import TrainConfig, Trainer
 from tests.support.app_server import launch_app, stop_app
-from tests.support.browser import APP_IDLE, ARTIFACTS, chromium_path, put_key_away
+from tests.support.browser import APP_IDLE, ARTIFACTS, chromium_path
+from tests.support.drawing import start_class_with_shapes
 from tests.support.lesson import chart_drawn
 from tests.support.runs import make_run
 from tests.support.samples import bundled_sample
 from tests.support.shapes import SHAPES, shape_canvas, shapes_collection
 from tests.support.styles import backhand
-from ui.classroom import codes
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
 
@@ -83,23 +83,6 @@ def shoot(page, name: str, size, at=None) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{size[0]}x{size[1]}.png"))
     assert page.get_by_test_id("stException").count() == 0, name
-
-
-def start_class_with_shapes(page, url: str) -> str:
-    """The teacher's part: a class and its collection "Shapes"; returns the class code."""
-    page.goto(f"{url}/class")
-    main = page.get_by_test_id("stMain")
-    main.get_by_role("button", name="Start a class").click()
-    put_key_away(page)
-    heading = main.get_by_text(re.compile(r"Class code:")).first.inner_text()
-    code = codes.normalise(re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", heading).group(0))
-    main.get_by_text("Teacher controls").click()
-    main.get_by_role("textbox", name="Its name").fill("Shapes")
-    main.get_by_role("textbox", name="Its classes, one per line").fill("\n".join(SHAPES))
-    idle(page)
-    main.get_by_role("button", name="Make the collection").click()
-    main.get_by_text(re.compile(r"^No network trained on it yet")).wait_for()
-    return code
 
 
 def pool_shapes(store: ClassStore, code: str) -> float:
@@ -227,7 +210,8 @@ def teach_screen(page, size) -> None:
 def test_our_own_data_on_every_screen(browser, served, size):
     url, store, folder = served
     teacher = tab(browser, size)
-    code = start_class_with_shapes(teacher, url)
+    teacher.goto(f"{url}/class")
+    code = start_class_with_shapes(teacher, WAIT_MS)
     pool_shapes(store, code)
     pool_handwriting(store, code)
     main = teacher.get_by_test_id("stMain")

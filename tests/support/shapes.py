@@ -51,3 +51,18 @@ def shapes_collection(per_class: int, seed: int = 0, name: str = "mine-shapes") 
         for label, kind in enumerate(SHAPES):
             c = c.with_drawing(canvas_to_mnist(shape_canvas(kind, rng)), label)
     return c
+
+
+def draw_and_add(at, label: int, rng: np.random.Generator) -> None:
+    """In an ``AppTest`` of Draw's Collect mode: a drawing of ``SHAPES[label]`` on the
+    canvas, its class picked, *Add* pressed; nothing may go wrong."""
+    from ui.draw import keys
+
+    at.session_state[keys.RESULT] = shape_canvas(SHAPES[label], rng)
+    at.session_state[keys.CLASS] = label
+    at.run()
+    add = at.button(key=keys.COLLECT_ADD)
+    assert not add.disabled
+    add.click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]

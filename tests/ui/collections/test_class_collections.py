@@ -19,7 +19,7 @@ from nn_core import canvas_to_mnist
 from tests.support.apptest import open_app, page_alone
 from tests.support.hostile import seen
 from tests.support.runs import make_run
-from tests.support.shapes import SHAPES, shape_canvas, shapes_collection
+from tests.support.shapes import SHAPES, draw_and_add, shape_canvas, shapes_collection
 from tests.ui.classroom.test_collections_page import _make
 from tests.ui.classroom.test_page import _join, _start
 from ui.classroom import keys as class_keys
@@ -70,17 +70,6 @@ def open_collect(at: AppTest, name: str) -> None:
     at.switch_page("app_pages/draw.py").run()
     at.selectbox(key=draw_keys.COLLECTION).set_value(name).run()
     assert not at.exception, at.exception
-
-
-def draw_and_add(at: AppTest, label: int, rng) -> None:
-    at.session_state[draw_keys.RESULT] = shape_canvas(SHAPES[label], rng)
-    at.session_state[draw_keys.CLASS] = label
-    at.run()
-    add = at.button(key=draw_keys.COLLECT_ADD)
-    assert not add.disabled
-    add.click().run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
 
 
 def counts_shown(at: AppTest) -> dict[str, str]:

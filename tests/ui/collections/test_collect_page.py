@@ -12,7 +12,7 @@ import pytest
 
 from nn_core.collectionfile import collection_to_bytes
 from tests.support.apptest import open_page
-from tests.support.shapes import SHAPES, shape_canvas, shapes_collection
+from tests.support.shapes import SHAPES, draw_and_add, shapes_collection
 from ui import text
 from ui.collections.mine import MyCollections
 from ui.draw import keys
@@ -32,16 +32,6 @@ def create(at, names="circle, square, triangle", title="Our shapes"):
     at.text_input(key=keys.NEW_NAMES).input(names)
     at.text_input(key=keys.NEW_TITLE).input(title)
     at.button(key=keys.CREATE).click().run()
-    assert not at.exception, at.exception
-
-
-def draw_and_add(at, label: int, rng):
-    at.session_state[keys.RESULT] = shape_canvas(SHAPES[label], rng)
-    at.session_state[keys.CLASS] = label
-    at.run()
-    add = at.button(key=keys.COLLECT_ADD)
-    assert not add.disabled
-    add.click().run()
     assert not at.exception, at.exception
 
 
