@@ -13,8 +13,8 @@ make that work, and this launcher sets all three up:
 - the data sets' memory maps in ``NN_STATE_DIR``, one folder per machine, shared by the
   replicas on it: the arrays are in memory once per machine.
 
-The machine's training places are split between its replicas (``NN_MAX_ACTIVE_RUNS``, two
-per core; each replica has a worker process per place), and the
+The machine's cores are split between its replicas (``NN_WORKERS``, and two training
+places per worker, ``NN_MAX_ACTIVE_RUNS``), and the
 replicas trust one proxy in front (``NN_PROXY_HOPS=1``) for the visitors' addresses;
 either can be set by hand instead. Ctrl-C or SIGTERM stops nginx, then the replicas.
 
@@ -137,7 +137,10 @@ def replica_env(environ, replicas: int, cores: int) -> dict[str, str]:
     between them and one trusted proxy in front, unless set already."""
     env = dict(environ)
     share = int(env.get("NN_WORKERS") or max(1, cores // max(1, replicas)))  # cores each
-    env.setdefault("NN_MAX_ACTIVE_RUNS", str(2 * share))  # a worker per place (the default)
+    # A worker per core of its share, not per place: replicas on one machine already
+    # split its cores, and a worker per place would start twice the processes.
+    env.setdefault("NN_WORKERS", str(share))
+    env.setdefault("NN_MAX_ACTIVE_RUNS", str(2 * share))
     env.setdefault("NN_PROXY_HOPS", "1")
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -55,11 +55,10 @@ def test_no_replica_and_no_upstream_is_refused(tmp_path):
         replicas.site_config(replicas.Plan(replicas=0, run_dir=tmp_path))
 
 
-def test_the_machines_training_places_are_shared_between_its_replicas():
+def test_the_machines_cores_are_shared_between_its_replicas():
     env = replicas.replica_env({}, replicas=2, cores=2)
-    assert (env["NN_MAX_ACTIVE_RUNS"], env["NN_PROXY_HOPS"]) == ("2", "1")
-    assert "NN_WORKERS" not in env  # a worker per place, each replica's default
-    assert replicas.replica_env({}, replicas=2, cores=8)["NN_MAX_ACTIVE_RUNS"] == "8"
+    assert (env["NN_WORKERS"], env["NN_MAX_ACTIVE_RUNS"], env["NN_PROXY_HOPS"]) == ("1", "2", "1")
+    assert replicas.replica_env({}, replicas=2, cores=8)["NN_WORKERS"] == "4"
     mine = replicas.replica_env({"NN_WORKERS": "3", "NN_PROXY_HOPS": "2"}, replicas=2, cores=2)
     assert (mine["NN_WORKERS"], mine["NN_MAX_ACTIVE_RUNS"], mine["NN_PROXY_HOPS"]) == (
         "3",
