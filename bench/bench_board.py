@@ -50,7 +50,9 @@ from tests.support.app_server import ROOT, launch_app, stop_app
 from tests.support.protocol import FINISHED, Client
 from ui.classroom import codes, fields
 
-FIGURES = ("class_loss", "class_accuracy", "class_drawings")
+CHARTS = ("class_loss",)  # Plotly: the curves a board opens with
+PICTURE = "class_drawings"  # the handwriting set, an SVG image
+FIGURES = (*CHARTS, PICTURE)  # everything a viewer's board holds
 
 
 def fill_class(db: Path, runs: int, drawings: int) -> tuple[str, str, object, object]:
@@ -122,7 +124,9 @@ class Viewer(Client):
         if kind == "text_input":
             self.inputs[el.text_input.label] = el.text_input.id
         elif kind == "plotly_chart":
-            self.charts |= {c for c in FIGURES if f'"chart":"{c}"' in el.plotly_chart.spec}
+            self.charts |= {c for c in CHARTS if f'"chart":"{c}"' in el.plotly_chart.spec}
+        elif kind == "html" and f'data-chart="{PICTURE}"' in el.html.body:
+            self.charts.add(PICTURE)
 
     async def _send_rerun(self, page=None, query="", widgets=(), fragment_id="", auto=False):
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -200,12 +204,13 @@ def in_browser(url: str, code: str, key: str, settled: bool = False) -> float:
 
     from tests.support.browser import launch_chromium
 
-    drawn = """(charts) => {
+    drawn = """([charts, picture]) => {
       const plots = [...document.querySelectorAll('.js-plotly-plot')];
       const names = plots.filter(p => p.querySelector('.main-svg'))
         .map(p => p.layout && p.layout.meta && p.layout.meta.chart);
-      const images = [...document.querySelectorAll('.js-plotly-plot image')];
-      return charts.every(c => names.includes(c)) && images.length > 0 && performance.now();
+      const img = document.querySelector(`img.nn-figure[data-chart="${picture}"]`);
+      const decoded = img && img.complete && img.naturalWidth > 0;
+      return charts.every(c => names.includes(c)) && decoded && performance.now();
     }"""
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -218,7 +223,7 @@ def in_browser(url: str, code: str, key: str, settled: bool = False) -> float:
         page.get_by_label("Teacher key").fill(codes.show_key(key))
         pressed = page.evaluate("() => performance.now()")
         page.get_by_role("button", name="Reclaim the board").click()
-        done = page.wait_for_function(drawn, arg=list(FIGURES), timeout=120_000)
+        done = page.wait_for_function(drawn, arg=[list(CHARTS), PICTURE], timeout=120_000)
         seconds = (done.json_value() - pressed) / 1000
         browser.close()
     return seconds

@@ -17,7 +17,7 @@ while three others train ``fast`` (``bench.load_sessions.start_trainer``):
 Every student is a ``bench.bench_board.Viewer`` (Streamlit's protocol, a browser's
 message cache, the page named in every request). "Page ready" is request sent -> end of
 the page's script run on the server, with everything the page shows received (the
-canvas on Draw, the board's three figures on Class); from a fresh tab, the websocket's
+canvas on Draw, the board's curves and handwriting on Class); from a fresh tab, the websocket's
 connect is counted too.
 """
 
@@ -58,7 +58,8 @@ async def lesson_phase(args, url: str, pid: int, drawings, code: str, trainers) 
         visit = await v.open(page, timeout=120)
         ready = time.perf_counter() - t0
         if visit.seconds is None or visit.exceptions:
-            failures.append(f"{v.name} {page}: {visit.exceptions or 'no end of run in 120 s'}")
+            lost = f"no end of run in 120 s (run statuses {v.statuses[-8:]})"
+            failures.append(f"{v.name} {page}: {visit.exceptions or lost}")
             return None
         if page == "draw" and v.canvas is None:
             failures.append(f"{v.name} draw: no canvas")
@@ -148,7 +149,7 @@ async def join(v: Viewer, code: str, k: int, failures: list[str]) -> None:
     try:
         await v.submit(texts, "Join the class", query=query)
     except TimeoutError:
-        failures.append(f"{v.name}: join did not end")
+        failures.append(f"{v.name}: join did not end (run statuses {v.statuses[-8:]})")
         return
     if not any("In class" in t for t in v.texts[-20:]):
         failures.append(f"{v.name}: not in the class after joining")

@@ -143,3 +143,18 @@ def csv_json(value) -> str:
         return m.group(0).replace(",", "\\u002c").replace(";", "\\u003b")
 
     return _JSON_STRING.sub(escape, dumped)
+
+
+def md_table(rows: list[dict]) -> str:
+    """``rows`` (dicts with the same keys) as a Markdown table, every header and cell
+    escaped as :func:`md`: a table of nicknames, settings and numbers that can hold no
+    link, picture or formula."""
+    if not rows:
+        return ""
+    head = list(rows[0])
+    lines = [
+        "| " + " | ".join(md(h) for h in head) + " |",
+        "|" + " --- |" * len(head),
+        *("| " + " | ".join(md(row[h]) for h in head) + " |" for row in rows),
+    ]
+    return "\n".join(lines)

@@ -23,7 +23,16 @@ from playwright.sync_api import expect
 from tests.support.app_server import running_app
 from tests.support.browser import APP_IDLE
 from tests.support.drawing import draw, start_class_with_shapes, stroke_by_mouse, stroke_by_touch
-from tests.support.lesson import DEADLINE_MS, chart_drawn, choose, evidence, join, open_tab, shot
+from tests.support.lesson import (
+    DEADLINE_MS,
+    chart_drawn,
+    choose,
+    evidence,
+    figure_texts,
+    join,
+    open_tab,
+    shot,
+)  # fmt: skip
 from tests.support.shapes import SHAPES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -106,15 +115,8 @@ def board_shows_the_pool(teacher) -> None:
     for nickname in ("Ana", "Tia"):
         table_has_row(teacher, [nickname, *mine])  # Student, circle, square, triangle, Total
     chart_drawn(teacher, "class_collection_1")
-    teacher.wait_for_function(
-        """(wanted) => {
-            const notes = [...document.querySelectorAll('.annotation-text')]
-                .map(t => t.textContent);
-            return wanted.every(w => notes.includes(w));
-        }""",
-        arg=[f"{kind}: {each}" for kind in SHAPES],
-        timeout=DEADLINE_MS,
-    )
+    notes = figure_texts(teacher, "class_collection_1")  # the picture's captions
+    assert all(f"{kind}: {each}" in notes for kind in SHAPES), notes
 
 
 def show_collection(teacher) -> None:

@@ -50,7 +50,8 @@ DOM = """() => {
   const text = document.body.innerText.replaceAll('\\u2060', '');
   return {
     images: all('img').map(i => i.src + ' ' + (i.alt || ''))
-      .filter(s => s.includes('x.invalid') || s.includes('Streamlit logo')),
+      .filter(s => s.startsWith('http') && s.split(' ')[0].includes('x.invalid')
+        || s.includes('Streamlit logo')),
     links: all('a').map(a => new URL(a.href, location.href))
       .filter(u => u.hostname.endsWith('x.invalid') || u.protocol === 'mailto:')
       .map(u => u.href),

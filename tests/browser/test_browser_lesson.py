@@ -150,7 +150,7 @@ def _step_5(teacher, students) -> None:
     assert sorted(inits.values()) == ["he", "naive", "naive"]
     teacher.get_by_text(re.compile(r"· 6 runs ·")).first.wait_for()
     choose(teacher, "Colour the runs by", "initialisation")
-    groups = teacher.get_by_test_id("stTable").filter(has_text="gradient norm by layer")
+    groups = teacher.get_by_test_id("stMarkdownContainer").filter(has_text="gradient norm by layer")
     for init in ("he", "naive"):
         cell = teacher.get_by_role("cell", name=init, exact=True)
         row = groups.locator("tbody tr").filter(has=cell)

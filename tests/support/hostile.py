@@ -148,3 +148,17 @@ def read_as_text(texts: list[str], words) -> tuple[set[str], list[tuple[str, str
                 if markup_in(text) != markup_in(rest):
                     wrong.append((word, text, ", ".join(markup_in(text))))
     return found, wrong
+
+
+def markdown_table(at, column: str) -> dict[str, list[str]]:
+    """The Markdown table on an AppTest page whose header names ``column`` (``ui.text.
+    md_table``), as {header: the cells a reader sees, top to bottom}."""
+    cells = re.compile(r"(?<!\\)\|")
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if not lines or not lines[0].startswith("|"):
+            continue
+        rows = [[seen(c.strip()) for c in cells.split(line)[1:-1]] for line in lines]
+        if column in rows[0]:
+            return {h: [row[i] for row in rows[2:]] for i, h in enumerate(rows[0])}
+    raise AssertionError(f"no table with a column {column!r}")

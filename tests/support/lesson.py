@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from tests.support.browser import APP_IDLE, ARTIFACTS
 
 DEADLINE_MS = 60_000
+SVG = "{http://www.w3.org/2000/svg}"  # the namespace of a parsed SVG figure's tags
 TRIES = 5
 
 
@@ -119,11 +120,34 @@ def legend_shows(teacher, entry: str, chart: str = "class_loss") -> None:
 
 
 def chart_drawn(teacher, chart: str) -> None:
+    """Wait until the figure named ``chart`` is on the page: a Plotly chart drawn, or an
+    SVG figure's image decoded (``ui.figures.svg``)."""
     teacher.wait_for_function(
         f"""() => [...document.querySelectorAll('.js-plotly-plot')]
-            .some(p => p.layout?.meta?.chart === '{chart}')""",
+            .some(p => p.layout?.meta?.chart === '{chart}')
+            || [...document.querySelectorAll('img.nn-figure[data-chart="{chart}"]')]
+            .some(img => img.complete && img.naturalWidth > 0)""",
         timeout=DEADLINE_MS,
     )
+
+
+def figure_svg(page, chart: str):
+    """The SVG figure named ``chart`` as the browser holds it: its ``<img>``'s data URI,
+    decoded and parsed (``ui.figures.svg``); what a test reads instead of pixels."""
+    from ui.figures.svg import Svg
+
+    img = page.locator(f'img.nn-figure[data-chart="{chart}"]').first
+    return Svg.read(img.evaluate("i => i.outerHTML"))
+
+
+def figure_texts(page, chart: str) -> list[str]:
+    """Every text of the SVG figure ``chart``, in order; the image holds nothing but
+    text and pictures of its own (no link, no other document, nothing fetched)."""
+    root = figure_svg(page, chart)
+    tags = {e.tag.rsplit("}", 1)[-1] for e in root.iter()}
+    assert tags <= {"svg", "text", "image", "rect", "line", "title", "g", "circle"}, tags
+    assert all(i.get("href", "").startswith("data:image/png") for i in root.iter(f"{SVG}image"))
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
 
 
 def draw_a_one(page) -> None:

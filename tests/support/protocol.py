@@ -44,6 +44,7 @@ class Client:
         self.prediction: str | None = None
         self._finished = asyncio.Event()
         self._status = None
+        self.statuses: list[int] = []  # every script_finished status, in order (diagnosis)
         self._metric_seen = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.page = None
@@ -97,6 +98,7 @@ class Client:
             self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "script_finished":
             self._status = msg.script_finished
+            self.statuses.append(msg.script_finished)
             if msg.script_finished in (
                 FINISHED.FINISHED_SUCCESSFULLY,
                 FINISHED.FINISHED_WITH_COMPILE_ERROR,

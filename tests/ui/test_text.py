@@ -32,6 +32,21 @@ def test_markdown_escapes_everything_markdown_would_read(hostile):
         assert not pattern.search(parsed(shown)), f"{what} in {shown!r}"
 
 
+def test_a_markdown_table_keeps_every_hostile_cell_in_its_own_cell():
+    """One row per entry and one cell per column, whatever the cells hold (a pipe, a line
+    break, a link): each cell reads as the words typed, escaped like ``md``."""
+    rows = [{"student": h, "runs": i, "loss": "0.5"} for i, h in enumerate(CORPUS)]
+    table = text.md_table(rows).splitlines()
+    assert len(table) == 2 + len(CORPUS)
+    cells = [re.split(r"(?<!\\)\|", line)[1:-1] for line in table]
+    assert all(len(row) == 3 for row in cells)
+    assert [seen(c.strip()) for c in cells[0]] == ["student", "runs", "loss"]
+    for i, ((student, runs, loss), hostile) in enumerate(zip(cells[2:], CORPUS, strict=True)):
+        assert unescaped(student.strip()) == [] and seen(student.strip()) == text.plain(hostile)
+        assert seen(runs.strip()) == str(i) and seen(loss.strip()) == "0.5"
+    assert text.md_table([]) == ""
+
+
 def test_the_words_before_escaping_are_what_a_raw_string_would_have_shown():
     """The same strings unescaped *would* be read: the imitation above is not blind."""
     raw = {s: any(p.search(parsed(s)) for p in AFTER_PARSING.values()) for s in SHORT}

@@ -22,7 +22,7 @@ import os
 import streamlit as st
 
 from ui import text
-from ui.classroom import collection_board, collection_views, keys, tables, views
+from ui.classroom import charts, collection_board, collection_views, keys, tables, views
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, class_session
 from ui.classroom.records import Board
@@ -63,16 +63,16 @@ def snapshot(code: str) -> Board:
     return views.snapshot(get_store(), code, newest=not refresh)
 
 
-def _handwriting(store, board: Board, drawings, big: bool) -> None:
+def _handwriting(store, board: Board, drawings) -> None:
     st.subheader("The class handwriting set")
-    seen = views.handwriting(store, board.code, board.version, big)
+    seen = views.handwriting(store, board.code, board.version)
     if seen is None or not drawings:
         st.caption("No drawings yet: add some on the Draw page while in this class.")
         return
     columns = st.columns(len(seen.scores))
     for column, (name, accuracy) in zip(columns, seen.scores, strict=True):
         column.metric(f"Accuracy of {name}", f"{100 * accuracy:.1f} %")
-    st.plotly_chart(seen.figure, key=keys.CHART_DRAWINGS, config=PLOT_CONFIG)
+    presentation.chart(seen.figure)
     presentation.note(f"Ink in black: read correctly by {seen.reader}; red: misread.")
 
 
@@ -120,11 +120,12 @@ def dataset_picker(runs, titles=None) -> str | None:
 
 def _table(store, board: Board, runs, label: str, key: str, dataset, titles) -> None:
     """The groups side by side in a small table; every run, with its health, folded until
-    opened (a data grid of 300 rows is a script of its own and slows the board's first
-    appearance in a fresh tab)."""
+    opened. Both are made as cheap as they can be for a fresh tab: the groups are a
+    Markdown table (Streamlit's own table element loads a script of its own, about a
+    third of a second before the board is complete) and the data grid of 300 rows is
+    made only when unfolded."""
     rows = views.summary(store, board.code, board.version, key, label, dataset)
-    shown = [{k: text.md(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
-    st.table(shown, hide_index=True)  # Markdown cells: every word escaped
+    st.markdown(text.md_table(rows))  # every cell escaped: nicknames are text
     box = st.expander(
         f"Every run: settings, results and health ({len(runs)})",
         key=keys.TABLE_OPEN,
@@ -142,13 +143,12 @@ def _curves(store, board: Board, runs, label: str, key: str, dataset, big: bool)
     if not runs:
         st.caption("No runs yet: finish a run on the Train page and press Share with the class.")
         return
-    left, right = st.columns(2)
-    for column, metric, chart_key in (
-        (left, "loss", keys.CHART_LOSS),
-        (right, "accuracy", keys.CHART_ACCURACY),
-    ):
-        fig = views.curves(store, board.code, board.version, key, label, metric, dataset, big)
-        column.plotly_chart(fig, key=chart_key, config=PLOT_CONFIG)
+    metric = st.segmented_control(
+        "Curves", list(charts.METRICS), format_func=lambda m: charts.METRICS[m].capitalize(),
+        default="loss", required=True, key=keys.CURVE,
+    )  # fmt: skip
+    fig = views.curves(store, board.code, board.version, key, label, metric, dataset, big)
+    st.plotly_chart(fig, key=f"{keys.CHART_CURVES}.{metric}", config=PLOT_CONFIG)
     _table(store, board, runs, label, key, dataset, titles)
 
 
@@ -221,8 +221,8 @@ def live_board(m: Membership, label: str, key: str) -> None:
     shown = tables.of_dataset(runs, dataset)
     _question(store, board, shown, label, key, dataset, big)
     _curves(store, board, shown, label, key, dataset, big)
-    _handwriting(store, board, drawings, big)
-    collection_board.show(store, board, runs, big, PLOT_CONFIG)
+    _handwriting(store, board, drawings)
+    collection_board.show(store, board, runs)
     _manage(store, board, m)
 
 

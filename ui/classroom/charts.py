@@ -14,9 +14,9 @@ A full class (300 runs, 3,000 drawings) must cost little, so every figure is bui
 arrays in one go: a group's runs are one line of ``float32`` values with gaps (sent as
 packed binary, not as text numbers), each run is drawn with ``BOARD_POINTS`` points (a
 line across half a screen cannot show more), whose run a line is shows on the dot at
-its end, and past ``MAX_GROUPS`` groups the rest share one grey entry. The handwriting
-set is one picture (``ui.classroom.mosaic``). Nothing here grows a figure one call per
-run or per drawing.
+its end, and past ``MAX_GROUPS`` groups the rest share one grey entry. Nothing here
+grows a figure one call per run. (The handwriting set is not a chart but one picture:
+``ui.classroom.mosaic``.)
 
 Every figure carries a ``uirevision``: when the board refreshes, a zoom or a hidden
 legend entry stays as the teacher left it instead of snapping back.
@@ -30,7 +30,6 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import text
-from ui.classroom import mosaic
 from ui.classroom.records import SharedRun
 from ui.classroom.tables import (
     blew_up_at,
@@ -41,7 +40,6 @@ from ui.classroom.tables import (
     sort_key,
 )
 from ui.figures.palettes import ordered_colors, qualitative_colors
-from ui.figures.png import png_uri
 from ui.figures.theme import LEGEND_BELOW, base_layout, log_axis_over
 
 TITLE_FONT = {"size": 19}
@@ -52,7 +50,6 @@ MAX_GROUPS = 40  # legend entries: a whole class coloured by student, and one fo
 OTHERS_COLOR = "#767676"  # the rest: a grey still 4.5:1 on white
 BOARD_POINTS = 24  # points drawn per run (the store keeps up to 300): 120 kB a chart at 300 runs
 BLEW_UP = "✕ blew up"  # the legend entry of the crosses that end runs that blew up
-CAPTION_MARGIN = 90  # px left of the handwriting picture for its labels
 
 
 def groups(runs: Sequence[SharedRun], key: str) -> list[tuple[str, list[SharedRun]]]:
@@ -216,57 +213,3 @@ def curves_figure(
         fig.update_yaxes(title_text="accuracy %")
     title = f"{what.capitalize()} by {label}"
     return style(fig, f"class_{metric}", title, height, uirevision, label)
-
-
-def drawings_figure(
-    images: np.ndarray,
-    labels: np.ndarray,
-    correct: np.ndarray | None = None,
-    uirevision: str = "board",
-    class_names: Sequence[str] | None = None,
-    chart: str = "class_drawings",
-    title: str = "The class handwriting set",
-) -> go.Figure:
-    """The class handwriting set as one picture, the drawings of each label together,
-    the label and its count at the left of its block.
-
-    With ``correct`` the ink is black where the model was right and red where wrong.
-    A collection's blocks are captioned with its ``class_names`` (typed by a teacher, so
-    shown as text) and ``title`` is already safe for Plotly.
-    """
-    picture = mosaic.compose(images, labels, correct)
-    h, w = picture.pixels.shape
-    image = go.Image(
-        source=png_uri(picture.pixels, picture.palette), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"
-    )
-    notes = [
-        {
-            "xref": "paper",
-            "x": 0,
-            "xanchor": "right",
-            "xshift": -8,
-            "y": top - 0.5,
-            "yanchor": "top",
-            "text": f"<b>{_caption(label, class_names)}</b>: {count}"
-            + (f"<br>{wrong} misread" if wrong else ""),
-            "showarrow": False,
-            "align": "right",
-            "font": {"size": TEXT_SIZE},
-        }
-        for label, count, wrong, top in picture.groups
-    ]
-    fig = go.Figure(image, layout={"annotations": notes})
-    fig.update_xaxes(visible=False, range=[-0.5, w - 0.5], constrain="domain")
-    fig.update_xaxes(constraintoward="left")
-    fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
-    fig.update_yaxes(constraintoward="top")
-    height = 70 + int(np.clip(900 * h / w, 240, 900))  # as wide as a laptop's board column
-    title = f"{title} ({len(images)} drawing{'' if len(images) == 1 else 's'})"
-    style(fig, chart, title, height, uirevision, "")
-    longest = max((len(text.plain(n, 24)) for n in class_names or ()), default=0)
-    return fig.update_layout(margin={"l": max(CAPTION_MARGIN, 60 + 10 * longest)})
-
-
-def _caption(label: int, class_names: Sequence[str] | None) -> str:
-    """A block's caption: the digit, or the collection's name for the class."""
-    return str(label) if class_names is None else text.label(class_names[label], 24)

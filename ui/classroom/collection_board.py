@@ -20,11 +20,11 @@ from ui.classroom.records import Board, CollectionInfo
 from ui.figures import presentation
 
 
-def show(store, board: Board, runs, big: bool, config: dict) -> None:
+def show(store, board: Board, runs) -> None:
     """Every collection of the class, in the order the teacher made them."""
     listing = collection_views.listing(store, board.code, board.version)
     for info in listing.infos:
-        _collection(store, info, runs, listing.rosters[info.id], big, config)
+        _collection(store, info, runs, listing.rosters[info.id])
 
 
 def _plural(n: int, word: str) -> str:
@@ -47,21 +47,22 @@ def accuracy_line(section: collection_views.Section) -> str:
     )
 
 
-def _collection(store, info: CollectionInfo, runs, roster, big: bool, config: dict) -> None:
+def _collection(store, info: CollectionInfo, runs, roster) -> None:
     st.subheader(f"Collection: {text.md(info.title, 40)}")
     k = len(info.class_names)
     st.caption(
         f"{_plural(info.n, 'drawing')} of {k} classes from {_plural(info.contributors, 'student')}"
         f" · its data-set name is {text.md(info.name)}."
     )
-    section = collection_views.section(store, info, runs, big)
+    section = collection_views.section(store, info, runs)
     st.markdown(accuracy_line(section))
     left, right = st.columns([1, 2])
     left.dataframe(section.counts, hide_index=True)
     if section.figure is None:
         right.caption("No drawings yet: add some on the Draw page while in this class.")
     else:
-        right.plotly_chart(section.figure, key=f"{keys.CHART_COLLECTION}.{info.id}", config=config)
+        with right:
+            presentation.chart(section.figure)
         if section.reader is not None:
             presentation.note(
                 "Ink in black: read correctly by the class's best network; red: misread."

@@ -14,15 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from nn_core.collection import Collection
 from ui import text
-from ui.classroom import charts, tables, views
+from ui.classroom import mosaic, tables, views
 from ui.classroom.records import CollectionInfo, RosterLine, SharedRun, collection_name
 from ui.classroom.store import ClassStore
-from ui.figures import presentation
+from ui.figures.svg import Svg
 
 KEEP = views.KEEP_SECONDS
 RESERVED = ("student", "total")  # the roster's own columns: a class may not take them
@@ -43,7 +42,7 @@ class Section:
     """What the board shows of one collection besides its counts."""
 
     counts: object  # pyarrow.Table: class, drawings, students
-    figure: go.Figure | None  # the picture, None while there are no drawings
+    figure: Svg | None  # the picture, None while there are no drawings
     accuracy: float | None  # the best network's on the held-out drawings
     held_out: int  # how many drawings it was scored on
     reader: str | None  # which run's network, in words (None: none trained on it yet)
@@ -95,15 +94,15 @@ def best_run(runs, info: CollectionInfo) -> SharedRun | None:
     return max(mine, key=lambda r: r.test_accuracy, default=None)
 
 
-def section(store: ClassStore, info: CollectionInfo, runs, big: bool = False) -> Section:
+def section(store: ClassStore, info: CollectionInfo, runs) -> Section:
     best = best_run(runs, info)
     reader = None if best is None else tables.run_title(best)
-    key = (info.code, info.id, info.drawn, best and best.id, reader, big)
+    key = (info.code, info.id, info.drawn, best and best.id, reader)
     return _section(store, *key, info)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=KEEP)
-def _section(_store, code, collection_id, drawn, run_id, reader, big, _info) -> Section:
+def _section(_store, code, collection_id, drawn, run_id, reader, _info) -> Section:
     import pyarrow as pa
 
     info: CollectionInfo = _info
@@ -119,12 +118,9 @@ def _section(_store, code, collection_id, drawn, run_id, reader, big, _info) -> 
     accuracy, held_out, correct = _score(model, c)
     figure = None
     if c.n:
-        title = f"{text.label(info.title, 40)}: the class's drawings"
-        figure = charts.drawings_figure(
-            c.images, c.labels, correct, f"{code}:collection:{collection_id}",
-            c.class_names, f"class_collection_{collection_id}", title,
-        )  # fmt: skip
-        figure = views.shared(presentation.enlarge(figure) if big else figure)
+        title = f"{text.plain(info.title, 40)}: the class's drawings"
+        chart = f"class_collection_{collection_id}"
+        figure = mosaic.figure(c.images, c.labels, correct, c.class_names, chart, title)
     return Section(counts, figure, accuracy, held_out, reader if model is not None else None)
 
 

@@ -48,11 +48,10 @@ REMOVE_MEMBER = "class.remove_member"  # button
 EXPORT_CSV = "class.export_csv"  # download buttons
 EXPORT_JSON = "class.export_json"
 EXPORT_NPZ = "class.export_npz"
-CHART_LOSS = "class.chart_loss"  # the board's figures (stable ids: no flicker)
-CHART_ACCURACY = "class.chart_accuracy"
+CURVE = "class.curve"  # segmented control: the curves on the board, loss or accuracy
+CHART_CURVES = "class.chart_curves"  # prefix: the board's figures (stable ids: no flicker)
 CHART_RESULTS = "class.chart_results"
 CHART_ANSWERS = "class.chart_answers"
-CHART_DRAWINGS = "class.chart_drawings"
 CHART_PRELOAD = "class.chart_preload"  # a blank strip: Plotly starts while the code is typed
 BOARD_SHOWN = "class.board_shown"  # session: the class version this tab's board shows
 BOARD_REFRESH = "class.board_refresh"  # session: this run was asked for by the watcher
@@ -62,7 +61,6 @@ COLLECTION_TITLE = "class.collection_title"  # teacher: a new collection's name
 COLLECTION_DIGITS = "class.collection_digits"  # toggle: its classes are the digits 0-9
 COLLECTION_CLASSES = "class.collection_classes"  # text area: its classes, one per line
 COLLECTION_CREATE = "class.collection_create"  # button
-CHART_COLLECTION = "class.chart_collection"  # prefix: one picture per collection, ".3"
 COLLECTION_DOWNLOAD = "class.collection_download"  # prefix: its .npz file, ".3"
 
 # Values set before the page first draws (``ui.state.ensure_state(keys.DEFAULTS)``): none, each

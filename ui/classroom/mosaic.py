@@ -10,13 +10,21 @@ and red where it misread it (with no model, all black).
 With many drawings each one is shown at half size (14 px, the mean of each 2 x 2
 pixels): at seventy to a row a projected 28 px drawing is shrunk to half size by the
 browser anyway, and the picture is a quarter of the bytes.
+
+The board shows it as an SVG figure (:func:`figure`, ``ui.figures.svg``): the PNG with
+each block's caption at its left, which the browser decodes as one image.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from ui import text
+from ui.figures import svg
+from ui.figures.png import png_uri
 
 SIDE = 28
 GAP = 1  # px of paper between two drawings
@@ -25,7 +33,8 @@ SHADES = 8  # shades of ink: palette 0..7 black ink, 8..15 red ink
 ASPECT = 0.6  # the picture's height over its width, about (a wide projected board)
 MIN_COLUMNS, MAX_COLUMNS = 10, 80
 HALF_FROM = 48  # columns from which each drawing is shown at half size
-RED = (207, 34, 46)  # "#cf222e": misread
+RED = (207, 34, 46)  # misread ink
+RED_TEXT = "#cf222e"  # the same red, for "misread" in a caption
 INK = (0, 0, 0)
 
 
@@ -89,3 +98,65 @@ def compose(images: np.ndarray, labels: np.ndarray, correct: np.ndarray | None =
         groups.append((label, count, int(wrong[members].sum()), top))
         top += block * cell + GROUP_GAP
     return Mosaic(pixels, palette(), tuple(groups), side, cols)
+
+
+# --- the picture on the board -----------------------------------------------------------
+
+WIDTH = 900  # px: the board's column on a laptop; the page scales it to the column
+MAX_HEIGHT = 900  # px of drawings at most: a tall set fits on a screen
+MAX_SCALE = 2.5  # a few drawings are enlarged, to 70 px each at most
+CAPTION_MARGIN = 90  # px left of the drawings for each block's caption
+CAPTION_SIZE = 16  # px, like every label on the projected board
+CHAR_WIDTH = 9.5  # px a character of a caption takes, about, in a bold sans-serif
+
+
+def figure(
+    images: np.ndarray,
+    labels: np.ndarray,
+    correct: np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    chart: str = "class_drawings",
+    title: str = "The class handwriting set",
+) -> svg.Svg:
+    """The set as an image with a caption at the left of each label's block: the
+    label, how many, and how many the model misread.
+
+    Why an image and not a Plotly chart? A chart would let the teacher zoom, but the
+    browser spends a few tenths of a second setting it up, on every board in a fresh
+    tab, and the board must appear within 2 s; an image is decoded at once. A
+    collection's ``class_names`` are typed by a teacher, so they are shown as text.
+    """
+    picture = compose(images, labels, correct)
+    h, w = picture.pixels.shape  # mosaic pixels
+    names = [text.plain(n, 24) for n in class_names or ()]
+    captions = [
+        (f"{label if class_names is None else names[label]}: {count}",
+         f"{wrong} misread" if wrong else "", row)
+        for label, count, wrong, row in picture.groups
+    ]  # fmt: skip
+    longest = max((len(c) for caption in captions for c in caption[:2]), default=0)
+    margin = max(CAPTION_MARGIN, 16 + CHAR_WIDTH * longest)
+    scale = min((WIDTH - margin) / w, MAX_HEIGHT / h, MAX_SCALE)  # screen px per mosaic px
+    top = svg.TITLE_BAND + 8
+    n = len(images)
+    body = [svg.title_text(f"{title} ({n:,} drawing{'' if n == 1 else 's'})")]
+    body.append(_image(picture, margin, top, w * scale, h * scale))
+    for first, second, row in captions:
+        y = top + row * scale
+        body.append(svg.text(margin - 8, y + 14, first, anchor="end", bold=True,
+                             size=CAPTION_SIZE))  # fmt: skip
+        if second:
+            body.append(svg.text(margin - 8, y + 34, second, anchor="end",
+                                 size=CAPTION_SIZE, color=RED_TEXT))  # fmt: skip
+    return svg.Svg(chart, margin + w * scale, top + h * scale, "".join(body), title)
+
+
+def _image(picture: Mosaic, x: float, y: float, w: float, h: float) -> str:
+    """The mosaic as one PNG: crisp squares when enlarged, smoothed when shrunk (a
+    shrunk drawing drawn with hard pixels loses its strokes)."""
+    rendering = "pixelated" if w >= picture.pixels.shape[1] else "auto"
+    return (
+        f'<image href="{png_uri(picture.pixels, picture.palette)}" x="{x:.1f}" y="{y:.1f}" '
+        f'width="{w:.1f}" height="{h:.1f}" preserveAspectRatio="none" '
+        f'style="image-rendering:{rendering}"/>'
+    )

@@ -33,10 +33,11 @@ import streamlit as st
 
 from nn_core.data import DATASETS
 from ui import text
-from ui.classroom import charts, reveal, tables
+from ui.classroom import charts, mosaic, reveal, tables
 from ui.classroom.records import Board, SharedRun
 from ui.classroom.store import ClassStore
 from ui.figures import presentation
+from ui.figures.svg import Svg
 
 COALESCE_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 KEEP_SECONDS = 600  # a cached build unused this long is dropped
@@ -201,16 +202,16 @@ class Handwriting:
     the picture, its ink coloured by how ``reader`` (the last model) read each one."""
 
     scores: tuple[tuple[str, float], ...]  # (model's name, accuracy in [0, 1])
-    figure: go.Figure
+    figure: Svg
     reader: str
 
 
-def handwriting(store, code: str, version: int, big: bool = False) -> Handwriting | None:
-    return _handwriting(store, code, contents(store, code, version)[1], big, version)
+def handwriting(store, code: str, version: int) -> Handwriting | None:
+    return _handwriting(store, code, contents(store, code, version)[1], version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)
-def _handwriting(_store, code: str, drawings_seen: str, big: bool, _version: int):
+def _handwriting(_store, code: str, drawings_seen: str, _version: int):
     from nn_core import evaluate
 
     runs, drawings = visible(_board(_store, code, _version))
@@ -221,8 +222,7 @@ def _handwriting(_store, code: str, drawings_seen: str, big: bool, _version: int
     models = _models(_store, code, runs)
     scores = tuple((name, evaluate(model, flat, labels).accuracy) for name, model in models)
     correct = models[-1][1].predict_proba(flat).argmax(axis=1) == labels  # (n,)
-    figure = charts.drawings_figure(images, labels, correct, uirevision=f"{code}:drawings")
-    return Handwriting(scores, _finish(figure, big), models[-1][0])
+    return Handwriting(scores, mosaic.figure(images, labels, correct), models[-1][0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=KEEP_SECONDS)

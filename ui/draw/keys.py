@@ -21,6 +21,8 @@ ADD = "draw.add"  # button: add the drawing to my drawings
 EMPTY_SET = "draw.empty_set"  # button: forget my drawings
 DOWNLOAD = "draw.download"  # download button: my drawings as .npz
 MESSAGE = "draw.message"  # (kind, text) from the last action on my drawings, or None
+LATEST = "draw.latest"  # (28, 28) float32: the drawing the network read last, or None
+CHOSEN = "draw.chosen"  # True once the reader was changed: the whole page follows
 ABOUT_OPEN = "draw.about_open"  # expander: the model's recipe is sent only when open
 
 # --- Collect mode: drawing a data set of one's own (ui/draw/collect.py) ---
@@ -42,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     RESULT: None,
     MY_DRAWINGS: [],
     MESSAGE: None,
+    LATEST: None,
     COLLECT_MESSAGE: None,
 }
 """What a tab starts with (``ui.state.ensure_state(DEFAULTS)`` fills in what is missing)."""

@@ -55,8 +55,13 @@ def choose_model(shown: str) -> ModelInUse | None:
         list(titles),
         format_func=titles.get,
         key=keys.MODEL_CHOICE,
+        on_change=_chosen,
     )
     return choice.pick(wanted, offered)
+
+
+def _chosen() -> None:
+    st.session_state[keys.CHOSEN] = True
 
 
 def show_prediction(reading: Reading | None, noun: str) -> None:
@@ -137,11 +142,21 @@ def model_details(in_use: ModelInUse) -> None:
 
 # --- my drawings: the visitor's own test set ------------------------------------------
 
+NOTHING_DRAWN = "Draw in the black square first: there is nothing to add yet."
+NO_LABEL = "Choose what you drew (the true answer) first, then add it."
 
-def add_to_my_drawings(image, dataset: str) -> None:
-    """Button callback: keep the current drawing with the label the user picked."""
-    label = st.session_state.get(keys.LABEL)
-    if image is None or label is None:  # the button is disabled then; be safe anyway
+
+def add_to_my_drawings(dataset: str) -> None:
+    """Button callback: keep the drawing on the canvas with the label the user picked.
+
+    The button is always enabled, and says what is missing: it is outside the part of
+    the page a stroke redraws, so it cannot follow the canvas as it is drawn on."""
+    image, label = st.session_state.get(keys.LATEST), st.session_state.get(keys.LABEL)
+    if image is None:
+        st.session_state[keys.MESSAGE] = ("error", NOTHING_DRAWN)
+        return
+    if label is None:
+        st.session_state[keys.MESSAGE] = ("error", NO_LABEL)
         return
     try:
         items = my_drawings.add_drawing(st.session_state[keys.MY_DRAWINGS], image, label)
@@ -161,7 +176,7 @@ def empty_my_drawings() -> None:
     st.session_state[keys.MESSAGE] = ("success", "My drawings are empty again.")
 
 
-def my_drawings_section(in_use: ModelInUse, reading: Reading | None) -> None:
+def my_drawings_section(in_use: ModelInUse) -> None:
     """Collect my drawings with their true labels, score the model, download them."""
     st.divider()
     st.subheader("My drawings: your own test set")
@@ -169,7 +184,7 @@ def my_drawings_section(in_use: ModelInUse, reading: Reading | None) -> None:
     names = in_use.class_names
     add_col, score_col = st.columns([3, 2], gap="large")
     with add_col:
-        label = st.pills(
+        st.pills(
             "What did you draw? (the true answer)",
             list(range(len(names))),
             format_func=lambda k: names[k],
@@ -179,9 +194,8 @@ def my_drawings_section(in_use: ModelInUse, reading: Reading | None) -> None:
             "Add this drawing to my drawings",
             key=keys.ADD,
             icon=":material/add:",
-            disabled=reading is None or label is None,
             on_click=add_to_my_drawings,
-            args=(None if reading is None else reading.steps.centred, in_use.dataset),
+            args=(in_use.dataset,),
         )
         message = st.session_state[keys.MESSAGE]
         if message:

@@ -19,11 +19,11 @@ import pytest
 import streamlit as st
 from PIL import Image
 
-from tests.support.apptest import page_alone, plotly_charts
+from tests.support.apptest import SVG, page_alone, plotly_charts, svg_figures
 from tests.support.classroom import Clock, engine, pg_admin_url  # noqa: F401
 from tests.support.runs import make_run
 from tests.support.samples import bundled_sample
-from ui.classroom import charts, fields, keys, reveal, views
+from ui.classroom import charts, fields, keys, mosaic, reveal, views
 from ui.classroom.membership import Membership
 from ui.classroom.records import SharedRun
 from ui.classroom.sharing import entry_from_run
@@ -84,15 +84,21 @@ def test_a_full_class_is_a_few_traces_and_one_picture(full, monkeypatch, key):
     loss = charts.curves_figure(runs, key, "setting", "loss")
     accuracy = charts.curves_figure(runs, key, "setting", "accuracy")
     results = reveal.results_figure(runs, key, "setting")
-    drawings = charts.drawings_figure(images, labels, correct=labels % 7 != 0)
+    drawings = mosaic.figure(images, labels, correct=labels % 7 != 0)
     assert sum(calls.values()) <= 2 * charts.MAX_GROUPS + 2, calls
     for fig in (loss, accuracy, results):
         assert len(fig.data) <= charts.MAX_GROUPS + 1
         assert not fig.layout.annotations and not fig.layout.shapes
     assert sum(len(t.x) for t in loss.data[:-1]) <= len(runs) * (charts.BOARD_POINTS + 1)
-    assert [t.type for t in drawings.data] == ["image"]  # the 3,000 drawings: one PNG
-    assert len(drawings.layout.annotations) == 10 and not drawings.layout.shapes
-    sizes = [_kilobytes(f) for f in (loss, accuracy, results, drawings)]
+    picture = drawings.tree()
+    assert len(picture.findall(f"{SVG}image")) == 1  # the 3,000 drawings: one PNG
+    captions = [t.text for t in picture.findall(f"{SVG}text")][1:]  # after the title
+    expected = []
+    for k in range(10):  # the digit and its count, then how many the model misread
+        expected.append(f"{k}: {(labels == k).sum()}")
+        expected += [f"{(labels == k).sum()} misread"] if k % 7 == 0 else []
+    assert captions == expected
+    sizes = [_kilobytes(f) for f in (loss, accuracy, results)] + [len(drawings.img()) / 1000]
     assert max(sizes) < 250 and sum(sizes) < 600, sizes
 
 
@@ -101,15 +107,15 @@ def test_the_picture_keeps_every_drawing_and_its_reading(full):
     _, images, labels = full
     few, their_labels = images[:30], labels[:30]
     wrong = np.arange(30) == 4
-    picture = charts.mosaic.compose(few, their_labels, ~wrong)
+    picture = mosaic.compose(few, their_labels, ~wrong)
     assert [g[:3] for g in picture.groups] == [
         (k, int((their_labels == k).sum()), int((their_labels[wrong] == k).sum()))
         for k in sorted(set(their_labels.tolist()))
     ]
-    red = picture.pixels >= charts.mosaic.SHADES  # palette 8..15: red ink
+    red = picture.pixels >= mosaic.SHADES  # palette 8..15: red ink
     assert red.any() and red.sum() == (np.rint(few[4] * 7) > 0).sum()
     assert picture.side == 28 and picture.palette.shape == (16, 3)
-    source = charts.drawings_figure(few, their_labels, ~wrong).data[0].source
+    source = mosaic.figure(few, their_labels, ~wrong).tree().find(f"{SVG}image").get("href")
     png = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB")
     assert np.array_equal(np.asarray(png), picture.palette[picture.pixels])  # as composed
 
@@ -126,7 +132,7 @@ def counted(monkeypatch):
     originals = {
         "board": ClassStore.board,
         "curves": charts.curves_figure,
-        "drawings": charts.drawings_figure,
+        "drawings": mosaic.figure,
     }
 
     def counting(name):
@@ -138,7 +144,7 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(ClassStore, "board", counting("board"))
     monkeypatch.setattr(charts, "curves_figure", counting("curves"))
-    monkeypatch.setattr(charts, "drawings_figure", counting("drawings"))
+    monkeypatch.setattr(mosaic, "figure", counting("drawings"))
     yield counts
     st.cache_resource.clear()
     views._targets.clear()
@@ -174,25 +180,28 @@ def test_two_viewers_share_one_build_per_version(state_dir, counted):
     teacher.run()
     student.run()
     assert not teacher.exception and not student.exception
-    assert {"class_loss", "class_accuracy", "class_drawings"} <= set(plotly_charts(student))
-    assert counted == {"board": 1, "curves": 2, "drawings": 1}  # loss, accuracy; one picture
+    assert set(plotly_charts(student)) == {"class_loss"}
+    assert "class_drawings" in svg_figures(student)
+    assert counted == {"board": 1, "curves": 1, "drawings": 1}  # the loss; one picture
     teacher.run()  # two refreshes at the same version
     student.run()
-    assert counted == {"board": 1, "curves": 2, "drawings": 1}
+    assert counted == {"board": 1, "curves": 1, "drawings": 1}
     store.add_drawing(sam, np.eye(28, dtype=np.float32)[::-1], 1)  # the class changes
     teacher.run()
     student.run()
-    assert counted == {"board": 2, "curves": 2, "drawings": 2}  # a drawing: the curves stay
-    assert "2 drawings" in plotly_charts(student)["class_drawings"][0]["layout"]["title"]["text"]
+    assert counted == {"board": 2, "curves": 1, "drawings": 2}  # a drawing: the curves stay
+    assert "(2 drawings)" in svg_figures(student)["class_drawings"].find(f"{SVG}text").text
     store.share_run(sam, entry_from_run(make_run(2, lr=1.0, steps=50)))
     teacher.run()
     student.run()
-    assert counted == {"board": 3, "curves": 4, "drawings": 2}  # no weights: not the best
+    assert counted == {"board": 3, "curves": 2, "drawings": 2}  # no weights: not the best
     assert plotly_charts(teacher)["class_loss"][0]["data"][1]["name"] == "1 (1)"
     student.selectbox(key=keys.COLOR_BY).set_value("optimiser").run()
-    assert counted == {"board": 3, "curves": 6, "drawings": 2}  # a figure of their own
+    assert counted == {"board": 3, "curves": 3, "drawings": 2}  # a figure of their own
+    student.segmented_control(key=keys.CURVE).set_value("accuracy").run()
+    assert counted == {"board": 3, "curves": 4, "drawings": 2}  # the other curve, once
     teacher.run()
-    assert counted == {"board": 3, "curves": 6, "drawings": 2}
+    assert counted == {"board": 3, "curves": 4, "drawings": 2}
 
 
 def test_the_watcher_asks_one_number_and_coalesces_a_busy_class(engine, monkeypatch):  # noqa: F811

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 
 from tests.support.apptest import page_alone, plotly_charts
+from tests.support.hostile import markdown_table
 from tests.support.runs import make_run
 from ui.classroom import keys, tables, views
 from ui.classroom.connection import get_store
@@ -67,12 +68,12 @@ def test_one_data_set_per_chart():
     picker.set_value("fashion-mnist").run()
     assert ends(plotly_charts(at)["class_loss"][0]) == ["Li, lr 0.1"]
     assert "1 shared run on Fashion\\-MNIST" in [s.value for s in at.subheader]
-    assert at.table[0].value["runs"].tolist() == [1]
+    assert markdown_table(at, "runs")["runs"] == ["1"]
 
 
 def test_a_class_on_one_data_set_has_no_picker():
     at, _, _ = teachers_board([("Sam", make_run(1)), ("Ana", make_run(2, lr=1.0))])
-    assert not at.segmented_control
+    assert [c.key for c in at.segmented_control] == [keys.CURVE]  # no data-set picker
     assert len(ends(plotly_charts(at)["class_loss"][0])) == 2
 
 
@@ -126,9 +127,15 @@ def test_the_board_follows_presentation_mode():
     """Presenting: every figure of the board taller and its text larger (at least 20 px);
     not presenting, still at least 16 px."""
     shared = [("Sam", make_run(1, lr=0.1)), ("Ana", make_run(2, lr=1.0))]
-    plain = plotly_charts(teachers_board(shared)[0])
+    boards = [teachers_board(shared)[0]]
     st.cache_resource.clear()
-    big = plotly_charts(teachers_board(shared, presenting=True)[0])
+    boards.append(teachers_board(shared, presenting=True)[0])
+    plain, big = [plotly_charts(at) for at in boards]
+    for at in boards:  # the other curve
+        at.segmented_control(key=keys.CURVE).set_value("accuracy").run()
+    plain, big = [
+        {**charts, **plotly_charts(at)} for charts, at in zip((plain, big), boards, strict=True)
+    ]
     for chart in ("class_loss", "class_accuracy"):
         small, large = plain[chart][0], big[chart][0]
         assert min(_sizes(small)) >= 16 and min(_sizes(large)) >= 20

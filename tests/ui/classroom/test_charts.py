@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from tests.support.apptest import SVG
 from tests.support.runs import make_run
-from ui.classroom import charts, reveal, tables
+from ui.classroom import charts, mosaic, reveal, tables
 from ui.classroom.sharing import entry_from_run
 from ui.classroom.store import ClassStore
 from ui.figures import palettes
@@ -126,9 +127,11 @@ def test_answers_and_drawings_figures():
     _readable(fig)
     images = np.random.default_rng(0).random((45, 28, 28)).astype(np.float32)
     labels = np.arange(45) % 10
-    fig = charts.drawings_figure(images, labels, correct=labels % 2 == 0)
-    assert [t.type for t in fig.data] == ["image"]  # one picture, not a cell per pixel
-    notes = [a.text for a in fig.layout.annotations]  # one label per block of drawings
-    assert notes[0] == "<b>0</b>: 5" and notes[1] == "<b>1</b>: 5<br>5 misread"
-    assert len(notes) == 10 and fig.layout.meta["chart"] == "class_drawings"
-    _readable(fig)
+    picture = mosaic.figure(images, labels, correct=labels % 2 == 0)
+    tree = picture.tree()
+    assert len(tree.findall(f"{SVG}image")) == 1  # one picture, not a cell per drawing
+    title, *notes = [t for t in tree.findall(f"{SVG}text")]  # a caption per block
+    assert title.text == "The class handwriting set (45 drawings)"
+    assert [t.text for t in notes[:3]] == ["0: 5", "1: 5", "5 misread"]
+    assert len(notes) == 15 and picture.chart == "class_drawings"
+    assert min(float(t.get("font-size")) for t in notes) >= charts.TEXT_SIZE

@@ -15,8 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apptest import page_alone, plotly_charts
-from ui.classroom import charts, views
+from tests.support.apptest import SVG, page_alone, svg_figures
+from ui.classroom import mosaic, views
 from ui.classroom.connection import get_store
 from ui.classroom.membership import ClassSession, Membership
 from ui.classroom.store import ClassStore
@@ -40,7 +40,7 @@ def counted(monkeypatch):
     originals = {
         "listing": ClassStore.collections_and_roster,
         "pixels": ClassStore.collection,
-        "picture": charts.drawings_figure,
+        "picture": mosaic.figure,
     }
 
     def counting(name):
@@ -52,7 +52,7 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(ClassStore, "collections_and_roster", counting("listing"))
     monkeypatch.setattr(ClassStore, "collection", counting("pixels"))
-    monkeypatch.setattr(charts, "drawings_figure", counting("picture"))
+    monkeypatch.setattr(mosaic, "figure", counting("picture"))
     yield counts
     st.cache_resource.clear()
     views._targets.clear()
@@ -81,7 +81,7 @@ def test_each_collection_is_read_and_drawn_once_per_change_for_every_viewer(coun
     store.add_collection_drawing(sam, digits, ink, 3)
     teacher, student = _viewer(Membership(store.join(code, "T"), key)), _viewer(Membership(sam))
     _both(teacher, student)
-    charts_seen = set(plotly_charts(student))
+    charts_seen = set(svg_figures(student))
     assert {f"class_collection_{shapes}", f"class_collection_{digits}"} <= charts_seen
     assert counted == {"listing": 1, "pixels": 2, "picture": 2}
 
@@ -91,14 +91,14 @@ def test_each_collection_is_read_and_drawn_once_per_change_for_every_viewer(coun
     store.add_collection_drawing(sam, shapes, ink[::-1], 1)  # Shapes changes, Digits not
     _both(teacher, student)
     assert counted == {"listing": 2, "pixels": 3, "picture": 3}
-    (picture,) = plotly_charts(teacher)[f"class_collection_{shapes}"]
-    assert "(2 drawings)" in picture["layout"]["title"]["text"]
+    title = svg_figures(teacher)[f"class_collection_{shapes}"].find(f"{SVG}text").text
+    assert "(2 drawings)" in title
 
     store.set_hidden(code, key, "collection drawing", first)  # hidden: Shapes changes again
     _both(teacher, student)
     assert counted == {"listing": 3, "pixels": 4, "picture": 4}
-    (picture,) = plotly_charts(student)[f"class_collection_{shapes}"]
-    assert "(1 drawing)" in picture["layout"]["title"]["text"]
+    title = svg_figures(student)[f"class_collection_{shapes}"].find(f"{SVG}text").text
+    assert "(1 drawing)" in title
 
 
 def test_the_draw_page_reads_the_boards_collections(counted):

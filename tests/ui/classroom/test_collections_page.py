@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core import evaluate
 from nn_core.model import MLP
-from tests.support.apptest import page_alone, plotly_charts
+from tests.support.apptest import SVG, page_alone, svg_figures
 from tests.support.hostile import parsed, seen, unescaped
 from tests.support.runs import make_run
 from tests.ui.classroom.test_page import _join, _start
@@ -112,11 +112,11 @@ def test_two_students_pool_a_collection_and_the_board_shows_it():
         "Student": ["Ana", "Sam"], "circle": [2, 1], "square": [1, 0], "triangle": [0, 3],
         "Total": [3, 4],
     }  # fmt: skip
-    (picture,) = plotly_charts(teacher)[f"class_collection_{info.id}"]
-    assert [t["type"] for t in picture["data"]] == ["image"]  # seven drawings, one PNG
-    notes = [a["text"] for a in picture["layout"]["annotations"]]
-    assert notes == ["<b>circle</b>: 3", "<b>square</b>: 1", "<b>triangle</b>: 3"]
-    assert "(7 drawings)" in picture["layout"]["title"]["text"]
+    picture = svg_figures(teacher)[f"class_collection_{info.id}"]
+    assert len(picture.findall(f"{SVG}image")) == 1  # seven drawings, one PNG
+    title, *notes = [t.text for t in picture.findall(f"{SVG}text")]
+    assert notes == ["circle: 3", "square: 1", "triangle: 3"]
+    assert "(7 drawings)" in title
     captions = " ".join(seen(c.value) for c in teacher.caption)
     assert "7 drawings of 3 classes from 2 students" in captions
 
@@ -178,10 +178,10 @@ def test_typed_names_reach_the_board_as_text_and_bad_ones_are_refused():
     assert not teacher.exception
     (heading,) = [s.value for s in teacher.subheader if "Collection" in s.value]
     assert seen(heading) == "Collection: <i>$x$</i>" and not unescaped(heading.split(":", 1)[1])
-    (picture,) = plotly_charts(teacher)[f"class_collection_{info.id}"]
-    notes = [a["text"] for a in picture["layout"]["annotations"]]
-    assert notes == ["<b>circle</b>: 1", "<b>square</b>: 1", "<b>triangle</b>: 1"]
-    assert "&lt;i&gt;&#36;x&#36;&lt;/i&gt;" in picture["layout"]["title"]["text"]
+    picture = svg_figures(teacher)[f"class_collection_{info.id}"]
+    title, *notes = picture.findall(f"{SVG}text")
+    assert [t.text for t in notes] == ["circle: 1", "square: 1", "triangle: 1"]
+    assert title.text.startswith("<i>$x$</i>: the class") and not list(title)  # text only
 
 
 def test_the_digits_and_the_student_side_outside_and_inside_a_class():

@@ -29,7 +29,7 @@ from tests.support.apptest import (
 )
 from ui import models
 from ui.classroom import keys as class_keys
-from ui.draw import figures, keys, my_drawings
+from ui.draw import figures, keys, my_drawings, sections
 from ui.figures.png import ink_pixels
 from ui.inside import keys as inside_keys
 from ui.state import K
@@ -85,7 +85,9 @@ def test_empty_canvas_shows_a_hint_not_an_error():
     assert any("Draw one digit" in i.value for i in at.info)
     assert len(at.metric) == 0 and len(at.error) == 0
     assert reader(at).startswith("**Bundled pretrained model")
-    assert at.button(key=keys.ADD).disabled
+    at.button_group(key=keys.LABEL).set_value(1).run()
+    at.button(key=keys.ADD).click().run()  # nothing drawn: said, and nothing added
+    assert [e.value for e in at.error] == [sections.NOTHING_DRAWN] and not at.metric
     assert len(at.get("button")) and not any(b.key == keys.INSIDE for b in at.button)
 
 
@@ -219,7 +221,9 @@ def test_page_still_reads_a_drawing_when_the_canvas_cannot_load(monkeypatch):
 
 def test_my_drawings_add_score_and_empty():
     at = open_page("draw", {keys.RESULT: block()})
-    assert at.button(key=keys.ADD).disabled  # no true label chosen yet
+    at.button(key=keys.ADD).click().run()  # no true label chosen yet: said, not added
+    assert [e.value for e in at.error] == [sections.NO_LABEL]
+    assert at.session_state[keys.MY_DRAWINGS] == []
     at.button_group(key=keys.LABEL).set_value(7).run()  # say it was a 7: a wrong reading
     at.button(key=keys.ADD).click().run()
     assert not at.exception, at.exception
@@ -238,6 +242,18 @@ def test_my_drawings_add_score_and_empty():
     at.button(key=keys.EMPTY_SET).click().run()
     assert at.session_state[keys.MY_DRAWINGS] == []
     assert "draw_my_drawings" not in svg_figures(at)
+
+
+def test_my_drawings_are_scored_by_the_network_chosen():
+    """*My drawings* sit outside the part of the page a stroke redraws, so choosing
+    another network must rerun the whole page: their score is then the new network's."""
+    at = open_page("draw", {keys.RESULT: block()})  # the bundled model reads a "1"
+    at.button_group(key=keys.LABEL).set_value(1).run()
+    at.button(key=keys.ADD).click().run()
+    assert at.metric[-1].label == "Read correctly by this model" and at.metric[-1].value == "1 / 1"
+    use_my_model(at, fixed_model(winner=7))  # a network that always says 7
+    assert at.metric[0].value == "7" and at.metric[-1].value == "0 / 1"
+    assert keys.CHOSEN not in at.session_state  # the whole page followed, once
 
 
 def test_full_my_drawings_refuse_more():
