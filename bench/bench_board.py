@@ -153,6 +153,7 @@ class Viewer(Client):
         self.timers.clear()
         self.charts.clear()
         self._finished.clear()
+        self.statuses.clear()
         t0 = time.perf_counter()
         await self._send_rerun(query=query, widgets=widgets)
         await asyncio.wait_for(self._finished.wait(), timeout)

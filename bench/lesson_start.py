@@ -58,7 +58,10 @@ async def lesson_phase(args, url: str, pid: int, drawings, code: str, trainers) 
         visit = await v.open(page, timeout=120)
         ready = time.perf_counter() - t0
         if visit.seconds is None or visit.exceptions:
-            lost = f"no end of run in 120 s (run statuses {v.statuses[-8:]})"
+            lost = (
+                f"no end of run in 120 s (run statuses since: {v.statuses[:8]}; "
+                f"figures received: {sorted(v.charts)})"
+            )
             failures.append(f"{v.name} {page}: {visit.exceptions or lost}")
             return None
         if page == "draw" and v.canvas is None:
@@ -149,7 +152,7 @@ async def join(v: Viewer, code: str, k: int, failures: list[str]) -> None:
     try:
         await v.submit(texts, "Join the class", query=query)
     except TimeoutError:
-        failures.append(f"{v.name}: join did not end (run statuses {v.statuses[-8:]})")
+        failures.append(f"{v.name}: join did not end (run statuses since: {v.statuses[:8]})")
         return
     if not any("In class" in t for t in v.texts[-20:]):
         failures.append(f"{v.name}: not in the class after joining")

@@ -44,7 +44,7 @@ class Client:
         self.prediction: str | None = None
         self._finished = asyncio.Event()
         self._status = None
-        self.statuses: list[int] = []  # every script_finished status, in order (diagnosis)
+        self.statuses: list[int] = []  # script_finished statuses since the last request
         self._metric_seen = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.page = None
@@ -150,6 +150,7 @@ class Client:
         self.canvas = None
         self.exceptions = []
         self._finished.clear()
+        self.statuses.clear()
         t0 = time.perf_counter()
         await self._send_rerun(page=page, query=query)
         try:
