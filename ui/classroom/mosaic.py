@@ -24,7 +24,6 @@ import numpy as np
 
 from ui import text
 from ui.figures import svg
-from ui.figures.png import png_uri
 
 SIDE = 28
 GAP = 1  # px of paper between two drawings
@@ -140,7 +139,9 @@ def figure(
     top = svg.TITLE_BAND + 8
     n = len(images)
     body = [svg.title_text(f"{title} ({n:,} drawing{'' if n == 1 else 's'})")]
-    body.append(_image(picture, margin, top, w * scale, h * scale))
+    body.append(
+        svg.picture(picture.pixels, margin, top, w * scale, h * scale, palette=picture.palette)
+    )
     for first, second, row in captions:
         y = top + row * scale
         body.append(svg.text(margin - 8, y + 14, first, anchor="end", bold=True,
@@ -149,14 +150,3 @@ def figure(
             body.append(svg.text(margin - 8, y + 34, second, anchor="end",
                                  size=CAPTION_SIZE, color=RED_TEXT))  # fmt: skip
     return svg.Svg(chart, margin + w * scale, top + h * scale, "".join(body), title)
-
-
-def _image(picture: Mosaic, x: float, y: float, w: float, h: float) -> str:
-    """The mosaic as one PNG: crisp squares when enlarged, smoothed when shrunk (a
-    shrunk drawing drawn with hard pixels loses its strokes)."""
-    rendering = "pixelated" if w >= picture.pixels.shape[1] else "auto"
-    return (
-        f'<image href="{png_uri(picture.pixels, picture.palette)}" x="{x:.1f}" y="{y:.1f}" '
-        f'width="{w:.1f}" height="{h:.1f}" preserveAspectRatio="none" '
-        f'style="image-rendering:{rendering}"/>'
-    )

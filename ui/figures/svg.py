@@ -132,13 +132,16 @@ def circle(cx, cy, r, *, fill, stroke="#333", tip=None):
     )
 
 
-def picture(pixels: np.ndarray, x, y, w, h, *, tip=None) -> str:
-    """``pixels`` (grey or RGB uint8) as a PNG, stretched to ``w`` x ``h`` with crisp
-    square pixels (no blur: a digit is 28 x 28 squares, and the class should see them)."""
+def picture(pixels: np.ndarray, x, y, w, h, *, tip=None, palette=None) -> str:
+    """``pixels`` (grey or RGB uint8, or indices into ``palette``) as a PNG, stretched to
+    ``w`` x ``h``. Enlarged, with crisp square pixels (no blur: a digit is 28 x 28
+    squares, and the class should see them); shrunk, smoothed (hard pixels would drop
+    parts of the strokes)."""
     inner = f"<title>{esc(tip)}</title>" if tip else ""
+    rendering = "pixelated" if w >= pixels.shape[1] else "auto"
     return (
-        f'<image href="{png_uri(pixels)}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
-        f'height="{h:.1f}" preserveAspectRatio="none" style="image-rendering:pixelated">'
+        f'<image href="{png_uri(pixels, palette)}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
+        f'height="{h:.1f}" preserveAspectRatio="none" style="image-rendering:{rendering}">'
         f"{inner}</image>"
     )
 
