@@ -140,7 +140,15 @@ def figure(
     n = len(images)
     body = [svg.title_text(f"{title} ({n:,} drawing{'' if n == 1 else 's'})")]
     body.append(
-        svg.picture(picture.pixels, margin, top, w * scale, h * scale, palette=picture.palette)
+        svg.picture(
+            picture.pixels,
+            margin,
+            top,
+            w * scale,
+            h * scale,
+            palette=picture.palette,
+            crisp=scale >= 1,
+        )  # fmt: skip
     )
     for first, second, row in captions:
         y = top + row * scale

@@ -132,13 +132,13 @@ def circle(cx, cy, r, *, fill, stroke="#333", tip=None):
     )
 
 
-def picture(pixels: np.ndarray, x, y, w, h, *, tip=None, palette=None) -> str:
+def picture(pixels: np.ndarray, x, y, w, h, *, tip=None, palette=None, crisp=True) -> str:
     """``pixels`` (grey or RGB uint8, or indices into ``palette``) as a PNG, stretched to
-    ``w`` x ``h``. Enlarged, with crisp square pixels (no blur: a digit is 28 x 28
-    squares, and the class should see them); shrunk, smoothed (hard pixels would drop
-    parts of the strokes)."""
+    ``w`` x ``h`` with crisp square pixels (no blur: a digit is 28 x 28 squares, and the
+    class should see them); ``crisp=False`` smooths instead, for a picture shrunk so far
+    that hard pixels would drop parts of its strokes."""
     inner = f"<title>{esc(tip)}</title>" if tip else ""
-    rendering = "pixelated" if w >= pixels.shape[1] else "auto"
+    rendering = "pixelated" if crisp else "auto"
     return (
         f'<image href="{png_uri(pixels, palette)}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
         f'height="{h:.1f}" preserveAspectRatio="none" style="image-rendering:{rendering}">'
