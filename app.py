@@ -26,7 +26,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import streamlit as st  # noqa: E402
 
-from server import heap  # noqa: E402
+from server import heap, streamlit_internals  # noqa: E402
 from server.limits import LIMITS  # noqa: E402
 from ui import state  # noqa: E402
 from ui.classroom.collections import joined_collections  # noqa: E402
@@ -48,6 +48,7 @@ ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 
 st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
 heap.map_big_blocks()  # once per process: a visitor's arrays go back to the system when freed
+streamlit_internals.finish_runs_before_fragments()  # once per process: no run ends unheard
 state.ensure_state()
 plug_class_collections(joined_collections)  # the sidebar lists the class's collections too
 get_scheduler()  # start the training workers now, so the first Start is quick
