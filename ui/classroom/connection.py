@@ -12,6 +12,7 @@ store built on it is a shared resource: one per server process, not one per visi
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -38,7 +39,11 @@ def state_dir() -> Path:
     return base / "nn-classroom"
 
 
+@functools.cache
 def _secrets_configured() -> bool:
+    """Read once per process: Streamlit parses the secrets files again at every look when
+    there are none (the usual case), about 3 ms a look, several looks a page run. A
+    changed ``secrets.toml`` takes effect when the server restarts, as the store does."""
     try:
         return CONNECTION_NAME in st.secrets.get("connections", {})
     except Exception:  # no secrets.toml at all is the common case, not an error
@@ -52,9 +57,7 @@ def database_url() -> str | None:
         return url
     if _secrets_configured():
         return None
-    folder = state_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / DB_FILE}"
+    return f"sqlite:///{state_dir() / DB_FILE}"
 
 
 def describe(url: str | None, show_paths: bool = True) -> str:
@@ -74,7 +77,10 @@ def describe(url: str | None, show_paths: bool = True) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str | None) -> ClassStore:
+    """Once per database: its engine and schema, and the folder of a SQLite file."""
     extra = {}
+    if url is not None and url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url is None or not url.startswith("sqlite"):
         extra["pool_pre_ping"] = True  # a restarted PostgreSQL must not break the board
     conn = st.connection(CONNECTION_NAME, type="sql", **({"url": url} if url else {}), **extra)

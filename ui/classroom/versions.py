@@ -17,6 +17,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ui.classroom.schema import classes, versions
 
+_written: dict[str, int] = {}  # code -> writes to it from this process (see ``written``)
+
+
+def written(code: str) -> int:
+    """How many times this process has written to class ``code``: a cache of the
+    class's version (``ui.classroom.views.latest_version``) kept beside this count is
+    out of date as soon as the count moves, so what a visitor just did is never hidden
+    by it; writes from other processes (replicas) are seen when the cache ends."""
+    return _written.get(code, 0)
+
 
 class BoardVersions:
     """The version counter of each class (table ``nn_board_versions``)."""
@@ -28,6 +38,7 @@ class BoardVersions:
         One statement inserts the counter or adds one to it (an "upsert", written the same
         way for SQLite and PostgreSQL), so two first writers cannot both start it at 1.
         """
+        _written[code] = _written.get(code, 0) + 1
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         insert = dialect.insert(versions).values(code=code, version=1)
         bump = {"version": versions.c.version + 1}

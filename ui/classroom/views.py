@@ -33,24 +33,47 @@ import streamlit as st
 
 from nn_core.data import DATASETS
 from ui import text
-from ui.classroom import charts, mosaic, reveal, tables
+from ui.classroom import charts, mosaic, reveal, tables, versions
 from ui.classroom.records import Board, SharedRun
+from ui.classroom.steps import LessonState
 from ui.classroom.store import ClassStore
 from ui.figures import presentation
 from ui.figures.svg import Svg
 
 COALESCE_SECONDS = float(os.environ.get("NN_CLASS_REFRESH", "4"))
 KEEP_SECONDS = 600  # a cached build unused this long is dropped
+READ_SECONDS = 0.25  # one read of a class's version serves every viewer this long
 _targets: dict[str, tuple[int, float]] = {}  # code -> (version to show, when it was chosen)
+_latest: dict[str, tuple[int, float, int]] = {}  # code -> (store's version, read when, writes)
 _targets_lock = threading.Lock()
 clock = time.monotonic  # tests move their own
+
+
+def latest_version(store: ClassStore, code: str, fresh: bool = False) -> int:
+    """The store's version of the class, read at most once per ``READ_SECONDS`` for every
+    viewer in this process (``NotFound`` once it is gone); ``fresh`` always reads.
+
+    One page run asks a dozen times (the sidebar names each data set, and the class's
+    collections are among them), and a class opening the board at once asks hundreds of
+    times within a second: one read answers them all. A write from this process ends
+    the read's service at once (``versions.written``); ``fresh`` reads in any case.
+    """
+    now, writes = clock(), versions.written(code)
+    with _targets_lock:
+        read = _latest.get(code)
+    if not fresh and read is not None and read[2] == writes and now - read[1] < READ_SECONDS:
+        return read[0]
+    version = store.version(code)
+    with _targets_lock:
+        _latest[code] = (version, now, writes)
+    return version
 
 
 def target_version(store: ClassStore, code: str, newest: bool = False) -> int:
     """The version of the class every viewer should show now (``NotFound`` once it is
     gone): the store's newest when ``newest`` or when the last choice is
     ``COALESCE_SECONDS`` old, else the version chosen last."""
-    latest = store.version(code)
+    latest = latest_version(store, code, fresh=newest)
     now = clock()
     with _targets_lock:
         version, since = _targets.get(code, (None, -float("inf")))
@@ -58,6 +81,18 @@ def target_version(store: ClassStore, code: str, newest: bool = False) -> int:
             version, since = latest, now
             _targets[code] = (version, since)
         return version
+
+
+def lesson_state(store: ClassStore, code: str) -> LessonState | None:
+    """The class's lesson (``ClassStore.lesson_state``) at its latest version: a move of
+    the teacher's moves the version, so one read per move serves every student's
+    follow-the-teacher check (two a page run, and one every refresh)."""
+    return _lesson(store, code, latest_version(store, code))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=KEEP_SECONDS)
+def _lesson(_store: ClassStore, code: str, version: int) -> LessonState | None:
+    return _store.lesson_state(code)
 
 
 def snapshot(store: ClassStore, code: str, newest: bool = False) -> Board:

@@ -20,6 +20,7 @@ import streamlit as st
 
 from nn_core.knobs import BY_NAME
 from ui import text
+from ui.classroom import views
 from ui.classroom.board import REFRESH_SECONDS
 from ui.classroom.connection import get_store
 from ui.classroom.membership import Membership, membership
@@ -92,7 +93,7 @@ def _watch(m: Membership, current: str) -> None:
 def _state(m: Membership):
     """The class's lesson once it has started, else None."""
     try:
-        state = get_store().lesson_state(m.code)
+        state = views.lesson_state(get_store(), m.code)
     except ClassError:
         return None  # the class is gone: the sidebar says so
     if state is None or state.step < 0:

@@ -215,6 +215,7 @@ def test_the_watcher_asks_one_number_and_coalesces_a_busy_class(engine, monkeypa
     now = [100.0]
     monkeypatch.setattr(views, "clock", lambda: now[0])
     monkeypatch.setattr(views, "_targets", {})
+    monkeypatch.setattr(views, "_latest", {})
     reads = []
     monkeypatch.setattr(store, "board", lambda *a, **k: reads.append(a))
     first = views.target_version(store, code)
@@ -270,3 +271,25 @@ def test_every_write_moves_the_version_and_no_read_does(engine):  # noqa: F811
     assert store.board(code).version == seen[-1]
     other, _ = store.create_class()
     assert store.version(other) == 0  # each class counts its own
+
+
+def test_one_read_of_the_version_serves_a_class_opening_at_once(engine, monkeypatch):  # noqa: F811
+    """Thirty viewers, each page run asking a dozen times: one read of the store within
+    ``READ_SECONDS``; a visitor's own action (``fresh``) always reads."""
+    store = ClassStore(engine)
+    code, _ = store.create_class()
+    now = [100.0]
+    monkeypatch.setattr(views, "clock", lambda: now[0])
+    monkeypatch.setattr(views, "_latest", {})
+    reads = []
+    version = store.version
+    monkeypatch.setattr(store, "version", lambda c: reads.append(c) or version(c))
+    assert {views.latest_version(store, code) for _ in range(30 * 12)} == {0}
+    assert len(reads) == 1
+    assert views.latest_version(store, code, fresh=True) == 0
+    now[0] += views.READ_SECONDS
+    views.latest_version(store, code)
+    assert len(reads) == 3
+    store.join(code, "Sam")  # a write from this process: seen at once
+    assert views.latest_version(store, code) == 1
+    assert len(reads) == 4
