@@ -45,7 +45,8 @@ def launch_app(
     cmd = [sys.executable, "-m", "streamlit", "run", str(Path(root) / script)]
     cmd += ["--server.headless", "true", *extra]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    # Nothing else: the rest comes from the checkout's .streamlit/config.toml, so tests and
+    # benchmarks run the server as it ships (its file watcher setting, for one).
     laid = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env = {name: value for name, value in laid.items() if value is not None}
     with open(log, "wb") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:

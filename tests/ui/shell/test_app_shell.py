@@ -262,6 +262,7 @@ def test_the_streamlit_config_keeps_hosting_safe_and_explains_every_setting():
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["runner"]["fastReruns"] is True
     assert config["server"]["maxUploadSize"] <= 20
+    assert config["server"]["fileWatcherType"] == "none"  # no walk of every module per run
     section, previous = "", ""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
