@@ -147,6 +147,8 @@ def dataset_info(name: str) -> DatasetInfo:
     """What a page says about data set ``name``: MNIST's or Fashion-MNIST's catalogue
     entry, a collection's own (its title ready for Markdown), or, for a name this tab
     does not know (a model trained on someone's collection), a neutral one."""
+    if name in DATASETS:  # never a collection's name ("mine-...", "class-..."): no lookup
+        return catalog_info(name)
     collection = mine.find(name)
     if collection is not None:
         found = collection.info()
@@ -218,7 +220,7 @@ def active_dataset(name: str | None = None) -> ActiveData:
     sample) and explains why in ``notice``.
     """
     requested = name or st.session_state.get(K.DATASET) or FALLBACK_DATASET
-    collection = mine.find(requested)
+    collection = None if requested in DATASETS else mine.find(requested)
     if collection is not None:
         return ActiveData(requested, collection_dataset(collection))
     try:

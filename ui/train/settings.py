@@ -12,6 +12,7 @@ lesson links (``ui.train.lesson``) use the very same rules as the page.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -110,8 +111,15 @@ def preset_values(name: str, limits: ServerLimits) -> dict:
     """The widget values that spell out preset ``name``, cut to this server's limits.
 
     The cut is silent: the visitor did not choose those values, so a warning would blame
-    them for the recipe; ``preset_description`` says it once instead.
+    them for the recipe; ``preset_description`` says it once instead. Every page run of
+    every page asks (the controls are kept across pages), so the answer is worked out
+    once per preset and server; each caller gets a copy of its own to change.
     """
+    return dict(_preset_values(name, limits))
+
+
+@functools.cache
+def _preset_values(name: str, limits: ServerLimits) -> dict:
     p, c = PRESETS[name], Choices.for_limits(limits)
     model, train, _ = clamp_settings(p.model, p.train, limits, n_train=limits.max_train_subset)
     hidden = list(model.hidden)

@@ -194,3 +194,13 @@ def test_the_readme_names_every_rows_word_and_flag():
     for knob in KNOBS:
         assert f"`{knob.name}`" in names, knob.name
         assert f"`{knob.flag}" in flags, knob.flag
+
+
+def test_a_presets_values_are_worked_out_once_and_each_caller_gets_its_own_copy():
+    from ui.train.settings import preset_values
+
+    first = preset_values("fast", LIMITS)
+    first.clear()  # a caller that changes its copy changes nobody else's
+    again = preset_values("fast", LIMITS)
+    assert again and again == preset_values("fast", LIMITS)
+    assert again is not preset_values("fast", LIMITS)
