@@ -13,11 +13,12 @@ Every wait is for something on the page.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from tests.browser.test_browser_classroom import start_class
-from tests.support.browser import APP_IDLE
+from tests.support.browser import APP_IDLE, ARTIFACTS
 from tests.support.classroom import fresh_pg_database, pg_admin_url  # noqa: F401
 from tests.support.lesson import evidence
 from tests.support.replicas import running_replicas
@@ -69,5 +70,10 @@ def test_a_class_through_two_replicas_shares_one_board(browser, tmp_path, pg_adm
             served = r.streams_of([sam_cookie, ana_cookie])
             assert {served.get(sam_cookie), served.get(ana_cookie)} == set(r.servers), served
             assert r.stop() == 0 and r.left_behind == ()
+    except BaseException:
+        # nginx's logs (which replica served each request of which browser) and each
+        # replica's: what a red run needs to be understood after its temp folder is gone.
+        shutil.copytree(tmp_path / "run", ARTIFACTS / "replicas_run", dirs_exist_ok=True)
+        raise
     finally:
         drop()

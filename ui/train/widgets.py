@@ -105,6 +105,7 @@ def render_settings(limits: ServerLimits, n_train: int, locked=frozenset()) -> S
     st.selectbox(
         preset.label,
         preset.choices,
+        index=_index(preset.choices, keys.PRESET),
         format_func=lambda n: PRESETS[n].title,
         key=keys.PRESET,
         on_change=apply_preset,
@@ -177,16 +178,35 @@ def _format(knob: Knob, n_train: int):
     return formats.get(knob.name, str)
 
 
+def _index(options, key: str) -> int:
+    """The position of the control's current value among its options (see ``_control``)."""
+    return list(options).index(st.session_state[key])
+
+
 def _control(knob: Knob, c: Choices, n_train: int, locked) -> None:
-    """One row of the table as its control, greyed out when a lesson locked it."""
+    """One row of the table as its control, greyed out when a lesson locked it.
+
+    Each control's default is its current value. Streamlit sends a value written by the
+    server (a lesson link's, a preset's) once, with the run that first draws it; when a
+    click interrupts that run before its messages leave, the next run draws the control
+    without it and the browser falls back to the default, then reports it as a choice.
+    With the widget's first option as default, that turned a lesson link's `fast` into
+    the "Original notebook" preset (a 160-second run) in a CI run through the replicas
+    (``tests/ui/train/test_interrupted_run.py``). A default equal to the value makes the
+    fallback harmless."""
     key = keys.setting(knob.name)
     common = {"key": key, "disabled": key in locked, "help": knob.help}
+    if knob.kind == "choice":
+        common["index"] = _index(knob.choices, key)
+    else:
+        common["value"] = st.session_state[key]
     if knob.kind == "sizes":
         layers = st.slider(knob.label, 0, c.max_layers, **common)
         for i in range(layers):
             st.select_slider(
                 f"Units in hidden layer {i + 1}",
                 c.units,
+                value=st.session_state[units_key(i)],
                 key=units_key(i),
                 disabled=keys.UNITS in locked,
                 help=knob.help,
