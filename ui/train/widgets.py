@@ -138,6 +138,7 @@ def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
         "Speed",
         list(SPEEDS),
         format_func=SPEEDS.get,
+        default=st.session_state[keys.SPEED],  # the fallback is the value (see _control)
         key=keys.SPEED,
         on_change=change_speed,
         args=(limits,),
@@ -148,6 +149,7 @@ def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
     until = row.radio(
         "Train until",
         list(UNTIL),
+        index=_index(UNTIL, keys.UNTIL),
         format_func=UNTIL.get,
         key=keys.UNTIL,
         horizontal=True,
@@ -159,6 +161,7 @@ def pace_widgets(locked=frozenset(), limits: ServerLimits = LIMITS) -> None:
         row.select_slider(
             "Target held-out accuracy",
             TARGETS,
+            value=st.session_state[keys.TARGET],
             format_func=lambda v: f"{v:.0%}",
             key=keys.TARGET,
             disabled=keys.TARGET in locked,
