@@ -14,11 +14,15 @@ Two measurements:
    students drawing at once share, two cores between them.
 2. In-process: ``canvas_to_mnist`` + ``predict_proba`` on 280x280 canvases (real MNIST
    digits redrawn like drawings), median over ``--repeats`` runs; plus the page's whole
-   reading (with the saliency map) and the figures it builds.
+   reading (with the saliency map) and the figures it builds, and the canvas's PNG
+   decoded as the component does. The heap is set up as the server's
+   (``server.heap.map_big_blocks``); ``--heap-block 131072`` tries another threshold,
+   ``--heap-block 0`` leaves glibc's adaptive one.
 
 Targets: (1) under 0.5 s, (2) canvas_to_mnist + prediction under 5 ms.
 
     python -m bench.bench_draw_latency [--strokes 10] [--repeats 500] [--root CHECKOUT]
+    python -m bench.bench_draw_latency --no-browser --heap-block 131072
 
 ``--root`` serves another checkout in the browser (the same bench, before and after).
 """
@@ -26,6 +30,7 @@ Targets: (1) under 0.5 s, (2) canvas_to_mnist + prediction under 5 ms.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import statistics
@@ -35,8 +40,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # as the app runs
 
 import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from bench.processes import cpu_seconds  # noqa: E402
+from server import heap  # noqa: E402
 from tests.support.app_server import ROOT, launch_app, stop_app  # noqa: E402
 from tests.support.browser import APP_IDLE, chromium_path, launch_chromium  # noqa: E402
 
@@ -147,13 +154,22 @@ def in_process(repeats: int) -> dict[str, float]:
     model = load_default_model()
     canvases, _ = redrawn_digits(50, seed=0)  # the bundled sample's first test digits
 
-    def median_ms(fn) -> float:
+    def median_ms(fn, inputs=canvases) -> float:
         times = []
         for i in range(repeats):
             t = time.perf_counter()
-            fn(canvases[i % len(canvases)])
+            fn(inputs[i % len(inputs)])
             times.append(time.perf_counter() - t)
         return 1000 * statistics.median(times)
+
+    def decode(png: bytes):
+        return np.array(Image.open(io.BytesIO(png)))  # as streamlit_drawable_canvas does
+
+    pngs = []
+    for canvas in canvases[:20]:
+        out = io.BytesIO()
+        Image.fromarray(canvas).save(out, format="PNG")
+        pngs.append(out.getvalue())
 
     def predict(canvas):
         return model.predict_proba(canvas_to_mnist(canvas).reshape(1, 784))
@@ -169,6 +185,7 @@ def in_process(repeats: int) -> dict[str, float]:
         figures.saliency_figure(reading.steps.centred, reading.saliency, "7").markup()
 
     return {
+        "canvas PNG decoded": median_ms(decode, pngs),
         "canvas_to_mnist + predict_proba": median_ms(predict),
         "read_drawing (+ saliency)": median_ms(read),
         "three SVG figures built and written": median_ms(build_figures) if repeats else 0.0,
@@ -181,8 +198,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=500, help="in-process repetitions")
     parser.add_argument("--no-browser", action="store_true", help="in-process timings only")
     parser.add_argument("--root", default=ROOT, help="the checkout to serve (default: this one)")
+    parser.add_argument(
+        "--heap-block",
+        type=int,
+        default=heap.BIG_BLOCK,
+        help="bytes from which a block is mapped on its own, as in the server (0: glibc's own)",
+    )
     args = parser.parse_args(argv)
 
+    if args.heap_block:
+        heap.BIG_BLOCK = args.heap_block
+        heap.map_big_blocks()
+    print(
+        f"heap: {f'blocks of {args.heap_block} bytes or more mapped alone' if args.heap_block else 'glibc adaptive'}"
+    )
     print(f"In-process (median of {args.repeats}, 280x280 canvases, one BLAS thread):")
     for name, ms in in_process(args.repeats).items():
         print(f"  {name:38s} {ms:7.2f} ms")

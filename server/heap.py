@@ -9,8 +9,10 @@ from its heaps and stay there once freed. Measured after three closed tabs: the 
 held 170 MB of free heap, a training worker 45 MB, and nothing was still in use.
 
 Two remedies, each where it fits: the web server fixes the thresholds once at start-up
-(``map_big_blocks``); a training worker, whose training loop is quicker with glibc's
-adaptive thresholds, returns the free pages after a run has gone (``give_back``).
+(``map_big_blocks``) and returns what its heaps hold free when a closed tab's session
+is released (``server.sessions``); a training worker, whose training loop is quicker
+with glibc's adaptive thresholds, returns the free pages after a run has gone
+(``give_back``).
 Other C libraries (macOS, musl, Windows) have neither function and manage memory in
 their own way: there both quietly do nothing. No Streamlit here: the workers use it.
 """
@@ -21,7 +23,17 @@ import ctypes
 import functools
 import gc
 
-BIG_BLOCK = 128 * 1024  # glibc's own starting threshold, made permanent
+BIG_BLOCK = 4 * 1024 * 1024
+"""Blocks this big or bigger get a mapping of their own in the server: data sets, a
+board's handwriting, a model's copies. Not smaller ones: a fresh mapping is zeroed page
+by page when first touched and unmapped (every core told) when freed, and a stroke's
+arrays (a 280x280 RGBA canvas as float32 is 1.25 MB) paid that at every step. With
+glibc's own 128 KB as the fixed threshold, decoding a stroke's PNG took 2.0 ms, reading
+it 2.3 ms and its three figures 4.8 ms; at 4 MB 1.1, 1.0-1.4 and 2.2-3.5 ms, as with
+glibc's adaptive thresholds (``python -m bench.bench_draw_latency --no-browser
+--heap-block N``, this machine); one student's stroke cost the server 29 ms of CPU,
+now 24. What the heaps keep of smaller blocks goes back at a session's release."""
+TRIM = 128 * 1024  # glibc's own starting trimming threshold, made permanent
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
 
 
@@ -40,18 +52,18 @@ def _libc(name: str):
 
 @functools.cache
 def map_big_blocks() -> bool:
-    """From now on, every block of 128 KB or more gets a mapping of its own, for good.
+    """From now on, every block of :data:`BIG_BLOCK` or more gets a mapping of its own,
+    for good, and a heap gives back a free end of 128 KB or more.
 
-    For the web server, once at start-up: it only draws, so the page faults of a fresh
-    mapping cost nothing, and a visitor's arrays go back to the system the moment they
-    are freed. A fixed trimming threshold also lets every thread's heap give back its
-    free end: the server runs each tab's script in a thread, with a heap of its own,
-    and ``malloc_trim`` leaves those free ends alone.
+    For the web server, once at start-up: a visitor's big arrays go back to the system
+    the moment they are freed. The fixed trimming threshold lets every thread's heap
+    give back its free end: the server runs each tab's script in a thread, with a heap
+    of its own, and ``malloc_trim`` leaves those free ends alone.
     """
     mallopt = _libc("mallopt")
     if mallopt is None:
         return False
-    return bool(mallopt(M_MMAP_THRESHOLD, BIG_BLOCK) and mallopt(M_TRIM_THRESHOLD, BIG_BLOCK))
+    return bool(mallopt(M_MMAP_THRESHOLD, BIG_BLOCK) and mallopt(M_TRIM_THRESHOLD, TRIM))
 
 
 def give_back() -> bool:

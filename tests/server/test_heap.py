@@ -2,8 +2,9 @@
 
 Each case runs in a fresh interpreter, so that nothing else shares its heap: it frees a
 20 MB array (glibc then raises its threshold for mappings of their own to that size),
-allocates 64 arrays of 1 MB with a small pinned block after each (so that they cannot
-melt into the free end of the heap), frees the arrays and reads its anonymous memory.
+allocates 12 arrays of 8 MB (above the server's fixed threshold) with a small pinned
+block after each (so that they cannot melt into the free end of the heap), frees the
+arrays and reads its anonymous memory.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ if sys.argv[1] == "map":
 np.ones(20 << 20, dtype=np.uint8)
 before = anonymous_mb()
 blocks, pins = [], []
-for _ in range(64):
-    blocks.append(np.ones(1 << 20, dtype=np.uint8))
+for _ in range(12):
+    blocks.append(np.ones(8 << 20, dtype=np.uint8))
     pins.append(bytearray(4096))
 del blocks
 freed = anonymous_mb()

@@ -2,16 +2,17 @@
 around it.
 
 A stroke reruns only :func:`pen_board`, a fragment: the canvas, the answer and how the
-network saw the drawing, not the sidebar, the model's details or *My drawings*. Thirty
-students drawing at once share one server process, and each part left out of a
-stroke's rerun is work and messages saved thirty times over. The canvas and the answer
-come first, so both are on screen without scrolling. The title is in the fragment too:
-it names what the chosen network reads.
+network saw the drawing. Thirty students drawing at once share one server process, and
+each element a stroke's rerun leaves out is work and a message saved thirty times over
+(a stroke cost the server about 35 ms when the fragment also redrew the title, the
+model's choice and the pen; ``bench/bench_load.py --scenario lesson`` measures it). So
+what a stroke cannot change is drawn by the page around the fragment: the title, which
+network reads (a new choice reruns the page, and with it the fragment's arguments), the
+pen, the model's details and *My drawings*. The canvas and the answer come first, so
+both are on screen without scrolling.
 
 What follows the pen but is used outside the fragment is kept in the session: the
-drawing the network read last (``keys.LATEST``, what *Add this drawing* adds). A
-different network chosen inside the fragment reruns the whole page, so that *My
-drawings* is scored by the network on screen.
+drawing the network read last (``keys.LATEST``, what *Add this drawing* adds).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import streamlit as st
 from nn_core.data import DATASETS
 from ui import state, text
 from ui.draw import choice, keys, sections
-from ui.draw.canvas import canvas_image
+from ui.draw.canvas import canvas_image, pen_width
 from ui.draw.collect import title_with_switch
 from ui.draw.reading import noun, read_drawing, threshold_sentence
 from ui.figures import presentation
@@ -32,7 +33,19 @@ def drawing_board(shown: str) -> None:
     """The board for the data set ``shown`` in the sidebar (a model of yours needs no
     data on disk to read drawings, so this is the data set asked for, not the one
     loaded)."""
-    in_use = pen_board(shown)
+    state.ensure_state(keys.DEFAULTS)
+    head = st.container()
+    pen_col, choice_col = st.columns([2, 3], gap="large", vertical_alignment="bottom")
+    with choice_col:
+        in_use = sections.choose_model(shown)
+        note = None if in_use is None else choice.note_for(in_use, shown)
+        if note:
+            st.warning(text.md(note, text.MESSAGE), icon=":material/warning:")
+    with head:
+        sections.heading(noun(shown if in_use is None else in_use.dataset), title_with_switch)
+    with pen_col:
+        pen = pen_width()
+    pen_board(in_use, pen)
     if in_use is None:
         return
     sections.model_details(in_use)
@@ -47,37 +60,28 @@ def drawing_board(shown: str) -> None:
 
 
 @st.fragment
-def pen_board(shown: str) -> ModelInUse | None:
-    """Everything a stroke changes; returns the network that reads (None: there is none)."""
-    state.ensure_state(keys.DEFAULTS)
-    head = st.container()
+def pen_board(in_use: ModelInUse | None, pen: int) -> None:
+    """Everything a stroke changes: the canvas (a ``pen``-wide brush), what ``in_use``
+    reads in it, and how it saw the drawing. Without a network the canvas is still
+    there, with nothing to read it."""
     canvas_col, answer_col = st.columns([2, 3], gap="large")
-    with answer_col:
-        in_use = sections.choose_model(shown)
-    if st.session_state.pop(keys.CHOSEN, False):
-        st.rerun(scope="app")  # a new network: the page around the board follows it
-    what = noun(shown if in_use is None else in_use.dataset)
-    with head:
-        sections.heading(what, title_with_switch)
     with canvas_col:
-        drawing = canvas_image()
+        drawing = canvas_image(pen)
     if in_use is None:
-        return None
+        return
+    what = noun(in_use.dataset)
     threshold = state.confidence()  # the one Evaluate's slider sets
     reading = read_drawing(in_use.model, drawing, in_use.class_names, threshold)
     st.session_state[keys.LATEST] = None if reading is None else reading.steps.centred
     with answer_col:
         sections.show_prediction(reading, what)
-        note = choice.note_for(in_use, shown)
-        if note:
-            st.warning(text.md(note, text.MESSAGE), icon=":material/warning:")
-    if reading is not None:
-        if reading.not_sure or not presentation.is_on():
-            st.markdown(threshold_sentence(threshold))
-            st.page_link(
-                "app_pages/evaluate.py",
-                label="Change the threshold on the Evaluate page",
-                icon=":material/fact_check:",
-            )
-        sections.show_insides(reading, what)
-    return in_use
+    if reading is None:
+        return
+    if reading.not_sure or not presentation.is_on():
+        st.markdown(threshold_sentence(threshold))
+        st.page_link(
+            "app_pages/evaluate.py",
+            label="Change the threshold on the Evaluate page",
+            icon=":material/fact_check:",
+        )
+    sections.show_insides(reading, what)

@@ -36,13 +36,20 @@ def clear_canvas() -> None:
     st.session_state[keys.RESULT] = None
 
 
-def canvas_image():
-    """Draw the pen, the canvas and Clear under it; return the drawing as RGBA (h, w, 4)
-    or None."""
-    pen = st.segmented_control(  # three named pens, not a slider: read at a glance
+def pen_width() -> int:
+    """The pen chooser; returns the stroke width in canvas pixels. Three named pens, not
+    a slider: read at a glance. It sits outside the reading fragment (``ui.draw.board``):
+    a stroke need not send it again, and a new pen reruns the page, canvas included."""
+    pen = st.segmented_control(
         "Pen", list(PENS), format_func=PENS.get, default=20, required=True, key=keys.PEN
     )
     st.space("small")  # room for the canvas's own toolbar, which appears above it on hover
+    return pen
+
+
+def canvas_image(pen: int):
+    """Draw the canvas (a ``pen``-wide brush) and Clear under it; return the drawing as
+    RGBA (h, w, 4) or None."""
     st_canvas = load_canvas()
     image = None
     if st_canvas is None:

@@ -21,7 +21,7 @@ from ui import state, text
 from ui.classroom.collections import NOT_IN_CLASS, add_to_class, collection_id
 from ui.collections.mine import MAX_DRAWINGS, find, is_mine, my_collections
 from ui.draw import collect_files, keys
-from ui.draw.canvas import canvas_image, clear_canvas
+from ui.draw.canvas import canvas_image, clear_canvas, pen_width
 from ui.figures import presentation, tiles
 from ui.figures.theme import class_color
 
@@ -72,7 +72,7 @@ def collect_board() -> None:
         return
     canvas_col, side_col = st.columns([2, 3], gap="large")
     with canvas_col:
-        image = canvas_image()
+        image = canvas_image(pen_width())
     with side_col:
         _add_controls(collection, image)
     _counts(collection)

@@ -22,7 +22,6 @@ EMPTY_SET = "draw.empty_set"  # button: forget my drawings
 DOWNLOAD = "draw.download"  # download button: my drawings as .npz
 MESSAGE = "draw.message"  # (kind, text) from the last action on my drawings, or None
 LATEST = "draw.latest"  # (28, 28) float32: the drawing the network read last, or None
-CHOSEN = "draw.chosen"  # True once the reader was changed: the whole page follows
 ABOUT_OPEN = "draw.about_open"  # expander: the model's recipe is sent only when open
 
 # --- Collect mode: drawing a data set of one's own (ui/draw/collect.py) ---

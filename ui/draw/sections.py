@@ -55,13 +55,8 @@ def choose_model(shown: str) -> ModelInUse | None:
         list(titles),
         format_func=titles.get,
         key=keys.MODEL_CHOICE,
-        on_change=_chosen,
     )
     return choice.pick(wanted, offered)
-
-
-def _chosen() -> None:
-    st.session_state[keys.CHOSEN] = True
 
 
 def show_prediction(reading: Reading | None, noun: str) -> None:
@@ -110,10 +105,11 @@ def show_insides(reading: Reading, noun: str) -> None:
     with saliency_col:
         fig = figures.saliency_figure(reading.steps.centred, reading.saliency, reading.label)
         presentation.chart(fig)
+        label = text.md(reading.label)  # a collection's class is a name someone typed
         presentation.note(
-            f"Which pixels matter for **{reading.label}**: more ink on the red pixels would "
-            f"make the network surer of {reading.label}, ink on the blue ones speaks against "
-            f"it. (The gradient of log P({reading.label}) with respect to each input pixel.)"
+            f"Which pixels matter for **{label}**: more ink on the red pixels would make the "
+            f"network surer of {label}, ink on the blue ones speaks against it. (The "
+            f"gradient of log P({label}) with respect to each input pixel.)"
         )
 
 
