@@ -187,7 +187,7 @@ def test_the_teacher_leads_the_readmes_lesson_with_three_students(browser, tmp_p
         code = _start(teacher)
         students = {n: open_tab(browser, f"{url}/?class={code}", **d) for n, d in DEVICES.items()}
         store = ClassStore(sa.create_engine(f"sqlite:///{state / 'classroom.sqlite3'}"))
-        with evidence({"teacher": teacher, **students}):
+        with evidence({"teacher": teacher, **students}, log=tmp_path / "server.log"):
             for nickname, page in students.items():
                 join(page, nickname)
             _steps_1_to_3(teacher, students)

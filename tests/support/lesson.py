@@ -9,7 +9,9 @@ a retry can only turn a lost click into the same result, never hide a wrong one.
 from __future__ import annotations
 
 import re
+import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -36,18 +38,23 @@ def shot(page, name: str) -> None:
 
 
 @contextmanager
-def evidence(pages: dict):
-    """On a failure, what every page showed goes to the artifacts: a screenshot and the
-    page's text, for the person reading a red run to see where the lesson stood."""
+def evidence(pages: dict, log: Path | None = None):
+    """On a failure, what every page showed goes to the artifacts: a screenshot, the
+    page's text and whether the browser still thought a run was going, for the person
+    reading a red run to see where the lesson stood; and the server's log if given."""
     try:
         yield
     except BaseException:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        if log is not None and log.exists():
+            shutil.copy(log, ARTIFACTS / "lesson_failed_server.log")
         for name, page in pages.items():
             try:
                 page.screenshot(path=str(ARTIFACTS / f"lesson_failed_{name}.png"))
                 main = page.get_by_test_id("stMain").inner_text(timeout=5_000)
-                (ARTIFACTS / f"lesson_failed_{name}.txt").write_text(f"{page.url}\n\n{main}")
+                idle = page.evaluate(APP_IDLE)
+                text = f"{page.url}\napp idle: {idle}\n\n{main}"
+                (ARTIFACTS / f"lesson_failed_{name}.txt").write_text(text)
             except Exception:  # a page that cannot say more: the failure itself stands
                 continue
         raise
