@@ -207,11 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.heap_block:
-        heap.BIG_BLOCK = args.heap_block
-        heap.map_big_blocks()
-    print(
-        f"heap: {f'blocks of {args.heap_block} bytes or more mapped alone' if args.heap_block else 'glibc adaptive'}"
-    )
+        heap.map_big_blocks(args.heap_block)
+        print(f"heap: blocks of {args.heap_block} bytes or more mapped on their own")
+    else:
+        print("heap: glibc's adaptive thresholds")
     print(f"In-process (median of {args.repeats}, 280x280 canvases, one BLAS thread):")
     for name, ms in in_process(args.repeats).items():
         print(f"  {name:38s} {ms:7.2f} ms")

@@ -51,8 +51,8 @@ def _libc(name: str):
 
 
 @functools.cache
-def map_big_blocks() -> bool:
-    """From now on, every block of :data:`BIG_BLOCK` or more gets a mapping of its own,
+def map_big_blocks(block: int = BIG_BLOCK) -> bool:
+    """From now on, every block of ``block`` bytes or more gets a mapping of its own,
     for good, and a heap gives back a free end of 128 KB or more.
 
     For the web server, once at start-up: a visitor's big arrays go back to the system
@@ -63,7 +63,7 @@ def map_big_blocks() -> bool:
     mallopt = _libc("mallopt")
     if mallopt is None:
         return False
-    return bool(mallopt(M_MMAP_THRESHOLD, BIG_BLOCK) and mallopt(M_TRIM_THRESHOLD, TRIM))
+    return bool(mallopt(M_MMAP_THRESHOLD, block) and mallopt(M_TRIM_THRESHOLD, TRIM))
 
 
 def give_back() -> bool:
