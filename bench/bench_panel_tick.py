@@ -16,6 +16,8 @@ import statistics
 import time
 
 import numpy as np
+import plotly.io as pio
+import plotly.tools
 
 from nn_core.data import load_dataset
 from nn_core.model import ModelConfig
@@ -25,6 +27,11 @@ from server.scheduler import Scheduler
 from server.shared_data import publish
 from ui.train.charts import accuracy_figure, loss_figure, lr_figure
 from ui.workspace.workspace import RunPlan, TrainWorkspace
+
+
+def as_sent(fig) -> str:
+    """What ``st.plotly_chart`` does with a figure: a dict of it, then its JSON."""
+    return pio.to_json(plotly.tools.return_figure_from_figure_or_data(fig, True), validate=False)
 
 
 def tick_times(scheduler, data, shared, hidden: tuple[int, ...], seconds: float) -> list[float]:
@@ -41,7 +48,7 @@ def tick_times(scheduler, data, shared, hidden: tuple[int, ...], seconds: float)
         ws.sync()
         run = ws.shown_run()
         for make in (loss_figure, accuracy_figure, lr_figure):
-            make([run]).to_json()  # what Streamlit sends: the figure serialised
+            as_sent(make([run]))
         times.append(time.perf_counter() - t0)
         time.sleep(LIMITS.refresh_seconds)
     ws.stop()

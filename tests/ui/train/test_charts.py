@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from tests.support.runs import make_run
@@ -158,3 +162,38 @@ def test_live_log_axes_keep_at_most_eight_labels_as_the_loss_falls():
                 ys = np.concatenate([np.asarray(t.y, dtype=float) for t in fig.data])
                 assert 10 ** axis.range[0] <= ys[ys > 0].min()  # every point on the chart
                 assert 10 ** axis.range[1] >= ys.max()
+
+
+def _ema_by_the_definition(values, span):
+    alpha, acc, weight, out = 2.0 / (span + 1.0), 0.0, 0.0, []
+    for v in values:
+        acc = (1 - alpha) * acc + alpha * v
+        weight = (1 - alpha) * weight + alpha
+        out.append(acc / weight)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("span", [1, 2, 10, 37.5, 200])
+def test_ema_in_blocks_equals_the_recurrence(span):
+    values = np.random.default_rng(3).lognormal(size=5_000)
+    np.testing.assert_allclose(ema(values, span), _ema_by_the_definition(values, span), rtol=1e-9)
+    assert ema(np.array([]), span).shape == (0,)
+
+
+def _as_sent(fig: dict) -> dict:
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+def test_unchecked_figures_are_what_plotlys_checks_would_build():
+    """The live charts skip Plotly's validation for speed: built again with it, each
+    kind of figure (one run, several, hand lr changes, nothing yet) must come out the
+    same, so a misspelt property or a bad value fails here and not in a browser."""
+    marked = make_run(2, steps=300, validate_every=25)
+    marked.record_lr_change(150, 1.5, 0.03)
+    cases = [[make_run(1, steps=200, validate_every=25)], [marked, make_run(3, steps=40)]]
+    cases.append([make_run(4, steps=0, status="queued")])
+    for runs in cases:
+        for make in (loss_figure, accuracy_figure, lr_figure):
+            fast = make(runs).to_plotly_json()
+            checked = go.Figure(fast).to_plotly_json()  # validates every property and value
+            assert _as_sent(checked) == _as_sent(fast)
