@@ -112,3 +112,35 @@ def test_five_fast_runs_keep_their_rate_and_their_charts(page):
         assert fade["faded"] == 0, f"run {n}: a chart faded while it trained: {fade}"
     history = _main(page).get_by_text(re.compile(r"#\d+ ")).all_inner_texts()
     assert any(f"#{RUNS} " in t for t in history), history
+
+
+CUT = """() => {
+  // Elements of the rate's read-out and of Set whose text is wider than their box.
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const read = [...main.querySelectorAll('[data-testid="stMetric"]')]
+    .filter((m) => m.innerText.includes('Rate in force'));
+  const set = [...main.querySelectorAll('button')].filter((b) => /(^|\\s)Set$/.test(b.innerText.trim()));
+  const all = [...read, ...set].flatMap((el) => [el, ...el.querySelectorAll('*')]);
+  return {found: read.length + set.length, cut: all.filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => el.innerText)};
+}"""
+
+
+@pytest.mark.parametrize("size", [(768, 1024), (1280, 800)], ids=["tablet", "laptop"])
+def test_the_rate_in_force_and_set_read_whole(browser, app_url, size):
+    """On a tablet and on a laptop beside the sidebar, the live rate's read-out showed
+    "0.0…" and its button "S…": neither may be cut."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/train")
+    try:
+        _choose_short_fast_runs(page)
+        main = _main(page)
+        main.get_by_role("button", name="Start", exact=True).click()
+        main.get_by_text("Rate in force").first.wait_for()
+        seen = page.evaluate(CUT)
+        assert seen["found"] == 2 and seen["cut"] == [], seen
+        main.get_by_role("button", name="Stop", exact=True).click()
+    finally:
+        context.close()

@@ -237,7 +237,7 @@ def accuracy_figure(runs: list[Run], max_points: int = MAX_POINTS) -> go.Figure:
         traces,
         runs,
         "train_accuracy",
-        titled("Accuracy", "held-out (●), training batches (dotted)"),
+        titled("Accuracy", "held-out (●), batches (dotted)"),
         label_lr=False,
         yaxis=axis("accuracy", tickformat=".0%", range=accuracy_range(runs)),
     )

@@ -145,11 +145,14 @@ NO_FADE = (
 moment, which says "this is out of date, wait". The live panel reruns every second or
 two by design and its last curves are the freshest there are: fading them made the
 charts flicker at every redraw whenever the browser or the server was a little slow."""
+SMALL_READ_OUT = f".st-key-{keys.LIVE_PANEL} [data-testid='stMetricValue'] {{font-size: 1.7rem;}}"
+"""The rate in force shares a row with the picker and Set: at a metric's own size its
+digits were cut to "0.0…" on a tablet and on a laptop beside the sidebar."""
 
 
 def live_panel(limits: ServerLimits) -> None:
     """Progress, the live learning-rate control and the curves, redrawn while training."""
-    st.html(f"<style>{NO_FADE}</style>")  # style only: Streamlit puts it out of the layout
+    st.html(f"<style>{NO_FADE} {SMALL_READ_OUT}</style>")  # style only: out of the layout
     with st.container(key=keys.LIVE_PANEL):
         _live_panel(limits)
 
@@ -225,7 +228,7 @@ def _live_lr(run: Run) -> None:
     server never writes, and nothing happens until they press Set. The picker is the
     run's own (its key names the run), so a new run starts from its own rate."""
     now = run.lr_now or run.train_config["lr"]
-    read, pick, press = st.columns([1.1, 3, 0.8], vertical_alignment="bottom")
+    read, pick, press = st.columns([1.4, 3, 1], vertical_alignment="bottom")
     read.metric(
         "Rate in force",
         f"{now:.3g}",
