@@ -44,23 +44,6 @@ from ui.train.widgets import keep_alive  # noqa: E402
 # is silently sent as text instead of an image. A Path, not a string, so a missing file
 # is an error at start-up rather than a broken icon. (A comment, not a docstring: in the
 # entry point Streamlit would print a bare string on every page.)
-# What the pages import, loaded at start-up so that the collector can leave it alone
-# (``server.heap.freeze_startup``). Not the drawing canvas: it must be imported by its page.
-PAGE_MODULES = (
-    "ui.classroom.board",
-    "ui.classroom.controls",
-    "ui.data.sections",
-    "ui.draw.board",
-    "ui.draw.collect",
-    "ui.evaluate.sections",
-    "ui.inside.activations",
-    "ui.inside.backprop",
-    "ui.inside.experiments",
-    "ui.inside.weights",
-    "ui.learn.sections",
-    "ui.lesson.lead",
-    "ui.train.history",
-)
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 
 st.set_page_config(page_title="Neural network classroom", page_icon=ICON, layout="wide")
@@ -69,7 +52,6 @@ streamlit_internals.finish_runs_before_fragments()  # once per process: no run e
 state.ensure_state()
 plug_class_collections(joined_collections)  # the sidebar lists the class's collections too
 get_scheduler()  # start the training workers now, so the first Start is quick
-heap.freeze_startup(PAGE_MODULES)  # once per process: the collector skips what lasts
 wanted = lesson.apply_query_params()  # a lesson link sets the Train page's controls
 
 # Every page has its own address, Learn too: a lesson table's "/learn" must open Learn. The

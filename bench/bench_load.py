@@ -291,8 +291,7 @@ def main(argv=None) -> int:
         args.seconds, args.history_sessions, args.think = 60.0, 2, 5.0
     print(f"cores: {os.cpu_count()}, load average: {load_average()}", flush=True)
     # Thirty clients in one Python process: its collector's full checks of everything
-    # imported took 100 ms, every client waiting, counted as the server's time. The app
-    # does the same at start-up (server.heap.freeze_startup).
+    # imported took 100 ms, every client waiting, counted as the server's time.
     gc.collect()
     gc.freeze()
     ok = True

@@ -15,9 +15,6 @@ with glibc's adaptive thresholds, returns the free pages after a run has gone
 (``give_back``).
 Other C libraries (macOS, musl, Windows) have neither function and manage memory in
 their own way: there both quietly do nothing. No Streamlit here: the workers use it.
-
-And one for Python's own collector: what the server imports at start-up lives for good,
-so ``freeze_startup`` takes it out of the collector's full checks.
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import gc
-import importlib
 
 BIG_BLOCK = 4 * 1024 * 1024
 """Blocks this big or bigger get a mapping of their own in the server: data sets, a
@@ -84,22 +80,3 @@ def give_back() -> bool:
         return False
     trim(ctypes.c_size_t(0))
     return True
-
-
-@functools.cache
-def freeze_startup(modules: tuple[str, ...]) -> int:
-    """Import ``modules``, then take every object alive now out of the collector's sight.
-
-    Python's cyclic collector walks every container object it tracks when it checks
-    the oldest generation, and a server that has imported NumPy, Plotly, SQLAlchemy and
-    the app holds about 150,000 of them, all alive for good. Each full check took the
-    server 100-200 ms under load, every visitor waiting. ``gc.freeze`` moves what exists
-    now into a generation the collector never walks. Once per process, on its first
-    script run, before any visitor's data exists (what is frozen is never collected).
-    Returns how many objects were frozen.
-    """
-    for name in modules:
-        importlib.import_module(name)
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()

@@ -22,6 +22,8 @@ import re
 
 import pytest
 
+from tests.support.browser import screenshot
+
 pytestmark = pytest.mark.browser
 
 RUNS = 5
@@ -138,9 +140,13 @@ def test_the_rate_in_force_and_set_read_whole(browser, app_url, size):
         _choose_short_fast_runs(page)
         main = _main(page)
         main.get_by_role("button", name="Start", exact=True).click()
-        main.get_by_text("Rate in force").first.wait_for()
+        # The server is shared with the other browser tests: the run may queue first.
+        main.get_by_text("Rate in force").first.wait_for(timeout=120_000)
         seen = page.evaluate(CUT)
         assert seen["found"] == 2 and seen["cut"] == [], seen
         main.get_by_role("button", name="Stop", exact=True).click()
+    except Exception:
+        screenshot(page, f"live_rate_{size[0]}x{size[1]}")
+        raise
     finally:
         context.close()
