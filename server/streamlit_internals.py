@@ -27,7 +27,10 @@ import logging
 _log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 0.005  # how often a waiting fragment run looks again
-SETTLE_TRIES = 400  # at most 2 s: a stopped runner's last events come within milliseconds
+SETTLE_TRIES = 2000
+"""At most 10 s. A stopped runner's last events come within milliseconds on a quiet
+server; on a busy one the event loop can fall behind, and starting the fragment run
+before they arrive drops them all, the page's own elements among them."""
 
 
 def expire_stored_sessions(runtime=None) -> list:
@@ -73,7 +76,7 @@ def finish_runs_before_fragments(app_session=None) -> bool:
     the race; it mends only the case of a fragment that no longer exists).
 
     The mend: when a fragment run would replace a runner that is still the session's,
-    it waits (a few milliseconds, at most ``SETTLE_TRIES`` looks) until that runner has
+    it waits (a few milliseconds, ``SETTLE_TRIES`` looks at most) until that runner has
     said its last word, then asks again. Whole-page reruns are untouched. Installed
     once per process; returns whether it is in place. ``app_session`` is for tests.
     """
@@ -120,6 +123,8 @@ def start_fragment_when_settled(session, old, rerun_data, create, tries: int) ->
         return
     if not session.has_fragment(rerun_data.fragment_id):
         return
+    if current is old:
+        _log.warning("A fragment run starts before the previous run's last messages arrived")
     if current is None or current is old:
         create(session, rerun_data)
     elif not current.request_rerun(rerun_data):

@@ -186,3 +186,15 @@ def test_a_waiting_fragment_run_follows_what_happened_meanwhile(change, created,
         return len(session.created), asked
 
     assert run_alone(scenario) == (created, new_runner_asked)
+
+
+def test_a_fragment_run_that_could_not_wait_says_so(caplog):
+    """Its start drops the old run's last messages: the server's log must say so, so
+    that a page found half drawn can be traced to it."""
+
+    async def scenario():
+        old = Runner(accepts=False)
+        await settle(Session(old), old)
+
+    run_alone(scenario)
+    assert "before the previous run's last messages arrived" in caplog.text
