@@ -23,6 +23,7 @@ import re
 import pytest
 
 from tests.support.browser import screenshot
+from tests.support.lesson import open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -132,10 +133,7 @@ CUT = """() => {
 def test_the_rate_in_force_and_set_read_whole(browser, app_url, size):
     """On a tablet and on a laptop beside the sidebar, the live rate's read-out showed
     "0.0…" and its button "S…": neither may be cut."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{app_url}/train")
+    page = open_tab(browser, f"{app_url}/train", viewport={"width": size[0], "height": size[1]})
     try:
         _choose_short_fast_runs(page)
         main = _main(page)
@@ -149,4 +147,4 @@ def test_the_rate_in_force_and_set_read_whole(browser, app_url, size):
         screenshot(page, f"live_rate_{size[0]}x{size[1]}")
         raise
     finally:
-        context.close()
+        page.context.close()
